@@ -1,0 +1,3 @@
+from silkwire.cli import main
+
+main()

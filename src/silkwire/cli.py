@@ -1,0 +1,235 @@
+"""The ``silkwire`` command line: a thin layer over ``silkwire.service``.
+
+Exit codes: 0 success; 1 the command ran but some input was rejected (the rest went in);
+2 the command could not run (bad query, missing database, bad option).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from silkwire import service
+from silkwire.errors import InputError, SilkwireError
+from silkwire.ingest import Format
+from silkwire.store import SearchFilters, Store
+
+app = typer.Typer(
+    help="silkwire: French news on Central Asia -> an evidence-linked, searchable knowledge base.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]", show_default=False),
+]
+InputFormat = Annotated[str, typer.Option("--input-format", "-f", help="Input format: auto, listing, jsonl or csv")]
+SourceOption = Annotated[
+    str | None,
+    typer.Option("--source", help="Source (outlet) name for items that do not give one [default: the file name]"),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
+MAX_LISTED_ERRORS = 20
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(Text(f"error: {message}", style="red"))
+    raise typer.Exit(code)
+
+
+def _input_format(value: str) -> Format:
+    if value not in ("auto", "listing", "jsonl", "csv"):
+        _fail(f"--input-format {value!r}: expected auto, listing, jsonl or csv")
+    return value  # type: ignore[return-value]
+
+
+def _open(db: str | None, create: bool = False) -> Store:
+    return Store(db or service.default_db_path(), create=create)
+
+
+def _print_problems(report: service.IngestReport) -> None:
+    for label, items in (("rejected", report.rejected), ("warning", report.warnings)):
+        for problem in items[:MAX_LISTED_ERRORS]:
+            err.print(Text(f"{label}: {problem}", style="yellow"))
+        if len(items) > MAX_LISTED_ERRORS:
+            err.print(f"… and {len(items) - MAX_LISTED_ERRORS} more {label} lines")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs; - for stdin")],
+    db: DbOption = None,
+    input_format: InputFormat = "auto",
+    source: SourceOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary only")] = False,
+) -> None:
+    """Read listing pages, JSONL or CSV files and store their articles (idempotent)."""
+    fmt = _input_format(input_format)
+    with _open(db, create=True) as store:
+        if quiet or not err.is_terminal:
+            report = service.ingest(store, paths, fmt, source)
+        else:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            with Progress(*columns, console=err, transient=True) as progress:
+                task = progress.add_task("ingesting", total=None)
+                report = service.ingest(
+                    store,
+                    paths,
+                    fmt,
+                    source,
+                    on_batch=lambda r: progress.update(task, description=f"{r.seen} articles"),
+                )
+    _print_problems(report)
+    out.print(
+        f"{report.new} new, {report.duplicate} duplicate, {len(report.rejected)} rejected"
+        + (f", {len(report.warnings)} warnings" if report.warnings else "")
+    )
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", prefix*, AND/OR/NOT, ( )')],
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD)")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of results")] = 10,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many results")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """French full-text search: accents, plurals and apostrophes do not get in the way."""
+    from silkwire.ingest.records import parse_published
+
+    filters = SearchFilters(
+        since=parse_published(since, "--since", "since") if since else None,
+        until=parse_published(until, "--until", "until") if until else None,
+        sources=tuple(source or ()),
+    )
+    with _open(db) as store:
+        result = service.search(store, query, filters, limit, offset)
+    if as_json:
+        payload = {"query": result.query, "total": result.total, "hits": [service.hit_record(h) for h in result.hits]}
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    if not result.hits:
+        out.print(f"no results for {query!r}")
+        return
+    for rank, hit in enumerate(result.hits, start=offset + 1):
+        a = hit.article
+        title = Text(a.title or "(sans titre)", style="bold")
+        for s, e in hit.title_highlights:
+            title.stylize("reverse", s, e)
+        meta = " · ".join(x for x in (a.source, a.published) if x)
+        out.print(Text(f"{rank}. ") + title + Text(f"  [{a.id}] {meta}", style="dim"))
+        snippet = Text(hit.snippet.text)
+        for s, e in hit.snippet.highlights:
+            snippet.stylize("reverse", s, e)
+        out.print(Text("   ") + snippet)
+    shown = offset + len(result.hits)
+    out.print(Text(f"{offset + 1}–{shown} of {result.total} results", style="dim"))
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix of it)")],
+    db: DbOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one article with everything known about it."""
+    with _open(db) as store:
+        record = service.show(store, article_id)
+    if as_json:
+        out.print_json(json.dumps(record, ensure_ascii=False))
+        return
+    table = Table(show_header=False, box=None)
+    for key in ("id", "source", "published", "url", "ref"):
+        if record.get(key) is not None:
+            table.add_row(Text(key, style="dim"), Text(str(record[key])))
+    out.print(table)
+    out.print(Text(record["text"]))
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonFlag = False) -> None:
+    """What the database holds: articles, sources, dates, size."""
+    with _open(db) as store:
+        data = service.stats(store)
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(show_header=False, box=None)
+    for key, value in data.items():
+        if key != "sources":
+            table.add_row(Text(key, style="dim"), Text(str(value)))
+    out.print(table)
+    sources = Table("source", "articles")
+    for name, count in data["sources"].items():
+        sources.add_row(Text(name), str(count))
+    out.print(sources)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs; - for stdin")],
+    output_format: Annotated[str, typer.Option("--format", help="Output format: jsonl")] = "jsonl",
+    input_format: InputFormat = "auto",
+    source: SourceOption = None,
+) -> None:
+    """Print one article record per article, in input order (no database)."""
+    if output_format != "jsonl":
+        _fail(f"--format {output_format!r}: expected jsonl")
+    rejected = 0
+    for item in service.extract(paths, _input_format(input_format), source):
+        if isinstance(item, dict):
+            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+        else:
+            rejected += isinstance(item, InputError)
+            err.print(Text(f"{'rejected' if isinstance(item, InputError) else 'warning'}: {item}", style="yellow"))
+    if rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
+) -> None:
+    """Build a fresh database from the bundled demo corpus and print what to try next."""
+    report = service.build_demo(out_path)
+    _print_problems(report)
+    out.print(
+        f"Demo database {out_path}: {report.new} articles "
+        f"({report.duplicate} duplicate, {len(report.rejected)} rejected)."
+    )
+    out.print("Try:")
+    for example in (
+        f'silkwire search "ouzbek" --db {out_path}',
+        f'silkwire search "sommet* AND Samarcande" --db {out_path}',
+        f'silkwire search "gaz OR pétrole" --since 2025-01-01 --db {out_path}',
+        f"silkwire stats --db {out_path}",
+    ):
+        out.print(f"  {example}")
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point: user-facing errors become one clear line, never a traceback."""
+    try:
+        app()
+    except SilkwireError as exc:
+        err.print(Text(f"error: {exc}", style="red"))
+        sys.exit(2)

@@ -1,0 +1,99 @@
+"""Readers: listing pages, JSONL and CSV files -> a stream of articles, errors and warnings.
+
+Everything streams: an input of any size is read in bounded memory. A reader never raises for
+bad input; it yields an ``InputError`` naming the file and line, and goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Literal
+
+from silkwire.errors import InputError, InputWarning
+from silkwire.ingest.lines import open_binary, origin_name, read_lines
+from silkwire.ingest.listing import read_listing
+from silkwire.ingest.records import read_csv, read_jsonl
+from silkwire.model import Article
+
+Format = Literal["auto", "listing", "jsonl", "csv"]
+Item = Article | InputError | InputWarning
+
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".txt": "listing"}
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
+    """Files named directly, files under directories (known extensions), and glob patterns."""
+    for path in paths:
+        if path == "-":
+            yield path
+        elif os.path.isdir(path):
+            found = sorted(str(p) for p in Path(path).rglob("*") if p.is_file() and _format_of(str(p)) != "?")
+            if not found:
+                yield InputError(path, "no .txt, .jsonl, .csv (or .gz of them) files in this directory")
+            yield from found
+        elif os.path.exists(path):
+            yield path
+        elif glob.has_magic(path):
+            matches = sorted(m for m in glob.glob(path, recursive=True) if os.path.isfile(m))
+            if not matches:
+                yield InputError(path, "no file matches this pattern")
+            yield from matches
+        else:
+            yield InputError(path, "no such file or directory")
+
+
+def _format_of(path: str) -> str:
+    name = path[:-3] if path.endswith(".gz") else path
+    return _EXTENSIONS.get(Path(name).suffix.lower(), "?")
+
+
+def default_source(path: str) -> str:
+    """The source recorded for items that do not name one: the file name without extensions."""
+    if path == "-":
+        return "stdin"
+    name = Path(path).name
+    for suffix in (".gz", ".jsonl", ".ndjson", ".json", ".csv", ".txt"):
+        name = name.removesuffix(suffix)
+    return name or "input"
+
+
+def read_file(path: str, fmt: Format = "auto", source: str | None = None) -> Iterator[Item]:
+    origin = origin_name(path)
+    kind = fmt if fmt != "auto" else _format_of(path)
+    try:
+        stream = open_binary(path)
+    except OSError as exc:
+        yield InputError(origin, f"cannot open ({exc.strerror})")
+        return
+    try:
+        if kind == "?" or (kind == "listing" and path == "-" and fmt == "auto"):
+            kind = _sniff(stream)
+        src = source or default_source(path)
+        if kind == "csv":
+            yield from read_csv(stream, src, origin)
+        elif kind == "jsonl":
+            yield from read_jsonl(read_lines(stream, origin), src, origin)
+        else:
+            yield from read_listing(read_lines(stream, origin), src, origin)
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def _sniff(stream: object) -> str:
+    """JSONL if the first non-blank byte opens an object, else a listing."""
+    peek = getattr(stream, "peek", None)
+    head = peek(512) if peek else b""
+    return "jsonl" if head.lstrip().startswith(b"{") else "listing"
+
+
+def read_paths(paths: Iterable[str], fmt: Format = "auto", source: str | None = None) -> Iterator[Item]:
+    """All items of all inputs, in input order."""
+    for path in expand_paths(paths):
+        if isinstance(path, InputError):
+            yield path
+        else:
+            yield from read_file(path, fmt, source)

@@ -1,0 +1,140 @@
+"""JSONL and CSV records: ``title?``, ``lead`` | ``text`` | ``body``, ``published?``, ``url?``,
+``source?``, ``id?``. Extra fields are ignored.
+
+A few common aliases are accepted so that exports of other tools go in as they are:
+``heading``/``summary``/``description`` for the lead, ``article``/``content`` for the body,
+``date``/``pubdate`` for the publication date, ``link`` for the url.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any, BinaryIO
+
+from silkwire.errors import InputError, InputWarning
+from silkwire.ingest.articles import make_article
+from silkwire.ingest.lines import Line
+from silkwire.model import Article
+
+_LEAD = ("lead", "heading", "summary", "description")
+_BODY = ("body", "article", "content")
+_PUBLISHED = ("published", "date", "pubdate")
+_URL = ("url", "link")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+Item = Article | InputError | InputWarning
+
+
+def _field(record: Mapping[str, Any], names: tuple[str, ...], origin: str) -> str | None:
+    for name in names:
+        value = record.get(name)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise InputError(origin, f"field '{name}': expected a string, got {type(value).__name__}")
+        return value.strip()
+    return None
+
+
+def parse_published(value: str, origin: str, field: str = "published") -> str:
+    """An ISO 8601 date or date-time -> ``YYYY-MM-DD`` (publication dates are kept to the day)."""
+    m = _ISO_DATE.fullmatch(value.strip())
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            pass
+    raise InputError(origin, f"field '{field}': expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+
+
+def record_to_article(record: Mapping[str, Any], default_source: str, origin: str) -> Article:
+    """One input record -> an ``Article``; raises ``InputError`` naming the field at fault."""
+    title = _field(record, ("title",), origin)
+    lead = _field(record, _LEAD, origin)
+    body = _field(record, _BODY, origin)
+    text = _field(record, ("text",), origin)
+    parts = [p for p in (lead, body) if p] or ([text] if text else [])
+    if not parts:
+        raise InputError(origin, "no text: expected a non-empty field 'lead', 'text' or 'body'")
+    published_raw = _field(record, _PUBLISHED, origin)
+    published = parse_published(published_raw, origin) if published_raw else None
+    ref = record.get("id")
+    return make_article(
+        source=_field(record, ("source",), origin) or default_source,
+        title=title,
+        parts=parts,
+        published=published,
+        url=_field(record, _URL, origin),
+        ref=str(ref) if ref is not None and ref != "" else None,
+        origin=origin,
+    )
+
+
+def read_jsonl(lines: Iterable[Line | InputError], source: str, origin: str) -> Iterator[Item]:
+    for line in lines:
+        if isinstance(line, InputError):
+            yield line
+            continue
+        if not line.text.strip():
+            continue
+        where = f"{origin}:{line.number}"
+        try:
+            record = json.loads(line.text)
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield InputError(where, f"expected a JSON object, got {type(record).__name__}")
+            continue
+        try:
+            yield record_to_article(record, source, where)
+        except InputError as exc:
+            yield exc
+
+
+def read_csv(stream: BinaryIO, source: str, origin: str) -> Iterator[Item]:
+    """CSV with a header row. Invalid UTF-8 rejects the row it is in, not the file."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.DictReader(text)
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        yield InputError(origin, f"not a CSV file ({exc})")
+        return
+    if not header:
+        yield InputError(origin, "the file is empty: expected a CSV header row")
+        return
+    if not set(header) & {"lead", "text", "body", *_LEAD, *_BODY}:
+        yield InputError(f"{origin}:1", f"CSV header {header}: expected a column 'lead', 'text' or 'body'")
+        return
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield InputError(f"{origin}:{reader.line_num}", f"malformed CSV ({exc})")
+            return
+        where = f"{origin}:{reader.line_num}"
+        if any(_has_surrogates(v) for v in row.values() if isinstance(v, str)):
+            yield InputError(where, "invalid UTF-8 in this row; the row was skipped")
+            continue
+        if None in row:
+            yield InputWarning(where, "more cells than header columns; the extra cells were ignored")
+        try:
+            yield record_to_article({k: v for k, v in row.items() if k is not None}, source, where)
+        except InputError as exc:
+            yield exc
+
+
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -1,0 +1,155 @@
+"""The data types every layer shares: plain frozen dataclasses, no behaviour beyond records.
+
+Spans are half-open ``(start, end)`` character offsets into ``Article.text`` — the original text
+as ingested, never the normalised copy the NLP works on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Span = tuple[int, int]
+
+PIPELINE_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news item exactly as ingested.
+
+    ``text`` is the title, a blank line, then the lead/body (the lead alone when there is no
+    title). ``id`` is stable: a hash of the normalised content and the source.
+    """
+
+    id: str
+    source: str
+    title: str | None
+    text: str
+    published: str | None = None  # ISO date YYYY-MM-DD, as given by the input
+    url: str | None = None
+    ref: str | None = None  # the input's own identifier (JSONL/CSV ``id``), if it had one
+    origin: str | None = None  # "file:line" the item came from, for messages
+
+    @property
+    def body(self) -> str:
+        """The text after the title (lead and/or body)."""
+        if self.title is None:
+            return self.text
+        if self.text == self.title:
+            return ""
+        return self.text[len(self.title) + 2 :]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stretch of text that refers to something."""
+
+    text: str
+    span: Span
+    label: str  # PER | ORG | LOC | MISC | COUNTRY | ...
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str  # canonical id, e.g. "per:kassym-jomart-tokaiev"
+    type: Literal["PER", "ORG", "LOC", "MISC"]
+    name: str  # canonical French name
+    spans: tuple[Span, ...]
+    country: str | None = None
+    wikidata: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CountryRef:
+    code: str  # ISO 3166-1 alpha-2
+    how: tuple[str, ...]  # name | demonym | capital | place
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    spans: tuple[Span, ...]
+    geonameid: int | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    """A time expression and what it resolves to.
+
+    ``value`` uses ISO 8601 forms: ``2025-07-30``, ``2025-10``, ``2025``, ``2025-H1``,
+    ``2025-Q3``, ``2025-W14``, intervals ``start/end``; ``None`` when it cannot be resolved.
+    """
+
+    text: str
+    span: Span
+    value: str | None
+    grain: Literal["day", "week", "month", "quarter", "half", "season", "year", "decade"] | None
+    kind: Literal["point", "interval", "deadline", "recurrence"]
+    anchor: Literal["text", "published", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    text: str
+    span: Span
+    value: float
+    unit: str | None  # ISO 4217 code for money, "%" for percentages, the counted noun otherwise
+    kind: Literal["money", "count", "percent"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    type: str  # PLOVER type
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    trigger: Span
+    evidence: Span
+    confidence: float
+    date: str | None = None
+    status: Literal["done", "planned"] | None = None
+    place: str | None = None
+    mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    code: str  # medtop:NNNNNNNN
+    label: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """Everything the pipeline found in one article, with the pipeline version that found it."""
+
+    article_id: str
+    version: str = PIPELINE_VERSION
+    countries: tuple[CountryRef, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    places: tuple[Place, ...] = ()
+    dates: tuple[TimeRef, ...] = ()
+    amounts: tuple[Amount, ...] = ()
+    events: tuple[Event, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """The DESIGN.md article record, with the fields built so far (absent ones stay absent)."""
+    record: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "title": article.title,
+        "text": article.text,
+    }
+    if article.ref is not None:
+        record["ref"] = article.ref
+    return record

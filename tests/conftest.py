@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from silkwire.store import Store
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SEED = SHARED / "seeds" / "002_0afaed159990aab2.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    if not SEED.exists():
+        pytest.skip(f"shared seed listing not found at {SEED} (../shared/data is absent)")
+    return SEED
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(str(tmp_path / "test.db")) as s:
+        yield s

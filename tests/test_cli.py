@@ -1,0 +1,116 @@
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from silkwire.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_ingest_twice_reports_duplicates(seed_path, tmp_path):
+    db = str(tmp_path / "s.db")
+    first = run("ingest", str(seed_path), "--db", db)
+    assert first.exit_code == 0, first.output
+    assert "21 new, 0 duplicate, 0 rejected" in first.output
+    second = run("ingest", str(seed_path), "--db", db)
+    assert "0 new, 21 duplicate, 0 rejected" in second.output
+
+
+def test_search_seed_with_highlights(seed_path, tmp_path):
+    db = str(tmp_path / "s.db")
+    run("ingest", str(seed_path), "--db", db)
+    for query, needle in (("ouzbek", "ouzb"), ("sommets", "sommet")):
+        result = run("search", query, "--db", db, "--json", "--limit", "50")
+        assert result.exit_code == 0, result.output
+        payload = json.loads(result.output)
+        assert payload["total"] >= 3
+        for hit in payload["hits"]:
+            assert hit["highlights"]
+            shown = [hit["snippet"][s:e].lower() for s, e in hit["snippet_highlights"]]
+            assert all(needle in s for s in shown)
+    text = run("search", "sommets", "--db", db)
+    assert "Sommet de Bichkek" in text.output and "of 5 results" in text.output
+
+
+def test_extract_prints_21_records_in_order(seed_path):
+    result = run("extract", str(seed_path), "--format", "jsonl")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert len(records) == 21
+    assert records[0]["title"] is None
+    assert records[1]["title"].startswith("Sommet de Bichkek")
+    assert set(records[1]) == {"id", "source", "url", "published", "title", "text"}
+
+
+def test_show_and_stats(seed_path, tmp_path):
+    db = str(tmp_path / "s.db")
+    run("ingest", str(seed_path), "--db", db)
+    record = json.loads(run("extract", str(seed_path)).output.splitlines()[3])
+    shown = run("show", record["id"][:8], "--db", db, "--json")
+    assert json.loads(shown.output)["text"] == record["text"]
+    stats = json.loads(run("stats", "--db", db, "--json").output)
+    assert stats["articles"] == 21 and stats["with_title"] == 20
+
+
+def test_exit_codes_and_clear_errors(tmp_path):
+    db = str(tmp_path / "s.db")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"lead": "Bon."}\nnot json\n', encoding="utf-8")
+    result = run("ingest", str(bad), "--db", db)
+    assert result.exit_code == 1
+    assert f"{bad}:2: invalid JSON" in result.output
+    assert "1 new, 0 duplicate, 1 rejected" in result.output
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    env = {**os.environ, "SILKWIRE_DB": str(tmp_path / "absent.db")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "silkwire", "search", "ouzbek"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 2
+    assert "no such database" in proc.stderr and "Traceback" not in proc.stderr
+    db = tmp_path / "x.db"
+    subprocess.run(
+        [sys.executable, "-m", "silkwire", "ingest", "--db", str(db), "-"],
+        input='{"lead": "Un article."}\n',
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "silkwire", "search", '"unclosed', "--db", str(db)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2 and "unclosed quote" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_commands_that_need_no_model_do_not_import_it():
+    code = (
+        "import sys; from silkwire.cli import app; "
+        "print(any(m.split('.')[0] in ('spacy', 'thinc', 'torch') for m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"
+
+
+def test_every_command_is_documented_in_help_and_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    top = run("--help").output
+    import typer.main
+
+    commands = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert commands
+    for name in commands:
+        assert re.search(rf"\b{name}\b", top), f"{name} missing from --help"
+        help_text = run(name, "--help")
+        assert help_text.exit_code == 0
+        assert f"silkwire {name}" in readme, f"'silkwire {name}' is not documented in README.md"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from silkwire.store import Store
+from silkwire import service
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED = SHARED / "seeds" / "002_0afaed159990aab2.txt"
@@ -19,6 +19,6 @@ def seed_path() -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(str(tmp_path / "test.db")) as s:
-        yield s
+def ws(tmp_path: Path):
+    with service.open_workspace(str(tmp_path / "test.db"), create=True) as workspace:
+        yield workspace

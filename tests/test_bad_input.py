@@ -3,7 +3,7 @@
 from silkwire import service
 
 
-def test_each_kind_of_bad_input_is_reported_and_good_items_go_in(store, tmp_path):
+def test_each_kind_of_bad_input_is_reported_and_good_items_go_in(ws, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     binary = tmp_path / "image.txt"
@@ -17,7 +17,7 @@ def test_each_kind_of_bad_input_is_reported_and_good_items_go_in(store, tmp_path
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"lead": "Bon."}\n{"lead": "coupé\n{"lead": "Encore bon."}\n', encoding="utf-8")
 
-    report = service.ingest(store, [str(p) for p in (empty, binary, latin1, broken)])
+    report = service.ingest(ws, [str(p) for p in (empty, binary, latin1, broken)])
 
     assert report.new == 4
     messages = {e.origin: e.message for e in report.rejected}
@@ -26,12 +26,12 @@ def test_each_kind_of_bad_input_is_reported_and_good_items_go_in(store, tmp_path
     assert "invalid UTF-8" in messages[f"{latin1}:2"] and "0xe9" in messages[f"{latin1}:2"]
     assert "invalid JSON" in messages[f"{broken}:2"]
     assert len(report.rejected) == 4
-    assert store.count() == 4
+    assert ws.store.count() == 4
     # nothing half-written: every stored article is searchable
-    assert store.db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 4
+    assert ws.index.count() == 4
 
 
-def test_rejected_listing_line_keeps_the_others(store, tmp_path):
+def test_rejected_listing_line_keeps_the_others(ws, tmp_path):
     path = tmp_path / "listing.txt"
     path.write_bytes(
         b"Titre correct sur Astana\n"
@@ -40,6 +40,6 @@ def test_rejected_listing_line_keeps_the_others(store, tmp_path):
         + b"Autre titre sur Bichkek\n"
         + "Un autre chapeau complet, lui aussi assez long pour être reconnu comme un chapeau.\n".encode()
     )
-    report = service.ingest(store, [str(path)])
+    report = service.ingest(ws, [str(path)])
     assert report.new == 2
     assert [e.origin for e in report.rejected] == [f"{path}:3"]

@@ -9,9 +9,8 @@ import pytest
 CHILD = """
 import resource, sys
 from silkwire import service
-from silkwire.store import Store
-with Store(sys.argv[2]) as store:
-    report = service.ingest(store, [sys.argv[1]])
+with service.open_workspace(sys.argv[2], create=True) as ws:
+    report = service.ingest(ws, [sys.argv[1]])
 print(report.new, len(report.rejected), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 

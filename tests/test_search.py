@@ -3,7 +3,7 @@ import pytest
 from silkwire import service
 from silkwire.errors import QueryError
 from silkwire.search import parse_query
-from silkwire.store import SearchFilters
+from silkwire.service import SearchFilters
 
 ITEMS = [
     ("L’Ouzbékistan accueillera le sommet de l’OCS", "Tachkent recevra les dirigeants en 2025.", "2025-01-10", "A"),
@@ -28,11 +28,9 @@ def filled(tmp_path):
     with path.open("w", encoding="utf-8") as fh:
         for title, lead, published, source in ITEMS:
             fh.write(json.dumps({"title": title, "lead": lead, "published": published, "source": source}) + "\n")
-    from silkwire.store import Store
-
-    with Store(str(tmp_path / "s.db")) as store:
-        service.ingest(store, [str(path)])
-        yield store
+    with service.open_workspace(str(tmp_path / "s.db"), create=True) as ws:
+        service.ingest(ws, [str(path)])
+        yield ws
 
 
 def titles(store, query, **filters):

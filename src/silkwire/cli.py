@@ -18,7 +18,6 @@ from rich.text import Text
 from silkwire import service
 from silkwire.errors import InputError, SilkwireError
 from silkwire.ingest import Format
-from silkwire.store import SearchFilters, Store
 
 app = typer.Typer(
     help="silkwire: French news on Central Asia -> an evidence-linked, searchable knowledge base.",
@@ -53,8 +52,8 @@ def _input_format(value: str) -> Format:
     return value  # type: ignore[return-value]
 
 
-def _open(db: str | None, create: bool = False) -> Store:
-    return Store(db or service.default_db_path(), create=create)
+def _open(db: str | None, create: bool = False) -> service.Workspace:
+    return service.open_workspace(db or service.default_db_path(), create=create)
 
 
 def _print_problems(report: service.IngestReport) -> None:
@@ -75,9 +74,9 @@ def ingest(
 ) -> None:
     """Read listing pages, JSONL or CSV files and store their articles (idempotent)."""
     fmt = _input_format(input_format)
-    with _open(db, create=True) as store:
+    with _open(db, create=True) as ws:
         if quiet or not err.is_terminal:
-            report = service.ingest(store, paths, fmt, source)
+            report = service.ingest(ws, paths, fmt, source)
         else:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -85,7 +84,7 @@ def ingest(
             with Progress(*columns, console=err, transient=True) as progress:
                 task = progress.add_task("ingesting", total=None)
                 report = service.ingest(
-                    store,
+                    ws,
                     paths,
                     fmt,
                     source,
@@ -114,13 +113,13 @@ def search(
     """French full-text search: accents, plurals and apostrophes do not get in the way."""
     from silkwire.ingest.records import parse_published
 
-    filters = SearchFilters(
+    filters = service.SearchFilters(
         since=parse_published(since, "--since", "since") if since else None,
         until=parse_published(until, "--until", "until") if until else None,
         sources=tuple(source or ()),
     )
-    with _open(db) as store:
-        result = service.search(store, query, filters, limit, offset)
+    with _open(db) as ws:
+        result = service.search(ws, query, filters, limit, offset)
     if as_json:
         payload = {"query": result.query, "total": result.total, "hits": [service.hit_record(h) for h in result.hits]}
         out.print_json(json.dumps(payload, ensure_ascii=False))
@@ -150,8 +149,8 @@ def show(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one article with everything known about it."""
-    with _open(db) as store:
-        record = service.show(store, article_id)
+    with _open(db) as ws:
+        record = service.show(ws, article_id)
     if as_json:
         out.print_json(json.dumps(record, ensure_ascii=False))
         return
@@ -166,8 +165,8 @@ def show(
 @app.command()
 def stats(db: DbOption = None, as_json: JsonFlag = False) -> None:
     """What the database holds: articles, sources, dates, size."""
-    with _open(db) as store:
-        data = service.stats(store)
+    with _open(db) as ws:
+        data = service.stats(ws)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return

@@ -3,16 +3,20 @@
 Every function takes plain values and a ``Store``, and returns plain values or dataclasses; no
 printing, no exiting. Usable on its own::
 
-    from silkwire.service import ingest, search
-    from silkwire.store import Store
-    with Store("news.db") as store:
-        report = ingest(store, ["listing.txt"])
-        result = search(store, "ouzbek*")
+    from silkwire.service import ingest, open_workspace, search
+    with open_workspace("news.db", create=True) as ws:
+        report = ingest(ws, ["listing.txt"])
+        result = search(ws, "ouzbek*")
+
+A workspace is the SQLite store (the truth) and the text index derived from it
+(``<db>.index/``), kept in step here: the store records up to which rowid the index is
+committed, and anything above that is (re-)indexed before the workspace is used.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,7 +27,11 @@ from silkwire.errors import InputError, InputWarning
 from silkwire.ingest import Format, read_paths
 from silkwire.model import Article, article_record
 from silkwire.search import Snippet, highlight_spans, index_columns, make_snippet, parse_query
-from silkwire.store import SearchFilters, Store
+from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
+from silkwire.search.index import IndexFilters as SearchFilters
+from silkwire.store import Store
+
+__all__ = ["SearchFilters"]  # re-exported for the interfaces
 
 BATCH_SIZE = 500
 DEFAULT_DB = "silkwire.db"
@@ -32,6 +40,75 @@ DEMO_DB = "silkwire-demo.db"
 
 def default_db_path() -> str:
     return os.environ.get("SILKWIRE_DB") or DEFAULT_DB
+
+
+# -- workspace ---------------------------------------------------------------------------------
+
+_INDEXED_THROUGH = "text_index.indexed_through"
+_INDEX_VERSION = "text_index.version"
+_SYNC_BATCH = 2000
+
+
+class Workspace:
+    """The store and its text index. Use as a context manager."""
+
+    def __init__(self, store: Store, index: TextIndex) -> None:
+        self.store = store
+        self.index = index
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.index.rollback()
+        self.store.close()
+
+
+def index_path(db_path: str) -> str | None:
+    return None if db_path == ":memory:" else f"{db_path}.index"
+
+
+def open_workspace(db_path: str, create: bool = False) -> Workspace:
+    store = Store(db_path, create=create)
+    ws = Workspace(store, TextIndex(index_path(db_path)))
+    try:
+        sync_index(ws)
+    except ValueError as exc:
+        # Another process (an ingest) holds the index writer; it will bring the index up to
+        # date itself, so read what is committed now rather than wait.
+        if "lock" not in str(exc).lower():
+            raise
+    return ws
+
+
+def _index_doc(rowid: int, article: Article) -> IndexDoc:
+    title_terms, body_terms, words = index_columns(article.title, article.body)
+    return IndexDoc(rowid, title_terms, body_terms, words, article.source, article.published)
+
+
+def sync_index(ws: Workspace) -> int:
+    """Index what the store has and the index lacks (after a crash, or an analyser change)."""
+    store, index = ws.store, ws.index
+    mark = int(store.get_meta(_INDEXED_THROUGH) or 0)
+    if store.get_meta(_INDEX_VERSION) != INDEX_VERSION or index.count() < store.count_through(mark):
+        index.clear()  # a new analyser, or an index lost or damaged: rebuild it whole
+        mark = 0
+    elif mark >= store.max_rowid():
+        return 0
+    else:
+        index.delete_above(mark)
+    done = 0
+    while rows := store.articles_after(mark, _SYNC_BATCH):
+        index.add([_index_doc(rowid, article) for rowid, article in rows])
+        mark = rows[-1][0]
+        done += len(rows)
+    index.commit()
+    store.set_meta(_INDEXED_THROUGH, str(mark))
+    store.set_meta(_INDEX_VERSION, INDEX_VERSION)
+    return done
 
 
 # -- ingest ------------------------------------------------------------------------------------
@@ -50,7 +127,7 @@ class IngestReport:
 
 
 def ingest(
-    store: Store,
+    ws: Workspace,
     paths: Iterable[str],
     fmt: Format = "auto",
     source: str | None = None,
@@ -66,12 +143,11 @@ def ingest(
     batch: list[Article] = []
 
     def flush() -> None:
-        rows = [(a, index_columns(a.title, a.body)) for a in batch]
-        for is_new in store.add_articles(rows):
-            if is_new:
-                report.new += 1
-            else:
-                report.duplicate += 1
+        rowids = ws.store.add_articles(batch)
+        ws.index.add([_index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
+        new = sum(1 for r in rowids if r)
+        report.new += new
+        report.duplicate += len(batch) - new
         batch.clear()
         if on_batch:
             on_batch(report)
@@ -87,6 +163,10 @@ def ingest(
                 flush()
     if batch:
         flush()
+    # The store is committed batch by batch; the index once at the end (its commits are costly).
+    # Should we die before this line, the next open re-indexes from the watermark.
+    ws.index.commit()
+    ws.store.set_meta(_INDEXED_THROUGH, str(ws.store.max_rowid()))
     return report
 
 
@@ -118,7 +198,7 @@ class SearchResult:
 
 
 def search(
-    store: Store,
+    ws: Workspace,
     query: str,
     filters: SearchFilters | None = None,
     limit: int = 10,
@@ -126,17 +206,18 @@ def search(
 ) -> SearchResult:
     """French full-text search, best first (BM25), with highlights. Raises ``QueryError``."""
     parsed = parse_query(query)
-    rows, total = store.search(parsed.fts, filters or SearchFilters(), limit, offset)
+    assert parsed.node is not None  # parse_query raises on an empty query
+    ranked, total = ws.index.search(parsed.node, filters or SearchFilters(), limit, offset)
+    articles = ws.store.by_rowids([rowid for rowid, _ in ranked])
     hits = []
-    for row in rows:
-        article = row.article
+    for article, (_, score) in zip(articles, ranked, strict=False):
         spans = highlight_spans(article.text, parsed)
         title_len = len(article.title) if article.title else 0
         body_start = len(article.text) - len(article.body)
         hits.append(
             Hit(
                 article=article,
-                score=row.score,
+                score=score,
                 title_highlights=[s for s in spans if s[1] <= title_len],
                 snippet=make_snippet(article.body, spans, offset=body_start),
                 spans=spans,
@@ -152,7 +233,7 @@ def hit_record(hit: Hit) -> dict[str, Any]:
         "source": a.source,
         "published": a.published,
         "title": a.title,
-        "score": round(-hit.score, 4),
+        "score": round(hit.score, 4),
         "snippet": hit.snippet.text,
         "snippet_highlights": [list(s) for s in hit.snippet.highlights],
         "highlights": [list(s) for s in hit.spans],
@@ -162,13 +243,15 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 # -- browse ------------------------------------------------------------------------------------
 
 
-def show(store: Store, article_id: str) -> dict[str, Any]:
+def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     """The article record of one stored article (id or unique id prefix)."""
-    return article_record(store.get(article_id))
+    return article_record(ws.store.get(article_id))
 
 
-def stats(store: Store) -> dict[str, Any]:
-    return store.stats()
+def stats(ws: Workspace) -> dict[str, Any]:
+    data = ws.store.stats()
+    data["indexed"] = ws.index.count()
+    return data
 
 
 # -- demo --------------------------------------------------------------------------------------
@@ -188,8 +271,16 @@ def gold_files() -> list[str]:
 
 def build_demo(db_path: str = DEMO_DB) -> IngestReport:
     """A fresh database at ``db_path`` from the demo corpus (an existing file is replaced)."""
+    remove_database(db_path)
+    with open_workspace(db_path, create=True) as ws:
+        return ingest(ws, demo_files())
+
+
+def remove_database(db_path: str) -> None:
+    """Delete a database file with its WAL files and text index."""
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db_path + suffix):
             os.remove(db_path + suffix)
-    with Store(db_path) as store:
-        return ingest(store, demo_files())
+    index = index_path(db_path)
+    if index and os.path.isdir(index):
+        shutil.rmtree(index)

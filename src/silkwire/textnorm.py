@@ -12,6 +12,7 @@ ids, search for indexing, and the NLP for its input.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -60,12 +61,17 @@ _REPLACEMENTS: dict[str, str] = {
     "\ufeff": "",
     "\u00ad": "",
 }
-_TABLE = str.maketrans(_REPLACEMENTS)
+# str.translate with a dict is slow on non-ASCII text; a regex touches only what must change.
+_SPECIAL = re.compile("[" + "".join(_REPLACEMENTS) + "]")
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _REPLACEMENTS[match.group()]
 
 
 def normalize_text(text: str) -> str:
     """The normalised copy alone (fast path for hashing and indexing)."""
-    return unicodedata.normalize("NFC", text.translate(_TABLE))
+    return unicodedata.normalize("NFC", _SPECIAL.sub(_replace, text))
 
 
 @dataclass(frozen=True, slots=True)

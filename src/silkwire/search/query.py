@@ -1,11 +1,11 @@
-"""The user's search syntax, parsed and translated into a safe SQLite FTS5 expression.
+"""The user's search syntax, parsed into a small query tree for the index.
 
 Syntax: words (implicit AND), ``"exact phrases"``, prefixes ``kazakh*``, ``AND`` / ``OR`` /
 ``NOT`` (also French ``ET`` / ``OU`` / ``SAUF``; upper case only, so "et" stays a word),
 ``-word`` for NOT, parentheses. Words go through the same analyser as the index (accents,
-stemming, apostrophes), stop words are dropped outside phrases. Every term reaches FTS5 quoted,
-so no user input is ever interpreted as FTS5 syntax; a malformed query raises ``QueryError``
-with the column where it went wrong.
+stemming, apostrophes), stop words are dropped outside phrases. The tree holds analysed terms
+only, so no user input is ever interpreted as index syntax; a malformed query raises
+``QueryError`` with the column where it went wrong.
 """
 
 from __future__ import annotations
@@ -19,16 +19,44 @@ from silkwire.textnorm import normalize_text
 
 _OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
 _LEXER = re.compile(r'\s*(?:(?P<quote>")|(?P<open>\()|(?P<close>\))|(?P<word>[^\s()"]+))')
-_TEXT_COLUMNS = "{title body}"
 MIN_PREFIX = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One term, or several in a row (an exact phrase), in the title or the body."""
+
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """Folded words in a row, the last one a prefix (kazakh*, "sino-kaz"*)."""
+
+    words: tuple[str, ...]
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    must: tuple[Node, ...]
+    must_not: tuple[Node, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    any: tuple[Node, ...]
+
+
+Node = Phrase | Prefix | And | Or
 
 
 @dataclass
 class Query:
-    """A parsed query: its FTS5 expression and what to highlight."""
+    """A parsed query: its tree and what to highlight."""
 
     text: str
-    fts: str
+    node: Node | None
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
 
@@ -76,7 +104,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _lex(text)
         self.i = 0
-        self.query = Query(text=text, fts="")
+        self.query = Query(text=text, node=None)
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -90,10 +118,10 @@ class _Parser:
             raise QueryError(f"unexpected '{tok.value}' at column {tok.column}")
         if expr is None:
             raise QueryError("nothing to search for: the query has only stop words (le, de, et…)")
-        self.query.fts = expr
+        self.query.node = expr
         return self.query
 
-    def or_expr(self) -> str | None:
+    def or_expr(self) -> Node | None:
         parts = [self.and_expr()]
         while (tok := self.peek()) and tok.kind == "op" and tok.value == "OR":
             self.i += 1
@@ -103,11 +131,11 @@ class _Parser:
         kept = [p for p in parts if p]
         if not kept:
             return None
-        return kept[0] if len(kept) == 1 else "(" + " OR ".join(kept) + ")"
+        return kept[0] if len(kept) == 1 else Or(tuple(kept))
 
-    def and_expr(self) -> str | None:
-        positives: list[str] = []
-        negatives: list[str] = []
+    def and_expr(self) -> Node | None:
+        positives: list[Node] = []
+        negatives: list[Node] = []
         first = self.peek()
         while (tok := self.peek()) is not None and tok.kind != "close":
             if tok.kind == "op" and tok.value == "OR":
@@ -137,12 +165,11 @@ class _Parser:
             raise QueryError("a query cannot only exclude: add a term to search for, e.g. 'kazakh NOT tennis'")
         if not positives:
             return None
-        expr = positives[0] if len(positives) == 1 else "(" + " AND ".join(positives) + ")"
-        for neg in negatives:
-            expr = f"({expr} NOT {neg})"
-        return expr
+        if len(positives) == 1 and not negatives:
+            return positives[0]
+        return And(tuple(positives), tuple(negatives))
 
-    def atom(self, negated: bool) -> str | None:
+    def atom(self, negated: bool) -> Node | None:
         tok = self.tokens[self.i]
         self.i += 1
         if tok.kind == "open":
@@ -158,15 +185,15 @@ class _Parser:
             return self.phrase(tok, negated)
         return self.word(tok, negated)
 
-    def phrase(self, tok: _Token, negated: bool) -> str | None:
+    def phrase(self, tok: _Token, negated: bool) -> Node | None:
         terms = [analyse_token(t)[1] for t in TOKEN.findall(normalize_text(tok.value))]
         if not terms:
             raise QueryError(f"empty phrase at column {tok.column}")
         if not negated:
             self.query.terms.update(terms)
-        return f'{_TEXT_COLUMNS} : "{" ".join(terms)}"'
+        return Phrase(tuple(terms))
 
-    def word(self, tok: _Token, negated: bool) -> str | None:
+    def word(self, tok: _Token, negated: bool) -> Node | None:
         raw = tok.value
         is_prefix = raw.endswith("*")
         pairs = [analyse_token(t) for t in TOKEN.findall(normalize_text(raw.rstrip("*")))]
@@ -181,7 +208,7 @@ class _Parser:
             if not negated:
                 self.query.prefixes.add(words[-1])
                 self.query.terms.update(t for _, t in pairs[:-1])
-            return f'words : "{" ".join(words)}" *'
+            return Prefix(tuple(words[:-1]), words[-1])
         if len(pairs) > 1:  # one word that the analyser splits (sino-kazakh, L'Ouzbékistan)
             content = [t for w, t in pairs if w not in stopwords()]
             terms = [t for _, t in pairs] if len(content) > 1 else content
@@ -191,7 +218,7 @@ class _Parser:
             return None
         if not negated:
             self.query.terms.update(terms)
-        return f'{_TEXT_COLUMNS} : "{" ".join(terms)}"'
+        return Phrase(tuple(terms))
 
 
 def parse_query(text: str) -> Query:

@@ -1,5 +1,5 @@
 """Storage: one SQLite file (WAL), one writer, readers in parallel."""
 
-from silkwire.store.sqlite import SearchFilters, SearchHit, Store
+from silkwire.store.sqlite import Store
 
-__all__ = ["SearchFilters", "SearchHit", "Store"]
+__all__ = ["Store"]

@@ -20,12 +20,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
             "CREATE INDEX articles_published ON articles(published)",
             "CREATE INDEX articles_source ON articles(source, published)",
-            # Contentless: the terms are derived data (search/analyzer.py); the text lives in
-            # `articles`. rowid = articles.rowid. Columns: title terms, body terms, folded words.
-            """CREATE VIRTUAL TABLE articles_fts USING fts5(
-                title, body, words,
-                content='', prefix='2 3', tokenize='unicode61 remove_diacritics 0'
-            )""",
+            # Derived state that must survive restarts (e.g. how far the text index got).
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
     ),
 ]

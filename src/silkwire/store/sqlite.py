@@ -6,7 +6,6 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,23 +13,7 @@ from silkwire.errors import NotFoundError, StoreError
 from silkwire.model import Article
 from silkwire.store.schema import LATEST, MIGRATIONS
 
-FtsColumns = tuple[str, str, str]  # title terms, body terms, folded words
 _ARTICLE_COLUMNS = "a.id, a.source, a.title, a.text, a.published, a.url, a.ref"
-# Title terms weigh more than body terms; the words column only serves prefixes.
-_BM25 = "bm25(articles_fts, 3.0, 1.0, 0.5)"
-
-
-@dataclass(frozen=True, slots=True)
-class SearchFilters:
-    since: str | None = None  # inclusive, ISO date
-    until: str | None = None  # inclusive, ISO date
-    sources: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    article: Article
-    score: float  # bm25: lower is better (SQLite's convention)
 
 
 def _article(row: Sequence[Any]) -> Article:
@@ -101,33 +84,28 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def add_articles(self, batch: Sequence[tuple[Article, FtsColumns]]) -> list[bool]:
-        """Store a batch in one transaction; returns, per article, whether it was new."""
-        added: list[bool] = []
+    def add_articles(self, batch: Sequence[Article]) -> list[int | None]:
+        """Store a batch in one transaction; per article, its new rowid, or None if already there."""
+        added: list[int | None] = []
         now = _now()
         with self.transaction() as db:
-            for article, (title_terms, body_terms, words) in batch:
+            for article in batch:
                 cur = db.execute(
                     "INSERT OR IGNORE INTO articles (id, source, ref, url, published, title, text, "
                     "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        article.id,
-                        article.source,
-                        article.ref,
-                        article.url,
-                        article.published,
-                        article.title,
-                        article.text,
-                        now,
-                    ),
+                    (article.id, article.source, article.ref, article.url, article.published,
+                     article.title, article.text, now),
                 )
-                if cur.rowcount == 1:
-                    db.execute(
-                        "INSERT INTO articles_fts (rowid, title, body, words) VALUES (?, ?, ?, ?)",
-                        (cur.lastrowid, title_terms, body_terms, words),
-                    )
-                added.append(cur.rowcount == 1)
+                added.append(cur.lastrowid if cur.rowcount == 1 else None)
         return added
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -146,20 +124,30 @@ class Store:
             raise NotFoundError(f"{article_id}: no article with this id")
         return _article(row)
 
-    def search(self, fts: str, filters: SearchFilters, limit: int = 10, offset: int = 0) -> tuple[list[SearchHit], int]:
-        """Hits for an FTS5 expression, best first, and the total number of matches."""
-        where, params = _filter_sql(filters)
-        base = f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?{where}"
-        try:
-            rows = self.db.execute(
-                f"SELECT {_ARTICLE_COLUMNS}, {_BM25} AS score {base} ORDER BY score LIMIT ? OFFSET ?",
-                (fts, *params, limit, offset),
-            ).fetchall()
-            total = self.db.execute(f"SELECT count(*) {base}", (fts, *params)).fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            # The query layer quotes every term, so this is a bug, not the user's fault.
-            raise StoreError(f"full-text search failed on {fts!r}: {exc}") from exc
-        return [SearchHit(_article(r), float(r[-1])) for r in rows], int(total)
+    def by_rowids(self, rowids: Sequence[int]) -> list[Article]:
+        """Articles for these rowids, in the same order (missing ones are skipped)."""
+        if not rowids:
+            return []
+        marks = ", ".join("?" * len(rowids))
+        rows = self.db.execute(
+            f"SELECT a.rowid, {_ARTICLE_COLUMNS} FROM articles a WHERE a.rowid IN ({marks})", list(rowids)
+        ).fetchall()
+        found = {r[0]: _article(r[1:]) for r in rows}
+        return [found[r] for r in rowids if r in found]
+
+    def articles_after(self, rowid: int, limit: int) -> list[tuple[int, Article]]:
+        """(rowid, article) for rowids above ``rowid``, in order: for catching up derived data."""
+        rows = self.db.execute(
+            f"SELECT a.rowid, {_ARTICLE_COLUMNS} FROM articles a WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
+            (rowid, limit),
+        ).fetchall()
+        return [(r[0], _article(r[1:])) for r in rows]
+
+    def count_through(self, rowid: int) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles WHERE rowid <= ?", (rowid,)).fetchone()[0])
+
+    def max_rowid(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0])
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
@@ -183,21 +171,6 @@ class Store:
             "sources": {s: n for s, n in sources},
             "size_bytes": _size(self.path),
         }
-
-
-def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.since:
-        clauses.append("a.published >= ?")
-        params.append(filters.since)
-    if filters.until:
-        clauses.append("a.published <= ?")
-        params.append(filters.until)
-    if filters.sources:
-        clauses.append(f"a.source IN ({', '.join('?' * len(filters.sources))})")
-        params.extend(filters.sources)
-    return "".join(f" AND {c}" for c in clauses), params
 
 
 def _now() -> str:

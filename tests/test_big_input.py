@@ -61,5 +61,6 @@ def test_50_mb_input_streams_in_bounded_memory(tmp_path):
     new, rejected, peak_mb = ingest_in_child(big, tmp_path / "big.db")
 
     assert (new, rejected) == (n, 0)
-    # The whole file would need > 50 MB just as bytes (and 2-4x that as Python strings).
-    assert peak_mb - baseline_mb < 40, f"peak {peak_mb} MB vs baseline {baseline_mb} MB"
+    # Holding the file would take > 50 MB as bytes (2-4x that as Python strings); streaming
+    # needs one batch plus the index writer's fixed 32 MB buffer.
+    assert peak_mb - baseline_mb < 50, f"peak {peak_mb} MB vs baseline {baseline_mb} MB"

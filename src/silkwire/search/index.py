@@ -24,7 +24,7 @@ from silkwire.search.query import And, Node, Or, Phrase, Prefix
 
 INDEX_VERSION = "1"  # bump when the analyser or the schema changes: the index is rebuilt
 TITLE_BOOST = 3.0
-_WRITER_HEAP = 64_000_000
+_WRITER_HEAP = 32_000_000  # bounds ingest memory whatever the input size
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,21 +80,33 @@ class Normalized:
 
     original: str
     text: str
-    starts: tuple[int, ...]  # starts[i]: original offset where copy character i begins
-    ends: tuple[int, ...]  # ends[i]: original offset just after copy character i
+    # starts[i] / ends[i]: the original span of copy character i; None when every character
+    # maps to itself (the usual case: all replacements are one character for one).
+    starts: tuple[int, ...] | None
+    ends: tuple[int, ...] | None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the copy to the span of the original it came from."""
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span ({start}, {end}) outside the text of length {len(self.text)}")
+        if self.starts is None or self.ends is None:
+            return start, end
         if start == end:
             pos = self.starts[start] if start < len(self.starts) else len(self.original)
             return pos, pos
         return self.starts[start], self.ends[end - 1]
 
 
+# Characters whose replacement is empty: only they (and NFC composition) shift offsets.
+_DROPPED = re.compile("[" + "".join(k for k, v in _REPLACEMENTS.items() if not v) + "]")
+
+
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` (see module doc) and keep the offset map back to it."""
+    if not _DROPPED.search(text):
+        copy = _SPECIAL.sub(_replace, text)
+        if unicodedata.is_normalized("NFC", copy):
+            return Normalized(text, copy, None, None)
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

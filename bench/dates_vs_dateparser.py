@@ -1,0 +1,140 @@
+"""silkwire's temporal tagger side by side with dateparser (search_dates, languages=['fr']).
+
+Two sets, one run:
+- the gold leads in ``tests/fixtures/temporal_gold.jsonl`` (French news about Central Asia,
+  2024–2025, with the expected date expressions and values);
+- the peer subset: the in-scope, python-supported DateParser cases of Recognizers-Text French
+  (``../shared/data/recognizers-text-fr``), reference date as the base.
+
+Scoring, identical for both tools: an expected date is found when a reported expression overlaps
+its text and its value covers the same days (for dateparser, which only returns datetimes, a
+day inside the expected period is accepted — a reading generous to dateparser). A lead is
+correct when every expected date is found and nothing else is reported. Time per lead is the
+mean wall time of tagging one lead (best of 3 passes).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+import temporal_peer
+from silkwire.nlp.temporal import tag_dates
+from silkwire.nlp.temporal.calendar import bounds
+
+GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "temporal_gold.jsonl"
+Found = list[tuple[str, tuple[date, date] | None]]  # (span text, days covered)
+
+
+def ours(text: str, published: str) -> Found:
+    return [(ref.text, bounds(ref.value) if ref.value else None) for ref in tag_dates(text, published)]
+
+
+def theirs(text: str, published: str) -> Found:
+    from dateparser.search import search_dates
+
+    base = datetime.fromisoformat(published[:10])
+    hits = search_dates(text, languages=["fr"], settings={"RELATIVE_BASE": base}) or []
+    return [(hit_text, (when.date(), when.date())) for hit_text, when in hits]
+
+
+def overlaps(a: str, b: str) -> bool:
+    a, b = a.lower().strip(), b.lower().strip()
+    return a in b or b in a
+
+
+def covered(found: tuple[date, date] | None, expected: tuple[date, date] | None, point_ok: bool) -> bool:
+    if found is None or expected is None:
+        return False
+    if found == expected:
+        return True
+    return point_ok and found[0] == found[1] and expected[0] <= found[0] <= expected[1]
+
+
+def lead_correct(found: Found, expected: list[tuple[str, tuple[date, date] | None]], point_ok: bool) -> bool:
+    remaining = list(found)
+    for text, days in expected:
+        hit = next((f for f in remaining if overlaps(f[0], text) and covered(f[1], days, point_ok)), None)
+        if hit is None:
+            return False
+        remaining.remove(hit)
+    return not remaining
+
+
+def gold_cases() -> list[tuple[str, str, list[tuple[str, tuple[date, date] | None]]]]:
+    cases = []
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        expected = [(d["text"], _expected_days(d["value"])) for d in row["dates"]]
+        cases.append((row["text"], row["published"], expected))
+    return cases
+
+
+def _expected_days(value: str) -> tuple[date, date] | None:
+    if value.startswith("--"):
+        return None  # a recurrence: no single span of days
+    return bounds(value)
+
+
+def peer_cases() -> list[tuple[str, str, list[tuple[str, tuple[date, date] | None]]]]:
+    cases = []
+    for case in temporal_peer.load("DateParser"):
+        if temporal_peer.python_unsupported(case) or not temporal_peer.in_scope(case, False):
+            continue
+        reference = case["Context"]["ReferenceDateTime"][:10]
+        expected = []
+        for result in case["Results"]:
+            readings = [r[1] for r in temporal_peer.expected_readings(result) if r[0] == "bounds"]
+            expected.append((result["Text"], readings))
+        cases.append((case["Input"], reference, expected))
+    return cases  # type: ignore[return-value]
+
+
+def score(tool: Callable[[str, str], Found], cases: list[Any], peer: bool, point_ok: bool) -> tuple[float, float]:
+    correct = 0
+    for text, published, expected in cases:
+        found = tool(text, published)
+        if peer:
+            # Either reading (past or future) of each expected result is acceptable.
+            ok = all(any(lead_correct(found, [(t, r)], point_ok) for r in readings) for t, readings in expected)
+            ok = ok and len(found) == len(expected)
+        else:
+            ok = lead_correct(found, expected, point_ok)
+        correct += ok
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for text, published, _ in cases:
+            tool(text, published)
+        best = min(best, time.perf_counter() - start)
+    return correct / len(cases), best / len(cases) * 1e6
+
+
+def main() -> int:
+    if not temporal_peer.DATA.is_dir():
+        print(f"skipped: {temporal_peer.DATA} not found (../shared/data is absent)")
+        return 0
+    try:
+        import dateparser.search  # noqa: F401
+    except ImportError:
+        print("skipped: dateparser is not installed (pip install -e '.[bench]')")
+        return 0
+    theirs("échauffement 1er janvier", "2025-01-01")  # dateparser loads its language data lazily
+    for name, cases, peer in (("gold leads", gold_cases(), False), ("peer DateParser subset", peer_cases(), True)):
+        acc_o, us_o = score(ours, cases, peer, point_ok=False)
+        acc_t, us_t = score(theirs, cases, peer, point_ok=True)
+        print(f"{name} ({len(cases)} cases)")
+        print(f"  silkwire   accuracy {100 * acc_o:5.1f}%   {us_o:9.1f} µs/lead")
+        print(f"  dateparser accuracy {100 * acc_t:5.1f}%   {us_t:9.1f} µs/lead")
+        print(f"  speed ratio: silkwire is {us_t / us_o:.0f}x faster")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

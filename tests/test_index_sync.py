@@ -4,6 +4,7 @@ import shutil
 
 from silkwire import service
 from silkwire.ingest.articles import make_article
+from silkwire.workspace import index_doc
 
 
 def items(n, start=0):
@@ -28,7 +29,7 @@ def test_documents_past_the_watermark_are_not_duplicated(tmp_path):
         service.sync_index(ws)
         ws.store.add_articles(items(2, start=3))
         # indexed and committed, but the watermark was not recorded (a crash in between)
-        ws.index.add([service._index_doc(rowid, a) for rowid, a in ws.store.articles_after(3, 10)])
+        ws.index.add([index_doc(rowid, a) for rowid, a in ws.store.articles_after(3, 10)])
         ws.index.commit()
         assert ws.index.count() == 5
     with service.open_workspace(db) as ws:

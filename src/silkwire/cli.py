@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -106,6 +106,10 @@ def search(
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD)")] = None,
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="About this country, ISO code (repeatable: all)")] = None,
+    entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id, e.g. per:… (repeatable)")] = None,
+    place: Annotated[list[str] | None, typer.Option(help="Articles naming this place (repeatable)")] = None,
+    by: Annotated[str, typer.Option(help="What --since/--until apply to: published or event (date)")] = "published",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of results")] = 10,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many results")] = 0,
     as_json: JsonFlag = False,
@@ -116,8 +120,14 @@ def search(
     filters = service.SearchFilters(
         since=parse_published(since, "--since", "since") if since else None,
         until=parse_published(until, "--until", "until") if until else None,
+        by=by,
         sources=tuple(source or ()),
+        countries=tuple(c.upper() for c in country or ()),
+        entities=tuple(entity or ()),
+        places=tuple(place or ()),
     )
+    if by not in ("published", "event"):
+        _fail(f"--by {by!r}: expected published or event")
     with _open(db) as ws:
         result = service.search(ws, query, filters, limit, offset)
     if as_json:
@@ -143,6 +153,17 @@ def search(
 
 
 @app.command()
+def enrich(
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP")] = 1,
+) -> None:
+    """Find the facts (countries, people, places, dates, amounts…) of articles not yet enriched."""
+    with _open(db) as ws:
+        report = service.enrich(ws, service.default_enricher(workers))
+    out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
+
+
+@app.command()
 def show(
     article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix of it)")],
     db: DbOption = None,
@@ -155,11 +176,33 @@ def show(
         out.print_json(json.dumps(record, ensure_ascii=False))
         return
     table = Table(show_header=False, box=None)
-    for key in ("id", "source", "published", "url", "ref"):
+    for key in ("id", "source", "published", "url", "ref", "event_date", "status"):
         if record.get(key) is not None:
             table.add_row(Text(key, style="dim"), Text(str(record[key])))
     out.print(table)
     out.print(Text(record["text"]))
+    _print_facts(record)
+
+
+def _print_facts(record: dict[str, Any]) -> None:
+    """The facts of a record, each with the exact text it came from."""
+    text = record["text"]
+    facts = Table("fact", "value", "evidence", box=None, title="Facts")
+    for c in record.get("countries", []):
+        facts.add_row("country", c["code"], Text(" | ".join(text[s:e] for s, e in c["spans"])))
+    for x in record.get("entities", []):
+        facts.add_row(x["type"].lower(), Text(f"{x['name']} ({x['id']})"),
+                      Text(" | ".join(text[s:e] for s, e in x["spans"])))
+    for p in record.get("places", []):
+        facts.add_row("place", Text(f"{p['name']} {p.get('geonameid') or ''}".strip()),
+                      Text(" | ".join(text[s:e] for s, e in p["spans"])))
+    for d in record.get("dates", []):
+        facts.add_row("date", Text(f"{d['value']} ({d['kind']})"), Text(text[d["span"][0]:d["span"][1]]))
+    for a in record.get("amounts", []):
+        facts.add_row(a["kind"], Text(f"{a['value']:g} {a['unit'] or ''}".strip()),
+                      Text(text[a["span"][0]:a["span"][1]]))
+    if facts.row_count:
+        out.print(facts)
 
 
 @app.command()

@@ -126,17 +126,23 @@ class Topic:
 
 @dataclass(frozen=True, slots=True)
 class Enrichment:
-    """Everything the pipeline found in one article, with the pipeline version that found it."""
+    """Everything the pipeline found in one article, with the pipeline version that found it.
+
+    ``None`` means "not computed" (the enricher did not run), so the record leaves the field
+    out; an empty tuple means "computed, nothing found".
+    """
 
     article_id: str
     version: str = PIPELINE_VERSION
-    countries: tuple[CountryRef, ...] = ()
-    entities: tuple[Entity, ...] = ()
-    places: tuple[Place, ...] = ()
-    dates: tuple[TimeRef, ...] = ()
-    amounts: tuple[Amount, ...] = ()
-    events: tuple[Event, ...] = ()
-    topics: tuple[Topic, ...] = ()
+    countries: tuple[CountryRef, ...] | None = None
+    entities: tuple[Entity, ...] | None = None
+    places: tuple[Place, ...] | None = None
+    dates: tuple[TimeRef, ...] | None = None
+    event_date: str | None = None
+    status: Literal["done", "planned"] | None = None
+    amounts: tuple[Amount, ...] | None = None
+    events: tuple[Event, ...] | None = None
+    topics: tuple[Topic, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -153,3 +159,37 @@ def article_record(article: Article) -> dict[str, Any]:
     if article.ref is not None:
         record["ref"] = article.ref
     return record
+
+
+def _span(span: Span) -> list[int]:
+    return [span[0], span[1]]
+
+
+def enrichment_fields(e: Enrichment) -> dict[str, Any]:
+    """The record fields of an enrichment, in DESIGN.md order; fields not computed are absent."""
+    out: dict[str, Any] = {}
+    if e.countries is not None:
+        out["countries"] = [{"code": c.code, "how": list(c.how), "spans": [_span(s) for s in c.spans]}
+                            for c in e.countries]
+    if e.entities is not None:
+        out["entities"] = [{"id": x.id, "type": x.type, "name": x.name, "country": x.country,
+                            "wikidata": x.wikidata, "aliases": list(x.aliases),
+                            "spans": [_span(s) for s in x.spans]} for x in e.entities]
+    if e.places is not None:
+        out["places"] = [{"name": p.name, "geonameid": p.geonameid, "country": p.country, "lat": p.lat,
+                          "lon": p.lon, "spans": [_span(s) for s in p.spans]} for p in e.places]
+    if e.dates is not None:
+        out["dates"] = [{"text": d.text, "value": d.value, "grain": d.grain, "kind": d.kind,
+                         "anchor": d.anchor, "span": _span(d.span)} for d in e.dates]
+        out["event_date"] = e.event_date
+        out["status"] = e.status
+    if e.amounts is not None:
+        out["amounts"] = [{"text": a.text, "value": a.value, "unit": a.unit, "kind": a.kind,
+                           "span": _span(a.span)} for a in e.amounts]
+    if e.events is not None:
+        out["events"] = [{"type": v.type, "source": list(v.source), "target": list(v.target), "date": v.date,
+                          "status": v.status, "place": v.place, "trigger": _span(v.trigger),
+                          "evidence": _span(v.evidence), "confidence": v.confidence} for v in e.events]
+    if e.topics is not None:
+        out["topics"] = [{"code": t.code, "label": t.label, "score": t.score} for t in e.topics]
+    return out

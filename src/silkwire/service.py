@@ -8,16 +8,15 @@ printing, no exiting. Usable on its own::
         report = ingest(ws, ["listing.txt"])
         result = search(ws, "ouzbek*")
 
-A workspace is the SQLite store (the truth) and the text index derived from it
-(``<db>.index/``), kept in step here: the store records up to which rowid the index is
-committed, and anything above that is (re-)indexed before the workspace is used.
+A workspace (``workspace.py``) is the SQLite store, the truth, and the text index derived
+from it, kept in step there.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,90 +24,30 @@ from typing import Any
 
 from silkwire.errors import InputError, InputWarning
 from silkwire.ingest import Format, read_paths
-from silkwire.model import Article, article_record
-from silkwire.search import Snippet, highlight_spans, index_columns, make_snippet, parse_query
-from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
+from silkwire.model import PIPELINE_VERSION, Article, Enrichment, article_record, enrichment_fields
+from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
 from silkwire.search.index import IndexFilters as SearchFilters
-from silkwire.store import Store
+from silkwire.store import StoredEnrichment
+from silkwire.workspace import (
+    INDEXED_THROUGH,
+    Workspace,
+    index_doc,
+    index_path,
+    open_workspace,
+    reindex_pending,
+    sync_index,
+)
 
-__all__ = ["SearchFilters"]  # re-exported for the interfaces
+__all__ = ["SearchFilters", "Workspace", "index_path", "open_workspace", "sync_index"]
 
 BATCH_SIZE = 500
+ENRICH_BATCH = 256
 DEFAULT_DB = "silkwire.db"
 DEMO_DB = "silkwire-demo.db"
 
 
 def default_db_path() -> str:
     return os.environ.get("SILKWIRE_DB") or DEFAULT_DB
-
-
-# -- workspace ---------------------------------------------------------------------------------
-
-_INDEXED_THROUGH = "text_index.indexed_through"
-_INDEX_VERSION = "text_index.version"
-_SYNC_BATCH = 2000
-
-
-class Workspace:
-    """The store and its text index. Use as a context manager."""
-
-    def __init__(self, store: Store, index: TextIndex) -> None:
-        self.store = store
-        self.index = index
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.index.rollback()
-        self.store.close()
-
-
-def index_path(db_path: str) -> str | None:
-    return None if db_path == ":memory:" else f"{db_path}.index"
-
-
-def open_workspace(db_path: str, create: bool = False) -> Workspace:
-    store = Store(db_path, create=create)
-    ws = Workspace(store, TextIndex(index_path(db_path)))
-    try:
-        sync_index(ws)
-    except ValueError as exc:
-        # Another process (an ingest) holds the index writer; it will bring the index up to
-        # date itself, so read what is committed now rather than wait.
-        if "lock" not in str(exc).lower():
-            raise
-    return ws
-
-
-def _index_doc(rowid: int, article: Article) -> IndexDoc:
-    title_terms, body_terms, words = index_columns(article.title, article.body)
-    return IndexDoc(rowid, title_terms, body_terms, words, article.source, article.published)
-
-
-def sync_index(ws: Workspace) -> int:
-    """Index what the store has and the index lacks (after a crash, or an analyser change)."""
-    store, index = ws.store, ws.index
-    mark = int(store.get_meta(_INDEXED_THROUGH) or 0)
-    if store.get_meta(_INDEX_VERSION) != INDEX_VERSION or index.count() < store.count_through(mark):
-        index.clear()  # a new analyser, or an index lost or damaged: rebuild it whole
-        mark = 0
-    elif mark >= store.max_rowid():
-        return 0
-    else:
-        index.delete_above(mark)
-    done = 0
-    while rows := store.articles_after(mark, _SYNC_BATCH):
-        index.add([_index_doc(rowid, article) for rowid, article in rows])
-        mark = rows[-1][0]
-        done += len(rows)
-    index.commit()
-    store.set_meta(_INDEXED_THROUGH, str(mark))
-    store.set_meta(_INDEX_VERSION, INDEX_VERSION)
-    return done
 
 
 # -- ingest ------------------------------------------------------------------------------------
@@ -144,7 +83,7 @@ def ingest(
 
     def flush() -> None:
         rowids = ws.store.add_articles(batch)
-        ws.index.add([_index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
+        ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
         report.new += new
         report.duplicate += len(batch) - new
@@ -166,16 +105,98 @@ def ingest(
     # The store is committed batch by batch; the index once at the end (its commits are costly).
     # Should we die before this line, the next open re-indexes from the watermark.
     ws.index.commit()
-    ws.store.set_meta(_INDEXED_THROUGH, str(ws.store.max_rowid()))
+    ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
     return report
 
 
 def extract(
-    paths: Iterable[str], fmt: Format = "auto", source: str | None = None
+    paths: Iterable[str],
+    fmt: Format = "auto",
+    source: str | None = None,
+    enricher: Enricher | None = None,
+    batch_size: int = ENRICH_BATCH,
 ) -> Iterator[dict[str, Any] | InputError | InputWarning]:
-    """Article records straight from the inputs, in input order; no database involved."""
+    """Article records straight from the inputs, in input order; no database involved.
+
+    With an ``enricher``, each record carries the facts it found (in batches, for speed).
+    """
+    pending: list[Article | InputError | InputWarning] = []
+
+    def flush() -> Iterator[dict[str, Any] | InputError | InputWarning]:
+        articles = [a for a in pending if isinstance(a, Article)]
+        found = iter(enricher(articles)) if enricher and articles else iter(())
+        for item in pending:
+            if isinstance(item, Article):
+                record = article_record(item)
+                if enricher:
+                    record.update(enrichment_fields(next(found)))
+                yield record
+            else:
+                yield item
+        pending.clear()
+
     for item in read_paths(paths, fmt, source):
-        yield article_record(item) if isinstance(item, Article) else item
+        pending.append(item)
+        if len(pending) >= batch_size:
+            yield from flush()
+    yield from flush()
+
+
+# -- enrich ------------------------------------------------------------------------------------
+
+Enricher = Callable[[Sequence[Article]], Iterable[Enrichment]]
+
+
+@dataclass
+class EnrichReport:
+    enriched: int = 0
+    version: str = PIPELINE_VERSION
+
+
+def default_enricher(workers: int = 1) -> Enricher:
+    """The NLP pipeline; imported here, lazily, so commands without NLP never load it.
+
+    Today: the model-free enrichers (dates, event date and status, amounts); ``workers`` is
+    for the model-based ones.
+    """
+    from silkwire.nlp.timefacts import enrich_time_only
+
+    del workers
+    return enrich_time_only
+
+
+def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
+    facets: list[tuple[str, str]] = []
+    facets += [("country", c.code) for c in e.countries or ()]
+    facets += [("entity", x.id) for x in e.entities or ()]
+    facets += [("place", p.name) for p in e.places or ()]
+    return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets))
+
+
+def enrich(
+    ws: Workspace,
+    enricher: Enricher | None = None,
+    batch_size: int = ENRICH_BATCH,
+    on_batch: Callable[[EnrichReport], None] | None = None,
+) -> EnrichReport:
+    """Run the pipeline on every article without an enrichment of the current version.
+
+    Each batch is stored in one transaction; the index then picks up the new facets (countries,
+    entities, places, event date) so that search can filter on them.
+    """
+    run = enricher or default_enricher()
+    report = EnrichReport()
+    after = 0
+    while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
+        enrichments = list(run([article for _, article in rows]))
+        pairs = zip(rows, enrichments, strict=True)
+        ws.store.save_enrichments([stored_enrichment(rowid, e) for (rowid, _), e in pairs])
+        after = rows[-1][0]
+        report.enriched += len(rows)
+        if on_batch:
+            on_batch(report)
+    reindex_pending(ws)
+    return report
 
 
 # -- search ------------------------------------------------------------------------------------
@@ -244,8 +265,14 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 
 def show(ws: Workspace, article_id: str) -> dict[str, Any]:
-    """The article record of one stored article (id or unique id prefix)."""
-    return article_record(ws.store.get(article_id))
+    """The article record of one stored article (id or unique id prefix), with its facts."""
+    article = ws.store.get(article_id)
+    record = article_record(article)
+    stored = ws.store.enrichment(ws.store.rowid_of(article.id))
+    if stored is not None:
+        stored.pop("version")
+        record.update(stored)
+    return record
 
 
 def stats(ws: Workspace) -> dict[str, Any]:

@@ -22,7 +22,7 @@ import tantivy
 
 from silkwire.search.query import And, Node, Or, Phrase, Prefix
 
-INDEX_VERSION = "1"  # bump when the analyser or the schema changes: the index is rebuilt
+INDEX_VERSION = "2"  # bump when the analyser or the schema changes: the index is rebuilt
 TITLE_BOOST = 3.0
 _WRITER_HEAP = 32_000_000  # bounds ingest memory whatever the input size
 
@@ -35,17 +35,38 @@ class IndexDoc:
     words: str
     source: str
     published: str | None  # YYYY-MM-DD
+    countries: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    event_date: str | None = None  # the start of the article's main event (ISO, any grain)
 
 
 @dataclass(frozen=True, slots=True)
 class IndexFilters:
+    """Filters combine with AND; each listed country, entity or place must be in the article."""
+
     since: str | None = None
     until: str | None = None
+    by: str = "published"  # which date --since/--until apply to: published | event
     sources: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
 
 def _day(iso: str) -> int:
-    return int(iso[:10].replace("-", ""))
+    """YYYYMMDD of the first day of an ISO value (2025-07-30, 2025-07, 2025, 2025-Q3, a/b)."""
+    start = iso.split("/")[0]
+    year = int(start[:4])
+    rest = start[5:]
+    if rest[:1] in ("Q", "H"):
+        month = 1 + (int(rest[1]) - 1) * (3 if rest[0] == "Q" else 6)
+        return year * 10000 + month * 100 + 1
+    if rest[:1] == "W":
+        return year * 10000 + 101  # week grain: the year is the best cheap bound
+    month = int(rest[:2]) if len(rest) >= 2 else 1
+    day = int(rest[3:5]) if len(rest) >= 5 else 1
+    return year * 10000 + month * 100 + day
 
 
 def _schema() -> tantivy.Schema:
@@ -53,8 +74,10 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("rowid", stored=True, indexed=True, fast=True)
     for name in ("title", "body", "words"):
         builder.add_text_field(name, stored=False, tokenizer_name="whitespace")
-    builder.add_text_field("source", stored=False, tokenizer_name="raw")
+    for name in ("source", "country", "entity", "place"):
+        builder.add_text_field(name, stored=False, tokenizer_name="raw")
     builder.add_integer_field("day", stored=False, indexed=True, fast=True)
+    builder.add_integer_field("event_day", stored=False, indexed=True, fast=True)
     return builder.build()
 
 
@@ -84,9 +107,21 @@ class TextIndex:
             doc.add_text("body", d.body_terms)
             doc.add_text("words", d.words)
             doc.add_text("source", d.source)
+            for name, values in (("country", d.countries), ("entity", d.entities), ("place", d.places)):
+                for value in values:
+                    doc.add_text(name, value)
             if d.published:
                 doc.add_integer("day", _day(d.published))
+            if d.event_date:
+                doc.add_integer("event_day", _day(d.event_date))
             writer.add_document(doc)
+
+    def replace(self, docs: Sequence[IndexDoc]) -> None:
+        """Re-index documents that are already there (their facts changed)."""
+        writer = self._w()
+        for d in docs:
+            writer.delete_documents_by_term("rowid", d.rowid)
+        self.add(docs)
 
     def delete_above(self, rowid: int) -> None:
         """Remove documents past a watermark (left by a run that stopped before recording it)."""
@@ -136,12 +171,15 @@ class TextIndex:
         Q = tantivy.Query
         if filters.since or filters.until:
             out.append(Q.range_query(
-                self.schema, "day", tantivy.FieldType.Integer,
+                self.schema, "event_day" if filters.by == "event" else "day", tantivy.FieldType.Integer,
                 _day(filters.since) if filters.since else None,
                 _day(filters.until) if filters.until else None,
             ))
         if filters.sources:
             out.append(Q.term_set_query(self.schema, "source", list(filters.sources)))
+        for name, values in (("country", filters.countries), ("entity", filters.entities),
+                             ("place", filters.places)):
+            out.extend(Q.term_query(self.schema, name, value) for value in values)
         return out
 
     def _compile(self, node: Node) -> Any:

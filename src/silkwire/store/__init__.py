@@ -1,5 +1,5 @@
 """Storage: one SQLite file (WAL), one writer, readers in parallel."""
 
-from silkwire.store.sqlite import Store
+from silkwire.store.sqlite import Facets, Store, StoredEnrichment
 
-__all__ = ["Store"]
+__all__ = ["Facets", "Store", "StoredEnrichment"]

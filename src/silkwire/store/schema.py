@@ -26,4 +26,33 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        [
+            # One row per enriched article: the record fields as JSON (the evidence, with spans),
+            # plus the columns and facet tables that filters and aggregates need.
+            # `indexed` = 0 until the text index holds this version's facets (see service).
+            """CREATE TABLE enrichments (
+                article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid),
+                version TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                event_date TEXT,
+                status TEXT,
+                indexed INTEGER NOT NULL DEFAULT 0,
+                enriched_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX enrichments_event_date ON enrichments(event_date)",
+            "CREATE INDEX enrichments_pending ON enrichments(indexed) WHERE indexed = 0",
+            """CREATE TABLE article_facets (
+                kind TEXT NOT NULL,      -- country | entity | place
+                value TEXT NOT NULL,     -- ISO code | entity id | place name
+                article_rowid INTEGER NOT NULL REFERENCES articles(rowid),
+                PRIMARY KEY (kind, value, article_rowid)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX article_facets_article ON article_facets(article_rowid)",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

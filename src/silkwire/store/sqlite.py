@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +16,28 @@ from silkwire.model import Article
 from silkwire.store.schema import LATEST, MIGRATIONS
 
 _ARTICLE_COLUMNS = "a.id, a.source, a.title, a.text, a.published, a.url, a.ref"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEnrichment:
+    """What the store keeps of one article's enrichment."""
+
+    rowid: int
+    version: str
+    fields: dict[str, Any]  # the record fields (DESIGN.md), with their spans
+    event_date: str | None = None
+    status: str | None = None
+    facets: tuple[tuple[str, str], ...] = ()  # (kind, value): ("country", "KZ"), ("entity", "per:…")
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The filterable facts of one article, as the text index needs them."""
+
+    countries: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    event_date: str | None = None
 
 
 def _article(row: Sequence[Any]) -> Article:
@@ -149,6 +173,79 @@ class Store:
     def max_rowid(self) -> int:
         return int(self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0])
 
+    # -- enrichments ------------------------------------------------------------------------
+
+    def save_enrichments(self, items: Sequence[StoredEnrichment]) -> None:
+        """Store (or replace) enrichments in one transaction, facets included."""
+        now = _now()
+        with self.transaction() as db:
+            for e in items:
+                db.execute(
+                    "INSERT OR REPLACE INTO enrichments (article_rowid, version, fields, event_date, status, "
+                    "indexed, enriched_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    (e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False), e.event_date, e.status, now),
+                )
+                db.execute("DELETE FROM article_facets WHERE article_rowid = ?", (e.rowid,))
+                db.executemany(
+                    "INSERT OR IGNORE INTO article_facets (kind, value, article_rowid) VALUES (?, ?, ?)",
+                    [(kind, value, e.rowid) for kind, value in e.facets],
+                )
+
+    def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:
+        """Articles past rowid ``after`` with no enrichment of this pipeline version."""
+        rows = self.db.execute(
+            f"SELECT a.rowid, {_ARTICLE_COLUMNS} FROM articles a "
+            "LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
+            "WHERE a.rowid > ? AND (e.article_rowid IS NULL OR e.version != ?) ORDER BY a.rowid LIMIT ?",
+            (after, version, limit),
+        ).fetchall()
+        return [(r[0], _article(r[1:])) for r in rows]
+
+    def enrichment(self, rowid: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT version, fields FROM enrichments WHERE article_rowid = ?", (rowid,)
+        ).fetchone()
+        if row is None:
+            return None
+        return {"version": row[0], **json.loads(row[1])}
+
+    def facets(self, rowids: Sequence[int]) -> dict[int, Facets]:
+        """Facets of these articles (articles without enrichment are absent from the result)."""
+        if not rowids:
+            return {}
+        marks = ", ".join("?" * len(rowids))
+        found: dict[int, dict[str, list[str]]] = {}
+        dates: dict[int, str | None] = {}
+        for rowid, event_date in self.db.execute(
+            f"SELECT article_rowid, event_date FROM enrichments WHERE article_rowid IN ({marks})", list(rowids)
+        ):
+            found[rowid] = {"country": [], "entity": [], "place": []}
+            dates[rowid] = event_date
+        for kind, value, rowid in self.db.execute(
+            f"SELECT kind, value, article_rowid FROM article_facets WHERE article_rowid IN ({marks})", list(rowids)
+        ):
+            found.setdefault(rowid, {"country": [], "entity": [], "place": []}).setdefault(kind, []).append(value)
+        return {
+            r: Facets(tuple(f["country"]), tuple(f["entity"]), tuple(f["place"]), dates.get(r))
+            for r, f in found.items()
+        }
+
+    def pending_index(self, limit: int) -> list[int]:
+        rows = self.db.execute(
+            "SELECT article_rowid FROM enrichments WHERE indexed = 0 ORDER BY article_rowid LIMIT ?", (limit,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def mark_indexed(self, rowids: Sequence[int]) -> None:
+        with self.transaction() as db:
+            db.executemany("UPDATE enrichments SET indexed = 1 WHERE article_rowid = ?", [(r,) for r in rowids])
+
+    def rowid_of(self, article_id: str) -> int:
+        row = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"{article_id}: no article with this id")
+        return int(row[0])
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
@@ -164,6 +261,7 @@ class Store:
             "database": self.path,
             "schema_version": self.schema_version(),
             "articles": self.count(),
+            "enriched": db.execute("SELECT count(*) FROM enrichments").fetchone()[0],
             "with_title": db.execute("SELECT count(*) FROM articles WHERE title IS NOT NULL").fetchone()[0],
             "dated": dated,
             "published_first": first,

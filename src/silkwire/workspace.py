@@ -1,0 +1,99 @@
+"""A workspace: the SQLite store (the truth) and the text index derived from it, kept in step.
+
+The store records up to which rowid the index is committed (a watermark); anything above it is
+(re-)indexed when the workspace opens, so a crash between the two commits loses nothing and
+duplicates nothing. Enrichment changes an article's facets: such rows are flagged in the store
+until the index holds them (``reindex_pending``). A missing, damaged or outdated index is
+rebuilt whole.
+"""
+
+from __future__ import annotations
+
+from silkwire.model import Article
+from silkwire.search import index_columns
+from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
+from silkwire.store import Facets, Store
+
+INDEXED_THROUGH = "text_index.indexed_through"
+_INDEX_VERSION = "text_index.version"
+_SYNC_BATCH = 2000
+
+
+class Workspace:
+    """The store and its text index. Use as a context manager."""
+
+    def __init__(self, store: Store, index: TextIndex) -> None:
+        self.store = store
+        self.index = index
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.index.rollback()
+        self.store.close()
+
+
+def index_path(db_path: str) -> str | None:
+    return None if db_path == ":memory:" else f"{db_path}.index"
+
+
+def open_workspace(db_path: str, create: bool = False) -> Workspace:
+    store = Store(db_path, create=create)
+    ws = Workspace(store, TextIndex(index_path(db_path)))
+    try:
+        sync_index(ws)
+    except ValueError as exc:
+        # Another process (an ingest) holds the index writer; it will bring the index up to
+        # date itself, so read what is committed now rather than wait.
+        if "lock" not in str(exc).lower():
+            raise
+    return ws
+
+
+def index_doc(rowid: int, article: Article, facets: Facets | None = None) -> IndexDoc:
+    title_terms, body_terms, words = index_columns(article.title, article.body)
+    f = facets or Facets()
+    return IndexDoc(rowid, title_terms, body_terms, words, article.source, article.published,
+                    f.countries, f.entities, f.places, f.event_date)
+
+
+def _docs(store: Store, rows: list[tuple[int, Article]]) -> list[IndexDoc]:
+    facets = store.facets([rowid for rowid, _ in rows])
+    return [index_doc(rowid, article, facets.get(rowid)) for rowid, article in rows]
+
+
+def reindex_pending(ws: Workspace) -> int:
+    """Give the index the new facts of re-enriched articles; returns how many were updated."""
+    done = 0
+    while rowids := ws.store.pending_index(_SYNC_BATCH):
+        ws.index.replace(_docs(ws.store, [(r, a) for r, a in zip(rowids, ws.store.by_rowids(rowids), strict=True)]))
+        ws.index.commit()
+        ws.store.mark_indexed(rowids)
+        done += len(rowids)
+    return done
+
+
+def sync_index(ws: Workspace) -> int:
+    """Index what the store has and the index lacks (after a crash, or an analyser change)."""
+    store, index = ws.store, ws.index
+    mark = int(store.get_meta(INDEXED_THROUGH) or 0)
+    if store.get_meta(_INDEX_VERSION) != INDEX_VERSION or index.count() < store.count_through(mark):
+        index.clear()  # a new analyser, or an index lost or damaged: rebuild it whole
+        mark = 0
+    elif mark >= store.max_rowid():
+        return 0
+    else:
+        index.delete_above(mark)
+    done = 0
+    while rows := store.articles_after(mark, _SYNC_BATCH):
+        index.add(_docs(store, rows))
+        mark = rows[-1][0]
+        done += len(rows)
+    index.commit()
+    store.set_meta(INDEXED_THROUGH, str(mark))
+    store.set_meta(_INDEX_VERSION, INDEX_VERSION)
+    return done + reindex_pending(ws)

@@ -114,3 +114,13 @@ def test_every_command_is_documented_in_help_and_readme():
         help_text = run(name, "--help")
         assert help_text.exit_code == 0
         assert f"silkwire {name}" in readme, f"'silkwire {name}' is not documented in README.md"
+
+
+def test_demo_builds_an_enriched_database(tmp_path):
+    db = str(tmp_path / "demo.db")
+    result = run("demo", "--out", db)
+    assert result.exit_code == 0, result.output
+    match = re.search(r"(\d+) articles \(0 duplicate, 0 rejected\), (\d+) enriched", result.output)
+    assert match and int(match[1]) == int(match[2]) >= 80
+    stats = json.loads(run("stats", "--db", db, "--json").output)
+    assert stats["articles"] == stats["enriched"] == stats["indexed"] == int(match[1])

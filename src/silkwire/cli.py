@@ -250,17 +250,18 @@ def demo(
     out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
 ) -> None:
     """Build a fresh database from the bundled demo corpus and print what to try next."""
-    report = service.build_demo(out_path)
+    report, enriched = service.build_demo(out_path)
     _print_problems(report)
     out.print(
         f"Demo database {out_path}: {report.new} articles "
-        f"({report.duplicate} duplicate, {len(report.rejected)} rejected)."
+        f"({report.duplicate} duplicate, {len(report.rejected)} rejected), {enriched.enriched} enriched."
     )
     out.print("Try:")
     for example in (
         f'silkwire search "ouzbek" --db {out_path}',
         f'silkwire search "sommet* AND Samarcande" --db {out_path}',
         f'silkwire search "gaz OR pétrole" --since 2025-01-01 --db {out_path}',
+        f'silkwire search "visite OR sommet" --by event --since 2025-10-01 --db {out_path}',
         f"silkwire stats --db {out_path}",
     ):
         out.print(f"  {example}")

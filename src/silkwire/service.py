@@ -296,11 +296,12 @@ def gold_files() -> list[str]:
     return [str(p) for p in sorted(folder.glob("gold*.jsonl"))]
 
 
-def build_demo(db_path: str = DEMO_DB) -> IngestReport:
-    """A fresh database at ``db_path`` from the demo corpus (an existing file is replaced)."""
+def build_demo(db_path: str = DEMO_DB, enricher: Enricher | None = None) -> tuple[IngestReport, EnrichReport]:
+    """A fresh, enriched database at ``db_path`` from the demo corpus (an existing one is replaced)."""
     remove_database(db_path)
     with open_workspace(db_path, create=True) as ws:
-        return ingest(ws, demo_files())
+        report = ingest(ws, demo_files())
+        return report, enrich(ws, enricher)
 
 
 def remove_database(db_path: str) -> None:

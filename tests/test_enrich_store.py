@@ -32,8 +32,9 @@ def test_time_facts_are_stored_and_shown(ws, tmp_path):
     money = [a for a in record["amounts"] if a["kind"] == "money"]
     assert money and money[0]["unit"] == "EUR" and money[0]["value"] == 12e9
     assert "countries" not in record  # not computed by this enricher: absent, not empty
-    # a second run has nothing left to do
+    # a second run has nothing left to do, and re-indexing did not duplicate documents
     assert service.enrich(ws, enricher=enrich_time_only).enriched == 0
+    assert ws.index.count() == ws.store.count() == 3
 
 
 def test_search_by_event_date(ws, tmp_path):

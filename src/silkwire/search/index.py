@@ -120,7 +120,8 @@ class TextIndex:
         """Re-index documents that are already there (their facts changed)."""
         writer = self._w()
         for d in docs:
-            writer.delete_documents_by_term("rowid", d.rowid)
+            # delete_documents_by_term takes a Python int as i64 and misses this u64 field.
+            writer.delete_documents_by_query(tantivy.Query.term_query(self.schema, "rowid", d.rowid))
         self.add(docs)
 
     def delete_above(self, rowid: int) -> None:

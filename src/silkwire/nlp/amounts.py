@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from silkwire.model import Amount
-from silkwire.nlp.numbers_fr import DIGITS_RE, NUMBER_WORDS_RE, parse_digits, parse_words, read_tsv
+from silkwire.nlp.numbers_fr import DIGITS_RE, NUMBER_WORDS_RE, parse_digits, parse_words, read_tsv, trie_alternation
 from silkwire.nlp.temporal.lexicon import MONTHS, UNITS
 from silkwire.textnorm import normalize
 
@@ -27,11 +27,9 @@ _CURRENCIES: dict[str, str] = {row[0].lower(): row[1] for row in read_tsv(_CURRE
 
 
 def _currency_re(names: list[str]) -> str:
-    parts = []
-    for name in sorted(names, key=len, reverse=True):
-        tail = r"(?![\w])" if name[-1].isalnum() else ""
-        parts.append(re.escape(name) + tail)
-    return "(?i:" + "|".join(parts) + ")"
+    # Longest first, as a trie (the regex is tried at every position); a name ending in a letter
+    # must end a word ("som" is not the start of "sommet"), a symbol need not ("$500").
+    return "(?i:" + trie_alternation(names, lambda name: r"(?![\w])" if name[-1].isalnum() else "") + ")"
 
 
 _CURRENCY = _currency_re(list(_CURRENCIES))

@@ -7,11 +7,15 @@
 - ``NUMBER_WORDS_RE``: a regex source matching a run of number words, to embed in bigger patterns.
 
 The words live in ``data/number_words_fr.tsv``.
+
+``trie_alternation``: word lists as regex tries, for every lexicon pattern here, in the temporal
+tagger and in the amounts (see its comment for why).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,14 +39,61 @@ def read_tsv(path: Path) -> list[list[str]]:
     return rows
 
 
+# Word lists as regex tries: ``ja(?:nv(?:ier|)|...)`` instead of ``janvier|janv|...``.
+# Python's ``re`` tries the branches of an alternation one by one; a list of sixty number words
+# costs sixty first-character checks at every word start. Factored by common prefixes, a failing
+# position is rejected after one or two checks, and the pattern compiles to a first-character set
+# the engine scans for. Matching is unchanged: at each node longer continuations come before the
+# word that ends there, so the words matching at a position are still tried longest first (they
+# are prefixes of one another), exactly like the sorted alternation this replaces.
+
+_END = ""  # the key marking "a word ends here" in a node; its value holds the word's tail
+
+
+def trie_alternation(words: Iterable[str], tail: Callable[[str], str] | None = None) -> str:
+    """A regex source (no enclosing group) matching exactly one of ``words``, longest first.
+
+    ``tail(word)``, when given, is a regex source appended where that word ends (a lookahead such
+    as ``(?![\\w])`` for the words that end in a letter, nothing for symbols).
+    """
+    root: dict[str, dict[str, object]] = {}
+    for word in set(words):
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})  # type: ignore[assignment]
+        node[_END] = {tail(word) if tail else "": {}}
+    return _source(root)
+
+
+def _source(node: dict[str, dict[str, object]]) -> str:
+    branches = []
+    for char in sorted(c for c in node if c != _END):
+        child: dict[str, dict[str, object]] = node[char]  # type: ignore[assignment]
+        branches.append(re.escape(char) + _group(child))
+    if _END in node:
+        branches.append(next(iter(node[_END])))  # the word that ends here, after every longer one
+    return "|".join(branches)
+
+
+def _group(node: dict[str, dict[str, object]]) -> str:
+    if list(node) == [_END]:
+        return next(iter(node[_END]))
+    inner = _source(node)
+    # A single chain needs no group: "ai(?:r)" reads "air"; an optional end needs one: "(?:s|)".
+    if "|" not in inner and _END not in node:
+        return inner
+    return f"(?:{inner})"
+
+
 @cache
 def number_words() -> dict[str, NumberWord]:
     return {row[0]: NumberWord(int(row[1]), row[2]) for row in read_tsv(_DATA)}
 
 
 def _alternation(words: list[str]) -> str:
-    # Longest first, so "soixante" wins over "six"-like prefixes and "millions" over "million".
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # Longest first, so "millions" wins over "million"; as a trie, so a failing position costs
+    # one or two character checks instead of one per word.
+    return trie_alternation(words)
 
 
 _CARDINALS = [w for w, nw in number_words().items() if nw.role != "ordinal"]

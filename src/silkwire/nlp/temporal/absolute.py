@@ -66,7 +66,7 @@ def _month_year_with_modifier(month: int, m: re.Match[str], ctx: Context) -> tup
         if mod.startswith("prochain"):
             return (p.year if month > p.month else p.year + 1), "published"
         return (p.year if month < p.month else p.year - 1), "published"
-    return infer_year(month, ctx, m.start(), _direction(m, ctx))
+    return infer_year(month, ctx, m.start(), lambda: _direction(m, ctx))
 
 
 def _relative_month(word: str, published: date) -> tuple[int, int]:
@@ -102,7 +102,7 @@ def day_range(m: re.Match[str], ctx: Context) -> Resolved | None:
         if m["y2"]:
             y2 = int(m["y2"])
         else:
-            year, anchor = infer_year(m2, ctx, m.start(), ctx.is_future(m.start(), m.end()))
+            year, anchor = infer_year(m2, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
             if year is None:
                 return Resolved(None, "day", "interval", "none")
             y2 = year
@@ -177,7 +177,7 @@ def numeric_date(m: re.Match[str], ctx: Context) -> Resolved | None:
         day, month = month, day  # month first: American wire copy (4/22)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    inferred, anchor = infer_year(month, ctx, m.start(), ctx.is_future(m.start(), m.end()))
+    inferred, anchor = infer_year(month, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
     if inferred is None:
         return Resolved(None, "day", "point", "none")
     if not valid_day(inferred, month, day):
@@ -235,7 +235,7 @@ def month_range(m: re.Match[str], ctx: Context) -> Resolved | None:
         y2: int | None = int(m["y2"])
         anchor = "text"
     else:
-        y2, anchor = infer_year(m2, ctx, m.start(), ctx.is_future(m.start(), m.end()))
+        y2, anchor = infer_year(m2, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
     if y2 is None:
         return Resolved(None, "month", "interval", "none")
     y1 = int(m["y1"]) if m["y1"] else (y2 if m1 <= m2 else y2 - 1)
@@ -335,7 +335,7 @@ def month_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     if number is None or day is None:
         return None
     second = month_number(m["m2"]) if m["m2"] else number
-    year, anchor = infer_year(number, ctx, m.start(), ctx.is_future(m.start(), m.end()))
+    year, anchor = infer_year(number, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
     if year is None:
         return Resolved(None, "day", "interval" if m["d2"] else "point", "none")
     if not valid_day(year, number, day):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from silkwire.nlp.numbers_fr import NUMBER_WORDS_RE, ORDINAL_WORD_RE, read_tsv
+from silkwire.nlp.numbers_fr import NUMBER_WORDS_RE, ORDINAL_WORD_RE, read_tsv, trie_alternation
 
 _DATA = Path(__file__).parent / "data"
 
@@ -15,8 +14,8 @@ def _table(name: str) -> list[list[str]]:
 
 
 def alternation(words: list[str]) -> str:
-    """A regex alternation of literal words, longest first (so "janvier" beats "jan")."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """A regex alternation of literal words, longest first (so "janvier" beats "jan"), as a trie."""
+    return trie_alternation(words)
 
 
 MONTHS: dict[str, int] = {row[0]: int(row[1]) for row in _table("months.tsv")}

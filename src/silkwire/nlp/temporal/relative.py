@@ -234,7 +234,7 @@ RECURRENCE = re.compile(
     rf"|(?<![\w])(?:les\s+)?(?P<wds>{WEEKDAY})s(?![\w])",
     FLAGS,
 )
-_ADVERB_PERIOD = {
+ADVERB_PERIOD = {
     "annuellement": "P1Y",
     "quotidiennement": "P1D",
     "journellement": "P1D",
@@ -246,7 +246,7 @@ _UNIT_LETTER = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 
 def recurrence(m: re.Match[str], ctx: Context) -> Resolved | None:
     if m["adv"]:
-        period_code = _ADVERB_PERIOD[m["adv"].lower()]
+        period_code = ADVERB_PERIOD[m["adv"].lower()]
         grain = {"Y": "year", "D": "day", "M": "month", "W": "week"}[period_code[-1]]
         return Resolved(f"R/{period_code}", grain, "recurrence", "text")
     if m["d"]:
@@ -277,7 +277,7 @@ def holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
     month_no, day = HOLIDAYS[m["h"].lower()]
     if m["y"]:
         return Resolved(day_value(date(int(m["y"]), month_no, day)), "day", "point", "text")
-    year, anchor = infer_year(month_no, ctx, m.start(), ctx.is_future(m.start(), m.end()))
+    year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
     if year is None:
         return Resolved(None, "day", "point", "none")
     return Resolved(day_value(date(year, month_no, day)), "day", "point", anchor)

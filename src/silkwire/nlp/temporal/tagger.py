@@ -14,47 +14,122 @@ import unicodedata
 from datetime import date
 
 from silkwire.model import TimeRef
+from silkwire.nlp.numbers_fr import number_words, trie_alternation
 from silkwire.nlp.temporal import absolute, relative
 from silkwire.nlp.temporal.calendar import Resolved
-from silkwire.nlp.temporal.context import Context, text_years
-from silkwire.nlp.temporal.lexicon import DEADLINE_PREFIXES, alternation
+from silkwire.nlp.temporal.context import Context, lower_same_length
+from silkwire.nlp.temporal.lexicon import (
+    DEADLINE_PREFIXES,
+    HOLIDAYS,
+    MONTHS,
+    RELATIVE,
+    SEASONS,
+    UNITS,
+    WEEKDAYS,
+    alternation,
+)
 from silkwire.textnorm import normalize
 
 # Every expression starts at a word boundary: checking it first lets the engine skip the inside
 # of words at once instead of trying each family's alternations there.
 _FAMILIES = [(re.compile(r"\b(?:" + pattern.pattern + ")", pattern.flags), handler)
              for pattern, handler in absolute.FAMILIES + relative.FAMILIES]
-# Speed: a family only runs in windows around the words it cannot do without (a month name, a
-# digit, a weekday...), found by one cheap scan. Windows reach far enough back for the longest
-# optional lead-in ("au cours des", "entre le") and forward for the longest tail.
-_TRIGGERS = re.compile(
-    r"(?P<digit>\d+)"
-    r"|\b(?:(?P<month>janv|jan|févr|fevr|fév|fev|mars|avr|mai|juin|jun|juil|jul|août|aout|sep|oct|nov|déc|dec)"
-    r"|(?P<weekday>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-    r"|(?P<unit>hier|demain|aujourd|avant-hier|lendemain|semaine|mois|ans?\b|ann[ée]e|week|jours?\b|ce\s+jour)"
-    r"|(?P<season>été|ete\b|automne|hiver|printemps)"
-    r"|(?P<every>chaque|tous|toutes|\w+ment\b)"
-    r"|(?P<holiday>no[eë]l|nouvel|saint-sylvestre|r[ée]veillon|yuandan|f[êe]te|journée|nowruz|navruz|norouz|nooruz|nauryz)"
-    r"|(?P<part>semestre|trimestre|quart))"
-)
-_NEEDS = [
-    ("month", "unit"), ("month",), ("month",), ("digit",), ("month",), ("month",), ("digit",), ("digit",),
-    ("unit",), ("holiday",), ("season",), ("part", "digit"), ("weekday",), ("unit",), ("unit",), ("every", "weekday"),
+# Speed (the budget is tens of µs per lead): one cheap scan finds the trigger words a family
+# cannot do without (a month name, a year, a weekday...); a family runs only in windows around
+# its triggers, reaching back over its longest optional lead-in ("au cours des quatre-vingts
+# derniers", "entre le mercredi") and forward over its longest tail. (needs, back, ahead) per
+# family, in _FAMILIES order; a test checks that each lexicon entry holds a trigger of its family.
+# A kind listed twice is needed twice (a range of months names two months), "code" is a year
+# right after a quarter code ("T3 2024").
+_SPECS: list[tuple[tuple[str, ...], int, int]] = [
+    (("month", "mois"), 45, 50),  # day_range
+    (("month",), 10, 45),  # month_day
+    (("month",), 35, 25),  # day_date
+    (("year", "numsep"), 12, 14),  # numeric_date
+    (("month", "month"), 30, 35),  # month_range
+    (("month",), 25, 22),  # month
+    (("year", "year"), 25, 25),  # year_range
+    (("year",), 25, 2),  # year_alone
+    (("unit",), 25, 15),  # part_of_relative_year
+    (("holiday",), 5, 50),  # holiday
+    (("season",), 15, 15),  # season
+    (("part", "code"), 30, 30),  # period
+    (("weekday",), 8, 30),  # weekday
+    (("rel",), 10, 25),  # relative
+    (("unit",), 45, 15),  # counted
+    (("every", "weekdays"), 25, 45),  # recurrence
 ]
-_BACK, _AHEAD = 45, 60
+assert len(_SPECS) == len(_FAMILIES)
+Feed = tuple[tuple[int, int, int], ...]  # (family rank, back, ahead) a trigger opens a window for
+
+
+_MIN_TRIGGERS = [max(needs.count(kind) for kind in needs) for needs, _, _ in _SPECS]
+
+
+def _feeds(kinds: frozenset[str]) -> Feed:
+    return tuple((rank, back, ahead) for rank, (needs, back, ahead) in enumerate(_SPECS) if kinds & set(needs))
+
+
+def _trigger_words() -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {}
+
+    def add(kind: str, words: list[str]) -> None:
+        for word in words:
+            kinds.setdefault(word, set()).add(kind)
+
+    add("month", list(MONTHS))
+    add("weekday", list(WEEKDAYS))
+    add("weekdays", [w + "s" for w in WEEKDAYS])  # "les vendredis": a recurrence
+    add("season", list(SEASONS))
+    add("unit", list(UNITS))
+    add("rel", [*UNITS, "aujourd", "hier", "demain", "lendemain", "week", "weekend"])
+    add("mois", ["mois"])
+    # A holiday is found from its first word ("veille" de Noël, "jour" de l'an, "saint"-Sylvestre).
+    add("holiday", [re.findall(r"\w+", name)[0] for name in HOLIDAYS])
+    add("every", ["chaque", "tous", "toutes", *relative.ADVERB_PERIOD])
+    add("part", ["semestre", "trimestre", "quart", "semestres", "trimestres", "quarts"])
+    return {word: frozenset(found) for word, found in kinds.items()}
+
+
+_TRIGGER_WORDS = _trigger_words()
+_WORD_FEEDS = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
+_NUMSEP_FEEDS = _feeds(frozenset(["numsep"]))
+_YEAR_FEEDS = {  # by (after a quarter code, followed by a separator and a digit)
+    (code, numsep): _feeds(frozenset(["year", *(["code"] if code else []), *(["numsep"] if numsep else [])]))
+    for code in (False, True) for numsep in (False, True)
+}
+_QUARTER_CODE = re.compile(r"[tqsh][1-4]\s+$")
+
+
+def _vocabulary() -> set[str]:
+    """Every word an expression can be made of: the lexicons, the number words, the literal words
+    of the family patterns (their tries add harmless fragments)."""
+    words: set[str] = set()
+    sources = [*MONTHS, *WEEKDAYS, *SEASONS, *UNITS, *HOLIDAYS, *RELATIVE, *DEADLINE_PREFIXES, *number_words()]
+    sources += [re.sub(r"\?P<\w+>|\\[a-zA-Z]", " ", pattern.pattern) for pattern, _ in _FAMILIES]
+    for source in sources:
+        words.update(re.findall(r"[^\W\d_]+", source))
+    return words
+
+
+# An expression is a run of such words, digits and punctuation around its trigger: the run's ends
+# (found once per trigger, backwards on the reversed text) bound the windows far more tightly
+# than the fixed reach — the regex engine pays for every position it is asked to try.
+_VOCABULARY = _vocabulary()
+_RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*")
+_NEXT_WORD = re.compile(r"\w*")
+_RUN_BACK = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(w[::-1] for w in _VOCABULARY)})(?![^\W\d]))*")
+# Run on " " + the lower-cased text: a pattern opening on a character class is scanned for in C,
+# faster than one opening on a word-boundary assertion tried at every position.
+_TRIGGERS = re.compile(rf"\W(?:(?P<num>\d+)|(?P<word>{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+_NUMBER_SEPARATORS = frozenset("/.-")
 _DEADLINE_BEFORE = re.compile(rf"(?<![\w'])(?:{alternation(DEADLINE_PREFIXES)})\s*$", re.IGNORECASE)
 # Characters normalisation would touch: when none is present the text is its own normal form,
 # and the costly offset map is skipped (most leads).
 _NEEDS_NORMALISING = re.compile("[\u2019\u2018\u02bc\u2032\u00a0\u202f\u2007\u2009\u200a\u3000\u2011\u2010"
                                 "\u00ab\u00bb\u201c\u201d\u201e\u2039\u203a\u1d49\u02b3\u02e2\u1d48\u1d50"
                                 "\u1d52\u207f\u1d57\u1d43\u1d4d\u02e1\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Nothing to find without a digit or one of these stems: skip the families altogether.
-_WORTH_A_LOOK = re.compile(
-    r"\d|janv|févr|fevr|mars|avril|mai|juin|juil|août|aout|sept|octo|novem|décem|decem|lundi|mardi|mercredi|jeudi"
-    r"|vendredi|samedi|dimanche|hier|demain|aujourd|semaine|mois|an|été|ete|automne|hiver|printemps|semestre"
-    r"|trimestre|lendemain|chaque|tous|toutes|ment|veille|premier",
-    re.IGNORECASE,
-)
 
 
 def parse_published(published: str | None) -> date | None:
@@ -69,53 +144,95 @@ def parse_published(published: str | None) -> date | None:
 
 def tag_dates(text: str, published: str | None = None) -> list[TimeRef]:
     """The time expressions of ``text``, in text order, resolved against ``published``."""
-    if not text or not _WORTH_A_LOOK.search(text):
+    if not text:
         return []
     if _NEEDS_NORMALISING.search(text) is None and unicodedata.is_normalized("NFC", text):
         work, norm = text, None
     else:
         norm = normalize(text)
         work = norm.text
-    ctx = Context(work, parse_published(published), text_years(work))
-    lowered = work.lower()
-    if len(lowered) != len(work):  # a few characters lengthen when lower-cased (İ): keep offsets right
-        lowered = "".join(ch.lower()[0] for ch in work)
+    lowered = lower_same_length(work)
+    windows = _windows(lowered)
+    if windows is None:
+        return []
+    ctx = Context(work, parse_published(published), lowered=lowered)
     refs: list[TimeRef] = []
-    for start, end, found in _select(ctx, lowered):
+    for start, end, found in _select(ctx, lowered, windows):
         if norm is not None:
             start, end = norm.to_original(start, end)
         refs.append(TimeRef(text[start:end], (start, end), found.value, found.grain, found.kind, found.anchor))  # type: ignore[arg-type]
     return refs
 
 
-def _windows(lowered: str) -> dict[str, list[tuple[int, int]]]:
-    found: dict[str, list[tuple[int, int]]] = {}
-    for match in _TRIGGERS.finditer(lowered):
-        kind = match.lastgroup
-        assert kind is not None
-        found.setdefault(kind, []).append((max(0, match.start() - _BACK), match.end() + _AHEAD))
-    return found
+def _windows(lowered: str) -> list[list[tuple[int, int]]] | None:
+    """Per family, the text windows to search (empty: the family cannot match); None: no trigger."""
+    windows: list[list[tuple[int, int]]] | None = None
+    size = len(lowered)
+    backwards = ""
+    for match in _TRIGGERS.finditer(" " + lowered):
+        start, end = match.start(), match.end() - 1  # offsets in ``lowered`` (one leading space)
+        digits = match.group(1)
+        if digits is None:
+            feeds = _WORD_FEEDS[match.group(2)]
+        else:
+            numsep = end + 1 < size and lowered[end] in _NUMBER_SEPARATORS and lowered[end + 1].isdigit()
+            if len(digits) == 4 and _YEAR_DIGITS.match(digits):
+                code = _QUARTER_CODE.search(lowered, max(0, start - 6), start) is not None
+                feeds = _YEAR_FEEDS[code, numsep]
+            else:
+                feeds = _NUMSEP_FEEDS if numsep else ()
+        if not feeds:
+            continue
+        if windows is None:
+            windows = [[] for _ in _SPECS]
+            backwards = lowered[::-1]
+        first = size - _end_of(_RUN_BACK.match(backwards, size - start))
+        # The word after the run too: the patterns' lookaheads peek at it, and a modifier glued to
+        # it by a lost space ("l'été dernierCette") still belongs to the expression.
+        last = _end_of(_NEXT_WORD.match(lowered, _end_of(_RUN_AHEAD.match(lowered, end)))) + 1
+        for rank, back, ahead in feeds:
+            windows[rank].append((max(first, start - back), min(size, end + ahead, last)))
+    return windows
 
 
-def _merged(spans: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
+def _end_of(match: re.Match[str] | None) -> int:
+    assert match is not None  # these patterns match the empty string: they always match
+    return match.end()
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(spans) < 2:
+        return spans
+    spans.sort()
+    out = [spans[0]]
+    for start, end in spans[1:]:
+        if start <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
-    return [(start, min(end, limit)) for start, end in out]
+    return out
 
 
-def _select(ctx: Context, lowered: str) -> list[tuple[int, int, Resolved]]:
+def _select(ctx: Context, lowered: str, windows: list[list[tuple[int, int]]]) -> list[tuple[int, int, Resolved]]:
     candidates: list[tuple[int, int, int, re.Match[str]]] = []
-    windows = _windows(lowered)
-    for rank, (pattern, _) in enumerate(_FAMILIES):
-        spans = [span for kind in _NEEDS[rank] for span in windows.get(kind, ())]
-        for match in (m for start, end in _merged(spans, len(lowered)) for m in pattern.finditer(lowered, start, end)):
-            start, end = _trimmed(ctx.text, match.start(), match.end())
-            if end > start:
-                candidates.append((start, end, rank, match))
+    size = len(lowered)
+    for rank, spans in enumerate(windows):
+        if len(spans) < _MIN_TRIGGERS[rank]:
+            continue
+        pattern = _FAMILIES[rank][0]
+        for w_start, w_end in _merged(spans):
+            for match in pattern.finditer(lowered, w_start, w_end):
+                if match.end() == w_end < size:
+                    # Cut by the window's end: what the full text says at this start wins.
+                    full = pattern.match(lowered, match.start())
+                    if full is None:
+                        continue
+                    match = full
+                start, end = _trimmed(ctx.text, match.start(), match.end())
+                if end > start:
+                    candidates.append((start, end, rank, match))
+    if not candidates:
+        return []
     candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
     taken: list[tuple[int, int, Resolved]] = []
     for start, end, rank, match in candidates:

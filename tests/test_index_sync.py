@@ -46,3 +46,18 @@ def test_a_lost_index_is_rebuilt(tmp_path):
     with service.open_workspace(db) as ws:
         # the watermark says 4, but the index is empty: count mismatch triggers a rebuild
         assert ws.index.count() == 4
+
+
+def test_a_second_writer_fails_before_writing_anything(tmp_path):
+    import pytest
+
+    from silkwire.errors import StoreError
+
+    db = str(tmp_path / "x.db")
+    path = tmp_path / "items.jsonl"
+    path.write_text('{"lead": "Un article."}\n', encoding="utf-8")
+    with service.open_workspace(db, create=True) as first, service.open_workspace(db) as second:
+        first.index.begin_write()  # the first writer holds the index lock
+        with pytest.raises(StoreError, match="another silkwire process is writing"):
+            service.ingest(second, [str(path)])
+        assert second.store.count() == 0

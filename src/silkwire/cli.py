@@ -269,6 +269,18 @@ def demo(
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the JSON API (OpenAPI at /api/openapi.json); POST /api/articles needs $SILKWIRE_INGEST_TOKEN."""
+    from silkwire.api.serve import serve as run
+
+    run(host, port, db or service.default_db_path())
+
+
 def main() -> None:
     """Console entry point: user-facing errors become one clear line, never a traceback."""
     try:

@@ -78,6 +78,7 @@ def ingest(
     The same article twice (same content and source) is stored once and counted as duplicate.
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
     """
+    ws.index.begin_write()
     report = IngestReport()
     batch: list[Article] = []
 
@@ -185,6 +186,7 @@ def enrich(
     entities, places, event date) so that search can filter on them.
     """
     run = enricher or default_enricher()
+    ws.index.begin_write()
     report = EnrichReport()
     after = 0
     while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):

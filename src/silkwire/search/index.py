@@ -20,6 +20,7 @@ from typing import Any
 
 import tantivy
 
+from silkwire.errors import StoreError
 from silkwire.search.query import And, Node, Or, Phrase, Prefix
 
 INDEX_VERSION = "2"  # bump when the analyser or the schema changes: the index is rebuilt
@@ -54,7 +55,7 @@ class IndexFilters:
     places: tuple[str, ...] = ()
 
 
-def _day(iso: str) -> int:
+def start_day(iso: str) -> int:
     """YYYYMMDD of the first day of an ISO value (2025-07-30, 2025-07, 2025, 2025-Q3, a/b)."""
     start = iso.split("/")[0]
     year = int(start[:4])
@@ -98,6 +99,20 @@ class TextIndex:
             self._writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=1)
         return self._writer
 
+    def begin_write(self) -> None:
+        """Take the index's single-writer lock now, before the store is written.
+
+        Storing first and finding the lock taken afterwards would leave stored rows that no
+        one indexes until the next open; failing up front writes nothing.
+        """
+        try:
+            self._w()
+        except ValueError as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise StoreError("another silkwire process is writing to this database; "
+                             "try again when it has finished") from exc
+
     def add(self, docs: Sequence[IndexDoc]) -> None:
         writer = self._w()
         for d in docs:
@@ -111,9 +126,9 @@ class TextIndex:
                 for value in values:
                     doc.add_text(name, value)
             if d.published:
-                doc.add_integer("day", _day(d.published))
+                doc.add_integer("day", start_day(d.published))
             if d.event_date:
-                doc.add_integer("event_day", _day(d.event_date))
+                doc.add_integer("event_day", start_day(d.event_date))
             writer.add_document(doc)
 
     def replace(self, docs: Sequence[IndexDoc]) -> None:
@@ -173,8 +188,8 @@ class TextIndex:
         if filters.since or filters.until:
             out.append(Q.range_query(
                 self.schema, "event_day" if filters.by == "event" else "day", tantivy.FieldType.Integer,
-                _day(filters.since) if filters.since else None,
-                _day(filters.until) if filters.until else None,
+                start_day(filters.since) if filters.since else None,
+                start_day(filters.until) if filters.until else None,
             ))
         if filters.sources:
             out.append(Q.term_set_query(self.schema, "source", list(filters.sources)))

@@ -1,0 +1,5 @@
+"""The REST API (FastAPI) over ``silkwire.service``: ``create_app(ApiSettings(db_path=...))``."""
+
+from silkwire.api.app import ApiSettings, create_app
+
+__all__ = ["ApiSettings", "create_app"]

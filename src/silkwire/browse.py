@@ -26,8 +26,10 @@ from silkwire.errors import InputError, InputWarning, QueryError, StoreError
 from silkwire.ingest.records import parse_published
 from silkwire.model import Article
 from silkwire.search import make_snippet, parse_query
-from silkwire.search.index import TextIndex
-from silkwire.search.index import start_day  # the index's own rule; see register_functions
+from silkwire.search.index import (
+    TextIndex,
+    start_day,  # the index's own rule; see register_functions
+)
 from silkwire.service import SearchFilters, Workspace
 
 

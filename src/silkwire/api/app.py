@@ -32,8 +32,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from silkwire import service
 from silkwire import browse as queries
+from silkwire import service
 from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from silkwire.cli import app
@@ -43,13 +44,28 @@ def test_search_seed_with_highlights(seed_path, tmp_path):
 
 
 def test_extract_prints_21_records_in_order(seed_path):
-    result = run("extract", str(seed_path), "--format", "jsonl")
+    result = run("extract", str(seed_path), "--format", "jsonl", "--no-nlp")
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.output.splitlines()]
     assert len(records) == 21
     assert records[0]["title"] is None
     assert records[1]["title"].startswith("Sommet de Bichkek")
     assert set(records[1]) == {"id", "source", "url", "published", "title", "text"}
+
+
+@pytest.mark.slow
+def test_extract_with_nlp_gives_facts_with_spans(seed_path):
+    result = run("extract", str(seed_path))
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert len(records) == 21
+    bichkek = records[1]
+    assert {"KZ", "KG"} <= {c["code"] for c in bichkek["countries"]}
+    assert any(d["value"] == "2025-08-21/2025-08-22" for d in bichkek["dates"])
+    for field in ("countries", "entities", "places"):
+        for fact in bichkek[field]:
+            for s, e in fact["spans"]:
+                assert 0 <= s < e <= len(bichkek["text"])
 
 
 def test_show_and_stats(seed_path, tmp_path):
@@ -124,3 +140,18 @@ def test_demo_builds_an_enriched_database(tmp_path):
     assert match and int(match[1]) == int(match[2]) >= 80
     stats = json.loads(run("stats", "--db", db, "--json").output)
     assert stats["articles"] == stats["enriched"] == stats["indexed"] == int(match[1])
+
+
+@pytest.mark.slow
+def test_eval_scores_the_stored_facts_and_checks_floors(tmp_path):
+    from silkwire import service
+
+    db = str(tmp_path / "demo.db")
+    assert run("demo", "--out", db).exit_code == 0
+    payload = json.loads(run("eval", *service.gold_files(), "--db", db, "--json").output)
+    assert payload["articles"] == 160 and not payload["missing"]
+    assert set(payload["scores"]) >= {"countries", "persons", "organisations", "places", "event_date", "money"}
+    strict = tmp_path / "floors.toml"
+    strict.write_text("[demo]\ncountries = 0.9999\n", encoding="utf-8")
+    result = run("eval", *service.gold_files(), "--db", db, "--floors", str(strict))
+    assert result.exit_code == 1 and "below the floor: countries" in result.output

@@ -230,12 +230,15 @@ def extract(
     output_format: Annotated[str, typer.Option("--format", help="Output format: jsonl")] = "jsonl",
     input_format: InputFormat = "auto",
     source: SourceOption = None,
+    nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Enrich the records (loads the NLP model)")] = True,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP")] = 1,
 ) -> None:
     """Print one article record per article, in input order (no database)."""
     if output_format != "jsonl":
         _fail(f"--format {output_format!r}: expected jsonl")
+    enricher = service.default_enricher(workers) if nlp else None
     rejected = 0
-    for item in service.extract(paths, _input_format(input_format), source):
+    for item in service.extract(paths, _input_format(input_format), source, enricher=enricher):
         if isinstance(item, dict):
             sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
         else:
@@ -267,6 +270,54 @@ def demo(
         out.print(f"  {example}")
     if report.rejected:
         raise typer.Exit(1)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[list[str], typer.Argument(help="Gold files (JSONL, see demo/ANNOTATION.md)")],
+    db: DbOption = None,
+    inputs: Annotated[list[str] | None, typer.Option("--input", help="Enrich these inputs now instead "
+                                                      "of reading the database (repeatable)")] = None,
+    floors: Annotated[str | None, typer.Option(help="A floors file (TOML) to check against")] = None,
+    floor_set: Annotated[str, typer.Option("--set", help="Which table of the floors file")] = "demo",
+    as_json: JsonFlag = False,
+) -> None:
+    """Score the facts against gold annotations: P/R/F1 per field; exit 1 below the floors."""
+    if inputs:
+        result = service.evaluate(gold, inputs)
+    else:
+        with _open(db) as ws:
+            result = service.evaluate(gold, ws=ws)
+    if as_json:
+        out.print_json(json.dumps({"articles": result.articles, "missing": result.missing,
+                                   "scores": result.scores}, ensure_ascii=False))
+    else:
+        table = Table("field", "precision", "recall", "F1 / accuracy", "counts", title=f"{result.articles} articles")
+        for name, s in result.scores.items():
+            if "f1" in s:
+                table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
+                              f"tp {s['tp']} fp {s['fp']} fn {s['fn']}")
+            else:
+                table.add_row(name, "", "", f"{s['accuracy']:.3f}", f"{s['right']}/{s['total']}")
+        out.print(table)
+        for key in result.missing[:MAX_LISTED_ERRORS]:
+            err.print(Text(f"missing: no article for gold key {key}", style="yellow"))
+    if floors:
+        import tomllib
+
+        with open(floors, "rb") as fh:
+            wanted = tomllib.load(fh).get(floor_set, {})
+        below = [f"{name} {_headline(result.scores[name]):.3f} < {floor}"
+                 for name, floor in wanted.items() if name in result.scores
+                 and _headline(result.scores[name]) < floor]
+        for line in below:
+            err.print(Text(f"below the floor: {line}", style="red"))
+        if below:
+            raise typer.Exit(1)
+
+
+def _headline(s: dict[str, float]) -> float:
+    return s["f1"] if "f1" in s else s["accuracy"]
 
 
 @app.command()

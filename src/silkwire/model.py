@@ -192,4 +192,6 @@ def enrichment_fields(e: Enrichment) -> dict[str, Any]:
                           "evidence": _span(v.evidence), "confidence": v.confidence} for v in e.events]
     if e.topics is not None:
         out["topics"] = [{"code": t.code, "label": t.label, "score": t.score} for t in e.topics]
+    if "roles" in e.extra:  # "le président du Kazakhstan" -> the holder at the article's date (inferred)
+        out["roles"] = list(e.extra["roles"])
     return out

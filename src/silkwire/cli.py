@@ -205,6 +205,28 @@ def _print_facts(record: dict[str, Any]) -> None:
         out.print(facts)
 
 
+@app.command(name="entities")
+def list_entities(
+    db: DbOption = None,
+    type_: Annotated[str | None, typer.Option("--type", help="PER, ORG, LOC or MISC")] = None,
+    country: Annotated[str | None, typer.Option(help="The entity's country (ISO code)")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many")] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """People, organisations and other entities, with the number of articles naming them."""
+    if type_ and type_.upper() not in ("PER", "ORG", "LOC", "MISC"):
+        _fail(f"--type {type_!r}: expected PER, ORG, LOC or MISC")
+    with _open(db) as ws:
+        rows = service.entities(ws, type_.upper() if type_ else None, country.upper() if country else None, limit)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("articles", "type", "name", "country", "id")
+    for r in rows:
+        table.add_row(str(r["articles"]), r["type"], Text(r["name"]), r["country"] or "", Text(r["id"], style="dim"))
+    out.print(table)
+
+
 @app.command()
 def stats(db: DbOption = None, as_json: JsonFlag = False) -> None:
     """What the database holds: articles, sources, dates, size."""

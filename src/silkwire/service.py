@@ -167,7 +167,8 @@ def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
     facets += [("country", c.code) for c in e.countries or ()]
     facets += [("entity", x.id) for x in e.entities or ()]
     facets += [("place", p.name) for p in e.places or ()]
-    return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets))
+    known = tuple((x.id, x.type, x.name, x.country) for x in e.entities or ())
+    return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known)
 
 
 def enrich(
@@ -271,6 +272,14 @@ def show(ws: Workspace, article_id: str) -> dict[str, Any]:
         stored.pop("version")
         record.update(stored)
     return record
+
+
+def entities(
+    ws: Workspace, type_: str | None = None, country: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Entities with the number of articles naming them, most named first."""
+    return [{"id": i, "type": t, "name": n, "country": c, "articles": k}
+            for i, t, n, c, k in ws.store.entity_counts(type_, country, limit)]
 
 
 def stats(ws: Workspace) -> dict[str, Any]:

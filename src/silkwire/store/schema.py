@@ -51,6 +51,13 @@ MIGRATIONS.append(
                 PRIMARY KEY (kind, value, article_rowid)
             ) WITHOUT ROWID""",
             "CREATE INDEX article_facets_article ON article_facets(article_rowid)",
+            # The entities met so far (canonical id -> what to call it), for listings.
+            """CREATE TABLE entities (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                name TEXT NOT NULL,
+                country TEXT
+            )""",
         ],
     )
 )

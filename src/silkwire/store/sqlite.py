@@ -28,6 +28,7 @@ class StoredEnrichment:
     event_date: str | None = None
     status: str | None = None
     facets: tuple[tuple[str, str], ...] = ()  # (kind, value): ("country", "KZ"), ("entity", "per:…")
+    entities: tuple[tuple[str, str, str, str | None], ...] = ()  # (id, type, name, country)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,8 @@ class Store:
                     "INSERT OR IGNORE INTO article_facets (kind, value, article_rowid) VALUES (?, ?, ?)",
                     [(kind, value, e.rowid) for kind, value in e.facets],
                 )
+                db.executemany("INSERT OR REPLACE INTO entities (id, type, name, country) VALUES (?, ?, ?, ?)",
+                               e.entities)
 
     def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:
         """Articles past rowid ``after`` with no enrichment of this pipeline version."""
@@ -239,6 +242,25 @@ class Store:
     def mark_indexed(self, rowids: Sequence[int]) -> None:
         with self.transaction() as db:
             db.executemany("UPDATE enrichments SET indexed = 1 WHERE article_rowid = ?", [(r,) for r in rowids])
+
+    def entity_counts(
+        self, type_: str | None = None, country: str | None = None, limit: int = 50
+    ) -> list[tuple[str, str, str, str | None, int]]:
+        """(id, type, name, country, number of articles), most mentioned first."""
+        where, args = ["f.kind = 'entity'"], []
+        if type_:
+            where.append("e.type = ?")
+            args.append(type_)
+        if country:
+            where.append("e.country = ?")
+            args.append(country)
+        rows = self.db.execute(
+            "SELECT e.id, e.type, e.name, e.country, count(*) FROM article_facets f "
+            f"JOIN entities e ON e.id = f.value WHERE {' AND '.join(where)} "
+            "GROUP BY e.id ORDER BY count(*) DESC, e.name LIMIT ?",
+            (*args, limit),
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]
 
     def ids_by_title(self, title: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE title = ? ORDER BY rowid", (title,))]

@@ -172,3 +172,22 @@ def test_entities_lists_counts_and_filters(tmp_path):
     uz = json.loads(run("entities", "--db", db, "--country", "UZ", "--json").output)
     assert uz and all(e["country"] == "UZ" for e in uz)
     assert run("entities", "--db", db, "--type", "XYZ").exit_code == 2
+
+
+@pytest.mark.slow
+def test_extract_with_a_user_knowledge_base(tmp_path):
+    src = tmp_path / "items.jsonl"
+    src.write_text('{"title": "Visite à Zarechny", "lead": "Le maire Ivanov Petrov a reçu Bakytjan Urmanov, '
+                   'directeur de la société Steppe Lithium, à Almaty."}\n', encoding="utf-8")
+    plain = json.loads(run("extract", str(src)).output)
+    people = tmp_path / "mine.people.tsv"
+    header = (ROOT / "src/silkwire/knowledge/people.tsv").read_text(encoding="utf-8").splitlines()[0]
+    columns = header.split("\t")
+    row = {c: "" for c in columns}
+    row.update({"id": "per:bakytjan-ourmanov", "name": "Bakytjan Ourmanov", "country": "KZ",
+                "aliases": "Bakytjan Urmanov", "surnames": "Ourmanov|Urmanov", "source": "test fixture"})
+    people.write_text(header + "\n" + "\t".join(row[c] for c in columns) + "\n", encoding="utf-8")
+    mine = json.loads(run("extract", str(src), "--kb", str(people)).output)
+    known = {e["id"]: e for e in mine["entities"]}["per:bakytjan-ourmanov"]
+    assert known["name"] == "Bakytjan Ourmanov" and known["country"] == "KZ"  # canonical, from the user's file
+    assert "Bakytjan Ourmanov" not in {e["name"] for e in plain["entities"]}

@@ -38,6 +38,10 @@ SourceOption = Annotated[
     typer.Option("--source", help="Source (outlet) name for items that do not give one [default: the file name]"),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
+KbOption = Annotated[
+    list[str] | None,
+    typer.Option("--kb", help="Your knowledge-base file or folder, merged over the shipped one (repeatable)"),
+]
 MAX_LISTED_ERRORS = 20
 
 
@@ -156,10 +160,11 @@ def search(
 def enrich(
     db: DbOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP")] = 1,
+    kb: KbOption = None,
 ) -> None:
     """Find the facts (countries, people, places, dates, amounts…) of articles not yet enriched."""
     with _open(db) as ws:
-        report = service.enrich(ws, service.default_enricher(workers))
+        report = service.enrich(ws, service.default_enricher(workers, kb or ()))
     out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
 
 
@@ -254,11 +259,12 @@ def extract(
     source: SourceOption = None,
     nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Enrich the records (loads the NLP model)")] = True,
     workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP")] = 1,
+    kb: KbOption = None,
 ) -> None:
     """Print one article record per article, in input order (no database)."""
     if output_format != "jsonl":
         _fail(f"--format {output_format!r}: expected jsonl")
-    enricher = service.default_enricher(workers) if nlp else None
+    enricher = service.default_enricher(workers, kb or ()) if nlp else None
     rejected = 0
     for item in service.extract(paths, _input_format(input_format), source, enricher=enricher):
         if isinstance(item, dict):

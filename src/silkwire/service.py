@@ -155,11 +155,16 @@ class EnrichReport:
     version: str = PIPELINE_VERSION
 
 
-def default_enricher(workers: int = 1) -> Enricher:
-    """The NLP pipeline; imported here, lazily, so commands without NLP never load spaCy."""
+def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher:
+    """The NLP pipeline; imported here, lazily, so commands without NLP never load spaCy.
+
+    ``kb_paths``: the user's knowledge-base files or folders, merged over the shipped ones.
+    """
+    from silkwire.nlp.kb import load_kb
     from silkwire.nlp.pipeline import enrich as run_pipeline
 
-    return lambda articles: run_pipeline(articles, workers=workers)
+    kb = load_kb([Path(p) for p in kb_paths]) if kb_paths else None
+    return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
 
 
 def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:

@@ -80,3 +80,26 @@ def test_extract_with_an_enricher_keeps_input_order(tmp_path):
     assert [r["title"] for r in records] == [t for t, _, _ in LEADS]
     assert all("dates" in r and "amounts" in r for r in records)
     assert not isinstance(out[-1], dict)  # the bad line is reported in its place
+
+
+def test_undated_articles_get_a_publication_window_from_their_neighbours(ws, tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    rows = [  # input order, newest first, as on a listing page
+        {"title": "Plus récent", "lead": "Une nouvelle du jour.", "published": "2025-05-10"},
+        {"title": "Sans date", "lead": "Un article sans date de publication."},
+        {"title": "Plus ancien", "lead": "Une nouvelle plus ancienne.", "published": "2025-05-01"},
+        {"title": "Tout en bas", "lead": "Le sommet s’est tenu le 28 avril 2025 à Astana."},
+    ]
+    path.write_text("".join(json.dumps({**r, "source": "s"}, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    service.ingest(ws, [str(path)])
+    service.enrich(ws, enricher=enrich_time_only)
+    by_title = {h.article.title: service.show(ws, h.article.id)
+                for h in service.search(ws, "nouvelle OR article OR sommet", limit=10).hits}
+    assert (by_title["Sans date"]["published"], by_title["Sans date"]["published_estimated"]) == (
+        "2025-05-01/2025-05-10", True)
+    assert (by_title["Plus récent"]["published"], by_title["Plus récent"]["published_estimated"]) == (
+        "2025-05-10", False)
+    # at the bottom: only its own text bounds it (the summit it reports as done)
+    assert by_title["Tout en bas"]["published"] == "2025-04-28/2025-05-01"
+    assert by_title["Tout en bas"]["published_estimated"] is True

@@ -25,7 +25,7 @@ from typing import Any
 
 from silkwire.errors import InputError, InputWarning, NotFoundError
 from silkwire.ingest import Format, read_paths
-from silkwire.model import PIPELINE_VERSION, Article, Enrichment, article_record, enrichment_fields
+from silkwire.model import PIPELINE_VERSION, Article, Enrichment, TimeRef, article_record, enrichment_fields
 from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
 from silkwire.search.index import IndexFilters as SearchFilters
 from silkwire.store import StoredEnrichment
@@ -200,7 +200,35 @@ def enrich(
         if on_batch:
             on_batch(report)
     reindex_pending(ws)
+    if report.enriched:
+        estimate_publication(ws)
     return report
+
+
+def estimate_publication(ws: Workspace) -> int:
+    """Publication windows for undated articles (listing pages), stored with their enrichment.
+
+    In input order (a listing is newest first), an undated article was published between its
+    nearest dated neighbours, and after the done events its own text reports
+    (``nlp/temporal/estimate.py``). Returns how many articles got an estimate.
+    """
+    from silkwire.nlp.temporal.estimate import done_dates, estimate_published
+
+    estimated = 0
+    for source in ws.store.sources_with_undated():
+        rows = ws.store.enriched_in_order(source)
+        items = [(published, done_dates(text, [_time_ref(d) for d in fields.get("dates", ())]))
+                 for _, published, text, fields in rows]
+        results = estimate_published(items)
+        ws.store.set_published_estimates(
+            [(rowid, value, flag) for (rowid, *_), (value, flag) in zip(rows, results, strict=True)])
+        estimated += sum(1 for _, flag in results if flag)
+    return estimated
+
+
+def _time_ref(d: dict[str, Any]) -> TimeRef:
+    return TimeRef(text=d["text"], span=(d["span"][0], d["span"][1]), value=d["value"], grain=d["grain"],
+                   kind=d["kind"], anchor=d["anchor"])
 
 
 # -- search ------------------------------------------------------------------------------------
@@ -276,6 +304,10 @@ def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     if stored is not None:
         stored.pop("version")
         record.update(stored)
+        if article.published is None:
+            record["published_estimated"] = bool(record.get("published_estimated"))
+        else:
+            record["published"], record["published_estimated"] = article.published, False
     return record
 
 

@@ -262,6 +262,27 @@ class Store:
         ).fetchall()
         return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]
 
+    def sources_with_undated(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT source FROM articles WHERE published IS NULL")]
+
+    def enriched_in_order(self, source: str) -> list[tuple[int, str | None, str, dict[str, Any]]]:
+        """(rowid, published, text, enrichment fields) of a source's enriched articles, in input order."""
+        rows = self.db.execute(
+            "SELECT a.rowid, a.published, a.text, e.fields FROM articles a "
+            "JOIN enrichments e ON e.article_rowid = a.rowid WHERE a.source = ? ORDER BY a.rowid",
+            (source,),
+        ).fetchall()
+        return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    def set_published_estimates(self, updates: Sequence[tuple[int, str | None, bool]]) -> None:
+        """Record (rowid, publication value, estimated?) in the enrichments, in one transaction."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE enrichments SET fields = json_set(fields, '$.published', ?, "
+                "'$.published_estimated', json(?)) WHERE article_rowid = ?",
+                [(value, "true" if estimated else "false", rowid) for rowid, value, estimated in updates],
+            )
+
     def ids_by_title(self, title: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE title = ? ORDER BY rowid", (title,))]
 

@@ -192,3 +192,16 @@ def test_order_and_workers(enriched: list[tuple[Article, object]]) -> None:
     again = list(enrich(items, model="md", workers=2, batch_size=1))
     assert [e.article_id for e in again] == [a.id for a in items]
     assert [names(e) for e in again] == [names(e) for _, e in enriched]
+
+
+@pytest.mark.slow
+def test_unknown_names_spelled_differently_across_articles_are_one_entity() -> None:
+    first = article("Bichkek : un nouveau directeur à la banque centrale",
+                    "Nurlan Djoumabaïev a été nommé lundi à la tête de la banque centrale kirghize.")
+    second = article("Banque centrale : le directeur présente ses priorités",
+                     "Le nouveau directeur, Nurlan Zhumabayev, a présenté mardi ses priorités à Bichkek.")
+    from silkwire.nlp.pipeline import enrich
+
+    found = list(enrich([first, second]))
+    ids = [{e.id for e in f.entities or () if e.type == "PER" and "umaba" in e.name.lower()} for f in found]
+    assert ids[0] and ids[0] == ids[1]

@@ -198,4 +198,6 @@ def to_entity(group: Group, country: str | None = None) -> Entity:
     aliases = tuple(dict.fromkeys(m.text for m in group.mentions if m.text != name))
     kind: Literal["PER", "ORG", "LOC", "MISC"] = (
         "PER" if group.label == "PER" else "ORG" if group.label == "ORG" else "LOC" if group.label == "LOC" else "MISC")
-    return Entity(f"{kind.lower()}:{slug(name)}", kind, name, spans, country, None, aliases)
+    # The id comes from the transliteration key, not the spelling, so that the same unknown name
+    # spelled the French, English or local way in different articles is one entity.
+    return Entity(f"{kind.lower()}:{slug(translit_key(name))}", kind, name, spans, country, None, aliases)

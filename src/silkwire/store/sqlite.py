@@ -191,7 +191,8 @@ class Store:
                     "INSERT OR IGNORE INTO article_facets (kind, value, article_rowid) VALUES (?, ?, ?)",
                     [(kind, value, e.rowid) for kind, value in e.facets],
                 )
-                db.executemany("INSERT OR REPLACE INTO entities (id, type, name, country) VALUES (?, ?, ?, ?)",
+                # The first name seen for an id stays its display name (later articles may spell it otherwise).
+                db.executemany("INSERT OR IGNORE INTO entities (id, type, name, country) VALUES (?, ?, ?, ?)",
                                e.entities)
 
     def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:

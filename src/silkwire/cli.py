@@ -311,11 +311,13 @@ def evaluate(
     as_json: JsonFlag = False,
 ) -> None:
     """Score the facts against gold annotations: P/R/F1 per field; exit 1 below the floors."""
+    from silkwire import scoring
+
     if inputs:
-        result = service.evaluate(gold, inputs)
+        result = scoring.evaluate(gold, inputs)
     else:
         with _open(db) as ws:
-            result = service.evaluate(gold, ws=ws)
+            result = scoring.evaluate(gold, ws=ws)
     if as_json:
         out.print_json(json.dumps({"articles": result.articles, "missing": result.missing,
                                    "scores": result.scores}, ensure_ascii=False))

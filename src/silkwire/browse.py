@@ -89,7 +89,8 @@ def filter_clause(filters: SearchFilters) -> tuple[str, list[Any]]:
     if filters.sources:
         where.append(f"a.source IN ({', '.join('?' * len(filters.sources))})")
         args += filters.sources
-    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places)):
+    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places),
+                         ("event", filters.events), ("topic", filters.topics)):
         for value in values:
             where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ?)")
             args += [kind, value]

@@ -10,7 +10,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from silkwire import service
 from silkwire.api import ApiSettings, create_app
-from silkwire.model import Amount, CountryRef, Enrichment, Entity, Place, TimeRef
+from silkwire.model import Amount, CountryRef, Enrichment, Entity, Event, Place, TimeRef, Topic
 
 EVIL = "<script>alert('x')</script>"
 # (title, lead, published, source)
@@ -56,9 +56,20 @@ def facts(articles):
             amounts.append(Amount("500 millions de dollars", _span(t, "500 millions de dollars"), 5e8, "USD", "money"))
         if "3 mars 2025" in t:
             dates.append(TimeRef("le 3 mars 2025", _span(t, "le 3 mars 2025"), "2025-03-03", "day", "point", "text"))
+        events, topics = [], []
+        body = (len(a.title or "") + 2, len(t))
+        if "signe" in t:  # KZ -> TJ agreement, dated
+            events.append(Event("AGREE", ("KZ",), ("TJ",), _span(t, "signe"), body, 0.9, "2025-03-03", "done"))
+        if "accueille" in t:  # a meeting: both ways, undated (its article's date counts)
+            events.append(Event("CONSULT", ("UZ", "KZ"), ("UZ", "KZ"), _span(t, "accueille"), body, 0.8))
+        if "vend" in t:
+            events.append(Event("COOPERATE", ("TM",), ("CN",), _span(t, "vend"), body, 0.7, "2025-04", "done"))
+            topics.append(Topic("medtop:04000000", "économie, affaires et finance", 0.9))
+        if "Kazakhstan," in t:
+            events.append(Event("ACCUSE", ("KZ",), ("TJ",), _span(t, "Kazakhstan"), body, 0.5, "2025-05-01", "planned"))
         yield Enrichment(article_id=a.id, countries=tuple(countries), entities=tuple(entities), places=tuple(places),
                          dates=tuple(dates), amounts=tuple(amounts), event_date=dates[0].value if dates else None,
-                         status="done" if dates else None)
+                         status="done" if dates else None, events=tuple(events), topics=tuple(topics))
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +143,7 @@ def test_article_highlights_each_kind_with_a_legend_and_facts_with_evidence(clie
     # Douchanbé is both a place and a capital: one mark (the first kind in the legend order wins)
     assert '<mark class="k-place" title="lieu : Douchanbé (Tadjikistan)">Douchanbé' in html
     legend = re.findall(r"<li><mark class=\"k-\w+\">(.*?)</mark>", html.split('aria-label="Légende des surlignages"')[1].split("</ul>")[0])
-    assert legend == ["personne", "lieu", "pays", "montant", "date"]
+    assert legend == ["personne", "lieu", "pays", "montant", "date", "événement"]
     rows = text_of(html.split('class="facts"')[1])
     assert "5 000 000 00 USD" not in rows and "500\u202f000\u202f000 USD" in rows and "2025-03-03" in rows
 
@@ -167,8 +178,11 @@ def test_country_page(client):
     text = text_of(r.text)
     assert "Kazakhstan" in text and "3 articles" in text
     assert re.search(r"Ouzbékistan\s*1", text) and re.search(r"Tadjikistan\s*1", text)  # partners by co-mention
-    assert "Kassym-Jomart Tokaïev" in text and "<svg" in r.text and "Articles par mois" in text
-    assert "Derniers événements" not in text  # no events stored: no events part, rather than an empty one
+    assert "Kassym-Jomart Tokaïev" in text and "<svg" in r.text and "Événements par mois et par type" in text
+    latest = text.split("Derniers événements")[1].split("Derniers articles")[0]
+    assert latest.index("accusation") < latest.index("consultation") < latest.index("accord")  # newest first
+    assert "prévu" in latest and "réalisé" in latest
+    assert re.search(r"Tadjikistan\s*1\s*1\s*2", text)  # relations: 1 cooperative, 1 conflictual, 2 events
 
 
 def test_entity_page(client):
@@ -227,7 +241,8 @@ def test_countries_places_and_facets_endpoints(client):
     kz = client.get("/api/countries/KZ").json()
     assert kz["articles"] == 3 and [p["code"] for p in kz["partners"]][:2] in (["TJ", "UZ"], ["UZ", "TJ"])
     assert [p["id"] for p in kz["people"]] == ["per:kassym-jomart-tokaiev", "per:shavkat-mirziyoyev"]
-    assert "events" not in kz and "topics" not in kz
+    assert [(r["code"], r["cooperative"], r["conflictual"]) for r in kz["relations"]] == [("TJ", 1, 1), ("UZ", 1, 0)]
+    assert [e["type"] for e in kz["events"]] == ["ACCUSE", "CONSULT", "AGREE"]
     places = client.get("/api/places").json()
     assert {p["name"] for p in places} == {"Douchanbé", "Samarcande"} and places[0]["lat"]
     assert [p["name"] for p in client.get("/api/places?country=UZ").json()] == ["Samarcande"]
@@ -246,6 +261,11 @@ def test_countries_places_and_facets_endpoints(client):
     ("/api/places?country=KAZ", 400, "country:"),
     ("/api/facets?q=%22open", 400, "q"),
     ("/api/facets?since=demain", 400, "since: expected a date"),
+    ("/api/relations", 400, "country: Field required"),
+    ("/api/relations?country=K1", 400, "expected an ISO 3166-1 alpha-2"),
+    ("/api/relations?country=KZ&until=2025-13-01", 400, "until: expected a date"),
+    ("/api/timeline?limit=101", 400, "limit:"),
+    ("/api/timeline?country=KZ&since=x", 400, "since"),
 ])
 def test_explore_errors_are_json(client, url, status, message):
     r = client.get(url)
@@ -253,11 +273,78 @@ def test_explore_errors_are_json(client, url, status, message):
     assert message in r.json()["error"]
 
 
+def test_country_without_events_or_topics_in_the_pipeline_has_no_such_parts(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"title": "Tokaïev à Douchanbé", "lead": "Le président kazakh signe.",
+                                "published": "2025-01-02"}) + "\n")
+    db = str(tmp_path / "x.db")
+
+    def without(articles):
+        for e in facts(articles):
+            yield Enrichment(article_id=e.article_id, countries=e.countries, entities=e.entities, places=e.places)
+
+    with service.open_workspace(db, create=True) as ws:
+        service.ingest(ws, [str(path)])
+        service.enrich(ws, enricher=without)
+    with TestClient(create_app(ApiSettings(db_path=db))) as c:
+        kz = c.get("/api/countries/KZ").json()
+        text = text_of(c.get("/pays/KZ").text)
+    assert not {"events", "event_months", "relations", "topics"} & set(kz)
+    assert "Derniers événements" not in text and "Thèmes" not in text and "Articles par mois" in text
+
+
+def test_feed_filters_by_event_type_and_topic_with_facets(client):
+    r = client.get("/?event=ACCUSE")
+    assert [text_of(t) for t in re.findall(r'<h2><a href="/articles/[0-9a-f]+">(.*?)</a>', r.text)] == [f"Titre {EVIL} <b>gras</b>"]
+    assert "Type d’événement : accusation" in text_of(r.text)
+    text = text_of(client.get("/").text)
+    assert re.search(r"accord\s+1", text) and re.search(r"économie, affaires et finance\s+1", text)
+    assert "1 article" in text_of(client.get("/?topic=medtop:04000000").text)
+    assert client.get("/api/articles?event=agree").json()["total"] == 1
+    assert client.get("/api/articles?topic=medtop:04000000&q=gaz").json()["total"] == 1
+
+
+def test_relations_endpoints(client):
+    kz = client.get("/api/relations?country=kz").json()
+    assert [(r["partner"], r["events"], r["cooperative"], r["conflictual"]) for r in kz] == [("TJ", 2, 1, 1), ("UZ", 1, 1, 0)]
+    assert "evidence" not in kz[0]
+    tj = client.get("/api/relations?country=KZ&with=TJ&evidence=true").json()
+    assert len(tj) == 1 and [e["type"] for e in tj[0]["evidence"]] == ["AGREE", "ACCUSE"]
+    assert tj[0]["evidence"][0]["evidence_text"].startswith("Le président kazakh")
+    assert client.get("/api/relations?country=KZ&since=2025-04-01").json()[0]["events"] == 1  # dated ones only
+    m = client.get("/api/relations/matrix").json()
+    assert m["rows"] == ["KZ", "UZ", "TJ", "KG", "TM"] and m["columns"][:5] == m["rows"] and m["columns"][5:] == ["CN"]
+    assert m["cells"]["KZ"]["TJ"] == {"events": 2, "cooperative": 1, "conflictual": 1, "planned": 1}
+    assert m["cells"]["TM"]["CN"]["cooperative"] == 1 and "KG" not in m["cells"]["KZ"]
+
+
+def test_timeline_endpoint_filters_and_pages(client):
+    items = client.get("/api/timeline").json()["items"]
+    assert [e["type"] for e in items] == ["AGREE", "COOPERATE", "CONSULT", "ACCUSE"]
+    page = client.get("/api/timeline?limit=2&offset=1").json()
+    assert [e["type"] for e in page["items"]] == ["COOPERATE", "CONSULT"] and page["more"] is True
+    assert client.get("/api/timeline?limit=2&offset=2").json()["more"] is False
+    assert [e["type"] for e in client.get("/api/timeline?country=TJ").json()["items"]] == ["AGREE", "ACCUSE"]
+    assert [e["type"] for e in client.get("/api/timeline?event=accuse").json()["items"]] == ["ACCUSE"]
+    assert [e["type"] for e in client.get("/api/timeline?since=2025-04-01&until=2025-04-30").json()["items"]] == ["COOPERATE"]
+    assert [e["type"] for e in client.get("/api/timeline?entity=per:shavkat-mirziyoyev").json()["items"]] == ["CONSULT"]
+
+
+def test_relations_pages(client):
+    text = text_of(client.get("/relations").text)
+    assert "Kazakhstan" in text and "1 / 1" in text
+    html = client.get("/relations/KZ/TJ").text
+    assert "2 événements" in text_of(html) and html.count('class="evidence"') == 2 and "<script>" not in html
+    assert "Aucun événement" in text_of(client.get("/relations/KG/AF").text)
+    assert client.get("/relations/KZ/XX").status_code == 404
+    assert client.get("/relations?since=jamais").status_code == 400
+
+
 def test_openapi_documents_the_new_routes(client):
     schema = client.get("/api/openapi.json").json()
     validate_openapi(schema)
     assert {"/api/entities", "/api/entities/{entity_id}", "/api/countries", "/api/countries/{code}", "/api/places",
-            "/api/facets"} <= set(schema["paths"])
+            "/api/facets", "/api/relations", "/api/relations/matrix", "/api/timeline"} <= set(schema["paths"])
     assert not any(not p.startswith("/api/") for p in schema["paths"])  # pages are not API
 
 

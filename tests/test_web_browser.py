@@ -106,9 +106,13 @@ def test_feed_filter_article_highlights(server, page):
     page.wait_for_url("**/articles/**")
     marks = page.locator("article .text mark")
     assert marks.count() > 0
-    assert page.locator("article mark.k-country").count() > 0  # the filtered country is highlighted
-    legend = page.locator("ul.legend").inner_text()
-    assert "pays" in legend
+    # the filtered country is highlighted, by its name or by a place of it
+    assert page.locator("article mark.k-country, article mark.k-place").count() > 0
+    kinds = set(page.eval_on_selector_all("article h1 mark, article .text mark", "ms => ms.map(m => m.className)"))
+    assert len(kinds) >= 2 and all(k.startswith("k-") for k in kinds)
+    legend = set(page.locator("ul.legend li").all_inner_texts())
+    from silkwire.web.highlight import KINDS
+    assert legend == {KINDS[k[2:]] for k in kinds}  # the legend names exactly the kinds shown
     assert page.locator("table.facts tbody tr").count() > 0
     shot(page, "03-article")
     assert not page.errors
@@ -169,3 +173,17 @@ def test_narrow_screen(server, browser):
     assert width <= 400, f"the feed overflows a phone screen ({width}px)"
     shot(pg, "08-fil-mobile")
     context.close()
+
+
+def test_relations_matrix_opens_a_cell_s_evidence(server, page):
+    page.goto(server + "/relations")
+    cells = page.locator("table.matrix td.cell a")
+    assert cells.count() > 0
+    shot(page, "09-relations")
+    label = cells.first.get_attribute("aria-label")
+    cells.first.click()
+    page.wait_for_url("**/relations/*/*")
+    assert page.locator("h1").inner_text().replace(" — ", " et ") in label
+    assert page.locator("td.evidence").count() > 0
+    shot(page, "10-relation-preuves")
+    assert not page.errors

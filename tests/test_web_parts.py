@@ -119,3 +119,17 @@ def test_demo_serves_unless_told_not_to(tmp_path, monkeypatch):
     assert "http://127.0.0.1:8123/" in result.output and calls == [(("127.0.0.1", 8123, db), {"log_level": "warning"})]
     calls.clear()
     assert CliRunner().invoke(app, ["demo", "--out", db, "--no-serve"]).exit_code == 0 and calls == []
+
+
+def test_labels_tone_agrees_with_the_analysis_quad_classes():
+    from silkwire.analytics.relations import is_cooperative
+
+    for type_ in labels.event_labels():
+        assert (labels.event_tone(type_) == "cooperative") == is_cooperative(type_), type_
+
+
+def test_relation_shade_tells_cooperation_from_conflict():
+    assert labels.relation_shade(0, 0, 5) == "#f2f2f2"
+    assert labels.relation_shade(3, 0, 5).startswith("hsl(130") and labels.relation_shade(0, 3, 5).startswith("hsl(5 ")
+    light, dark = labels.relation_shade(1, 0, 9), labels.relation_shade(9, 0, 9)
+    assert int(light.split()[-1][:-2]) > int(dark.split()[-1][:-2])  # more events, darker

@@ -16,18 +16,22 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from silkwire import browse
+from silkwire import analysis, browse
 from silkwire.errors import NotFoundError, QueryError
 from silkwire.nlp.kb_files import load_tables  # plain TSV reading: no spaCy behind it
 from silkwire.search import parse_query
+from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace
 
-FACET_KINDS = ("country", "entity", "place")
+FACET_KINDS = ("country", "entity", "place", "event", "topic")
 SEARCH_FACET_HITS = 1000  # with a query, facets count over the best hits up to this many
 CENTRAL_ASIA = ("KZ", "UZ", "TJ", "KG", "TM")
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+                "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +43,19 @@ def country_names() -> dict[str, str]:
 
 def country_name(code: str) -> str:
     return country_names().get(code, code)
+
+
+@lru_cache(maxsize=1)
+def topic_names() -> dict[str, str]:
+    """IPTC Media Topic code -> French label (the topic engine's own data file)."""
+    path = Path(__file__).parent / "nlp" / "data" / "iptc_topics_fr.tsv"
+    rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return {r[0]: r[1] for r in rows if len(r) >= 2}
+
+
+def event_types() -> tuple[str, ...]:
+    return PLOVER_TYPES
 
 
 def _db(ws: Workspace) -> sqlite3.Connection:
@@ -69,7 +86,8 @@ def facet_counts(ws: Workspace, query: str | None, filters: SearchFilters, per_k
                  ) -> dict[str, Any]:
     """The most frequent countries, entities and places among the matching articles, with counts.
 
-    ``{"partial": bool, "country": [{"value", "label", "count"}], "entity", "place", "source": [...]}``
+    ``{"partial": bool, "country": [{"value", "label", "count"}], "entity", "place", "event", "topic",
+    "source": [...]}`` (event values are PLOVER types; the page labels them).
     """
     db = _db(ws)
     unfiltered = query is None and filters == SearchFilters()
@@ -97,6 +115,8 @@ def _labels(ws: Workspace, kind: str, values: Sequence[str]) -> dict[str, str]:
         return {v: country_name(v) for v in values}
     if kind == "entity":
         return {i: n for i, (n, _, _) in entity_names(ws, values).items()}
+    if kind == "topic":
+        return {v: topic_names().get(v, v) for v in values}
     return {}
 
 
@@ -168,8 +188,9 @@ def records_with_facet(ws: Workspace, kind: str, value: str, limit: int | None =
 
 
 def country_overview(ws: Workspace, code: str, top: int = 10, latest: int = 15) -> dict[str, Any]:
-    """What the country page shows: coverage per month, partners, people, organisations, places,
-    topics and events (those two only when the pipeline stores them), latest dated articles."""
+    """What the country page shows: coverage per month, partners (co-mentioned), people,
+    organisations, places, latest articles; and when the pipeline stores them, topics, events
+    (latest, and per month by type) and relations (cooperative vs conflictual, silkwire.analysis)."""
     code = check_country(code)
     total = int(_db(ws).execute(f"SELECT count(*) FROM ({_facet_rowids('country')})", (code,)).fetchone()[0])
     out: dict[str, Any] = {"code": code, "name": country_name(code), "articles": total,
@@ -181,33 +202,54 @@ def country_overview(ws: Workspace, code: str, top: int = 10, latest: int = 15) 
         names = entity_names(ws, [i for i, _ in found])
         out[key] = [{"id": i, "name": names.get(i, (i,))[0], "articles": n} for i, n in found]
     out["places"] = [{"name": p, "articles": n} for p, n in co_mentions(ws, "country", code, "place", top)]
-    records = records_with_facet(ws, "country", code)
-    topics: Counter[tuple[str, str]] = Counter()
-    events: list[dict[str, Any]] = []
-    has_topics = has_events = False
-    for summary, fields in records:
-        if "topics" in fields:
-            has_topics = True
-            topics.update((t["code"], t["label"]) for t in fields["topics"])
-        if "events" in fields:
-            has_events = True
-            events += [{**ev, "article": summary} for ev in fields["events"]
-                       if code in ev.get("source", ()) or code in ev.get("target", ())]
-    if has_topics:
-        out["topics"] = [{"code": c, "label": label, "articles": n} for (c, label), n in topics.most_common(top)]
-    if has_events:
-        events.sort(key=lambda e: (e.get("date") or e["article"]["published"] or ""), reverse=True)
-        out["events"] = events[:latest]
-        out["event_months"] = _events_per_month(events)
+    if stores_field(ws, "topics"):
+        found = co_mentions(ws, "country", code, "topic", top)
+        out["topics"] = [{"code": c, "label": topic_names().get(c, c), "articles": n} for c, n in found]
+    if stores_field(ws, "events"):
+        events = analysis.timeline(ws, country=code, limit=TIMELINE_ALL)
+        dated = sorted((e for e in events if e["date"] or e["published"]), key=_event_day)
+        out["events"] = [_event_out(e) for e in reversed(dated[-latest:])]
+        out["event_months"] = _events_per_month(dated)
+        out["relations"] = [{"code": r["partner"], "name": country_name(r["partner"]), "events": r["events"],
+                             "cooperative": r["cooperative"], "conflictual": r["conflictual"], "planned": r["planned"]}
+                            for r in analysis.relations(ws, code, evidence=False)[:top]]
     out["latest"] = [{**summary, "event_date": fields.get("event_date"), "status": fields.get("status")}
-                     for summary, fields in records[:latest]]
+                     for summary, fields in records_with_facet(ws, "country", code, latest)]
     return out
+
+
+TIMELINE_ALL = 1_000_000  # analysis.timeline's limit when the whole history is wanted
+
+
+def stores_field(ws: Workspace, name: str) -> bool:
+    """Does any stored record have this field (is the pipeline that builds it in use)?"""
+    row = _db(ws).execute("SELECT 1 FROM enrichments WHERE json_type(fields, ?) IS NOT NULL LIMIT 1",
+                          (f"$.{name}",)).fetchone()
+    return row is not None
+
+
+def _event_day(e: dict[str, Any]) -> int:
+    """The first day of the event's date (any ISO grain: 2024-W24, 2025-Q3, a/b), else of its article."""
+    for value in (e["date"], e["published"]):
+        if not value:
+            continue
+        try:
+            return start_day(value)
+        except (TypeError, ValueError, IndexError):
+            continue
+    return 0
+
+
+def _event_out(e: dict[str, Any]) -> dict[str, Any]:
+    return {"type": e["type"], "source": e["source"], "target": e["target"], "date": e["date"], "status": e["status"],
+            "place": e["place"], "evidence_text": e["evidence_text"],
+            "article": {"id": e["article"], "title": e["title"], "published": e["published"]}}
 
 
 def _events_per_month(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     counts: Counter[tuple[str, str]] = Counter()
     for ev in events:
-        day = ev.get("date") or ev["article"]["published"]
+        day = ev["date"] or ev["published"]
         if day and len(day) >= 7 and day[4] == "-" and day[5:7].isdigit():
             counts[(day[:7], ev["type"])] += 1
     return [{"month": m, "type": t, "events": n} for (m, t), n in sorted(counts.items())]
@@ -294,3 +336,24 @@ def places(ws: Workspace, country: str | None = None, limit: int = 300) -> list[
     rows = _db(ws).execute(sql, [*args, limit]).fetchall()
     return [{"name": n, "geonameid": g, "country": c, "lat": la, "lon": lo, "articles": int(k)}
             for n, g, c, la, lo, k in rows]
+
+
+# -- relations (the matrix) --------------------------------------------------------------------
+
+
+def relation_matrix(ws: Workspace, since: str | None = None, until: str | None = None, partners: int = 12
+                    ) -> dict[str, Any]:
+    """The five republics (rows) against their busiest partners (columns, the five first):
+    per cell the events between the two, cooperative and conflictual (``silkwire.analysis``)."""
+    rows = {c: {r["partner"]: r for r in analysis.relations(ws, c, since=since, until=until, evidence=False)}
+            for c in CENTRAL_ASIA}
+    busy: Counter[str] = Counter()
+    for found in rows.values():
+        for partner, r in found.items():
+            if partner not in CENTRAL_ASIA:
+                busy[partner] += r["events"]
+    columns = [*CENTRAL_ASIA, *[p for p, _ in sorted(busy.items(), key=lambda x: (-x[1], x[0]))[:partners]]]
+    cells = {c: {p: {k: rows[c][p][k] for k in ("events", "cooperative", "conflictual", "planned")}
+                 for p in columns if p in rows[c]} for c in CENTRAL_ASIA}
+    return {"rows": list(CENTRAL_ASIA), "columns": columns, "names": {c: country_name(c) for c in columns},
+            "cells": cells, "since": since, "until": until}

@@ -5,7 +5,7 @@ the ``create_app`` closure, so two apps on two databases can run in one process 
 
 Routes (all JSON, schema at ``/api/openapi.json``):
 - ``GET /api/articles`` — newest first, or with ``q`` a French full-text search (relevance or
-  date order); filters since/until/by/source/country/entity/place; limit/offset paging;
+  date order); filters since/until/by/source/country/entity/place/event/topic; limit/offset paging;
 - ``GET /api/articles/{id}`` — the article record with its facts and spans;
 - ``GET /api/stats`` — what the database holds;
 - ``POST /api/articles`` — ingest records; 403 unless the server was given an ingest token,
@@ -107,6 +107,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         country: Annotated[list[str] | None, Query(description="About these countries, ISO codes (all)")] = None,
         entity: Annotated[list[str] | None, Query(description="Naming these entity ids (all)")] = None,
         place: Annotated[list[str] | None, Query(description="Naming these places (all)")] = None,
+        event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
+        topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")]
+        = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_limit)] = settings.default_limit,
         offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
     ) -> dict[str, Any]:
@@ -123,6 +126,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
             countries=tuple(c.upper() for c in country or ()),
             entities=tuple(entity or ()),
             places=tuple(place or ()),
+            events=tuple(e.upper() for e in event or ()),
+            topics=tuple(topic or ()),
         )
         with pool.take() as ws:
             if query is None:

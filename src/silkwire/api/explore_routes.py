@@ -9,8 +9,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query
 
-from silkwire import browse, explore, service
-from silkwire.api.explore_schemas import CountryDetail, CountryOut, EntityDetail, EntityList, Facets, PlaceOut
+from silkwire import analysis, browse, explore, service
+from silkwire.api.explore_schemas import (
+    CountryDetail,
+    CountryOut,
+    EntityDetail,
+    EntityList,
+    Facets,
+    Matrix,
+    PlaceOut,
+    RelationOut,
+    Timeline,
+)
 from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ErrorOut
 
@@ -26,11 +36,14 @@ def article_filters(
     country: Annotated[list[str] | None, Query(description="About these countries, ISO codes (all)")] = None,
     entity: Annotated[list[str] | None, Query(description="Naming these entity ids (all)")] = None,
     place: Annotated[list[str] | None, Query(description="Naming these places (all)")] = None,
+    event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
+    topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")] = None,
 ) -> service.SearchFilters:
     return service.SearchFilters(
         since=browse.parse_day(since, "since"), until=browse.parse_day(until, "until"), by=by,
         sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()), places=tuple(place or ()))
+        entities=tuple(entity or ()), places=tuple(place or ()), events=tuple(e.upper() for e in event or ()),
+        topics=tuple(topic or ()))
 
 
 Filters = Annotated[service.SearchFilters, Depends(article_filters)]
@@ -89,3 +102,50 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
         """Places with GeoNames coordinates and the number of articles naming them (the map)."""
         with pool.take() as ws:
             return explore.places(ws, country, limit)
+
+    Since = Annotated[str | None, Query(description="Events dated on or after (YYYY-MM-DD)")]
+    Until = Annotated[str | None, Query(description="Events dated on or before (YYYY-MM-DD)")]
+
+    @app.get("/api/relations", response_model=list[RelationOut], response_model_exclude_unset=True, responses=_400,
+             tags=["relations"])
+    def relations(
+        country: Annotated[str, Query(min_length=2, max_length=2, description="ISO code, e.g. KZ")],
+        with_: Annotated[str | None, Query(alias="with", min_length=2, max_length=2,
+                                           description="Only this partner")] = None,
+        since: Since = None,
+        until: Until = None,
+        evidence: Annotated[bool, Query(description="Include every event with its evidence")] = False,
+    ) -> list[dict[str, Any]]:
+        """A country's partners in events (dyads): counts by type and month, cooperative vs conflictual."""
+        with pool.take() as ws:
+            return analysis.relations(ws, country, with_, _day(since, "since"), _day(until, "until"), evidence)
+
+    @app.get("/api/relations/matrix", response_model=Matrix, responses=_400, tags=["relations"])
+    def matrix(since: Since = None, until: Until = None,
+               partners: Annotated[int, Query(ge=1, le=50, description="Partner columns after the five")] = 12,
+               ) -> dict[str, Any]:
+        """The five republics against their busiest partners: events per pair, cooperative vs conflictual."""
+        with pool.take() as ws:
+            return explore.relation_matrix(ws, _day(since, "since"), _day(until, "until"), partners)
+
+    @app.get("/api/timeline", response_model=Timeline, responses=_400, tags=["relations"])
+    def timeline(
+        country: Annotated[str | None, Query(min_length=2, max_length=2, description="Events with this actor")]
+        = None,
+        entity: Annotated[str | None, Query(description="Events whose evidence names this entity id")] = None,
+        event: Annotated[list[str] | None, Query(description="Only these PLOVER types")] = None,
+        since: Since = None,
+        until: Until = None,
+        limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.default_limit,
+        offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
+    ) -> dict[str, Any]:
+        """Events in date order (undated ones at their article's publication date), with evidence."""
+        with pool.take() as ws:
+            found = analysis.timeline(ws, country, entity, _day(since, "since"), _day(until, "until"),
+                                      [e.upper() for e in event or ()], limit=offset + limit + 1)
+        return {"offset": offset, "limit": limit, "more": len(found) > offset + limit,
+                "items": found[offset:offset + limit]}
+
+
+def _day(value: str | None, name: str) -> str | None:
+    return browse.parse_day(value, name)

@@ -87,3 +87,58 @@ class Facets(BaseModel):
     entity: list[FacetValue]
     place: list[FacetValue]
     source: list[FacetValue]
+
+
+class RelationOut(BaseModel):
+    """One partner of a country (silkwire.analysis.relations)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    country: str
+    partner: str
+    events: int
+    cooperative: int
+    conflictual: int
+    by_type: dict[str, int] = Field(description="Events per PLOVER type")
+    by_month: dict[str, dict[str, int]] = Field(description="Events per month (YYYY-MM) and type")
+    planned: int
+    amounts: dict[str, float] = Field(description="Money in the evidence, summed per ISO 4217 currency")
+    last: dict[str, Any] | None = Field(description="The latest event, with its evidence")
+    evidence: list[dict[str, Any]] | None = Field(None, description="Every event (with evidence=true)")
+
+
+class Cell(BaseModel):
+    events: int
+    cooperative: int
+    conflictual: int
+    planned: int
+
+
+class Matrix(BaseModel):
+    rows: list[str] = Field(description="KZ UZ TJ KG TM")
+    columns: list[str] = Field(description="The five, then the busiest partners")
+    names: dict[str, str] = Field(description="French names of the codes")
+    cells: dict[str, dict[str, Cell]] = Field(description="row -> column -> counts (absent: no event)")
+    since: str | None
+    until: str | None
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    article: str = Field(description="Article id")
+    n: int = Field(description="Position of the event in its article (0 = main event)")
+    type: str = Field(description="PLOVER type")
+    source: list[str]
+    target: list[str]
+    date: str | None
+    status: str | None = Field(description="done | planned")
+    evidence: list[int] = Field(description="Span of the article text that states it")
+    evidence_text: str
+
+
+class Timeline(BaseModel):
+    offset: int
+    limit: int
+    more: bool = Field(description="Whether later pages exist")
+    items: list[EventOut]

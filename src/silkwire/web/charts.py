@@ -72,7 +72,7 @@ def monthly_bars(title: str, counts: Sequence[tuple[str, str, int]], series_labe
     chart = BarChart(title, width, height, series=[labels.get(s, s) for s in series])
     left, bottom, top = 36.0, 28.0, 8.0
     plot_h = height - bottom - top
-    step = (width - left - 4) / len(months)
+    step = (width - left - 28) / len(months)  # room on the right for the last month's label
     peak = max(sum(cell.get((m, s), 0) for s in series) for m in months) or 1
     scale = plot_h / _nice_ceiling(peak)
     for i, month in enumerate(months):

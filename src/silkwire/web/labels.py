@@ -87,3 +87,19 @@ def fact_rows(record: dict[str, Any], country_name: Callable[[str], str]) -> lis
     for a in record.get("amounts") or ():
         rows.append({"kind": "amount", "value": amount_label(a), "detail": a["kind"], "span": a["span"]})
     return rows
+
+
+def relation_shade(cooperative: int, conflictual: int, peak: int) -> str:
+    """A matrix cell's colour: green when cooperation dominates, red for conflict, grey when even;
+    darker with more events (log scale up to the busiest cell)."""
+    import math
+
+    total = cooperative + conflictual
+    if total == 0:
+        return "#f2f2f2"
+    strength = 0.25 + 0.75 * math.log1p(total) / math.log1p(max(peak, 1))
+    share = (cooperative - conflictual) / total  # -1 … 1
+    hue = 130 if share > 0 else 5 if share < 0 else 220
+    saturation = 20 + 55 * abs(share) if share else 10
+    lightness = 92 - 40 * strength
+    return f"hsl({hue} {saturation:.0f}% {lightness:.0f}%)"

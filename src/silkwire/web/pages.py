@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
-from silkwire import browse, explore, service
+from silkwire import analysis, browse, explore, service
 from silkwire.api.pool import WorkspacePool
 from silkwire.errors import SilkwireError, StoreError
 from silkwire.web import charts, geo, highlight, labels
@@ -30,7 +30,7 @@ from silkwire.web import charts, geo, highlight, labels
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
 FACET_TTL = 30.0  # seconds a feed's facet counts may be reused (they cost more than the page itself)
-FILTERS = ("country", "entity", "place", "source")
+FILTERS = ("country", "entity", "place", "event", "topic", "source")
 
 
 def environment() -> Environment:
@@ -99,19 +99,22 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                 since=browse.parse_day(params.get("since"), "depuis"),
                 until=browse.parse_day(params.get("until"), "jusqu'au"),
                 sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
-                entities=tuple(chosen["entity"]), places=tuple(chosen["place"]))
+                entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
+                events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
             sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
             with pool.take() as ws:
                 items, total = _feed_items(ws, q, sort, filters, offset)
                 key = (q, filters)
-                facets = facets_cache.get(key, lambda: explore.facet_counts(ws, q, filters))
+                facets = facets_cache.get(key, lambda: _labelled(explore.facet_counts(ws, q, filters)))
                 names = explore.entity_names(ws, chosen["entity"])
         except SilkwireError as exc:
             if isinstance(exc, StoreError):
                 raise
             error, items, total, facets, names = str(exc), [], 0, {}, {}
         chosen_labels = {"country": {c: explore.country_name(c.upper()) for c in chosen["country"]},
-                         "entity": {i: names.get(i, (i,))[0] for i in chosen["entity"]}}
+                         "entity": {i: names.get(i, (i,))[0] for i in chosen["entity"]},
+                         "event": {e: labels.event_label(e.upper()) for e in chosen["event"]},
+                         "topic": {t: explore.topic_names().get(t, t) for t in chosen["topic"]}}
         return page(request, "feed.html", 400 if error else 200, title="Fil", q=q or "", items=items, total=total,
                     offset=offset, page_size=PAGE_SIZE, facets=facets, chosen=chosen, chosen_labels=chosen_labels,
                     since=params.get("since") or "", until=params.get("until") or "", error=error,
@@ -183,7 +186,37 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                     shades=geo.SHADES, peak=max(counts.values(), default=0), origin=geo.boundaries()["origin"],
                     places=places[:40])
 
+    @app.get("/relations", response_class=HTMLResponse, include_in_schema=False)
+    def relations(request: Request) -> HTMLResponse:
+        since, until = _dates(request)
+        with pool.take() as ws:
+            matrix = explore.relation_matrix(ws, since, until)
+        return page(request, "relations.html", title="Relations", m=matrix, since=since or "", until=until or "",
+                    shade=labels.relation_shade)
+
+    @app.get("/relations/{country}/{partner}", response_class=HTMLResponse, include_in_schema=False)
+    def relation(request: Request, country: str, partner: str) -> HTMLResponse:
+        since, until = _dates(request)
+        with pool.take() as ws:
+            found = analysis.relations(ws, explore.check_country(country), explore.check_country(partner),
+                                       since, until)
+        rel = found[0] if found else None
+        a, b = country.upper(), partner.upper()
+        return page(request, "relation.html", title=f"{explore.country_name(a)} — {explore.country_name(b)}",
+                    a=a, b=b, rel=rel, since=since or "", until=until or "")
+
     return facets_cache
+
+
+def _dates(request: Request) -> tuple[str | None, str | None]:
+    params = request.query_params
+    return (browse.parse_day(params.get("since"), "depuis"), browse.parse_day(params.get("until"), "jusqu'au"))
+
+
+def _labelled(facets: dict[str, Any]) -> dict[str, Any]:
+    for f in facets.get("event", ()):
+        f["label"] = labels.event_label(f["value"])
+    return facets
 
 
 def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters: service.SearchFilters,

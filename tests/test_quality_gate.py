@@ -33,15 +33,17 @@ def scores(inputs: list[str], golds: list[str], time: bool = False,
     items = [a for a in read_paths(inputs) if isinstance(a, Article)]
     records: list[dict[str, Any]] = []
     for art, enrichment in zip(items, enrich(items), strict=True):
-        records.append({"id": art.id, "title": art.title, "text": art.text, **record_fields(enrichment)})
+        records.append({"id": art.id, "title": art.title, "text": art.text, "published": art.published,
+                        **record_fields(enrichment)})
     gold = read_gold(golds)
     index = index_records(records)
     missing = [row["key"] for row in gold if (row["key"].get("id") or row["key"].get("title")) not in index]
     assert not missing, f"gold rows without an article: {missing[:3]}"
     if time:
         from silkwire.evaluation_time import score_time
+        from silkwire.nlp.timefacts import event_fields
 
-        return score_time(index, gold)
+        return score_time(index, gold, retime=lambda record, published: event_fields(record["text"], published))
     if events:
         from silkwire.evaluation_events import score_events
 

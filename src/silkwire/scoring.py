@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,5 +52,12 @@ def evaluate(
                     records.append(show(ws, article_id))
     index = index_records(records)
     missing = [row["key"] for row in gold if gold_key(row) not in index]
-    return Evaluation(len(gold) - len(missing), missing, {**score(index, gold), **score_time(index, gold),
-                                                           **score_events(index, gold)})
+    return Evaluation(len(gold) - len(missing), missing,
+                      {**score(index, gold), **score_time(index, gold, retime=_retime),
+                       **score_events(index, gold)})
+
+
+def _retime(record: Mapping[str, Any], published: str) -> dict[str, str | None]:
+    from silkwire.nlp.timefacts import event_fields
+
+    return event_fields(str(record["text"]), published)

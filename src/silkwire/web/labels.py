@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,3 +103,10 @@ def relation_shade(cooperative: int, conflictual: int, peak: int) -> str:
     saturation = 20 + 55 * abs(share) if share else 10
     lightness = 92 - 40 * strength
     return f"hsl({hue} {saturation:.0f}% {lightness:.0f}%)"
+
+
+def actors(source: Sequence[str], target: Sequence[str], name: Callable[[str], str]) -> str:
+    """"Kazakhstan ↔ Chine" for an event that goes both ways (a meeting), else "A → B"."""
+    if source and set(source) == set(target):
+        return " ↔ ".join(name(c) for c in dict.fromkeys(source))
+    return f"{', '.join(name(c) for c in source) or '?'} → {', '.join(name(c) for c in target) or '?'}"

@@ -37,7 +37,8 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
     env.globals.update(kinds=highlight.KINDS, country_name=explore.country_name, event_label=labels.event_label,
-                       event_tone=labels.event_tone, actors=labels.actors, month_label=charts.month_label, day_label=labels.day_label)
+                       event_tone=labels.event_tone, actors=labels.actors, month_label=charts.month_label,
+                       day_label=labels.day_label)
     env.filters.update(country_label=explore.country_name, http_url=_http_url)
     return env
 

@@ -363,3 +363,24 @@ def test_an_ingest_shows_in_the_feed_facets_at_once(tmp_path):
                    headers={"Authorization": "Bearer t0ken"})
         assert r.status_code == 200
         assert re.search(r"neuf\s+1", text_of(c.get("/").text))
+
+
+def test_an_event_with_a_recurrence_date_is_stored_and_shown(tmp_path):
+    """A recurrence (R/P1Y) has no start day: it must not break the enrich batch (seen on OrangeSum)."""
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"title": "Chaque année", "lead": "Le Kazakhstan signe chaque année.",
+                                "published": "2025-01-02"}) + "\n")
+    db = str(tmp_path / "x.db")
+
+    def recurring(articles):
+        for a in articles:
+            yield Enrichment(article_id=a.id, countries=(CountryRef("KZ", ("name",), (_span(a.text, "Kazakhstan"),)),),
+                             events=(Event("AGREE", ("KZ",), ("CN",), _span(a.text, "signe"), (0, len(a.text)), 0.5,
+                                           "R/P1Y", "done"),))
+
+    with service.open_workspace(db, create=True) as ws:
+        service.ingest(ws, [str(path)])
+        assert service.enrich(ws, enricher=recurring).enriched == 1
+    with TestClient(create_app(ApiSettings(db_path=db))) as c:
+        assert c.get("/pays/KZ").status_code == 200
+        assert c.get("/api/timeline").json()["items"][0]["date"] == "R/P1Y"

@@ -175,10 +175,19 @@ def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
     facets += [("event", v.type) for v in e.events or ()]
     facets += [("topic", t.code) for t in e.topics or ()]
     known = tuple((x.id, x.type, x.name, x.country) for x in e.entities or ())
-    events = tuple(EventRow(n, v.type, v.date, start_day(v.date) if v.date else None, v.status, v.place,
+    events = tuple(EventRow(n, v.type, v.date, _event_day(v.date), v.status, v.place,
                             v.source, v.target) for n, v in enumerate(e.events or ()))
     return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known,
                             events)
+
+
+def _event_day(value: str | None) -> int | None:
+    """The YYYYMMDD an event's date starts on; None for a value with no start day (a recurrence
+    such as R/P1Y: seen on OrangeSum, where it crashed a whole enrich batch)."""
+    try:
+        return start_day(value) if value else None
+    except (ValueError, IndexError):
+        return None
 
 
 def enrich(

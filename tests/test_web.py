@@ -129,6 +129,10 @@ def test_search_marks_the_matches_and_a_bad_query_is_a_400_page(client):
     assert '<mark class="match">gaz</mark>' in r.text and "1 article pour « gaz »" in text_of(r.text)
     r = client.get('/?q=%22sommet')
     assert r.status_code == 400 and "Recherche impossible" in r.text
+    by_date = client.get("/?q=Tokaïev&sort=date").text
+    assert [text_of(t) for t in re.findall(r'<h2><a href="/articles/[0-9a-f]+">(.*?)</a>', by_date)] == [
+        "Mirziyoyev reçoit Tokaïev", "Tokaïev à Douchanbé"]
+    assert '<option value="date" selected>' in by_date
 
 
 def test_article_highlights_each_kind_with_a_legend_and_facts_with_evidence(client):

@@ -95,6 +95,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         offset = _int(params.get("offset"), 0, 0, 10_000)
         chosen = {k: params.getlist(k) for k in FILTERS}
         error = None
+        sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
             filters = service.SearchFilters(
                 since=browse.parse_day(params.get("since"), "depuis"),
@@ -102,7 +103,6 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                 sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
                 entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
                 events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
-            sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
             with pool.take() as ws:
                 items, total = _feed_items(ws, q, sort, filters, offset)
                 key = (q, filters)
@@ -116,7 +116,8 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                          "entity": {i: names.get(i, (i,))[0] for i in chosen["entity"]},
                          "event": {e: labels.event_label(e.upper()) for e in chosen["event"]},
                          "topic": {t: explore.topic_names().get(t, t) for t in chosen["topic"]}}
-        return page(request, "feed.html", 400 if error else 200, title="Fil", q=q or "", items=items, total=total,
+        return page(request, "feed.html", 400 if error else 200, title="Fil", q=q or "", sort=sort, items=items,
+                    total=total,
                     offset=offset, page_size=PAGE_SIZE, facets=facets, chosen=chosen, chosen_labels=chosen_labels,
                     since=params.get("since") or "", until=params.get("until") or "", error=error,
                     toggle=lambda kind, value: _toggle(request, kind, value),

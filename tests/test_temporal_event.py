@@ -185,3 +185,53 @@ def test_undated_articles_are_scored_given_the_gold_publication_date_and_end_to_
     assert scores["event_date_end_to_end"]["right"] == 1  # "hier" with no date to resolve it against
     assert scores["status"]["right"] == scores["status_end_to_end"]["right"] == 2
     assert "event_date_end_to_end" not in score_time(predicted, gold)
+
+
+# -- holidays with a computed date, and lexicon additions ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Je reviendrai pour Thanksgiving.", "2016-11-24"),  # fourth Thursday of November
+        ("Le jour de l'action de grâce 2010.", "2010-11-25"),
+        ("La fête des pères 2015.", "2015-06-21"),  # third Sunday of June
+        ("La fête des mères 2024.", "2024-05-26"),  # last Sunday of May
+        ("La fête des mères 2016.", "2016-05-29"),
+        ("La fête des mères 2021.", "2021-05-30"),
+        ("La fête des mères 2024 et Pâques 2024.", "2024-05-26"),
+        ("Le lundi de Pâques 2025.", "2025-04-21"),
+        ("Le Vendredi saint 2024.", "2024-03-29"),
+        ("Halloween l'année prochaine.", "2017-10-31"),
+        ("La fête du travail 2024.", "2024-05-01"),  # the French 1 May
+    ],
+)
+def test_movable_and_fixed_holidays(text: str, value: str) -> None:
+    assert values(text, "2016-11-07")[0][1] == value
+
+
+def test_french_mothers_day_moves_off_pentecost() -> None:
+    from datetime import date
+
+    from silkwire.nlp.temporal.calendar import easter, holiday_date
+
+    assert [easter(y) for y in (2016, 2024, 2025)] == [date(2016, 3, 27), date(2024, 3, 31), date(2025, 4, 20)]
+    moved = []
+    for year in range(2000, 2100):
+        day = holiday_date(year, 5, "fr-mothers")
+        assert day is not None and day.isoweekday() == 7
+        pentecost = date.fromordinal(easter(year).toordinal() + 49)
+        assert day != pentecost
+        assert day.month == 5 or (day.month == 6 and day.day <= 7)
+        if day.month == 6:
+            moved.append(year)
+    # Pentecost fell on 28 May 2023 and 31 May 2020: the fête des mères was on 4 and 7 June.
+    assert {2020, 2023} <= set(moved)
+    assert holiday_date(2023, 5, "fr-mothers") == date(2023, 6, 4)
+
+
+def test_typo_and_gender_variants_of_relative_words() -> None:
+    pub = "2016-11-07"
+    assert values("Je reviendrai dimanche derniere", pub) == [("dimanche derniere", "2016-11-06")]
+    assert values("Je serai dehors cette weekend", pub)[0][0] == "cette weekend"
+    assert values("derniere semaine", pub) == [("derniere semaine", "2016-W44")]

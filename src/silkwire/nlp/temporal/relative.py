@@ -14,6 +14,7 @@ from silkwire.nlp.temporal.calendar import (
     Resolved,
     add_months,
     day_value,
+    holiday_date,
     last_day,
     season_value,
     shift,
@@ -39,7 +40,8 @@ from silkwire.nlp.temporal.lexicon import (
     weekday_number,
 )
 
-_MOD = r"(?:\s+(?P<mod>dernier|dernière|derniere|prochain|prochaine|passé|précédent))?"
+# Longest first: the regex takes the first alternative that matches ("derniere" before "dernier").
+_MOD = r"(?:\s+(?P<mod>dernière|derniere|dernier|prochaine|prochain|passé|précédent))?"
 
 
 def _offset_of(mod: str | None) -> int | None:
@@ -272,18 +274,32 @@ def recurrence(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(f"R/P{count}{_UNIT_LETTER[unit]}", unit, "recurrence", "text")
 
 
-# -- fixed-date holidays: "à Noël", "le Nouvel An 2025", "Nowruz"
-HOLIDAY_RE = re.compile(rf"(?<![\w])(?:(?:la|le)\s+)?(?P<h>{HOLIDAY})(?:\s+(?:de\s+)?(?P<y>{YEAR}))?", FLAGS)
+# -- holidays: "à Noël", "le Nouvel An 2025", "Nowruz", "Thanksgiving", "le Vendredi saint",
+# "Halloween l'année prochaine"
+HOLIDAY_RE = re.compile(
+    rf"(?<![\w])(?:(?:la|le|l')\s*)?(?P<h>{HOLIDAY})(?:\s+(?:de\s+|d')?(?P<y>{YEAR})"
+    rf"|\s+(?:d'|de\s+l')?(?P<rel>(?:cette\s+)?ann[ée]e(?:\s+(?:prochaine?|dernière|derniere|dernier))?))?",
+    FLAGS,
+)
 
 
 def holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
-    month_no, day = HOLIDAYS[m["h"].lower()]
+    month_no, rule = HOLIDAYS[m["h"].lower()]
+    year: int | None
     if m["y"]:
-        return Resolved(day_value(date(int(m["y"]), month_no, day)), "day", "point", "text")
-    year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
+        year, anchor = int(m["y"]), "text"
+    elif m["rel"] and ctx.published is not None:
+        rel = m["rel"].lower()
+        year = ctx.published.year + (1 if "prochain" in rel else -1 if "dern" in rel else 0)
+        anchor = "published"
+    else:
+        year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
     if year is None:
         return Resolved(None, "day", "point", "none")
-    return Resolved(day_value(date(year, month_no, day)), "day", "point", anchor)
+    found = holiday_date(year, month_no, rule)
+    if found is None:
+        return None
+    return Resolved(day_value(found), "day", "point", anchor)
 
 
 FAMILIES: list[tuple[re.Pattern[str], Handler]] = [

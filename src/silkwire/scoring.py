@@ -33,6 +33,7 @@ def evaluate(
     stored facts are scored.
     """
     from silkwire.evaluation import gold_key, index_records, read_gold, score
+    from silkwire.evaluation_events import score_events
     from silkwire.evaluation_time import score_time
 
     gold = read_gold(gold_paths)
@@ -52,7 +53,8 @@ def evaluate(
     index = index_records(records)
     missing = [row["key"] for row in gold if gold_key(row) not in index]
     return Evaluation(len(gold) - len(missing), missing,
-                      {**score(index, gold), **score_time(index, gold, retime=_retime)})
+                      {**score(index, gold), **score_time(index, gold, retime=_retime),
+                       **score_events(index, gold)})
 
 
 def _retime(record: Mapping[str, Any], published: str) -> dict[str, str | None]:

@@ -235,3 +235,26 @@ def test_typo_and_gender_variants_of_relative_words() -> None:
     assert values("Je reviendrai dimanche derniere", pub) == [("dimanche derniere", "2016-11-06")]
     assert values("Je serai dehors cette weekend", pub)[0][0] == "cette weekend"
     assert values("derniere semaine", pub) == [("derniere semaine", "2016-W44")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Le festival ouvre le premier vendredi de juillet 2025.", "2025-07-04"),
+        ("Le vote a lieu le troisième mardi du mois prochain.", "2016-12-20"),
+        ("La réunion se tient le premier lundi de ce mois.", "2016-11-07"),
+        ("La course a lieu le dernier dimanche de mai 2024.", "2024-05-26"),
+        ("Rendez-vous le 2e samedi.", "2016-11-12"),  # of the publication month
+    ],
+)
+def test_ordinal_weekdays(text: str, value: str) -> None:
+    assert [v for _, v in values(text, "2016-11-07")] == [value]
+
+
+def test_ordinal_weekday_traps() -> None:
+    # "dernier vendredi" alone is no rank within a month: the plain weekday, in the past.
+    assert values("Il est venu dernier vendredi.", "2016-11-07") == [("vendredi", "2016-11-04")]
+    # No sixth Monday, and February 2025 has four: the handler refuses, shorter readings remain.
+    assert values("Le sixième lundi de mars 2025.", "2016-11-07") == [("lundi", "2016-11-07"), ("mars 2025", "2025-03")]
+    assert values("Le cinquième lundi de février 2025.", "2016-11-07") == [
+        ("lundi", "2016-11-07"), ("février 2025", "2025-02")]

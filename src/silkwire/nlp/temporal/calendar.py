@@ -167,6 +167,14 @@ def holiday_date(year: int, month: int, rule: str) -> date | None:
         sunday = last - timedelta(days=(last.isoweekday() % 7))
         return sunday + timedelta(days=7) if sunday == easter(year) + timedelta(days=49) else sunday
     weekday, _, nth = rule.partition("#")
+    return nth_weekday_of(year, month, int(weekday), int(nth))
+
+
+def nth_weekday_of(year: int, month: int, weekday: int, nth: int) -> date | None:
+    """The ``nth`` (1–5; -1: the last) ``weekday`` (1 = Monday) of a month; None if there is none."""
+    if nth == -1:
+        last = date(year, month, last_day(year, month))
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
     first = date(year, month, 1)
-    found = first + timedelta(days=(int(weekday) - first.isoweekday()) % 7 + 7 * (int(nth) - 1))
+    found = first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
     return found if found.month == month else None

@@ -16,6 +16,7 @@ from silkwire.nlp.temporal.calendar import (
     day_value,
     holiday_date,
     last_day,
+    nth_weekday_of,
     season_value,
     shift,
     weekday_near,
@@ -167,6 +168,45 @@ def weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(day_value(found), "day", "point", "published")
 
 
+# -- ordinal weekdays: "le premier vendredi de juillet", "le troisième mardi du mois prochain",
+# "le dernier dimanche de mai", "1er dimanche" (of the publication month)
+NTH_WEEKDAY = re.compile(
+    rf"(?:le\s+)?(?P<ord>{ORDINAL_WORD}|[1-5](?:er|re|e|ème|eme|nd|nde))\s+(?P<wd>{WEEKDAY})(?![\w])"
+    rf"(?:\s+(?:(?:de|d')\s*)?(?:(?P<m>{MONTH_ANY})(?:\s+(?P<y>{YEAR}))?"
+    rf"|(?P<rel>(?:de\s+)?(?:ce|cette)\s+mois|du\s+mois(?:\s+(?:prochain|dernier))?|mois\s+(?:prochain|dernier))))?",
+    FLAGS,
+)
+
+
+def nth_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    rank, number = parse_ordinal(m["ord"]), weekday_number(m["wd"])
+    if rank is None or number is None or not (rank == -1 or 1 <= rank <= 5):
+        return None
+    if rank == -1 and not (m["m"] or m["rel"]):
+        return None  # "dernier vendredi" alone is "vendredi dernier" misspelt, or a rank
+    anchor = "published"
+    if m["m"]:
+        month_no = month_number(m["m"])
+        assert month_no is not None
+        if m["y"]:
+            year: int | None = int(m["y"])
+            anchor = "text"
+        else:
+            year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
+    elif ctx.published is None:
+        return Resolved(None, "day", "point", "none")
+    else:
+        rel = (m["rel"] or "").lower()
+        year, month_no = add_months(ctx.published.year, ctx.published.month,
+                                    1 if "prochain" in rel else -1 if "dernier" in rel else 0)
+    if year is None:
+        return Resolved(None, "day", "point", "none")
+    found = nth_weekday_of(year, month_no, number, rank)
+    if found is None:
+        return None
+    return Resolved(day_value(found), "day", "point", anchor)
+
+
 # -- relative words: "hier", "la semaine dernière", "l'an prochain", "ce mois-ci"
 RELATIVE_RE = re.compile(rf"(?<![\w'-])(?:{RELATIVE_PHRASE})", FLAGS)
 
@@ -307,6 +347,7 @@ FAMILIES: list[tuple[re.Pattern[str], Handler]] = [
     (SEASON_RE, season),
     (PERIOD, period),
     (WEEKDAY_RE, weekday),
+    (NTH_WEEKDAY, nth_weekday),
     (RELATIVE_RE, relative),
     (COUNTED, counted),
     (RECURRENCE, recurrence),

@@ -55,6 +55,7 @@ _SPECS: list[tuple[tuple[str, ...], int, int]] = [
     (("season",), 15, 15),  # season
     (("part", "code"), 30, 30),  # period
     (("weekday",), 8, 30),  # weekday
+    (("weekday",), 22, 30),  # nth_weekday
     (("rel",), 10, 25),  # relative
     (("unit",), 45, 15),  # counted
     (("every", "weekdays"), 25, 45),  # recurrence

@@ -258,3 +258,21 @@ def test_ordinal_weekday_traps() -> None:
     assert values("Le sixième lundi de mars 2025.", "2016-11-07") == [("lundi", "2016-11-07"), ("mars 2025", "2025-03")]
     assert values("Le cinquième lundi de février 2025.", "2016-11-07") == [
         ("lundi", "2016-11-07"), ("février 2025", "2025-02")]
+
+
+def test_a_day_alone_at_a_sentence_end_or_with_its_month() -> None:
+    pub = "2016-11-07"
+    assert values("La réunion se tiendra le 3.", pub) == [("le 3", "2016-12-03")]  # future, before the 7th
+    assert values("Le sommet a eu lieu le 30.", pub) == [("le 30", "2016-10-30")]  # past, after the 7th
+    assert values("Il arrive le 20 du mois prochain", pub) == [("le 20 du mois prochain", "2016-12-20")]
+    assert values("Le vote aura lieu le 30 de ce mois", pub) == [("le 30 de ce mois", "2016-11-30")]
+
+
+@pytest.mark.parametrize("text", ["Il a fini le 27 sur 40 coureurs.", "Le 27e sommet s'ouvre.", "Il est le 3 mondial."])
+def test_a_day_alone_elsewhere_is_no_date(text: str) -> None:
+    assert values(text, "2016-10-07") == []  # a rank, a place in a ranking
+
+
+def test_a_day_alone_beyond_its_month_is_refused() -> None:
+    assert values("Le 31 du mois prochain", "2016-10-07") == []  # November has 30 days
+    assert values("Le 31 du mois prochain", "2016-11-07") == [("Le 31 du mois prochain", "2016-12-31")]

@@ -207,6 +207,34 @@ def nth_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(day_value(found), "day", "point", anchor)
 
 
+# -- a day of the month alone: "le 27." (at a sentence's end: elsewhere "le 27" is mostly a rank,
+# a score or a number), "le 20 du mois prochain", "le 15 de ce mois"
+DAY_ALONE = re.compile(
+    r"le\s+(?P<d>[0-3]?\d)(?:er|e)?(?:\s+(?P<rel>(?:du\s+|de\s+)?(?:ce|cette)\s+mois(?:-ci)?"
+    r"|du\s+mois(?:\s+(?:prochain|dernier))?|(?:du\s+)?mois\s+(?:prochain|dernier))|(?=\s*(?:[.!?]|$)))",
+    FLAGS,
+)
+
+
+def day_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
+    day = int(m["d"])
+    if not 1 <= day <= 31:
+        return None
+    if ctx.published is None:
+        return Resolved(None, "day", "point", "none")
+    pub = ctx.published
+    rel = (m["rel"] or "").lower()
+    if rel:
+        offset = 1 if "prochain" in rel else -1 if "dernier" in rel else 0
+    else:
+        tense = ctx.tense(m.start(), m.end()) if day != pub.day else None
+        offset = -1 if tense is False and day > pub.day else 1 if tense and day < pub.day else 0
+    year, month_no = add_months(pub.year, pub.month, offset)
+    if day > last_day(year, month_no):
+        return None
+    return Resolved(day_value(date(year, month_no, day)), "day", "point", "published")
+
+
 # -- relative words: "hier", "la semaine dernière", "l'an prochain", "ce mois-ci"
 RELATIVE_RE = re.compile(rf"(?<![\w'-])(?:{RELATIVE_PHRASE})", FLAGS)
 
@@ -348,6 +376,7 @@ FAMILIES: list[tuple[re.Pattern[str], Handler]] = [
     (PERIOD, period),
     (WEEKDAY_RE, weekday),
     (NTH_WEEKDAY, nth_weekday),
+    (DAY_ALONE, day_alone),
     (RELATIVE_RE, relative),
     (COUNTED, counted),
     (RECURRENCE, recurrence),

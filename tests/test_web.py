@@ -388,3 +388,11 @@ def test_an_event_with_a_recurrence_date_is_stored_and_shown(tmp_path):
     with TestClient(create_app(ApiSettings(db_path=db))) as c:
         assert c.get("/pays/KZ").status_code == 200
         assert c.get("/api/timeline").json()["items"][0]["date"] == "R/P1Y"
+
+
+@pytest.mark.parametrize(("params", "total"), [({"country": "KZ"}, 3), ({"country": "KZ", "source": "A"}, 1),
+                                               ({"country": ["KZ", "UZ"]}, 1), ({"entity": "per:nobody"}, 0),
+                                               ({"topic": "medtop:04000000"}, 1), ({"event": "CONSULT"}, 1)])
+def test_feed_totals_with_facet_filters(client, params, total):
+    body = client.get("/api/articles", params=params).json()
+    assert body["total"] == total == len(body["items"])

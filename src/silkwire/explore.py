@@ -282,7 +282,8 @@ def list_entities(ws: Workspace, q: str | None = None, type_: str | None = None,
 
 
 def entity_detail(ws: Workspace, entity_id: str, latest: int = 30) -> dict[str, Any]:
-    """Canonical name, aliases and spellings met, roles, mentions per month, co-mentioned countries."""
+    """Canonical name, aliases and spellings met, roles (the knowledge base's offices, and the
+    role mentions the articles attribute to it), mentions per month, co-mentioned countries."""
     row = _db(ws).execute("SELECT id, type, name, country FROM entities WHERE id = ?", (entity_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"{entity_id}: no entity with this id")
@@ -307,12 +308,21 @@ def entity_detail(ws: Workspace, entity_id: str, latest: int = 30) -> dict[str, 
         "spellings": [{"text": t, "count": n} for t, n in spellings.most_common(12)],
         "roles": [{"role": r, "of": o, "of_name": country_name(o) if o else None, "mentions": n}
                   for (r, o), n in roles.most_common()],
+        "known_roles": known_roles(row[0]),
         "articles": len(records),
         "months": [{"month": m, "articles": n} for m, n in monthly_articles(ws, "entity", entity_id)],
         "countries": [{"code": c, "name": country_name(c), "articles": n}
                       for c, n in co_mentions(ws, "entity", entity_id, "country", 10)],
         "latest": [summary for summary, _ in records[:latest]],
     }
+
+
+def known_roles(entity_id: str) -> list[dict[str, Any]]:
+    """The offices the knowledge base gives this person (knowledge/roles.tsv), latest first."""
+    rows = [r for r in load_tables()["roles"].rows.values() if r["person"] == entity_id]
+    return [{"role": r["role"], "of": r["of"] or None, "of_name": country_name(r["of"]) if r["of"] else None,
+             "title": r["title"] or None, "start": r["start"] or None, "end": r["end"] or None}
+            for r in sorted(rows, key=lambda r: r["start"], reverse=True)]
 
 
 def _text_of(ws: Workspace, article_id: str) -> str:

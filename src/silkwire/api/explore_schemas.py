@@ -37,6 +37,7 @@ class EntityDetail(BaseModel):
     aliases: list[str] = Field(description="Aliases the knowledge base gives it")
     spellings: list[dict[str, Any]] = Field(description="How the articles write it, with counts")
     roles: list[dict[str, Any]] = Field(description="Roles the articles give it (role, of: country), with counts")
+    known_roles: list[dict[str, Any]] = Field(description="Offices the knowledge base gives it, with dates")
     articles: int
     months: list[dict[str, Any]] = Field(description="Articles naming it per month of publication")
     countries: list[dict[str, Any]] = Field(description="Countries of the articles naming it, with counts")

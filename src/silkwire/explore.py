@@ -155,12 +155,12 @@ def _facet_rowids(kind: str) -> str:
 def co_mentions(ws: Workspace, kind: str, value: str, other: str, limit: int,
                 type_: str | None = None) -> list[tuple[str, int]]:
     """The ``other`` facets most often found in the articles having facet (kind, value)."""
-    sql = (f"SELECT f.value, count(*) FROM article_facets f WHERE f.kind = ? AND f.article_rowid IN "
+    # CROSS JOIN keeps the facet scan outside: with "value IN (entities of a type)" instead, SQLite
+    # 3.40 probes every (entity, article) pair (13 s for France on OrangeSum; this: 19 ms).
+    join = "CROSS JOIN entities e ON e.id = f.value AND e.type = ?" if type_ else ""
+    sql = (f"SELECT f.value, count(*) FROM article_facets f {join} WHERE f.kind = ? AND f.article_rowid IN "
            f"({_facet_rowids(kind)}) AND NOT (f.kind = ? AND f.value = ?)")
-    args: list[Any] = [other, value, kind, value]
-    if type_:
-        sql += " AND f.value IN (SELECT id FROM entities WHERE type = ?)"
-        args.append(type_)
+    args: list[Any] = [*([type_] if type_ else []), other, value, kind, value]
     rows = _db(ws).execute(sql + " GROUP BY f.value ORDER BY count(*) DESC, f.value LIMIT ?", [*args, limit])
     return [(v, int(n)) for v, n in rows]
 
@@ -176,15 +176,21 @@ def monthly_articles(ws: Workspace, kind: str, value: str) -> list[tuple[str, in
 def records_with_facet(ws: Workspace, kind: str, value: str, limit: int | None = None
                        ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(article summary, enrichment fields) of the articles having this facet, newest first."""
-    sql = (f"SELECT a.id, a.source, a.title, a.published, e.fields FROM articles a JOIN enrichments e "
+    return [(summary, fields) for summary, fields, _ in _records(ws, kind, value, limit, with_text=False)]
+
+
+def _records(ws: Workspace, kind: str, value: str, limit: int | None, with_text: bool
+             ) -> list[tuple[dict[str, Any], dict[str, Any], str]]:
+    text = "a.text" if with_text else "''"
+    sql = (f"SELECT a.id, a.source, a.title, a.published, e.fields, {text} FROM articles a JOIN enrichments e "
            f"ON e.article_rowid = a.rowid WHERE a.rowid IN ({_facet_rowids(kind)}) "
            "ORDER BY a.published DESC, a.rowid ASC")
     args: list[Any] = [value]
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
-    return [({"id": i, "source": s, "title": t, "published": p}, json.loads(f))
-            for i, s, t, p, f in _db(ws).execute(sql, args)]
+    return [({"id": i, "source": s, "title": t, "published": p}, json.loads(f), x)
+            for i, s, t, p, f, x in _db(ws).execute(sql, args)]
 
 
 def country_overview(ws: Workspace, code: str, top: int = 10, latest: int = 15) -> dict[str, Any]:
@@ -287,16 +293,14 @@ def entity_detail(ws: Workspace, entity_id: str, latest: int = 30) -> dict[str, 
     row = _db(ws).execute("SELECT id, type, name, country FROM entities WHERE id = ?", (entity_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"{entity_id}: no entity with this id")
-    records = records_with_facet(ws, "entity", entity_id)
+    records = _records(ws, "entity", entity_id, None, with_text=True)
     aliases: set[str] = set()
     spellings: Counter[str] = Counter()
     roles: Counter[tuple[str, str | None]] = Counter()
-    for _summary, fields in records:
-        text = None
+    for _summary, fields, text in records:
         for ent in fields.get("entities", ()):
             if ent["id"] == entity_id:
                 aliases.update(ent.get("aliases") or ())
-                text = text or _text_of(ws, _summary["id"])
                 spellings.update(text[s:e] for s, e in ent["spans"])
         for role in fields.get("roles", ()):
             if role.get("person") == entity_id:
@@ -313,7 +317,7 @@ def entity_detail(ws: Workspace, entity_id: str, latest: int = 30) -> dict[str, 
         "months": [{"month": m, "articles": n} for m, n in monthly_articles(ws, "entity", entity_id)],
         "countries": [{"code": c, "name": country_name(c), "articles": n}
                       for c, n in co_mentions(ws, "entity", entity_id, "country", 10)],
-        "latest": [summary for summary, _ in records[:latest]],
+        "latest": [summary for summary, _, _ in records[:latest]],
     }
 
 
@@ -323,10 +327,6 @@ def known_roles(entity_id: str) -> list[dict[str, Any]]:
     return [{"role": r["role"], "of": r["of"] or None, "of_name": country_name(r["of"]) if r["of"] else None,
              "title": r["title"] or None, "start": r["start"] or None, "end": r["end"] or None}
             for r in sorted(rows, key=lambda r: r["start"], reverse=True)]
-
-
-def _text_of(ws: Workspace, article_id: str) -> str:
-    return ws.store.get(article_id).text
 
 
 # -- places (the map) ------------------------------------------------------------------------

@@ -71,6 +71,14 @@ def test_malformed_feed_keeps_what_it_can_and_warns():
     assert next(a.title for a in items if isinstance(a, Article)).startswith("Premier article")
 
 
+def test_malformed_atom_keeps_the_readable_entries():
+    items = read("malformed-atom.xml")
+    assert any(isinstance(w, InputWarning) and "malformed feed" in w.message for w in items)
+    first = next(a for a in items if isinstance(a, Article))
+    assert first.title == "Astana : le parlement adopte le budget" and first.published == "2025-10-02"
+    assert "<b>" not in first.text and "première lecture" in first.text
+
+
 def test_xml_that_is_not_a_feed_is_an_error():
     (error,) = read("not-a-feed.xml")
     assert isinstance(error, InputError) and "not an RSS/Atom feed" in str(error) and "not-a-feed.xml" in str(error)

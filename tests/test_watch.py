@@ -150,18 +150,23 @@ def test_watch_twice_second_run_is_conditional_and_adds_nothing(web, tmp_path):
 def test_one_failing_source_does_not_stop_the_others(web, tmp_path):
     db, sources = str(tmp_path / "w.db"), tmp_path / "w.sources.toml"
     write_sources(sources, web, {"gone": "/missing.xml", "broken": "/error.xml", "picture": "/image.png",
-                                 "fine": "/static/atom.xml", "loop": "/loop/a"})
-    result = run("watch", "--once", "--db", db, "--allow-private", "--per-host-delay", "0", "--retries", "0")
+                                 "fine": "/static/atom.xml", "loop": "/loop/a", "slow": "/slow.xml",
+                                 "huge": "/big/streamed", "damaged": "/static/malformed.xml"})
+    result = run("watch", "--once", "--db", db, "--allow-private", "--per-host-delay", "0", "--retries", "0",
+                 "--timeout", "0.3", "--max-bytes", "100000")
     assert result.exit_code == 1
     assert "gone: error: HTTP 404" in result.output and "broken: error: HTTP 500" in result.output
     assert "picture: error: expected an RSS/Atom feed or an HTML page, got content type image/png" in result.output
     assert "loop: error: redirect loop" in result.output
+    assert "slow: error: timed out" in result.output and "huge: error: response too large" in result.output
     assert "fine: 2 new" in result.output
+    assert "damaged: warning:" in result.output and "malformed feed" in result.output and "damaged: 1 new" in result.output
     check = run("sources", "check", "--db", db, "--json")
     assert check.exit_code == 1
     rows = {r["name"]: r for r in json.loads(check.output)}
     assert rows["gone"]["status"] == "error" and rows["gone"]["http_status"] == 404 and rows["gone"]["failures"] == 1
     assert "HTTP 500" in rows["broken"]["error"] and rows["fine"]["status"] == "ok"
+    assert rows["damaged"]["status"] == "ok" and rows["damaged"]["error"].startswith("warning: ")
     table = run("sources", "check", "--db", db)
     assert "HTTP 404" in table.output and "error" in table.output
 
@@ -223,3 +228,54 @@ def test_watch_killed_mid_run_resumes_without_loss_or_duplicates(web, tmp_path):
     # The restart polled only the sources whose state was not recorded (the one in flight at most once more).
     assert fetched - fetched_before == 8 - done_before
     assert fetched <= 8 + 1
+
+
+def test_items_that_could_not_be_stored_are_fetched_again(web, tmp_path):
+    db, sources = str(tmp_path / "w.db"), tmp_path / "w.sources.toml"
+    write_sources(sources, web, {"conditional": "/conditional.xml"})
+    args = ["watch", "--once", "--force", "--db", db, "--allow-private", "--per-host-delay", "0"]
+    with service.open_workspace(db, create=True) as other:
+        other.index.begin_write()  # another writer holds the database
+        busy = run(*args)
+        other.index.rollback()
+    assert busy.exit_code == 1 and "could not store the items" in busy.output
+    again = run(*args)  # the validators were not kept: a full fetch, not a 304 that would lose the items
+    assert "conditional: 3 new" in again.output, again.output
+    assert count(db) == 3
+
+
+def test_watch_loop_polls_on_the_interval_until_stopped(web, tmp_path):
+    from silkwire import watching
+
+    db, sources = str(tmp_path / "w.db"), tmp_path / "w.sources.toml"
+    web.site.live["fast"] = [("Un titre", "Un texte.")]
+    sources.write_text(f'[[source]]\nname = "fast"\nurl = "{web.url("/live/fast.xml")}"\ninterval = 1\n'
+                       f'[[source]]\nname = "slow"\nurl = "{web.url("/static/atom.xml")}"\ninterval = "1h"\n',
+                       encoding="utf-8")
+    polls: list[watching.PollResult] = []
+    options = watching.WatchOptions(allow_private=True, policy=watching.FetchPolicy(per_host_delay=0))
+    started = time.monotonic()
+    done = watching.watch(db, str(sources), options, on_poll=polls.append, should_stop=lambda: len(polls) >= 4)
+    assert done == 4 and time.monotonic() - started < 10
+    assert [p.source for p in polls].count("slow") == 1  # not due again for an hour
+    fast = [p for p in polls if p.source == "fast"]
+    assert [p.status for p in fast] == ["ok", "not_modified", "not_modified"]
+    assert count(db) == 3
+
+
+def test_watch_stops_cleanly_on_sigterm(web, tmp_path):
+    db, sources = str(tmp_path / "t.db"), tmp_path / "t.sources.toml"
+    write_sources(sources, web, {"atom": "/static/atom.xml"})
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cmd = [sys.executable, "-m", "silkwire", "watch", "--db", db, "--allow-private"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _polled(db) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "atom: 2 new" in out

@@ -19,7 +19,6 @@ from rich.text import Text
 from silkwire import alerting, service, watching
 from silkwire.errors import InputError
 from silkwire.ingest.records import parse_published
-from silkwire.net import FetchPolicy
 from silkwire.sources_file import (
     KINDS,
     Source,
@@ -212,14 +211,15 @@ def watch(
             failed += 1
             err.print(Text(f"{result.source}: error: {result.error}", style="red"))
             return
-        for problem in result.rejected[:5]:
-            err.print(Text(f"{result.source}: rejected: {problem}", style="yellow"))
+        for label, problems in (("rejected", result.rejected), ("warning", result.warnings)):
+            for problem in problems[:5]:
+                err.print(Text(f"{result.source}: {label}: {problem}", style="yellow"))
         if not quiet:
             what = ("not modified" if result.status == "not_modified"
                     else f"{result.new} new, {result.duplicate} duplicate, {len(result.rejected)} rejected")
             out.print(f"{result.source}: {what} (HTTP {result.http_status})")
 
-    policy = FetchPolicy(timeout=timeout, total_timeout=timeout * 4, max_bytes=max_bytes, retries=retries,
+    policy = watching.FetchPolicy(timeout=timeout, total_timeout=timeout * 4, max_bytes=max_bytes, retries=retries,
                          per_host_delay=per_host_delay)
     options = watching.WatchOptions(once=once, force=force, allow_private=allow_private, policy=policy)
     try:

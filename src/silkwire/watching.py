@@ -24,6 +24,8 @@ from silkwire.ingest import Format, document_kind, read_document, read_paths
 from silkwire.ingest.documents import describe_body
 from silkwire.model import Article
 from silkwire.net import Fetched, Fetcher, FetchError, FetchPolicy, Validators
+
+__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "ingest_inputs", "poll_source", "watch"]
 from silkwire.sources_file import Source, load_sources
 from silkwire.store.monitoring import WatchState, all_watch_states, save_watch_state, watch_state
 
@@ -93,6 +95,7 @@ class PollResult:
     new: int = 0
     duplicate: int = 0
     rejected: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     error: str | None = None
     http_status: int | None = None
 
@@ -122,19 +125,31 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
         save_watch_state(ws.store, replace(state, last_status="error", last_error=message,
                                            failures=state.failures + 1))
         return PollResult(source.name, "error", error=message)
-    report = service.ingest_items(ws, items)
+    try:
+        report = service.ingest_items(ws, items)
+    except Exception as exc:  # e.g. another process holds the writer: keep the old validators, so
+        # that the next poll fetches these items again instead of being told "not modified"
+        ws.index.rollback()
+        message = f"could not store the items ({exc})"
+        save_watch_state(ws.store, replace(state, last_status="error", http_status=fetched.status,
+                                           last_error=message, failures=state.failures + 1))
+        return PollResult(source.name, "error", error=message, http_status=fetched.status)
     rejected = [str(e) for e in report.rejected]
+    warnings = [str(w) for w in report.warnings]
+    note = (f"{len(rejected)} items rejected; first: {rejected[0]}" if rejected
+            else f"warning: {warnings[0]}" if warnings else None)
     status = "not_modified" if fetched.not_modified else "ok"
     kept = fetched.validators if not fetched.not_modified else Validators(
         fetched.validators.etag or (state.etag if same_url else None),
         fetched.validators.last_modified or (state.last_modified if same_url else None))
     save_watch_state(ws.store, replace(
         state, etag=kept.etag, last_modified=kept.last_modified, last_status=status, http_status=fetched.status,
-        last_error=(f"{len(rejected)} items rejected; first: {rejected[0]}" if rejected else None), failures=0,
+        last_error=note, failures=0,
         last_items=None if fetched.not_modified else report.seen + len(rejected),
         last_new=report.new, total_new=state.total_new + report.new,
         last_new_at=now.isoformat() if report.new else state.last_new_at))
-    return PollResult(source.name, status, report.new, report.duplicate, rejected, http_status=fetched.status)
+    return PollResult(source.name, status, report.new, report.duplicate, rejected, warnings,
+                      http_status=fetched.status)
 
 
 def due_sources(states: dict[str, WatchState], sources: list[Source], now: datetime) -> list[Source]:

@@ -51,6 +51,7 @@ class Fetched:
     content_type: str | None
     validators: Validators
     redirects: tuple[str, ...] = ()  # the URLs that redirected, in order
+    location: str | None = None  # where a redirect points
 
     @property
     def not_modified(self) -> bool:
@@ -141,8 +142,7 @@ class Fetcher:
             if fetched.status not in _REDIRECTS:
                 return Fetched(fetched.url, fetched.status, fetched.content, fetched.content_type,
                                fetched.validators, tuple(seen[:-1]))
-            location = fetched.content.decode("latin-1")
-            target = urljoin(current, location)
+            target = urljoin(current, fetched.location or "")
             if target in seen:
                 raise FetchError(url, f"redirect loop: {' -> '.join([*seen, target])}", fetched.status)
             if len(seen) > self.policy.max_redirects:
@@ -187,7 +187,7 @@ class Fetcher:
                 location = response.headers.get("Location")
                 if not location:
                     raise FetchError(url, f"HTTP {status} redirect without a Location header", status)
-                return Fetched(url, status, location.encode("latin-1", "replace"), ctype, validators)
+                return Fetched(url, status, b"", ctype, validators, location=location)
             if status == 304:
                 return Fetched(url, status, b"", ctype, validators)
             if status >= 300:

@@ -79,6 +79,15 @@ def test_malformed_atom_keeps_the_readable_entries():
     assert "<b>" not in first.text and "première lecture" in first.text
 
 
+def test_a_body_naming_a_local_file_is_not_read_as_that_file():
+    from silkwire.ingest.feeds import read_feed
+
+    (error,) = list(read_feed(str(WEB / "rss20.xml").encode(), "x", "http://evil.example/"))
+    assert isinstance(error, InputError)  # feedparser would have opened the path and read 3 items
+    (error,) = list(read_feed(b"https://courrier-steppes.example/feed", "x", "http://evil.example/"))
+    assert isinstance(error, InputError)
+
+
 def test_xml_that_is_not_a_feed_is_an_error():
     (error,) = read("not-a-feed.xml")
     assert isinstance(error, InputError) and "not an RSS/Atom feed" in str(error) and "not-a-feed.xml" in str(error)

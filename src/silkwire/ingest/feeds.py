@@ -10,6 +10,7 @@ warning; one it could read nothing from is an error.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -27,7 +28,10 @@ def read_feed(data: bytes, source: str, origin: str, url: str | None = None) -> 
     import feedparser  # here, so that commands that read no feed do not import it
 
     headers = {"content-location": url} if url else None  # base for relative links
-    parsed: Any = feedparser.parse(data, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    # A stream, never bytes or str: feedparser opens a str/bytes that names a file (or a URL) and
+    # reads *that*, so a body "/etc/…" would read a local file.
+    parsed: Any = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
+                                   resolve_relative_uris=True)
     entries = parsed.get("entries", [])
     problem = parsed.get("bozo_exception")
     if not entries:

@@ -279,3 +279,14 @@ def test_watch_stops_cleanly_on_sigterm(web, tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0 and "atom: 2 new" in out
+
+
+def test_a_changed_url_is_due_at_once_and_fetched_without_old_validators(web, tmp_path):
+    db, sources = str(tmp_path / "w.db"), tmp_path / "w.sources.toml"
+    write_sources(sources, web, {"c": "/conditional.xml"})
+    args = ["watch", "--once", "--db", db, "--allow-private", "--per-host-delay", "0"]
+    assert "c: 3 new" in run(*args).output
+    write_sources(sources, web, {"c": "/conditional.xml?moved=1"})
+    moved = run(*args)  # not forced, yet due: the source now points elsewhere
+    assert "c: 0 new, 3 duplicate" in moved.output
+    assert "If-None-Match" not in web.site.requests_to("/conditional.xml")[-1]

@@ -109,8 +109,9 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
     """Fetch one source (conditionally), store its new items, then record its state."""
     now = now or _now()
     state = watch_state(ws.store, source.name) or WatchState(source.name, source.url)
-    same_url = state.url == source.url  # validators belong to a URL; a changed URL starts afresh
-    validators = Validators(state.etag, state.last_modified) if same_url else None
+    if state.url != source.url:  # validators belong to a URL; a changed URL starts afresh
+        state = replace(state, etag=None, last_modified=None)
+    validators = Validators(state.etag, state.last_modified)
     state = replace(state, url=source.url, last_fetch=now.isoformat(),
                     next_due=(now + timedelta(seconds=source.interval)).isoformat())
     try:
@@ -140,9 +141,8 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
     note = (f"{len(rejected)} items rejected; first: {rejected[0]}" if rejected
             else f"warning: {warnings[0]}" if warnings else None)
     status = "not_modified" if fetched.not_modified else "ok"
-    kept = fetched.validators if not fetched.not_modified else Validators(
-        fetched.validators.etag or (state.etag if same_url else None),
-        fetched.validators.last_modified or (state.last_modified if same_url else None))
+    kept = fetched.validators if not fetched.not_modified else Validators(  # a 304 may omit them
+        fetched.validators.etag or state.etag, fetched.validators.last_modified or state.last_modified)
     save_watch_state(ws.store, replace(
         state, etag=kept.etag, last_modified=kept.last_modified, last_status=status, http_status=fetched.status,
         last_error=note, failures=0,

@@ -113,3 +113,30 @@ def test_webhook_gets_each_match_once_and_a_failed_delivery_is_retried(web, tmp_
     ingest(db, "rss20.xml", source="autre")  # the same items from another source: new articles, new matches
     run("alert", "run", "--db", db, "--allow-private")
     assert len(web.site.webhook_bodies) == 2 and len(web.site.webhook_bodies[1]["matches"]) == 2
+
+
+def test_a_backlog_goes_out_in_bounded_posts(web, tmp_path, monkeypatch):
+    from silkwire import alerting
+
+    monkeypatch.setattr(alerting, "WEBHOOK_BATCH", 2)
+    db = str(tmp_path / "a.db")
+    assert run("alert", "add", "all", "Bichkek OR eau OR Rogoun", "--db", db, "--webhook", web.url("/hook")).exit_code == 0
+    ingest(db, "rss20.xml")
+    # the second POST fails: the first two matches are delivered, the third waits for the next run
+    original = alerting.monitoring.mark_delivered
+    calls = []
+
+    def mark(store, name, ids, now):
+        calls.append(list(ids))
+        original(store, name, ids, now)
+        web.site.webhook_failures = 1
+
+    monkeypatch.setattr(alerting.monitoring, "mark_delivered", mark)
+    first = run("alert", "run", "--db", db, "--allow-private")
+    assert first.exit_code == 1 and "1 matches will be sent" in first.output
+    assert [len(b["matches"]) for b in web.site.webhook_bodies] == [2]
+    second = run("alert", "run", "--db", db, "--allow-private")
+    assert second.exit_code == 0, second.output
+    assert [len(b["matches"]) for b in web.site.webhook_bodies] == [2, 1]
+    delivered = {m["id"] for b in web.site.webhook_bodies for m in b["matches"]}
+    assert len(delivered) == 3

@@ -24,6 +24,7 @@ from silkwire.search import parse_query
 from silkwire.store import monitoring
 from silkwire.store.monitoring import Alert
 
+WEBHOOK_BATCH = 100  # matches per POST, so that a backlog goes out in bodies of bounded size
 FILTER_KEYS = ("since", "until", "by", "sources", "countries", "entities", "places")
 
 
@@ -113,16 +114,14 @@ def run_alerts(ws: service.Workspace, names: list[str] | None = None, allow_priv
 def _deliver(ws: service.Workspace, fetcher: Fetcher, alert: Alert, run: AlertRun, allow_private: bool) -> None:
     assert alert.webhook
     ids = monitoring.pending_deliveries(ws.store, alert.name)
-    if not ids:
-        return
-    records = [_match_record(alert.name, article_record(ws.store.get(i))) for i in ids]
-    payload = {"alert": alert.name, "query": alert.query, "matches": records}
-    try:
-        answer = fetcher.post_json(alert.webhook, payload, allow_private=allow_private)
-        if not 200 <= answer.status < 300:
-            raise FetchError(alert.webhook, f"HTTP {answer.status}", answer.status)
-    except FetchError as exc:
-        run.pending, run.error = len(ids), f"webhook: {exc}"
-        return
-    monitoring.mark_delivered(ws.store, alert.name, ids, _now())
-    run.delivered = len(ids)
+    for start in range(0, len(ids), WEBHOOK_BATCH):
+        chunk = ids[start:start + WEBHOOK_BATCH]
+        records = [_match_record(alert.name, article_record(ws.store.get(i))) for i in chunk]
+        payload = {"alert": alert.name, "query": alert.query, "matches": records}
+        try:
+            fetcher.post_json(alert.webhook, payload, allow_private=allow_private)  # raises unless 2xx
+        except FetchError as exc:
+            run.pending, run.error = len(ids) - start, f"webhook: {exc}"
+            return
+        monitoring.mark_delivered(ws.store, alert.name, chunk, _now())
+        run.delivered += len(chunk)

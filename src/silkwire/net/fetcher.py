@@ -33,6 +33,7 @@ _RETRY_STATUSES = (500, 502, 503, 504)
 _ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
            "text/xml;q=0.9, text/html;q=0.8, */*;q=0.1")
 _CHUNK = 65536
+_ENCODINGS = "gzip, deflate"  # what _body decodes itself (httpx would add br/zstd when installed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ class Fetcher:
     def get(self, url: str, *, allow_private: bool = False, validators: Validators | None = None,
             check_robots: bool | None = None) -> Fetched:
         """GET with redirects, safety checks, retries; a 304 comes back as ``not_modified``."""
-        headers = {"Accept": _ACCEPT}
+        headers = {"Accept": _ACCEPT, "Accept-Encoding": _ENCODINGS}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
@@ -122,7 +123,8 @@ class Fetcher:
     def post_json(self, url: str, payload: Any, *, allow_private: bool = False) -> Fetched:
         """POST a JSON body once (no retries, no redirects: a webhook delivery is not idempotent)."""
         check_host(url, allow_private, self.resolver)
-        request = self.client.build_request("POST", url, json=payload, headers={"User-Agent": self.policy.user_agent})
+        request = self.client.build_request("POST", url, json=payload, headers={
+            "User-Agent": self.policy.user_agent, "Accept-Encoding": _ENCODINGS})
         return self._attempt(request, allow_private, redirect_ok=False)
 
     # -- internals ------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class Fetcher:
         limit = self.policy.max_bytes
         declared = response.headers.get("Content-Length", "")
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
-        if declared.isdigit() and encoding == "identity" and int(declared) > limit:
+        if declared.isdigit() and int(declared) > limit:  # compressed or not, the body would be larger
             raise FetchError(url, f"response too large ({declared} bytes; the limit is {limit})")
         if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
             raise FetchError(url, f"unsupported Content-Encoding {encoding!r}")

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire import service
+from silkwire import cli_export, service
 from silkwire.errors import InputError, SilkwireError
 from silkwire.ingest import Format
 
@@ -360,6 +360,9 @@ def serve(
     from silkwire.api.serve import serve as run
 
     run(host, port, db or service.default_db_path())
+
+
+cli_export.register(app)
 
 
 def main() -> None:

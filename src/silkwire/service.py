@@ -298,10 +298,14 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     """The article record of one stored article (id or unique id prefix), with its facts."""
     article = ws.store.get(article_id)
+    return stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id)))
+
+
+def stored_record(article: Article, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The record of a stored article from its row and its stored enrichment (if any)."""
     record = article_record(article)
-    stored = ws.store.enrichment(ws.store.rowid_of(article.id))
     if stored is not None:
-        stored.pop("version")
+        stored.pop("version", None)
         record.update(stored)
         if article.published is None:
             record["published_estimated"] = bool(record.get("published_estimated"))

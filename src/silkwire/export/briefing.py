@@ -126,6 +126,10 @@ def md(text: str | None) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
 def period_text(d: Digest) -> str:
     if d.since and d.until:
         return f"du {d.since} au {d.until}"
@@ -157,7 +161,7 @@ def _event_md(d: Digest, e: EventLine) -> str:
 
 def render_markdown(d: Digest) -> str:
     out = [f"# {md(d.title)}", ""]
-    scope = f"{d.articles} articles, {period_text(d)}"
+    scope = f"{plural(d.articles, 'article')}, {period_text(d)}"
     if d.by == "event":
         scope += " (par date d'événement)"
     if d.country:
@@ -169,13 +173,17 @@ def render_markdown(d: Digest) -> str:
     out += ["## Principaux sujets", ""]
     if d.stories_basis in SECTION_NOTES:
         out += [f"_{SECTION_NOTES[d.stories_basis]}_", ""]
+    if not d.stories and d.stories_basis not in ("none",):
+        out += ["Aucun sujet sur la période.", ""]
     for s in d.stories:
         span = " – ".join(x for x in dict.fromkeys((s.first, s.last)) if x)
         countries = ", ".join(md(name) for _, name in s.countries)
-        out.append(f"- **{md(s.label)}** : {s.articles} articles" + (f", {md(span)}" if span else "")
+        out.append(f"- **{md(s.label)}** : {plural(s.articles, 'article')}" + (f", {md(span)}" if span else "")
                    + (f" ; {countries}" if countries else ""))
         out += [f"  - {_article_md(d, a)}" for a in s.examples]
-    out += ["", "## Événements clés", ""]
+    if d.stories:
+        out.append("")
+    out += ["## Événements clés", ""]
     if d.events is None:
         out += ["_Pas de données d'événements dans ces articles (enrichissement sans événements) : "
                 "section omise._", ""]
@@ -193,8 +201,8 @@ def render_markdown(d: Digest) -> str:
     for x in d.new_entities:
         kind = "personne" if x.type == "PER" else "organisation"
         country = f", {md(x.country)}" if x.country else ""
-        out.append(f"- **{md(x.name)}** ({kind}{country}) — première mention le {md(x.first_seen)}, "
-                   f"{x.articles} article{'s' if x.articles > 1 else ''} : {_article_md(d, x.article)}")
+        out.append(f"- **[{md(x.name)}]({d.link(ENTITY_PATH, id=x.id)})** ({kind}{country}) — première mention "
+                   f"le {md(x.first_seen)}, {plural(x.articles, 'article')} : {_article_md(d, x.article)}")
     out += ["", "## Chiffres", ""]
     if not d.figures:
         out += ["Aucun montant sur la période.", ""]

@@ -17,6 +17,7 @@ from silkwire.export.briefing import (
     Digest,
     EventLine,
     period_text,
+    plural,
 )
 
 _CSS = """
@@ -107,7 +108,7 @@ def render_html(d: Digest) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_e(d.title)}</title><style>{_CSS}</style></head><body>",
            f"<h1>{_e(d.title)}</h1>"]
-    scope = f"{d.articles} articles, {_e(period_text(d))}" + (" (par date d'événement)" if d.by == "event" else "")
+    scope = f"{plural(d.articles, 'article')}, {_e(period_text(d))}" + (" (par date d'événement)" if d.by == "event" else "")
     if d.country:
         scope += " — pays : " + _a(d.link(COUNTRY_PATH, code=d.country[0]), d.country[1])
     out.append(f'<p class="meta">{scope}</p>')
@@ -122,12 +123,14 @@ def render_html(d: Digest) -> str:
     out.append("<h2>Principaux sujets</h2>")
     if d.stories_basis in SECTION_NOTES:
         out.append(f'<p class="note">{_e(SECTION_NOTES[d.stories_basis])}</p>')
+    if not d.stories and d.stories_basis != "none":
+        out.append("<p>Aucun sujet sur la période.</p>")
     if d.stories:
         out.append("<ul>")
         for s in d.stories:
             span = " – ".join(x for x in dict.fromkeys((s.first, s.last)) if x)
             countries = ", ".join(_a(d.link(COUNTRY_PATH, code=c), n) for c, n in s.countries)
-            out.append(f"<li><strong>{_e(s.label)}</strong> : {s.articles} articles"
+            out.append(f"<li><strong>{_e(s.label)}</strong> : {plural(s.articles, 'article')}"
                        + (f", {_e(span)}" if span else "") + (f" ; {countries}" if countries else "")
                        + "<ul>" + "".join(f"<li>{_article(d, a)}</li>" for a in s.examples) + "</ul></li>")
         out.append("</ul>")
@@ -152,7 +155,7 @@ def render_html(d: Digest) -> str:
             kind = "personne" if x.type == "PER" else "organisation"
             out.append(f"<li><strong>{_a(d.link(ENTITY_PATH, id=x.id), x.name)}</strong> ({kind}"
                        f"{', ' + _e(x.country) if x.country else ''}) — première mention le {_e(x.first_seen)}, "
-                       f"{x.articles} article{'s' if x.articles > 1 else ''} : {_article(d, x.article)}</li>")
+                       f"{plural(x.articles, 'article')} : {_article(d, x.article)}</li>")
         out.append("</ul>")
     out.append("<h2>Chiffres</h2>")
     if not d.figures:

@@ -108,7 +108,8 @@ def render_html(d: Digest) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_e(d.title)}</title><style>{_CSS}</style></head><body>",
            f"<h1>{_e(d.title)}</h1>"]
-    scope = f"{plural(d.articles, 'article')}, {_e(period_text(d))}" + (" (par date d'événement)" if d.by == "event" else "")
+    scope = f"{plural(d.articles, 'article')}, {_e(period_text(d))}"
+    scope += " (par date d'événement)" if d.by == "event" else ""
     if d.country:
         scope += " — pays : " + _a(d.link(COUNTRY_PATH, code=d.country[0]), d.country[1])
     out.append(f'<p class="meta">{scope}</p>')

@@ -94,7 +94,8 @@ def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int
     if filters.sources:
         where.append(f"a.source IN ({', '.join('?' * len(filters.sources))})")
         args += filters.sources
-    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places)):
+    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places),
+                         ("event", filters.events), ("topic", filters.topics)):
         for value in values:
             where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ?)")
             args += [kind, value]

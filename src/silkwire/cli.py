@@ -113,6 +113,10 @@ def search(
     country: Annotated[list[str] | None, typer.Option(help="About this country, ISO code (repeatable: all)")] = None,
     entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id, e.g. per:… (repeatable)")] = None,
     place: Annotated[list[str] | None, typer.Option(help="Articles naming this place (repeatable)")] = None,
+    event: Annotated[list[str] | None, typer.Option(help="With an event of this PLOVER type, e.g. AGREE "
+                                                    "(repeatable: all)")] = None,
+    topic: Annotated[list[str] | None, typer.Option(help="On this IPTC topic, e.g. medtop:04000000 "
+                                                    "(repeatable: all)")] = None,
     by: Annotated[str, typer.Option(help="What --since/--until apply to: published or event (date)")] = "published",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of results")] = 10,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many results")] = 0,
@@ -129,6 +133,8 @@ def search(
         countries=tuple(c.upper() for c in country or ()),
         entities=tuple(entity or ()),
         places=tuple(place or ()),
+        events=tuple(e.upper() for e in event or ()),
+        topics=tuple(topic or ()),
     )
     if by not in ("published", "event"):
         _fail(f"--by {by!r}: expected published or event")
@@ -206,6 +212,13 @@ def _print_facts(record: dict[str, Any]) -> None:
     for a in record.get("amounts", []):
         facts.add_row(a["kind"], Text(f"{a['value']:g} {a['unit'] or ''}".strip()),
                       Text(text[a["span"][0]:a["span"][1]]))
+    for n, v in enumerate(record.get("events", [])):
+        actors = f"{','.join(v['source']) or '?'} -> {','.join(v['target']) or '?'}"
+        when = " ".join(x for x in (v.get("date"), v.get("status"), v.get("place")) if x)
+        facts.add_row("main event" if n == 0 else "event", Text(f"{v['type']} {actors} {when}".strip()),
+                      Text(text[v["evidence"][0]:v["evidence"][1]]))
+    for t in record.get("topics", []):
+        facts.add_row("topic", Text(f"{t['code']} {t['label']}"), Text(f"score {t['score']:.2f}"))
     if facts.row_count:
         out.print(facts)
 
@@ -362,6 +375,9 @@ def serve(
     run(host, port, db or service.default_db_path())
 
 
+from silkwire import cli_analysis  # noqa: E402  (its commands join the app defined above)
+
+cli_analysis.register(app)
 cli_export.register(app)
 
 

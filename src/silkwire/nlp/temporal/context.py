@@ -24,6 +24,12 @@ _FUTURE_R = re.compile(r"r(?:a|ont)\b")
 _FUTURE_GO = re.compile(r"v(?:a|ont)\s+\w+(?:er|ir|re)\b")
 _STEM_BEFORE = {"e": 3, "i": 3, "d": 2, "t": 2, "v": 2, "r": 2, "u": 2}  # minimum stem before e/i/d...
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+_LEAD_IN = re.compile(r"(?<![\w'])(?P<w>[^\W\d_]+)\s+(?:jusqu'(?:à|au|a)\s+)?$")
+# Past participles of the verbs news use before a day ("ouvert", "signé", "tenue", "réunis",
+# "élu", "prolongées"); words of these shapes that are no participles are listed.
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|ert|erte|erts|ertes|enu|enue|enus|enues|is|ise|ies|lu|lue|lus|lues)$")
+_NOT_PARTICIPLES = frozenset(["puis", "plus", "jusqu", "dès", "depuis", "mais", "pris", "après", "près", "assis",
+                              "parmi", "tandis", "jadis", "alors", "lorsque"])
 _YEAR_IN = re.compile(r"(?<![\d-])(?:19|20)\d{2}(?!\d)")
 
 
@@ -72,7 +78,14 @@ class Context:
         return years[0][1] if years else None
 
     def is_future(self, start: int, end: int) -> bool:
-        """Whether the sentence around ``start:end`` speaks of the future (nearest marker wins)."""
+        """Whether the sentence around ``start:end`` speaks of the future (nearest marker wins;
+        no marker at all: the past, as news report what happened)."""
+        return self.tense(start, end) is True
+
+    def tense(self, start: int, end: int) -> bool | None:
+        """True (future) or False (past) from the nearest tense marker of the sentence around
+        ``start:end``; None when the sentence has none (a headline in the present: "reportée au
+        1er mai", "fixées au 30 novembre")."""
         left = max((m.end() for m in _SENTENCE_END.finditer(self.text, 0, start)), default=0)
         stop = _SENTENCE_END.search(self.text, end)
         right = stop.start() if stop else len(self.text)
@@ -81,7 +94,16 @@ class Context:
             if future is not None and start <= m_start < end:
                 continue  # the expression's own words ("dernier", "prochain") are handled by it
             best = _nearer(best, m_start, m_end, start, end, future is not False)
-        return best[1] if best else False
+        return best[1] if best else None
+
+    def past_lead_in(self, start: int) -> bool:
+        """Whether the words right before ``start`` put it in the past: "depuis", or a past
+        participle ("ouverte lundi", "réunis lundi", "prolongées jusqu'à dimanche")."""
+        before = _LEAD_IN.search(self.lowered, max(0, start - 40), start)
+        if before is None:
+            return False
+        word = before["w"]
+        return word == "depuis" or (word not in _NOT_PARTICIPLES and _PARTICIPLE.search(word) is not None)
 
     def _sentence_marks(self, left: int, right: int) -> list[tuple[int, int, bool | None]]:
         """Tense markers (future: True/False) and future verbs (None) of one sentence."""
@@ -134,19 +156,29 @@ def parse_day(text: str) -> int | None:
     return value if value is not None and 1 <= value <= 31 else None
 
 
-def infer_year(month: int, ctx: Context, offset: int, future: Callable[[], bool]) -> tuple[int | None, str]:
+def infer_year(month: int, ctx: Context, offset: int, future: Callable[[], bool | None]) -> tuple[int | None, str]:
     """The year of a month given without one, and what it was inferred from (the anchor).
 
     Against the publication date: in a past-tense sentence a month after the publication month
-    is last year's; in a future-tense one a month before it is next year's. Without a
+    is last year's; in a future-tense one a month before it is next year's; in a sentence with
+    no tense marker, the year that puts the month nearest the publication date. Without a
     publication date, the nearest year the article gives; else unknown.
     """
     if ctx.published is not None:
         year = ctx.published.year
         # The tense is asked only when the month differs from the publication month (it costs).
-        if month > ctx.published.month and not future():
+        if month == ctx.published.month:
+            return year, "published"
+        tense = future()
+        if tense is None:
+            # No tense in the sentence: the reading nearest the publication date ("reportée au
+            # 1er mai" in March is this May; "le 20 décembre" in January is last December).
+            if (month - ctx.published.month) % 12 < 6:  # the next such month is under six months away
+                return (year + 1 if month < ctx.published.month else year), "published"
+            return (year - 1 if month > ctx.published.month else year), "published"
+        if month > ctx.published.month and not tense:
             year -= 1
-        elif month < ctx.published.month and future():
+        elif month < ctx.published.month and tense:
             year += 1
         return year, "published"
     fallback = ctx.fallback_year(offset)

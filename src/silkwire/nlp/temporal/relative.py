@@ -158,7 +158,10 @@ def weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     elif m["det"]:
         found = weekday_near(ctx.published, number, future=True)
     else:
-        found = weekday_near(ctx.published, number, ctx.is_future(m.start(), m.end()))
+        # "ouverte lundi", "depuis mercredi": the past, whatever the rest of the sentence says
+        # ("ouverte lundi, se poursuit jusqu'au 13 juin").
+        future = not ctx.past_lead_in(m.start()) and ctx.is_future(m.start(), m.end())
+        found = weekday_near(ctx.published, number, future)
     return Resolved(day_value(found), "day", "point", "published")
 
 
@@ -277,7 +280,7 @@ def holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
     month_no, day = HOLIDAYS[m["h"].lower()]
     if m["y"]:
         return Resolved(day_value(date(int(m["y"]), month_no, day)), "day", "point", "text")
-    year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
+    year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
     if year is None:
         return Resolved(None, "day", "point", "none")
     return Resolved(day_value(date(year, month_no, day)), "day", "point", anchor)

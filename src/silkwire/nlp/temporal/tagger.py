@@ -16,7 +16,7 @@ from datetime import date
 from silkwire.model import TimeRef
 from silkwire.nlp.numbers_fr import number_words, trie_alternation
 from silkwire.nlp.temporal import absolute, relative
-from silkwire.nlp.temporal.calendar import Resolved
+from silkwire.nlp.temporal.calendar import Resolved, bounds
 from silkwire.nlp.temporal.context import Context, lower_same_length
 from silkwire.nlp.temporal.lexicon import (
     DEADLINE_PREFIXES,
@@ -260,6 +260,7 @@ def _merge_ranges(text: str, taken: list[tuple[int, int, Resolved]]) -> list[tup
             joiner = _RANGE_JOINER.fullmatch(text, p_end, start)
             if joiner and _mergeable(prev, found) and (
                 "et" not in joiner.group().lower() or _RANGE_OPENER.search(text, max(0, p_start - 10), p_start)
+                or _consecutive_days(prev, found)
             ):
                 opener = _RANGE_OPENER.search(text, max(0, p_start - 10), p_start)
                 new_start = opener.start() if opener else p_start
@@ -272,6 +273,15 @@ def _merge_ranges(text: str, taken: list[tuple[int, int, Resolved]]) -> list[tup
                 continue
         merged.append((start, end, found))
     return merged
+
+
+def _consecutive_days(first: Resolved, second: Resolved) -> bool:
+    """"lundi et mardi": two days in a row joined by "et" are one span of days (two days apart,
+    "lundi et mercredi", they stay two dates)."""
+    if first.grain != "day" or first.value is None or second.value is None:
+        return False
+    a, b = bounds(first.value), bounds(second.value)
+    return a is not None and b is not None and (b[0] - a[1]).days == 1
 
 
 def _mergeable(first: Resolved, second: Resolved) -> bool:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's silkwire, in this process and (PYTHONPATH) in the exports
 CORPUS = ROOT.parent / "shared" / "data" / "orangesum" / "orangesum.jsonl.gz"
 
 # A non-streaming export, for comparison only: every record in memory, then written.

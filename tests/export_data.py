@@ -40,6 +40,7 @@ def fake_enricher(articles):
         if a.title and a.title.startswith("Le Kazakhstan et"):
             evidence = _span(t, "Le Kazakhstan a signé le 11 juillet 2025 à Kaboul un mémorandum ferroviaire avec "
                                 "les talibans. Le projet est estimé à 500 millions de dollars.")
+            money = Amount("500 millions de dollars", _span(t, "500 millions de dollars"), 5e8, "USD", "money")
             yield Enrichment(
                 a.id,
                 countries=(CountryRef("KZ", ("name",), (_span(t, "Kazakhstan"),)),
@@ -47,9 +48,9 @@ def fake_enricher(articles):
                 entities=(Entity("org:talibans", "ORG", "Talibans", (_span(t, "talibans"),), "AF"),),
                 places=(Place("Kaboul", (_span(t, "Kaboul"),), 1138958, "AF", 34.52813, 69.17233),),
                 dates=(), event_date="2025-07-11", status="done",
-                amounts=(Amount("500 millions de dollars", _span(t, "500 millions de dollars"), 5e8, "USD", "money"),),
+                amounts=(money,),
                 events=(Event("AGREE", ("KZ",), ("AF",), _span(t, "signent"), evidence, 0.8, "2025-07-11", "done",
-                              "Kaboul"),),
+                              "Kaboul", amounts=(money,)),),
                 topics=(Topic("medtop:04000000", "économie, affaires et finance", 0.9),),
             )
         elif a.title and a.title.startswith("Poutine"):

@@ -42,13 +42,15 @@ def test_markdown_sections_from_the_stored_facts(db):
     md = _digest(db, **JULY)
     assert md.startswith("# Synthèse\n\n3 articles, du 2025-07-01 au 2025-07-31")
     events = _section(md, "Événements clés")
-    assert events.index("### Accords (AGREE) — 1") < events.index("### Rencontres et consultations (CONSULT) — 1")
+    assert events.index("### Accords (AGREE) — 1") < events.index("### À venir")
     agree = next(line for line in events.splitlines() if line.startswith("- **2025-07-11**"))
     assert "(réalisé)" in agree and "Kazakhstan → Afghanistan" in agree and "à Kaboul" in agree
-    assert "montants : 500 millions de dollars" in agree  # the article's amount inside the event's evidence
+    assert "montants : 500 millions USD" in agree
     assert "(http://127.0.0.1:8000/articles/" in agree
-    consult = next(line for line in events.splitlines() if line.startswith("- **2025-10**"))
-    assert "(prévu)" in consult and "Russie → Tadjikistan" in consult
+    # Dated after the period, announced in it: "à venir", not among the period's events.
+    assert "CONSULT" not in events.split("### À venir")[0]
+    consult = next(line for line in events.split("### À venir")[1].splitlines() if line.startswith("- **2025-10**"))
+    assert "(prévu)" in consult and "Russie → Tadjikistan" in consult and "à Douchanbé" in consult
     stories = _section(md, "Principaux sujets")
     assert "regroupés par type de leur événement principal" in stories  # says what the grouping is
     assert "**Accords** : 1 article, 2025-07-11 ; Afghanistan, Kazakhstan" in stories
@@ -137,7 +139,10 @@ def test_default_period_is_the_last_week_of_the_data(db):
 def test_country_filter_keeps_its_articles(db):
     md = _digest(db, country="TJ", **JULY)
     assert md.startswith("# Synthèse — Tadjikistan\n\n1 article,")
-    assert "CONSULT" in md and "AGREE" not in md
+    assert "**Rencontres et consultations** : 1 article" in md and "Accords" not in md
+    october = _digest(db, country="TJ", since="2025-10-01", until="2025-10-31")
+    assert "### Rencontres et consultations (CONSULT) — 1" in october  # the planned visit, in its month
+    assert "0 article," in october  # no article published then: events are dated by the event
 
 
 def test_without_event_data_the_sections_say_so(tmp_path):

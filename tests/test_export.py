@@ -114,6 +114,9 @@ def test_unknown_record_fields_are_kept_in_extra_json():
     (None, {"places": ("Kaboul",)}),
     ("kazakhstan", {}),
     ("kazakhstan", {"sources": ("Steppe",)}),
+    (None, {"events": ("CONSULT",)}),
+    (None, {"topics": ("medtop:04000000",)}),
+    ("kazakhstan", {"events": ("AGREE",), "countries": ("AF",)}),
 ])
 def test_filters_select_what_search_and_listing_select(db, query, options):
     filters = service.SearchFilters(**options)
@@ -152,6 +155,8 @@ def test_events_one_row_each_with_actors_place_and_evidence(db, tmp_path):
     assert (agree["place"], agree["place_geonameid"], agree["lat"], agree["lon"]) == ("Kaboul", 1138958, 34.52813,
                                                                                       69.17233)
     assert rows[1]["place"] == "Douchanbé" and rows[1]["lat"] is None
+    only = _jsonl(_export(db, tmp_path, "--what", "events", "--event", "consult", name="consult"))
+    assert [r["type"] for r in only] == ["CONSULT"]
     table = list(csv.reader(io.StringIO(_export(db, tmp_path, "--what", "events", "--format", "csv",
                                                 name="e.csv").read_text(encoding="utf-8"), newline="")))
     assert table[0] == list(EVENT_COLUMNS) and len(table) == 3
@@ -226,6 +231,8 @@ def test_parquet_is_typed_and_holds_the_same_values(db, tmp_path):
     (["--by", "ingested"], "--by 'ingested': expected published or event"),
     (["--country", "Kazakhstan"], "--country 'Kazakhstan': expected an ISO 3166-1 alpha-2 code"),
     (["sommet AND"], "needs a term after it"),
+    (["--event", "HUG"], "--event 'HUG': expected a PLOVER type: AGREE, CONSULT"),
+    (["--topic", "économie"], "--topic 'économie': expected an IPTC Media Topic code such as medtop:04000000"),
 ])
 def test_bad_requests_exit_2_with_one_clear_line(db, args, message):
     result = run("export", "--db", db, *args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +33,8 @@ def _user_errors() -> Iterator[None]:
 
 def filters(since: str | None, until: str | None, by: str, sources: list[str] | None = None,
             countries: list[str] | None = None, entities: list[str] | None = None,
-            places: list[str] | None = None) -> service.SearchFilters:
+            places: list[str] | None = None, events: list[str] | None = None,
+            topics: list[str] | None = None) -> service.SearchFilters:
     """The search filters from command-line values; a bad one is a ``QueryError`` (exit 2)."""
     from silkwire.ingest.records import parse_published
 
@@ -50,10 +52,18 @@ def filters(since: str | None, until: str | None, by: str, sources: list[str] | 
     for code in countries or ():
         if len(code) != 2 or not code.isalpha():
             raise QueryError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
+    from silkwire.export.briefing import type_labels
+
+    for event in events or ():
+        if event.upper() not in type_labels():
+            raise QueryError(f"--event {event!r}: expected a PLOVER type: {', '.join(type_labels())}")
+    for topic in topics or ():
+        if not re.fullmatch(r"medtop:\d{8}", topic):
+            raise QueryError(f"--topic {topic!r}: expected an IPTC Media Topic code such as medtop:04000000")
     return service.SearchFilters(
         since=first, until=last, by=by, sources=tuple(sources or ()),
         countries=tuple(c.upper() for c in countries or ()), entities=tuple(entities or ()),
-        places=tuple(places or ()),
+        places=tuple(places or ()), events=tuple(e.upper() for e in events or ()), topics=tuple(topics or ()),
     )
 
 
@@ -71,13 +81,15 @@ def register(app: typer.Typer) -> None:
         country: Annotated[list[str] | None, typer.Option(help="About this country (repeatable: all)")] = None,
         entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id (repeatable)")] = None,
         place: Annotated[list[str] | None, typer.Option(help="Naming this place (repeatable)")] = None,
+        event: Annotated[list[str] | None, typer.Option(help="With an event of this PLOVER type (repeatable)")] = None,
+        topic: Annotated[list[str] | None, typer.Option(help="On this IPTC topic code (repeatable)")] = None,
         out: Out = None,
     ) -> None:
         """Export the matching articles as records, events or entities (JSONL, CSV, Parquet, GeoJSON)."""
         from silkwire import exporting
 
         with _user_errors():
-            wanted = filters(since, until, by, source, country, entity, place)
+            wanted = filters(since, until, by, source, country, entity, place, event, topic)
             exporting.check_request(output_format, what, out)
             with service.open_workspace(db or service.default_db_path()) as ws:
                 try:
@@ -96,7 +108,6 @@ def register(app: typer.Typer) -> None:
         since: Since = None,
         until: Until = None,
         by: By = "published",
-        source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
         output_format: Annotated[str, typer.Option("--format", help="md or html")] = "md",
         base_url: Annotated[str, typer.Option("--base-url", help="Web UI address for the links")] = (
             "http://127.0.0.1:8000"),
@@ -109,9 +120,9 @@ def register(app: typer.Typer) -> None:
         with _user_errors():
             if output_format not in ("md", "html"):
                 raise QueryError(f"--format {output_format!r}: expected md or html")
-            wanted = filters(since, until, by, source, [country] if country else None)
+            wanted = filters(since, until, by, countries=[country] if country else None)
             with service.open_workspace(db or service.default_db_path()) as ws:
-                d = digests.build(ws, country, wanted.since, wanted.until, by, wanted.sources, base_url)
+                d = digests.build(ws, country, wanted.since, wanted.until, by, base_url)
             page = digests.render(d, output_format)
         with atomic_output(out, binary=False) as stream:
             stream.write(page)

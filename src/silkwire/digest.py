@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from silkwire.analysis import timeline
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
 from silkwire.exporting import matching_records
+from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace
 
 DEFAULT_DAYS = 7
 EVENTS_PER_TYPE = 8
+MAX_EVENTS = 100_000  # a period's events, counted per type (only EVENTS_PER_TYPE of each are shown)
 STORIES = 8
 NEW_ENTITIES = 20
 FIGURES_PER_CURRENCY = 5
@@ -68,21 +71,35 @@ def _ref(record: Mapping[str, Any]) -> ArticleRef:
 def _evidence(text: str, span: Any, limit: int = 320) -> str:
     if not span or len(span) != 2:
         return ""
-    piece = " ".join(text[span[0]:span[1]].split())
+    piece = " ".join(text[span[0]:span[1]].replace("\n\n", " — ").split())  # title — lead
     return piece if len(piece) <= limit else piece[:limit - 1].rstrip() + "…"
 
 
-def _amounts_of(record: Mapping[str, Any], event: Mapping[str, Any]) -> tuple[str, ...]:
-    """The event's own amounts, else the article's money amounts inside its evidence sentence."""
-    if event.get("amounts") is not None:
-        return tuple(a["text"] for a in event["amounts"])
-    start, end = event.get("evidence") or (0, 0)
-    return tuple(a["text"] for a in record.get("amounts") or ()
-                 if a.get("kind") == "money" and start <= a["span"][0] and a["span"][1] <= end)
+def money(value: float, unit: str | None) -> str:
+    """500000000, USD -> "500 millions USD"; 1.5e9 -> "1,5 milliard"; 75000 -> "75 000"."""
+    for size, word in ((1e9, "milliard"), (1e6, "million")):
+        if abs(value) >= size:
+            n = value / size
+            shown = f"{n:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+            number = f"{shown} {word}{'s' if n >= 2 else ''}"
+            break
+    else:
+        number = f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
+    return f"{number} {unit}" if unit else number
+
+
+def _event_line(e: Mapping[str, Any], names: Mapping[str, str]) -> EventLine:
+    """A timeline event (``analysis.timeline``) or a record's event with its article, for display."""
+    source, target = (tuple(names.get(x, x) for x in e.get(side) or ()) for side in ("source", "target"))
+    amounts = tuple(money(float(a["value"]), a.get("unit")) for a in e.get("amounts") or ())
+    evidence = " ".join(str(e.get("evidence_text") or "").replace("\n\n", " — ").split())
+    evidence = evidence if len(evidence) <= 320 else evidence[:319].rstrip() + "…"
+    return EventLine(e["type"], e.get("date"), e.get("status"), source, target, e.get("place"), amounts, evidence,
+                     ArticleRef(e["article"], e.get("title"), e.get("published")))
 
 
 def build(ws: Workspace, country: str | None = None, since: str | None = None, until: str | None = None,
-          by: str = "published", sources: Iterable[str] = (), base_url: str = DEFAULT_BASE_URL) -> Digest:
+          by: str = "published", base_url: str = DEFAULT_BASE_URL) -> Digest:
     """The digest of the articles matching the filters in the period (see ``default_period``)."""
     if not base_url.startswith(("http://", "https://")):
         raise QueryError(f"--base-url {base_url!r}: expected an http:// or https:// URL")
@@ -90,9 +107,9 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     code = country.upper() if country else None
     if code and code not in names:
         raise QueryError(f"--country {country!r}: not an ISO 3166-1 alpha-2 code silkwire knows")
-    base = SearchFilters(since=since, until=until, by=by, sources=tuple(sources), countries=(code,) if code else ())
+    base = SearchFilters(since=since, until=until, by=by, countries=(code,) if code else ())
     first, last = default_period(ws, base)
-    filters = SearchFilters(since=first, until=last, by=by, sources=base.sources, countries=base.countries)
+    filters = SearchFilters(since=first, until=last, by=by, countries=base.countries)
     notes: list[str] = []
     if first is None and last is None:
         notes.append("Aucun article daté : la synthèse couvre toute la base.")
@@ -105,7 +122,7 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     by_story: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     story_labels: dict[str, str] = {}
     by_main_type: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    events: dict[str, list[EventLine]] = defaultdict(list)
+    upcoming: list[EventLine] = []
     entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = {}  # id -> (entity, its earliest article)
     entity_articles: Counter[str] = Counter()
     figures: dict[str, list[Figure]] = defaultdict(list)
@@ -131,10 +148,9 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
             if record["events"]:
                 by_main_type[record["events"][0]["type"]].append(light)
         for e in record.get("events") or ():
-            source, target = (tuple(names.get(x, x) for x in e.get(side) or ()) for side in ("source", "target"))
-            events[e["type"]].append(EventLine(
-                e["type"], e.get("date") or record.get("event_date"), e.get("status"), source, target,
-                e.get("place"), _amounts_of(record, e), _evidence(text, e.get("evidence")), ref))
+            if e.get("status") == "planned" and last and e.get("date") and start_day(e["date"]) > start_day(last):
+                upcoming.append(_event_line({**e, "article": ref.id, "title": ref.title, "published": ref.published,
+                                             "evidence_text": _evidence(text, e.get("evidence"))}, names))
         for x in record.get("entities") or ():
             if x.get("type") in ("PER", "ORG"):
                 small = {k: x.get(k) for k in ("type", "name", "country")}
@@ -158,15 +174,14 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     stories = sorted((_story(label, recs, names) for label, recs in groups.values()),
                      key=lambda s: (-s.articles, s.label))[:STORIES]
     event_groups: tuple[EventGroup, ...] | None = None
-    if has_events:
-        event_groups = tuple(sorted(
-            (EventGroup(t, labels.get(t, t), len(lines), tuple(sorted(lines, key=_event_order)[:EVENTS_PER_TYPE]))
-             for t, lines in events.items()), key=lambda g: (-g.total, g.type)))
+    if has_events or _event_data(ws):
+        event_groups = _key_events(ws, code, first, last, names, labels)
     title = "Synthèse" + (f" — {names[code]}" if code else "")
     return Digest(
         title=title, since=first, until=last, by=by, country=(code, names[code]) if code else None,
         articles=articles, base_url=base_url, stories=tuple(stories), stories_basis=basis,
-        events=event_groups, new_entities=_new_entities(ws, entities, entity_articles, first, last),
+        events=event_groups, upcoming=tuple(sorted(upcoming, key=_event_order)[:EVENTS_PER_TYPE * 2]),
+        new_entities=_new_entities(ws, entities, entity_articles, first, last),
         figures=_figures(figures), per_day=_per_day(per_day, first, last),
         top_countries=tuple((c, names.get(c, c), n) for c, n in
                             sorted(countries.items(), key=lambda x: (-x[1], x[0])) if c != code)[:6],
@@ -194,6 +209,22 @@ def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str
     return Story(label, len(records), days[0] if days else None, days[-1] if days else None,
                  tuple((c, names.get(c, c)) for c, _ in sorted(codes.items(), key=lambda x: (-x[1], x[0]))[:4]),
                  tuple(_ref(r) for r in newest))
+
+
+def _event_data(ws: Workspace) -> bool:
+    """Does the database hold event data (an enrichment with an ``events`` field, even empty)?"""
+    return ws.store.db.execute(
+        "SELECT 1 FROM enrichments WHERE json_type(fields, '$.events') IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def _key_events(ws: Workspace, country: str | None, first: str | None, last: str | None,
+                names: Mapping[str, str], labels: Mapping[str, str]) -> tuple[EventGroup, ...]:
+    """The period's events (dated in it; the country among their actors), by type, busiest first."""
+    by_type: dict[str, list[EventLine]] = defaultdict(list)
+    for e in timeline(ws, country=country, since=first, until=last, limit=MAX_EVENTS):
+        by_type[e["type"]].append(_event_line(e, names))
+    return tuple(sorted((EventGroup(t, labels.get(t, t), len(lines), tuple(lines[:EVENTS_PER_TYPE]))
+                         for t, lines in by_type.items()), key=lambda g: (-g.total, g.type)))
 
 
 def _event_order(e: EventLine) -> tuple[str, str, str]:

@@ -71,7 +71,8 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
     if filters.sources:
         where.append(f"a.source IN ({', '.join('?' * len(filters.sources))})")
         args += filters.sources
-    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places)):
+    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places),
+                         ("event", filters.events), ("topic", filters.topics)):
         for value in values:
             where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ?)")
             args += [kind, value]
@@ -132,6 +133,7 @@ def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = N
     if query is not None and query.strip():
         parse_query(query)
     records = matching_records(ws, query, filters)
+    types = frozenset(filters.events) if filters else frozenset()
     articles = rows = 0
     with atomic_output(out, fmt in BINARY_FORMATS) as stream:
         writer = make_writer(fmt, what, stream)
@@ -142,7 +144,7 @@ def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = N
                 if tally is not None:
                     tally.add(record)
                     continue
-                for row in _rows(fmt, what, record):
+                for row in _rows(fmt, what, record, types):
                     writer.write(row)
                     rows += 1
             for row in tally.rows() if tally is not None else ():
@@ -155,12 +157,15 @@ def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = N
     return ExportReport(articles, rows, out)
 
 
-def _rows(fmt: str, what: str, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _rows(fmt: str, what: str, record: dict[str, Any], types: frozenset[str] = frozenset()
+          ) -> Iterator[dict[str, Any]]:
+    """The rows of one record. ``types`` (from --event) selects the articles, and for event rows
+    also the events: `--event AGREE --what events` gives AGREE events, not their neighbours."""
     if fmt == "geojson":
         if what == "records":
             yield from place_features(record)
-        yield from event_features(record)
+        yield from (f for f in event_features(record) if not types or f["properties"]["type"] in types)
     elif what == "events":
-        yield from event_rows(record)
+        yield from (r for r in event_rows(record) if not types or r["type"] in types)
     else:
         yield record

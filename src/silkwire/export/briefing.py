@@ -90,6 +90,7 @@ class Digest:
     stories: tuple[Story, ...] = ()
     stories_basis: str = "none"  # stories | event_type | none
     events: tuple[EventGroup, ...] | None = None  # None: no event data in these records
+    upcoming: tuple[EventLine, ...] = ()  # planned, announced in the period, dated after it
     new_entities: tuple[NewEntity, ...] = ()
     figures: tuple[Figure, ...] = ()
     per_day: tuple[tuple[str, int], ...] = ()  # (day or month, articles)
@@ -140,6 +141,13 @@ def period_text(d: Digest) -> str:
     return "toute la base"
 
 
+def actors_text(e: EventLine) -> str:
+    """"Kazakhstan → Afghanistan"; both ways (meetings, joint acts): "Chine ↔ Kazakhstan"."""
+    if e.source and set(e.source) == set(e.target):
+        return " ↔ ".join(e.source)
+    return " → ".join(x for x in (", ".join(e.source), ", ".join(e.target)) if x)
+
+
 def _article_md(d: Digest, a: ArticleRef) -> str:
     title = md(a.title) if a.title else "(sans titre)"
     return f"[{title}]({d.link(ARTICLE_PATH, id=a.id)})"
@@ -148,7 +156,7 @@ def _article_md(d: Digest, a: ArticleRef) -> str:
 def _event_md(d: Digest, e: EventLine) -> str:
     when = md(e.date) if e.date else "date inconnue"
     status = f" ({STATUS_FR.get(e.status or '', md(e.status))})" if e.status else ""
-    actors = " → ".join(x for x in (", ".join(map(md, e.source)), ", ".join(map(md, e.target))) if x)
+    actors = md(actors_text(e))
     parts = [f"**{when}**{status}"]
     if actors:
         parts.append(actors)
@@ -195,6 +203,9 @@ def render_markdown(d: Digest) -> str:
         if group.total > len(group.events):
             out.append(f"- … et {group.total - len(group.events)} autres")
         out.append("")
+    if d.upcoming:
+        out += ["### À venir (annoncé sur la période, prévu ensuite)", ""]
+        out += [_event_md(d, e) for e in d.upcoming] + [""]
     out += ["## Nouvelles personnes et organisations", ""]
     if not d.new_entities:
         out += ["Aucune personne ou organisation vue pour la première fois sur la période.", ""]

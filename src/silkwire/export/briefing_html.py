@@ -16,6 +16,7 @@ from silkwire.export.briefing import (
     ArticleRef,
     Digest,
     EventLine,
+    actors_text,
     period_text,
     plural,
 )
@@ -92,7 +93,7 @@ def _event(d: Digest, e: EventLine) -> str:
     bits = [f"<strong>{_e(e.date or 'date inconnue')}</strong>"]
     if e.status:
         bits.append(f'<span class="status-{_e(e.status)}">{_e(STATUS_FR.get(e.status, e.status))}</span>')
-    actors = " → ".join(x for x in (", ".join(e.source), ", ".join(e.target)) if x)
+    actors = actors_text(e)
     if actors:
         bits.append(_e(actors))
     if e.place:
@@ -146,6 +147,10 @@ def render_html(d: Digest) -> str:
         out += [_event(d, e) for e in group.events]
         if group.total > len(group.events):
             out.append(f"<li>… et {group.total - len(group.events)} autres</li>")
+        out.append("</ul>")
+    if d.upcoming:
+        out.append("<h3>À venir (annoncé sur la période, prévu ensuite)</h3><ul>")
+        out += [_event(d, e) for e in d.upcoming]
         out.append("</ul>")
     out.append("<h2>Nouvelles personnes et organisations</h2>")
     if not d.new_entities:

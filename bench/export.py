@@ -3,8 +3,9 @@
 Builds a database from the corpus, then runs `silkwire export` in fresh processes and records
 each one's peak RSS (ru_maxrss from wait4), wall time and output size:
 - every format and `--what` on the whole corpus;
-- JSONL and Parquet records on 25%, 50% and 100% of it (by publication date, `--until`): if the
-  export streams, the peak stays flat while the output grows;
+- JSONL and Parquet records on the oldest 25%, 50% and 100% of it (by publication date), and on
+  the newest 50% alone: if the export streams, the peak does not follow the output's size (it
+  follows the largest batch: OrangeSum's 2020 articles are the longest);
 - two references measured the same way: an export that matches nothing (the floor: Python,
   imports, database and index opened) and a non-streaming export written for the comparison
   (all records in a list, then written), which is what streaming avoids.
@@ -97,21 +98,45 @@ def build(db: str, input_path: Path, enrich: bool) -> dict[str, Any]:
         days = [r[0] for r in ws.store.db.execute("SELECT published FROM articles WHERE published IS NOT NULL "
                                                   "ORDER BY published")]
     info["until"] = {q: days[min(len(days) - 1, int(q * len(days)))] for q in (0.25, 0.5)}
+    info["since_half"] = next(d for d in days[len(days) // 2:] if d > info["until"][0.5])
     return info
 
 
-def measure(args: list[str], out: Path | None) -> dict[str, Any]:
-    """Peak RSS (MB), wall time and output size of one fresh process."""
+# Runs a module or a code string, then writes the process's peak RSS (VmHWM) to a file. Not
+# ru_maxrss: Linux carries it over fork+exec, so a child would report this (big) process's peak.
+PEAK = """
+import atexit, runpy, sys
+peak_file = sys.argv[1]
+def peak():
+    with open("/proc/self/status") as fh:
+        kb = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
+    with open(peak_file, "w") as out:
+        out.write(kb)
+atexit.register(peak)
+target, args = sys.argv[2], sys.argv[3:]
+if target == "-c":
+    sys.argv = ["-c", *args[1:]]
+    exec(compile(args[0], "<bench>", "exec"), {"__name__": "__main__"})
+else:
+    sys.argv = [target, *args]
+    runpy.run_module(target, run_name="__main__")
+"""
+
+
+def measure(args: list[str], out: Path | None, work: Path) -> dict[str, Any]:
+    """Peak RSS (MB), wall time and output size of one fresh process (``args``: a module and
+    its arguments, or "-c" CODE ARGS)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    peak_file = work / "peak.kb"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-c", PEAK, str(peak_file), *args], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - t0
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
+    stderr = proc.stderr.decode()
+    if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {stderr}")
     size = out.stat().st_size if out and out.exists() else 0
-    return {"peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "seconds": round(elapsed, 2),
+    return {"peak_rss_mb": round(int(peak_file.read_text()) / 1024, 1), "seconds": round(elapsed, 2),
             "output_mb": round(size / 1e6, 1), "message": stderr.strip()}
 
 
@@ -120,16 +145,19 @@ def run(db: str, work: Path, built: dict[str, Any], enrich: bool) -> list[dict[s
 
     def export(label: str, fmt: str, what: str, *extra: str) -> None:
         out = work / f"out.{fmt}"
-        result = measure(["-m", "silkwire", "export", "--db", db, "--format", fmt, "--what", what,
-                          "--out", str(out), *extra], out)
+        result = measure(["silkwire", "export", "--db", db, "--format", fmt, "--what", what,
+                          "--out", str(out), *extra], out, work)
         rows.append({"run": label, "format": fmt, "what": what, **result})
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
         out.unlink(missing_ok=True)
 
-    export("floor: nothing matches", "jsonl", "records", "--since", "2100-01-01")
+    for fmt in ("jsonl", "parquet"):
+        export("floor: nothing matches", fmt, "records", "--since", "2100-01-01")
     for q, until in built["until"].items():
         for fmt in ("jsonl", "parquet"):
-            export(f"{int(q * 100)}% of the corpus", fmt, "records", "--until", until)
+            export(f"oldest {int(q * 100)}% of the corpus", fmt, "records", "--until", until)
+    for fmt in ("jsonl", "parquet"):  # the newest half alone: its long articles set the peak, not the count
+        export("newest 50% of the corpus", fmt, "records", "--since", built["since_half"])
     for fmt in ("jsonl", "csv", "parquet", "geojson"):
         export("100% of the corpus", fmt, "records")
     for what in ("events", "entities") if enrich else ():
@@ -138,7 +166,7 @@ def run(db: str, work: Path, built: dict[str, Any], enrich: bool) -> list[dict[s
     if enrich:
         export("100% of the corpus", "geojson", "events")
     out = work / "all.jsonl"
-    result = measure(["-c", LOAD_ALL, db, str(out)], out)
+    result = measure(["-c", LOAD_ALL, db, str(out)], out, work)
     rows.append({"run": "reference: all records in a list, then written", "format": "jsonl",
                  "what": "records", **result})
     print(json.dumps(rows[-1], ensure_ascii=False), flush=True)

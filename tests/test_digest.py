@@ -163,6 +163,15 @@ def test_story_data_when_present_makes_the_main_stories(db):
     assert "**Rail Kazakhstan–Afghanistan** : 3 articles, 2025-07-11 – 2025-07-14" in stories
 
 
+def test_duplicates_are_counted_once(db):
+    with service.open_workspace(db) as ws:
+        ws.store.db.execute("UPDATE enrichments SET fields = json_set(fields, '$.duplicate_of', 'x') "
+                            "WHERE article_rowid = (SELECT rowid FROM articles WHERE title LIKE 'Un titre%')")
+    md = _digest(db, **JULY)
+    assert md.startswith("# Synthèse\n\n2 articles,") and "1 doublon écarté" in md
+    assert "3 millions d'euros" not in md
+
+
 @pytest.mark.parametrize("args, message", [
     (["--format", "pdf"], "--format 'pdf': expected md or html"),
     (["--country", "XX"], "--country 'XX': not an ISO 3166-1 alpha-2 code silkwire knows"),

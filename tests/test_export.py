@@ -277,3 +277,30 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_demo_corpus_exports_in_every_format_and_round_trips(tmp_path):
+    import pyarrow.parquet as pq
+
+    db = str(tmp_path / "demo.db")
+    report, _ = service.build_demo(db)
+    records = _jsonl(_export(db, tmp_path, name="demo.jsonl"))
+    assert len(records) == report.new
+    fresh = str(tmp_path / "fresh.db")
+    assert run("ingest", str(tmp_path / "demo.jsonl"), "--db", fresh).exit_code == 0
+    with service.open_workspace(fresh) as ws:
+        assert [r[0] for r in ws.store.db.execute("SELECT id FROM articles ORDER BY rowid")] == [r["id"] for r in records]
+    events = _jsonl(_export(db, tmp_path, "--what", "events", name="events.jsonl"))
+    assert len(events) == sum(len(r.get("events") or ()) for r in records) > 0
+    for e in events:
+        text = next(r["text"] for r in records if r["id"] == e["article_id"])
+        assert text[e["evidence"][0]:e["evidence"][1]] == e["evidence_text"]
+    geo = json.loads(_export(db, tmp_path, "--format", "geojson", name="demo.geojson").read_text(encoding="utf-8"))
+    located = sum(1 for r in records for p in r.get("places") or () if p["lat"] is not None)
+    assert sum(f["properties"]["kind"] == "place" for f in geo["features"]) == located > 0
+    assert all(-180 <= f["geometry"]["coordinates"][0] <= 180 and -90 <= f["geometry"]["coordinates"][1] <= 90
+               for f in geo["features"])
+    assert pq.read_table(_export(db, tmp_path, "--format", "parquet", name="demo.parquet")).num_rows == len(records)
+    table = list(csv.reader(io.StringIO(_export(db, tmp_path, "--format", "csv", name="demo.csv")
+                                        .read_text(encoding="utf-8"), newline="")))
+    assert len(table) == len(records) + 1 and all(len(row) == len(RECORD_COLUMNS) for row in table)

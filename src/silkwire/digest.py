@@ -126,7 +126,11 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = {}  # id -> (entity, its earliest article)
     entity_articles: Counter[str] = Counter()
     figures: dict[str, list[Figure]] = defaultdict(list)
+    duplicates = 0
     for record in matching_records(ws, None, filters):
+        if record.get("duplicate_of"):  # a copy of another article: counted once, as its original
+            duplicates += 1
+            continue
         articles += 1
         ref = _ref(record)
         text = record.get("text") or ""
@@ -162,6 +166,9 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
                 figures[a.get("unit") or "?"].append(Figure(a["text"], float(a["value"]), a.get("unit"),
                                                             _evidence(text, _sentence(text, a["span"])), ref))
 
+    if duplicates:
+        notes.append(f"{duplicates} doublon{'s' if duplicates > 1 else ''} écarté{'s' if duplicates > 1 else ''} "
+                     "(articles repris d'un autre, comptés une fois).")
     labels = type_labels()
     if has_stories:
         basis = "stories"

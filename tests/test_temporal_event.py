@@ -185,3 +185,94 @@ def test_undated_articles_are_scored_given_the_gold_publication_date_and_end_to_
     assert scores["event_date_end_to_end"]["right"] == 1  # "hier" with no date to resolve it against
     assert scores["status"]["right"] == scores["status_end_to_end"]["right"] == 2
     assert "event_date_end_to_end" not in score_time(predicted, gold)
+
+
+# -- holidays with a computed date, and lexicon additions ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Je reviendrai pour Thanksgiving.", "2016-11-24"),  # fourth Thursday of November
+        ("Le jour de l'action de grâce 2010.", "2010-11-25"),
+        ("La fête des pères 2015.", "2015-06-21"),  # third Sunday of June
+        ("La fête des mères 2024.", "2024-05-26"),  # last Sunday of May
+        ("La fête des mères 2016.", "2016-05-29"),
+        ("La fête des mères 2021.", "2021-05-30"),
+        ("La fête des mères 2024 et Pâques 2024.", "2024-05-26"),
+        ("Le lundi de Pâques 2025.", "2025-04-21"),
+        ("Le Vendredi saint 2024.", "2024-03-29"),
+        ("Halloween l'année prochaine.", "2017-10-31"),
+        ("La fête du travail 2024.", "2024-05-01"),  # the French 1 May
+    ],
+)
+def test_movable_and_fixed_holidays(text: str, value: str) -> None:
+    assert values(text, "2016-11-07")[0][1] == value
+
+
+def test_french_mothers_day_moves_off_pentecost() -> None:
+    from datetime import date
+
+    from silkwire.nlp.temporal.calendar import easter, holiday_date
+
+    assert [easter(y) for y in (2016, 2024, 2025)] == [date(2016, 3, 27), date(2024, 3, 31), date(2025, 4, 20)]
+    moved = []
+    for year in range(2000, 2100):
+        day = holiday_date(year, 5, "fr-mothers")
+        assert day is not None and day.isoweekday() == 7
+        pentecost = date.fromordinal(easter(year).toordinal() + 49)
+        assert day != pentecost
+        assert day.month == 5 or (day.month == 6 and day.day <= 7)
+        if day.month == 6:
+            moved.append(year)
+    # Pentecost fell on 28 May 2023 and 31 May 2020: the fête des mères was on 4 and 7 June.
+    assert {2020, 2023} <= set(moved)
+    assert holiday_date(2023, 5, "fr-mothers") == date(2023, 6, 4)
+
+
+def test_typo_and_gender_variants_of_relative_words() -> None:
+    pub = "2016-11-07"
+    assert values("Je reviendrai dimanche derniere", pub) == [("dimanche derniere", "2016-11-06")]
+    assert values("Je serai dehors cette weekend", pub)[0][0] == "cette weekend"
+    assert values("derniere semaine", pub) == [("derniere semaine", "2016-W44")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Le festival ouvre le premier vendredi de juillet 2025.", "2025-07-04"),
+        ("Le vote a lieu le troisième mardi du mois prochain.", "2016-12-20"),
+        ("La réunion se tient le premier lundi de ce mois.", "2016-11-07"),
+        ("La course a lieu le dernier dimanche de mai 2024.", "2024-05-26"),
+        ("Rendez-vous le 2e samedi.", "2016-11-12"),  # of the publication month
+    ],
+)
+def test_ordinal_weekdays(text: str, value: str) -> None:
+    assert [v for _, v in values(text, "2016-11-07")] == [value]
+
+
+def test_ordinal_weekday_traps() -> None:
+    # "dernier vendredi" alone is no rank within a month: the plain weekday, in the past.
+    assert values("Il est venu dernier vendredi.", "2016-11-07") == [("vendredi", "2016-11-04")]
+    # No sixth Monday, and February 2025 has four: the handler refuses, shorter readings remain.
+    assert values("Le sixième lundi de mars 2025.", "2016-11-07") == [("lundi", "2016-11-07"), ("mars 2025", "2025-03")]
+    assert values("Le cinquième lundi de février 2025.", "2016-11-07") == [
+        ("lundi", "2016-11-07"), ("février 2025", "2025-02")]
+
+
+def test_a_day_alone_at_a_sentence_end_or_with_its_month() -> None:
+    pub = "2016-11-07"
+    assert values("La réunion se tiendra le 3.", pub) == [("le 3", "2016-12-03")]  # future, before the 7th
+    assert values("Le sommet a eu lieu le 30.", pub) == [("le 30", "2016-10-30")]  # past, after the 7th
+    assert values("Il arrive le 20 du mois prochain", pub) == [("le 20 du mois prochain", "2016-12-20")]
+    assert values("Le vote aura lieu le 30 de ce mois", pub) == [("le 30 de ce mois", "2016-11-30")]
+
+
+@pytest.mark.parametrize("text", ["Il a fini le 27 sur 40 coureurs.", "Le 27e sommet s'ouvre.", "Il est le 3 mondial."])
+def test_a_day_alone_elsewhere_is_no_date(text: str) -> None:
+    assert values(text, "2016-10-07") == []  # a rank, a place in a ranking
+
+
+def test_a_day_alone_beyond_its_month_is_refused() -> None:
+    assert values("Le 31 du mois prochain", "2016-10-07") == []  # November has 30 days
+    assert values("Le 31 du mois prochain", "2016-11-07") == [("Le 31 du mois prochain", "2016-12-31")]

@@ -292,8 +292,12 @@ def extract(
 @app.command()
 def demo(
     out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only build the database; do not start the server")]
+    = False,
+    host: Annotated[str, typer.Option(help="Address the server listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the server listens on")] = 8000,
 ) -> None:
-    """Build a fresh database from the bundled demo corpus and print what to try next."""
+    """Build a fresh database from the bundled demo corpus, then serve it (web pages + API) until Ctrl-C."""
     report, enriched = service.build_demo(out_path)
     _print_problems(report)
     out.print(
@@ -311,6 +315,12 @@ def demo(
         out.print(f"  {example}")
     if report.rejected:
         raise typer.Exit(1)
+    if not no_serve:
+        from silkwire.api.serve import serve as run
+
+        out.print(f"Web interface: http://{host}:{port}/ (API: http://{host}:{port}/api/openapi.json); "
+                  "Ctrl-C stops it.")
+        run(host, port, out_path, log_level="warning")
 
 
 @app.command(name="eval")

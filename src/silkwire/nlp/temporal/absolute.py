@@ -272,23 +272,31 @@ _FUNCTION_WORDS = frozenset(
         "aussi", "jamais", "toujours", "plusieurs",
     ]
 )
-_WORD_BEFORE = re.compile(r"(?P<w>[\w']+)(?P<sep>[\s-]+)$")
+# Matched on the reversed 30 characters before a year: anchored, where a search for
+# "word, separator, end" in the window would try (and backtrack from) every start (~10x slower).
+_WORD_BEFORE_REVERSED = re.compile(r"(?P<sep>[\s-]+)(?P<w>[\w']+)")
+
+
+def _word_before(text: str, start: int) -> tuple[str, str] | None:
+    """The word and the separator ("Vision", " ") right before ``start``."""
+    found = _WORD_BEFORE_REVERSED.match(text[max(0, start - 30):start][::-1])
+    return (found["w"][::-1], found["sep"][::-1]) if found else None
 
 
 def _is_name(text: str, year_start: int) -> bool:
     """Whether the year at ``year_start`` is part of a name (Vision 2030, Khamkorlik-2025)."""
-    before = _WORD_BEFORE.search(text, max(0, year_start - 30), year_start)
+    before = _word_before(text, year_start)
     if before is None:
         return False
-    word, sep = before["w"], before["sep"]
+    word, sep = before
     if "-" in sep and not word.isdigit():
         return word.lower() not in NAME_PREFIXES
     return word[0].isupper() and word.lower() not in NAME_PREFIXES and not word.isdigit()
 
 
 def _after_preposition(text: str, year_start: int) -> bool:
-    before = _WORD_BEFORE.search(text, max(0, year_start - 30), year_start)
-    return before is not None and before["w"].lower() in NAME_PREFIXES
+    before = _word_before(text, year_start)
+    return before is not None and before[0].lower() in NAME_PREFIXES
 
 
 def year_alone(m: re.Match[str], ctx: Context) -> Resolved | None:

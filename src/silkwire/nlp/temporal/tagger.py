@@ -55,6 +55,8 @@ _SPECS: list[tuple[tuple[str, ...], int, int]] = [
     (("season",), 15, 15),  # season
     (("part", "code"), 30, 30),  # period
     (("weekday",), 8, 30),  # weekday
+    (("weekday",), 22, 30),  # nth_weekday
+    (("dayalone",), 3, 30),  # day_alone
     (("rel",), 10, 25),  # relative
     (("unit",), 45, 15),  # counted
     (("every", "weekdays"), 25, 45),  # recurrence
@@ -94,6 +96,7 @@ def _trigger_words() -> dict[str, frozenset[str]]:
 _TRIGGER_WORDS = _trigger_words()
 _WORD_FEEDS = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
 _NUMSEP_FEEDS = _feeds(frozenset(["numsep"]))
+_DAY_ALONE_FEEDS = _feeds(frozenset(["dayalone"]))
 _YEAR_FEEDS = {  # by (after a quarter code, followed by a separator and a digit)
     (code, numsep): _feeds(frozenset(["year", *(["code"] if code else []), *(["numsep"] if numsep else [])]))
     for code in (False, True) for numsep in (False, True)
@@ -181,6 +184,8 @@ def _windows(lowered: str) -> list[list[tuple[int, int]]] | None:
                 feeds = _YEAR_FEEDS[code, numsep]
             else:
                 feeds = _NUMSEP_FEEDS if numsep else ()
+                if len(digits) <= 2 and lowered[max(0, start - 3):start] == "le ":
+                    feeds = feeds + _DAY_ALONE_FEEDS  # "le 27.": a day alone (relative.DAY_ALONE)
         if not feeds:
             continue
         if windows is None:

@@ -152,7 +152,7 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
             if record["events"]:
                 by_main_type[record["events"][0]["type"]].append(light)
         for e in record.get("events") or ():
-            if e.get("status") == "planned" and last and e.get("date") and start_day(e["date"]) > start_day(last):
+            if e.get("status") == "planned" and last and (_day(e.get("date")) or 0) > start_day(last):
                 upcoming.append(_event_line({**e, "article": ref.id, "title": ref.title, "published": ref.published,
                                              "evidence_text": _evidence(text, e.get("evidence"))}, names))
         for x in record.get("entities") or ():
@@ -216,6 +216,14 @@ def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str
     return Story(label, len(records), days[0] if days else None, days[-1] if days else None,
                  tuple((c, names.get(c, c)) for c, _ in sorted(codes.items(), key=lambda x: (-x[1], x[0]))[:4]),
                  tuple(_ref(r) for r in newest))
+
+
+def _day(value: str | None) -> int | None:
+    """YYYYMMDD of a date value's first day; None for no date or a recurrence ("R/P1Y": every year)."""
+    try:
+        return start_day(value) if value else None
+    except (ValueError, IndexError):
+        return None
 
 
 def _event_data(ws: Workspace) -> bool:

@@ -65,18 +65,12 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
-# With --enrich only: leads whose main event gets a recurrence as its date ("chaque année" ->
-# "R/P1Y"), on which `silkwire enrich` fails at pipeline 0.2.0 (service.stored_enrichment:
-# start_day("R/P1Y")). Left out until that is fixed; found by running the pipeline on every lead.
-ENRICH_FAILS = {"19904.json", "21678.json", "22915.json", "28869.json"}
-
-
 def write_input(corpus: Path, path: Path, with_body: bool) -> int:
     n = 0
     with gzip.open(corpus, "rt", encoding="utf-8") as src, path.open("w", encoding="utf-8") as out:
         for line in src:
             r = json.loads(line)
-            if not with_body and (not r["heading"].strip() or r["id"] in ENRICH_FAILS):
+            if not with_body and not r["heading"].strip():
                 continue
             item = {"title": r["title"], "lead": r["heading"], "published": r["date"], "source": "orangesum",
                     "id": r["id"]}

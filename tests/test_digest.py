@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -161,6 +162,29 @@ def test_story_data_when_present_makes_the_main_stories(db):
     stories = _section(md, "Principaux sujets")
     assert "regroupés par type" not in stories
     assert "**Rail Kazakhstan–Afghanistan** : 3 articles, 2025-07-11 – 2025-07-14" in stories
+
+
+def test_a_recurrence_as_event_date_is_stored_and_is_not_a_day(tmp_path, monkeypatch):
+    """"chaque année" -> R/P1Y: enrich stores it (no first day), the digest does not compare it."""
+    import export_data
+    from silkwire.model import Event
+
+    real = export_data.fake_enricher
+
+    def yearly(articles):
+        for e in real(articles):
+            if e.events and e.events[0].type == "CONSULT":
+                v = e.events[0]
+                e = replace(e, events=(Event(v.type, v.source, v.target, v.trigger, v.evidence, v.confidence,
+                                             "R/P1Y", "planned", v.place),))
+            yield e
+
+    monkeypatch.setattr(export_data, "fake_enricher", yearly)
+    db = build_db(tmp_path, "yearly.db")
+    with service.open_workspace(db) as ws:
+        assert ws.store.db.execute("SELECT date, day FROM events WHERE type = 'CONSULT'").fetchall() == [("R/P1Y", None)]
+    md = _digest(db, **JULY)
+    assert "### À venir" not in md and "### Accords (AGREE) — 1" in md
 
 
 def test_duplicates_are_counted_once(db):

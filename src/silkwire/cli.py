@@ -391,10 +391,11 @@ def serve(
     run(host, port, db or service.default_db_path())
 
 
-from silkwire import cli_analysis, cli_watch  # noqa: E402  (their commands join the app defined above)
+from silkwire import cli_analysis, cli_export, cli_watch  # noqa: E402  (their commands join the app defined above)
 
 cli_analysis.register(app)
 cli_watch.register(app)
+cli_export.register(app)
 
 
 def main() -> None:

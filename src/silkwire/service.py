@@ -79,6 +79,16 @@ def ingest(
     The same article twice (same content and source) is stored once and counted as duplicate.
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
     """
+    return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
+
+
+def ingest_items(
+    ws: Workspace,
+    items: Iterable[Article | InputError | InputWarning],
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Store articles from any reader (files, fetched feeds and pages): ``ingest``'s path."""
     ws.index.begin_write()
     report = IngestReport()
     batch: list[Article] = []
@@ -93,7 +103,7 @@ def ingest(
         if on_batch:
             on_batch(report)
 
-    for item in read_paths(paths, fmt, source):
+    for item in items:
         if isinstance(item, InputError):
             report.rejected.append(item)
         elif isinstance(item, InputWarning):
@@ -165,6 +175,15 @@ def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher
 
     kb = load_kb([Path(p) for p in kb_paths]) if kb_paths else None
     return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
+
+
+def _event_day(value: str | None) -> int | None:
+    """The first day of an event date; None for a recurrence ("chaque année" -> R/P1Y), which
+    has none (OrangeSum has such leads: enrich failed on them)."""
+    try:
+        return start_day(value) if value else None
+    except (ValueError, IndexError):
+        return None
 
 
 def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
@@ -313,10 +332,14 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     """The article record of one stored article (id or unique id prefix), with its facts."""
     article = ws.store.get(article_id)
+    return stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id)))
+
+
+def stored_record(article: Article, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The record of a stored article from its row and its stored enrichment (if any)."""
     record = article_record(article)
-    stored = ws.store.enrichment(ws.store.rowid_of(article.id))
     if stored is not None:
-        stored.pop("version")
+        stored.pop("version", None)
         record.update(stored)
         if article.published is None:
             record["published_estimated"] = bool(record.get("published_estimated"))

@@ -200,15 +200,6 @@ def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
                             events)
 
 
-def _event_day(value: str | None) -> int | None:
-    """The YYYYMMDD an event's date starts on; None for a value with no start day (a recurrence
-    such as R/P1Y: seen on OrangeSum, where it crashed a whole enrich batch)."""
-    try:
-        return start_day(value) if value else None
-    except (ValueError, IndexError):
-        return None
-
-
 def enrich(
     ws: Workspace,
     enricher: Enricher | None = None,

@@ -168,10 +168,11 @@ def test_hostile_article_shows_as_text(server, page):
 def test_narrow_screen(server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     pg = context.new_page()
-    pg.goto(server + "/")
-    width = pg.evaluate("document.documentElement.scrollWidth")
-    assert width <= 400, f"the feed overflows a phone screen ({width}px)"
-    shot(pg, "08-fil-mobile")
+    for path, name in (("/", "08-fil-mobile"), ("/pays/KZ", "11-pays-mobile"), ("/relations", "12-relations-mobile")):
+        pg.goto(server + path)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"{path} overflows a phone screen ({width}px)"
+        shot(pg, name)
     context.close()
 
 

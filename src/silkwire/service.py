@@ -77,13 +77,24 @@ def ingest(
 
     The same article twice (same content and source) is stored once and counted as duplicate.
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
+    A new article that duplicates another (other source, other typography, another version of
+    the dispatch) is stored and linked to its canonical, in the batch's transaction
+    (``storylines``); stories are rebuilt at the end.
     """
+    from silkwire import storylines
+
     ws.index.begin_write()
     report = IngestReport()
     batch: list[Article] = []
 
     def flush() -> None:
-        rowids = ws.store.add_articles(batch)
+        try:
+            with ws.store.transaction():
+                rowids = ws.store.add_articles(batch)
+                storylines.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r])
+        except BaseException:
+            storylines.forget_finder(ws)  # it saw articles that are not stored
+            raise
         ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
         report.new += new
@@ -107,6 +118,8 @@ def ingest(
     # Should we die before this line, the next open re-indexes from the watermark.
     ws.index.commit()
     ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
+    if report.new:
+        storylines.rebuild_stories(ws)
     return report
 
 
@@ -200,7 +213,10 @@ def enrich(
             on_batch(report)
     reindex_pending(ws)
     if report.enriched:
+        from silkwire import storylines
+
         estimate_publication(ws)
+        storylines.rebuild_stories(ws)  # now with entities, countries, events and date estimates
     return report
 
 
@@ -255,11 +271,20 @@ def search(
     filters: SearchFilters | None = None,
     limit: int = 10,
     offset: int = 0,
+    duplicates: bool = False,
 ) -> SearchResult:
-    """French full-text search, best first (BM25), with highlights. Raises ``QueryError``."""
+    """French full-text search, best first (BM25), with highlights. Raises ``QueryError``.
+
+    Duplicates are collapsed (each group shows once) unless ``duplicates`` is true.
+    """
+    from silkwire import storylines
+
     parsed = parse_query(query)
     assert parsed.node is not None  # parse_query raises on an empty query
-    ranked, total = ws.index.search(parsed.node, filters or SearchFilters(), limit, offset)
+    if duplicates:
+        ranked, total = ws.index.search(parsed.node, filters or SearchFilters(), limit, offset)
+    else:
+        ranked, total = storylines.collapsed_ranking(ws, parsed.node, filters or SearchFilters(), limit, offset)
     articles = ws.store.by_rowids([rowid for rowid, _ in ranked])
     hits = []
     for article, (_, score) in zip(articles, ranked, strict=False):
@@ -307,6 +332,14 @@ def show(ws: Workspace, article_id: str) -> dict[str, Any]:
             record["published_estimated"] = bool(record.get("published_estimated"))
         else:
             record["published"], record["published_estimated"] = article.published, False
+    from silkwire import storylines
+
+    links = storylines.article_links(ws, article.id)
+    for key in ("duplicate_of", "story"):  # the DESIGN.md record fields, when built for this database
+        if key in links:
+            record[key] = links[key]
+    if links.get("duplicates"):
+        record["duplicates"] = links["duplicates"]
     return record
 
 

@@ -138,6 +138,8 @@ def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence
             "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
             "SELECT d.article_rowid, s.story_id FROM article_dedup d "
             "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
+        db.execute("UPDATE stories SET articles = "
+                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
 
 
 def _story(r: Sequence[Any]) -> StoryRow:

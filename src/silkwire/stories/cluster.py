@@ -54,9 +54,9 @@ class StoryItem:
 class StoryParams:
     window_days: int = 45
     join: float = 0.30
-    join_text: float = 0.30
-    w_text: float = 0.55
-    w_entities: float = 0.25
+    join_text: float = 0.25
+    w_text: float = 0.70
+    w_entities: float = 0.15
     w_countries: float = 0.10
     w_event: float = 0.10
     thread_days: int = 400
@@ -88,10 +88,10 @@ def _vectors(items: Sequence[StoryItem], max_df: float) -> list[dict[str, float]
     for bag in bags:
         df.update(bag.keys())
     n = len(items)
-    limit = max(2.0, max_df * n)
+    limit = max_df * n if n >= 20 else n  # on a handful of articles document frequency says nothing
     vectors = []
     for bag in bags:
-        vec = {t: (1 + math.log(c)) * math.log((1 + n) / (1 + df[t])) for t, c in bag.items() if df[t] <= limit}
+        vec = {t: (1 + math.log(c)) * (1 + math.log((1 + n) / (1 + df[t]))) for t, c in bag.items() if df[t] <= limit}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         vectors.append({t: v / norm for t, v in vec.items()})
     return vectors

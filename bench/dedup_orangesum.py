@@ -136,11 +136,23 @@ def main() -> int:
     if args.db:
         from silkwire.service import ingest, open_workspace
 
+        from silkwire import storylines
+
         t0 = time.perf_counter()
         with open_workspace(args.db, create=True) as ws:
             report = ingest(ws, [str(corpus)])
+            stats = ws.store.stats()
         print(f"silkwire ingest (store + index + duplicates + stories): {time.perf_counter() - t0:.1f} s, "
-              f"{report.new} new, {report.duplicate} already stored")
+              f"{report.new} new, {stats['duplicates']} duplicates linked, {stats['stories']} stories")
+        with open_workspace(args.db) as ws:
+            t0 = time.perf_counter()
+            restored = storylines.finder(ws)
+            print(f"finder restored from the store (next run): {time.perf_counter() - t0:.1f} s, "
+                  f"{len(restored)} articles")
+            t0 = time.perf_counter()
+            storylines.rebuild_stories(ws)
+            print(f"stories rebuilt (text only, {stats['articles'] - stats['duplicates']} canonical articles): "
+                  f"{time.perf_counter() - t0:.1f} s")
     return 0
 
 

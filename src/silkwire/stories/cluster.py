@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,6 +63,9 @@ class StoryParams:
     thread_text: float = 0.15
     thread_entities: float = 0.3
     max_df: float = 0.5  # words in more than half of the articles say nothing about a story
+    probe_terms: int = 12  # candidates: articles sharing one of these strongest terms...
+    probe_postings: int = 300  # ...among the latest articles having it...
+    probe_candidates: int = 60  # ...most shared first
 
 
 @dataclass
@@ -145,17 +148,31 @@ def cluster(items: Sequence[StoryItem], params: StoryParams | None = None) -> li
     # date order (undated last, then input order): "online" in the order events happened
     order = sorted(range(len(items)), key=lambda i: (f.days[i] is None, f.days[i] or date.min, i))
     groups: list[list[int]] = []
+    group_of: dict[int, int] = {}
+    # candidates come from an inverted index over each article's strongest terms and its
+    # entities, recent postings first: comparing with every story would be quadratic
+    postings: dict[str, list[int]] = defaultdict(list)
     for i in order:
+        keys = [t for t, _ in sorted(f.vectors[i].items(), key=lambda x: -x[1])[: p.probe_terms]]
+        keys += [f"@{e}" for e in f.entities[i]]
+        hits: Counter[int] = Counter()
+        for key in keys:
+            hits.update(postings[key][-p.probe_postings:])
         best, best_score = -1, 0.0
-        for g, members in enumerate(groups):
-            near = [m for m in members if f.days_apart(i, m) <= p.window_days]
-            score = max((f.similarity(i, m) for m in near), default=0.0)
+        for m, _ in hits.most_common(p.probe_candidates):
+            if f.days_apart(i, m) > p.window_days:
+                continue
+            score = f.similarity(i, m)
             if score > best_score:
-                best, best_score = g, score
+                best, best_score = group_of[m], score
         if best >= 0 and best_score >= p.join:
             groups[best].append(i)
+            group_of[i] = best
         else:
+            group_of[i] = len(groups)
             groups.append([i])
+        for key in keys:
+            postings[key].append(i)
     stories = [_story(f, members) for members in groups]
     _link_threads(f, stories, p)
     return stories
@@ -172,7 +189,8 @@ def _story(f: _Features, members: list[int]) -> Story:
         names.update((i, n) for i, n in items[m].entities)
         countries.update(items[m].countries)
     # the label: the title of the most central article (closest to all the others)
-    central = max(members, key=lambda m: (sum(_cosine(f.vectors[m], f.vectors[o]) for o in members), -m))
+    sample = members[:50]  # centrality on the first 50 is plenty and keeps big stories linear
+    central = max(sample, key=lambda m: (sum(_cosine(f.vectors[m], f.vectors[o]) for o in sample), -m))
     it = items[central]
     label = it.title or it.text.split("\n", 1)[0][:100]
     first_item = min(members, key=lambda m: (f.days[m] or date.max, m))
@@ -190,20 +208,27 @@ def _story(f: _Features, members: list[int]) -> Story:
 
 def _link_threads(f: _Features, stories: list[Story], p: StoryParams) -> None:
     """A story follows the latest earlier story with the same main actors and related text."""
+    by_entity: dict[str, list[Story]] = defaultdict(list)
+    for s in stories:
+        for i, _, _ in s.entities[:5]:
+            by_entity[i].append(s)
     for s in stories:
         if not s.first:
             continue
         mine = frozenset(i for i, _, _ in s.entities[:5])
         best, best_score = None, 0.0
-        for t in stories:
-            if t is s or not t.last or t.last > s.first or not mine:
+        candidates = {id(t): t for i in mine for t in by_entity[i][: p.probe_candidates]}
+        for t in candidates.values():
+            if t is s or not t.last or t.last > s.first:
                 continue
             gap = (date.fromisoformat(s.first) - date.fromisoformat(t.last)).days
             if gap > p.thread_days:
                 continue
             shared = _jaccard(mine, frozenset(i for i, _, _ in t.entities[:5]))
-            text = max(_cosine(f.vectors[a], f.vectors[b]) for a in s._members for b in t._members)
-            if shared >= p.thread_entities and text >= p.thread_text and shared + text > best_score:
+            if shared < p.thread_entities:
+                continue
+            text = max(_cosine(f.vectors[a], f.vectors[b]) for a in s._members[:20] for b in t._members[:20])
+            if text >= p.thread_text and shared + text > best_score:
                 best, best_score = t, shared + text
         if best is not None:
             s.follows = best.id

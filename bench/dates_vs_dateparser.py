@@ -36,7 +36,7 @@ from silkwire.nlp.temporal import tag_dates
 from silkwire.nlp.temporal.calendar import bounds
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "temporal_gold.jsonl"
-ORANGESUM = Path(__file__).resolve().parents[2] / "shared" / "data" / "orangesum" / "orangesum.jsonl.gz"
+ORANGESUM = temporal_peer.SHARED / "orangesum" / "orangesum.jsonl.gz"
 Days = tuple[date, date] | str | None  # days covered, or the value of a recurrence
 Found = list[tuple[str, Days]]  # (span text, days covered)
 

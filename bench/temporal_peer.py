@@ -38,6 +38,7 @@ Usage: python bench/temporal_peer.py [--verbose]
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections import defaultdict
@@ -48,7 +49,10 @@ from typing import Any
 from silkwire.nlp.temporal import tag_dates
 from silkwire.nlp.temporal.calendar import bounds
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "recognizers-text-fr"
+# ../shared/data from the repository root; SILKWIRE_SHARED_DATA overrides it (a git worktree
+# elsewhere than the main checkout has no ../shared beside it).
+SHARED = Path(os.environ.get("SILKWIRE_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+DATA = SHARED / "recognizers-text-fr"
 EXTRACTOR_FILES = ["DateExtractor", "DatePeriodExtractor", "HolidayExtractor", "MergedExtractor", "SetExtractor"]
 PARSER_FILES = ["DateParser", "DatePeriodParser", "HolidayParser", "MergedParser", "SetParser", "DateTimeModel"]
 OUT_OF_SCOPE_TYPES = ("time", "timerange", "datetime", "datetimerange", "duration", "timezone")

@@ -142,3 +142,39 @@ def test_find_amounts_never_raises_and_spans_index_the_text(text: str) -> None:
     for amount in find_amounts(text):
         assert text[amount.span[0] : amount.span[1]] == amount.text
         assert amount.kind in ("money", "count", "percent")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le salaire est relevé de 70 000 à 85 000 tenge.", [("70 000", 7e4, "KZT"), ("85 000 tenge", 8.5e4, "KZT")]),
+        ("Le kilowattheure passe de 295 à 450 soums.", [("295", 295, "UZS"), ("450 soums", 450, "UZS")]),
+        ("Un budget de 1,5 à 2 milliards de dollars.", [("1,5", 1.5e9, "USD"), ("2 milliards de dollars", 2e9, "USD")]),
+        ("Un prix entre 10 et 20 euros.", [("10", 10, "EUR"), ("20 euros", 20, "EUR")]),
+    ],
+)
+def test_a_range_shares_the_currency_written_after_it(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert [(t, v, u) for t, v, u, k in amounts(text) if k == "money"] == expected
+
+
+def test_a_range_needs_its_opener_and_matching_scales() -> None:
+    # No "de"/"entre" before the first number: two separate facts, the first is no money.
+    assert [a[0] for a in amounts("Il y a 300 à 450 soums.") if a[3] == "money"] == ["450 soums"]
+    # "de 2 millions à 300 dollars" is no range: the first keeps its multiplier and no currency.
+    assert ("2 millions", 2e6, None, "count") in amounts("Une hausse de 2 millions à 300 dollars.")
+
+
+def test_a_scaled_number_after_money_takes_its_currency() -> None:
+    text = "Il a versé 600 millions de dollars ; le solde, quelque 527 millions, sera réglé d'ici six mois."
+    assert ("527 millions", 5.27e8, "USD", "money") in amounts(text)
+    text = "Le commerce a progressé par rapport aux 89,4 milliards de 2023, après 94,8 milliards de dollars."
+    # Before any money, the scaled number stays a count: no currency is guessed backwards.
+    assert ("89,4 milliards", 8.94e10, None, "count") in amounts(text)
+    # A scaled number with its own noun counts that noun.
+    assert ("1,8 million de salariés", 1.8e6, "salariés", "count") in amounts(
+        "Après 5 millions de dollars, 1,8 million de salariés sont concernés.")
+
+
+def test_a_vague_amount_has_no_value_and_is_left_out() -> None:
+    assert amounts("Le projet, chiffré à plusieurs milliards de dollars, avance.") == []
+    assert amounts("Des millions de touristes.") == []

@@ -134,7 +134,7 @@ def test_every_command_is_documented_in_help_and_readme():
 
 def test_demo_builds_an_enriched_database(tmp_path):
     db = str(tmp_path / "demo.db")
-    result = run("demo", "--out", db)
+    result = run("demo", "--out", db, "--no-serve")
     assert result.exit_code == 0, result.output
     match = re.search(r"(\d+) articles \(0 duplicate, 0 rejected\), (\d+) enriched", result.output)
     assert match and int(match[1]) == int(match[2]) >= 80
@@ -147,7 +147,7 @@ def test_eval_scores_the_stored_facts_and_checks_floors(tmp_path):
     from silkwire import service
 
     db = str(tmp_path / "demo.db")
-    assert run("demo", "--out", db).exit_code == 0
+    assert run("demo", "--out", db, "--no-serve").exit_code == 0
     payload = json.loads(run("eval", *service.gold_files(), "--db", db, "--json").output)
     assert payload["articles"] == 160 and not payload["missing"]
     assert set(payload["scores"]) >= {"countries", "persons", "organisations", "places", "event_date", "money"}
@@ -160,7 +160,7 @@ def test_eval_scores_the_stored_facts_and_checks_floors(tmp_path):
 @pytest.mark.slow
 def test_entities_lists_counts_and_filters(tmp_path):
     db = str(tmp_path / "demo.db")
-    assert run("demo", "--out", db).exit_code == 0
+    assert run("demo", "--out", db, "--no-serve").exit_code == 0
     people = json.loads(run("entities", "--db", db, "--type", "PER", "--json", "--limit", "500").output)
     assert people and all(p["type"] == "PER" for p in people)
     counts = [p["articles"] for p in people]

@@ -24,7 +24,8 @@ SEED = ROOT.parent / "shared" / "data" / "seeds" / "002_0afaed159990aab2.txt"
 SEED_GOLD = ROOT / "tests" / "gold" / "seed-002.jsonl"
 
 
-def scores(inputs: list[str], golds: list[str], time: bool = False) -> dict[str, dict[str, float]]:
+def scores(inputs: list[str], golds: list[str], time: bool = False,
+           events: bool = False) -> dict[str, dict[str, float]]:
     pytest.importorskip("spacy")
     from silkwire.model import enrichment_fields as record_fields
     from silkwire.nlp.pipeline import enrich
@@ -32,16 +33,31 @@ def scores(inputs: list[str], golds: list[str], time: bool = False) -> dict[str,
     items = [a for a in read_paths(inputs) if isinstance(a, Article)]
     records: list[dict[str, Any]] = []
     for art, enrichment in zip(items, enrich(items), strict=True):
-        records.append({"id": art.id, "title": art.title, "text": art.text, **record_fields(enrichment)})
+        records.append({"id": art.id, "title": art.title, "text": art.text, "published": art.published,
+                        **record_fields(enrichment)})
     gold = read_gold(golds)
     index = index_records(records)
     missing = [row["key"] for row in gold if (row["key"].get("id") or row["key"].get("title")) not in index]
     assert not missing, f"gold rows without an article: {missing[:3]}"
     if time:
         from silkwire.evaluation_time import score_time
+        from silkwire.nlp.timefacts import event_fields
 
-        return score_time(index, gold)
+        return score_time(index, gold, retime=lambda record, published: event_fields(record["text"], published))
+    if events:
+        from silkwire.evaluation_events import score_events
+
+        return score_events(index, gold)
     return score(index, gold)
+
+
+def headline(s: dict[str, float]) -> float:
+    return s["f1"] if "f1" in s else s["accuracy"]
+
+
+def check_all(result: dict[str, dict[str, float]], floors: dict[str, float]) -> None:
+    below = {f: (round(headline(result[f]), 3), v) for f, v in floors.items() if headline(result[f]) < v}
+    assert not below, f"below the floor (measured, floor): {below}"
 
 
 def check(result: dict[str, dict[str, float]], floors: dict[str, float]) -> None:
@@ -73,3 +89,21 @@ def test_demo_gold_time_facts_meet_the_floors() -> None:
     below = {f: (round(result[f].get("f1", result[f].get("accuracy", 0.0)), 3), v) for f, v in floors.items()
              if result[f].get("f1", result[f].get("accuracy", 0.0)) < v}
     assert not below, f"below the floor (measured, floor): {below}"
+
+
+def test_event_floors_cover_every_field() -> None:
+    from silkwire.evaluation_events import EVENT_FIELDS
+
+    for name in ("demo_events", "seed_events"):
+        assert set(FLOORS[name]) == set(EVENT_FIELDS)
+
+
+@pytest.mark.slow
+def test_demo_gold_events_and_topics_meet_the_floors() -> None:
+    check_all(scores(demo_files(), gold_files(), events=True), FLOORS["demo_events"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SEED.exists(), reason=f"seed listing absent ({SEED}): ../shared/data is not here")
+def test_seed_gold_events_and_topics_meet_the_floors() -> None:
+    check_all(scores([str(SEED)], [str(SEED_GOLD)], events=True), FLOORS["seed_events"])

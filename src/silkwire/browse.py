@@ -70,13 +70,8 @@ class Page:
     articles: list[Article]
 
 
-def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int) -> Page:
-    """Articles matching the filters, newest published first, undated ones last.
-
-    Ties (same day) go by rowid ascending: listing pages are read newest first, so within a day
-    the earlier stored article is the newer one. Facet filters (country, entity, place) must
-    all match, as in search.
-    """
+def filter_clause(filters: SearchFilters) -> tuple[str, list[Any]]:
+    """The JOIN/WHERE (over ``articles a``) selecting the articles that match the filters."""
     where: list[str] = []
     args: list[Any] = []
     join = ""
@@ -94,11 +89,23 @@ def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int
     if filters.sources:
         where.append(f"a.source IN ({', '.join('?' * len(filters.sources))})")
         args += filters.sources
-    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places)):
+    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places),
+                         ("event", filters.events), ("topic", filters.topics)):
         for value in values:
             where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ?)")
             args += [kind, value]
     clause = f"{join} WHERE {' AND '.join(where)}" if where else join
+    return clause, args
+
+
+def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int) -> Page:
+    """Articles matching the filters, newest published first, undated ones last.
+
+    Ties (same day) go by rowid ascending: listing pages are read newest first, so within a day
+    the earlier stored article is the newer one. Facet filters (country, entity, place) must
+    all match, as in search.
+    """
+    clause, args = filter_clause(filters)
     db: sqlite3.Connection = ws.store.db
     total = int(db.execute(f"SELECT count(*) FROM articles a {clause}", args).fetchone()[0])
     # Rowids first, rows after: the skipped rows of a deep page then cost an index step each,

@@ -113,6 +113,10 @@ def search(
     country: Annotated[list[str] | None, typer.Option(help="About this country, ISO code (repeatable: all)")] = None,
     entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id, e.g. per:… (repeatable)")] = None,
     place: Annotated[list[str] | None, typer.Option(help="Articles naming this place (repeatable)")] = None,
+    event: Annotated[list[str] | None, typer.Option(help="With an event of this PLOVER type, e.g. AGREE "
+                                                    "(repeatable: all)")] = None,
+    topic: Annotated[list[str] | None, typer.Option(help="On this IPTC topic, e.g. medtop:04000000 "
+                                                    "(repeatable: all)")] = None,
     by: Annotated[str, typer.Option(help="What --since/--until apply to: published or event (date)")] = "published",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of results")] = 10,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many results")] = 0,
@@ -131,6 +135,8 @@ def search(
         countries=tuple(c.upper() for c in country or ()),
         entities=tuple(entity or ()),
         places=tuple(place or ()),
+        events=tuple(e.upper() for e in event or ()),
+        topics=tuple(topic or ()),
     )
     if by not in ("published", "event"):
         _fail(f"--by {by!r}: expected published or event")
@@ -209,6 +215,13 @@ def _print_facts(record: dict[str, Any]) -> None:
     for a in record.get("amounts", []):
         facts.add_row(a["kind"], Text(f"{a['value']:g} {a['unit'] or ''}".strip()),
                       Text(text[a["span"][0]:a["span"][1]]))
+    for n, v in enumerate(record.get("events", [])):
+        actors = f"{','.join(v['source']) or '?'} -> {','.join(v['target']) or '?'}"
+        when = " ".join(x for x in (v.get("date"), v.get("status"), v.get("place")) if x)
+        facts.add_row("main event" if n == 0 else "event", Text(f"{v['type']} {actors} {when}".strip()),
+                      Text(text[v["evidence"][0]:v["evidence"][1]]))
+    for t in record.get("topics", []):
+        facts.add_row("topic", Text(f"{t['code']} {t['label']}"), Text(f"score {t['score']:.2f}"))
     if facts.row_count:
         out.print(facts)
 
@@ -282,8 +295,12 @@ def extract(
 @app.command()
 def demo(
     out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only build the database; do not start the server")]
+    = False,
+    host: Annotated[str, typer.Option(help="Address the server listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the server listens on")] = 8000,
 ) -> None:
-    """Build a fresh database from the bundled demo corpus and print what to try next."""
+    """Build a fresh database from the bundled demo corpus, then serve it (web pages + API) until Ctrl-C."""
     report, enriched = service.build_demo(out_path)
     _print_problems(report)
     out.print(
@@ -301,6 +318,12 @@ def demo(
         out.print(f"  {example}")
     if report.rejected:
         raise typer.Exit(1)
+    if not no_serve:
+        from silkwire.api.serve import serve as run
+
+        out.print(f"Web interface: http://{host}:{port}/ (API: http://{host}:{port}/api/openapi.json); "
+                  "Ctrl-C stops it.")
+        run(host, port, out_path, log_level="warning")
 
 
 @app.command(name="eval")
@@ -365,6 +388,9 @@ def serve(
     run(host, port, db or service.default_db_path())
 
 
+from silkwire import cli_analysis  # noqa: E402  (its commands join the app defined above)
+
+cli_analysis.register(app)
 cli_stories.register(app)
 
 

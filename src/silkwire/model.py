@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"  # 0.2: events and topics
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,7 @@ class Event:
     status: Literal["done", "planned"] | None = None
     place: str | None = None
     mode: str | None = None
+    amounts: tuple[Amount, ...] = ()  # the money in its evidence ("500 millions de dollars")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,10 @@ def _span(span: Span) -> list[int]:
     return [span[0], span[1]]
 
 
+def _amount(a: Amount) -> dict[str, Any]:
+    return {"text": a.text, "value": a.value, "unit": a.unit, "kind": a.kind, "span": _span(a.span)}
+
+
 def enrichment_fields(e: Enrichment) -> dict[str, Any]:
     """The record fields of an enrichment, in DESIGN.md order; fields not computed are absent."""
     out: dict[str, Any] = {}
@@ -184,12 +189,12 @@ def enrichment_fields(e: Enrichment) -> dict[str, Any]:
         out["event_date"] = e.event_date
         out["status"] = e.status
     if e.amounts is not None:
-        out["amounts"] = [{"text": a.text, "value": a.value, "unit": a.unit, "kind": a.kind,
-                           "span": _span(a.span)} for a in e.amounts]
+        out["amounts"] = [_amount(a) for a in e.amounts]
     if e.events is not None:
-        out["events"] = [{"type": v.type, "source": list(v.source), "target": list(v.target), "date": v.date,
-                          "status": v.status, "place": v.place, "trigger": _span(v.trigger),
-                          "evidence": _span(v.evidence), "confidence": v.confidence} for v in e.events]
+        out["events"] = [{"type": v.type, "mode": v.mode, "source": list(v.source), "target": list(v.target),
+                          "date": v.date, "status": v.status, "place": v.place, "trigger": _span(v.trigger),
+                          "evidence": _span(v.evidence), "confidence": v.confidence,
+                          "amounts": [_amount(a) for a in v.amounts]} for v in e.events]
     if e.topics is not None:
         out["topics"] = [{"code": t.code, "label": t.label, "score": t.score} for t in e.topics]
     if "roles" in e.extra:  # "le président du Kazakhstan" -> the holder at the article's date (inferred)

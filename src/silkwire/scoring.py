@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ def evaluate(
     stored facts are scored.
     """
     from silkwire.evaluation import gold_key, index_records, read_gold, score
+    from silkwire.evaluation_events import score_events
     from silkwire.evaluation_time import score_time
 
     gold = read_gold(gold_paths)
@@ -51,4 +52,12 @@ def evaluate(
                     records.append(show(ws, article_id))
     index = index_records(records)
     missing = [row["key"] for row in gold if gold_key(row) not in index]
-    return Evaluation(len(gold) - len(missing), missing, {**score(index, gold), **score_time(index, gold)})
+    return Evaluation(len(gold) - len(missing), missing,
+                      {**score(index, gold), **score_time(index, gold, retime=_retime),
+                       **score_events(index, gold)})
+
+
+def _retime(record: Mapping[str, Any], published: str) -> dict[str, str | None]:
+    from silkwire.nlp.timefacts import event_fields
+
+    return event_fields(str(record["text"]), published)

@@ -27,7 +27,8 @@ from silkwire.ingest import Format, read_paths
 from silkwire.model import PIPELINE_VERSION, Article, Enrichment, TimeRef, article_record, enrichment_fields
 from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
 from silkwire.search.index import IndexFilters as SearchFilters
-from silkwire.store import StoredEnrichment
+from silkwire.search.index import start_day
+from silkwire.store import EventRow, StoredEnrichment
 from silkwire.workspace import (
     INDEXED_THROUGH,
     Workspace,
@@ -184,8 +185,13 @@ def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
     facets += [("country", c.code) for c in e.countries or ()]
     facets += [("entity", x.id) for x in e.entities or ()]
     facets += [("place", p.name) for p in e.places or ()]
+    facets += [("event", v.type) for v in e.events or ()]
+    facets += [("topic", t.code) for t in e.topics or ()]
     known = tuple((x.id, x.type, x.name, x.country) for x in e.entities or ())
-    return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known)
+    events = tuple(EventRow(n, v.type, v.date, start_day(v.date) if v.date else None, v.status, v.place,
+                            v.source, v.target) for n, v in enumerate(e.events or ()))
+    return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known,
+                            events)
 
 
 def enrich(

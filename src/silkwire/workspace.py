@@ -58,7 +58,7 @@ def index_doc(rowid: int, article: Article, facets: Facets | None = None) -> Ind
     title_terms, body_terms, words = index_columns(article.title, article.body)
     f = facets or Facets()
     return IndexDoc(rowid, title_terms, body_terms, words, article.source, article.published,
-                    f.countries, f.entities, f.places, f.event_date)
+                    f.countries, f.entities, f.places, f.event_date, f.events, f.topics)
 
 
 def _docs(store: Store, rows: list[tuple[int, Article]]) -> list[IndexDoc]:

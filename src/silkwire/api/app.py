@@ -5,7 +5,7 @@ the ``create_app`` closure, so two apps on two databases can run in one process 
 
 Routes (all JSON, schema at ``/api/openapi.json``):
 - ``GET /api/articles`` — newest first, or with ``q`` a French full-text search (relevance or
-  date order); filters since/until/by/source/country/entity/place; limit/offset paging;
+  date order); filters since/until/by/source/country/entity/place/event/topic; limit/offset paging;
 - ``GET /api/articles/{id}`` — the article record with its facts and spans;
 - ``GET /api/stats`` — what the database holds;
 - ``POST /api/articles`` — ingest records; 403 unless the server was given an ingest token,
@@ -27,13 +27,14 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from silkwire import browse as queries
 from silkwire import service
+from silkwire.api.explore_routes import install_explore_routes
 from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
@@ -49,6 +50,7 @@ class ApiSettings:
     max_ingest: int = 1000  # records per POST
     pool_size: int = 8  # workspaces = requests that read in parallel
     source: str = "api"  # source of posted records that do not name one
+    web: bool = True  # the French web pages (silkwire.web) on the same app, at / ; the JSON stays under /api
 
     def __post_init__(self) -> None:
         if not 1 <= self.default_limit <= self.max_limit:
@@ -105,6 +107,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         country: Annotated[list[str] | None, Query(description="About these countries, ISO codes (all)")] = None,
         entity: Annotated[list[str] | None, Query(description="Naming these entity ids (all)")] = None,
         place: Annotated[list[str] | None, Query(description="Naming these places (all)")] = None,
+        event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
+        topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")]
+        = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_limit)] = settings.default_limit,
         offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
     ) -> dict[str, Any]:
@@ -121,6 +126,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
             countries=tuple(c.upper() for c in country or ()),
             entities=tuple(entity or ()),
             places=tuple(place or ()),
+            events=tuple(e.upper() for e in event or ()),
+            topics=tuple(topic or ()),
         )
         with pool.take() as ws:
             if query is None:
@@ -175,9 +182,17 @@ def create_app(settings: ApiSettings) -> FastAPI:
         plain = [r.model_dump(exclude_none=True) for r in items]
         with write_lock, pool.take() as ws:
             report = queries.ingest_records(ws, plain, source or settings.source)
+        if facet_cache is not None:
+            facet_cache.clear()  # the feed's counts must show the new articles at once
         return {"new": report.new, "duplicate": report.duplicate, "ids": report.ids,
                 "rejected": report.rejected, "warnings": report.warnings}
 
+    install_explore_routes(app, pool, settings)
+    facet_cache = None
+    if settings.web:
+        from silkwire import web  # here: an API-only app never loads the templates
+
+        facet_cache = web.install(app, pool)
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
     return app
 
@@ -203,26 +218,40 @@ def _error(status: int, message: str, headers: Mapping[str, str] | None = None) 
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+def _answer(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """JSON under /api (and without the web pages); elsewhere the web's HTML error page."""
+    page = getattr(request.app.state, "web_error_page", None)
+    if page is None or request.url.path.startswith("/api"):
+        return _error(status, message, headers)
+    try:
+        response: Response = page(request, status, message)
+    except Exception:  # the page itself failed: an error must still get an answer
+        return _error(status, message, headers)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
 def _install_error_handlers(app: FastAPI) -> None:
-    async def silkwire_error(_: Request, exc: Exception) -> JSONResponse:
+    async def silkwire_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, NotFoundError):
-            return _error(404, str(exc))
+            return _answer(request, 404, str(exc))
         if isinstance(exc, StoreError):
-            return _error(503, str(exc))
-        return _error(400, str(exc))  # QueryError, InputError: the request was at fault
+            return _answer(request, 503, str(exc))
+        return _answer(request, 400, str(exc))  # QueryError, InputError: the request was at fault
 
-    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+    async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return _error(exc.status_code, str(exc.detail), exc.headers)
+        return _answer(request, exc.status_code, str(exc.detail), exc.headers)
 
-    async def validation_error(_: Request, exc: Exception) -> JSONResponse:
+    async def validation_error(request: Request, exc: Exception) -> Response:
         # FastAPI answers 422 with pydantic's error list; a client wants one line, and a bad
         # parameter is a plain 400 like a bad query.
         assert isinstance(exc, RequestValidationError)
-        return _error(400, "; ".join(_describe(e) for e in exc.errors()[:5]))
+        return _answer(request, 400, "; ".join(_describe(e) for e in exc.errors()[:5]))
 
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return _error(500, "internal error: see the server log")
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        return _answer(request, 500, "internal error: see the server log")
 
     app.add_exception_handler(SilkwireError, silkwire_error)
     app.add_exception_handler(HTTPException, http_error)

@@ -7,6 +7,14 @@
   number with no noun after it is a count (unit None) only when it is large (>= 1000 or with a
   multiplier, "en hausse de 600.000"): small bare numbers are mostly ranks and references.
 
+Money whose currency is written once for several numbers:
+- a range "de 70 000 à 85 000 tenge": the first number is money in the second's currency;
+- a scaled number with no noun ("le solde, quelque 527 millions", "par rapport aux 89,4
+  milliards de 2023") after money in the same text: money in the currency of the nearest
+  money before it (a news lead does not switch currency without saying so).
+A vague amount ("plusieurs milliards de dollars": a multiplier with no number) has no value and
+is left out, as the gold does (ANNOTATION.md §8).
+
 Not amounts: years (2025) and dates (30 juillet), durations (trois ans), ordinals (43e), names
 with a number (COP29, ATP 250, Vision 2030), phone-like digit runs, and "un"/"une" alone.
 Spans index the original text (the work is done on the textnorm copy).
@@ -65,6 +73,10 @@ _ACRONYM_BEFORE = re.compile(r"(?<![\w])[A-Z][A-Z0-9]+[\s-]$")
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w])[A-ZÀ-Ý][\w]*[\s-]$")
 _DIGIT_BEFORE = re.compile(r"\d[\s]$")
 _DIGIT_AFTER = re.compile(r"\s\d")
+# "de 70 000 à 85 000 tenge": a number then "à" and the next amount (only "à"/"-" join a range).
+_RANGE_TO = re.compile(r"\s*(?:à|-|–|et)\s*")  # "et" only after "entre"
+_RANGE_FROM = re.compile(r"(?<![\w'])(?:de|d'|entre)(?=\s*$)", re.IGNORECASE)
+_BARE_MULTIPLIERS = frozenset(["millions", "milliards", "million", "milliard", "mille"])
 _TEMPORAL_PREPOSITIONS = re.compile(
     r"(?:en|depuis|dès|de|d'ici|avant|après|jusqu'en|année|an|fin|début|mi)[\s-]$", re.IGNORECASE
 )
@@ -101,9 +113,12 @@ def find_amounts(text: str) -> list[Amount]:
     norm = normalize(text)
     work = norm.text
     found: list[Amount] = []
+    spans: list[tuple[int, int, bool]] = []  # per amount: its span in ``work``, whether scaled
     for m in _AMOUNT.finditer(work):
         if _context_rejects(work, m):
             continue
+        if m["num"].lower() in _BARE_MULTIPLIERS:
+            continue  # "plusieurs milliards de dollars", "des millions de": no number, no value
         value = _value(m)
         if value is None:
             continue
@@ -114,6 +129,9 @@ def find_amounts(text: str) -> list[Amount]:
             kind, unit = "money", _CURRENCIES[currency.lower()]
         elif m["pct"]:
             kind, unit = "percent", "%"
+        elif (shared := _range_currency(work, m)) is not None:
+            (unit, factor), kind = shared, "money"
+            value *= factor
         else:
             counted = _count(work, m, value)
             if counted is None:
@@ -122,7 +140,39 @@ def find_amounts(text: str) -> list[Amount]:
             kind = "count"
         start, stop = norm.to_original(m.start(), end)
         found.append(Amount(text[start:stop], (start, stop), value, unit, kind))  # type: ignore[arg-type]
-    return found
+        spans.append((m.start(), end, bool(m["mult"]) or m["num"].lower().endswith(("million", "millions",
+                                                                                 "milliard", "milliards"))))
+    return _shared_currencies(found, spans)
+
+
+def _range_currency(work: str, m: re.Match[str]) -> tuple[str, float] | None:
+    """The currency of "de 295 à 450 soums" for its first number, and the factor its value takes
+    ("de 1,5 à 2 milliards de dollars": the first is in milliards too); None when no such range."""
+    opener = _RANGE_FROM.search(work, max(0, m.start() - 8), m.start())
+    joiner = _RANGE_TO.match(work, m.end())
+    if opener is None or joiner is None or ("et" in joiner.group() and opener.group().lower() != "entre"):
+        return None
+    second = _AMOUNT.match(work, joiner.end())
+    if second is None or not (second["cur2"] or second["cur1"]):
+        return None
+    factor = 1.0
+    if second["mult"] and not m["mult"]:
+        factor = (_value(second) or 0.0) / parse_digits(second["num"]) if second["num"][0].isdigit() else 1.0
+    elif m["mult"] and not second["mult"]:
+        return None  # "de 2 millions à 300 dollars" is no range
+    return _CURRENCIES[(second["cur1"] or second["cur2"]).lower()], factor
+
+
+def _shared_currencies(found: list[Amount], spans: list[tuple[int, int, bool]]) -> list[Amount]:
+    """Scaled bare numbers after money take its currency (see the module doc)."""
+    out = list(found)
+    for i, (amount, (_, _, scaled)) in enumerate(zip(found, spans, strict=True)):
+        if amount.kind != "count" or amount.unit is not None or not scaled:
+            continue
+        before = [a for a in out[:i] if a.kind == "money"]
+        if before:
+            out[i] = Amount(amount.text, amount.span, amount.value, before[-1].unit, "money")
+    return out
 
 
 def _count(text: str, m: re.Match[str], value: float) -> tuple[str | None, int] | None:

@@ -40,6 +40,7 @@ from silkwire.textnorm import normalize
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
                 "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 SYMMETRIC = frozenset({"CONSULT", "AGREE"})
+JOINT = frozenset({"MOBILIZE", "COOPERATE"})  # done together by the two parties named, when no one leads
 _ENDINGS = {
     "er": ("er", "e", "es", "ent", "ons", "ez", "ee", "ees", "ait", "ais", "aient", "a", "ai", "ant",
            "era", "erai", "eront", "erait", "eraient", "erons", "erez", "erent"),
@@ -358,7 +359,11 @@ def find_events(text: str, doc_view: Sequence[Span] | None, countries: Sequence[
             continue
         seen.add(key)
         date = _date_in(dates, sentence)
-        events.append(_event(text, other, sentence, sentences, mentions, False, 0.4, date, None))
+        event = _event(text, other, sentence, sentences, mentions, False, 0.4, date, None)
+        if any((e.type, set(e.source), set(e.target)) == (event.type, set(event.source), set(event.target))
+               for e in events):
+            continue  # the lead retelling an event already found ("le sommet ... s'est tenu")
+        events.append(event)
     return events
 
 
@@ -383,6 +388,8 @@ def _event(text: str, hit: _Hit, segment: Span, sentences: Sequence[Span], menti
         source, target = _symmetric_actors(context)
     else:
         source, target = _directed_actors(hit, segment, sentence, context)
+    if not source and len(target) == 2 and hit.rule.type in JOINT:
+        source = target  # "Exercices militaires : le Pakistan et le Tadjikistan ...": both ways
     if len(source) >= 3:
         target = []
     if not source or not target:

@@ -12,12 +12,12 @@ import calendar
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from silkwire.errors import InputError
-from silkwire.nlp.kb_files import Row, Table, load_tables, split_list
+from silkwire.nlp.kb_files import Row, Table, lexicon_files, load_tables, split_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +108,10 @@ class KnowledgeBase:
     roles: tuple[Role, ...]
     stop: tuple[StopForm, ...]
     origins: dict[str, str] = field(default_factory=dict)  # entry id -> "file:line"
+    # The user's event-trigger and topic-cue files (``*.events.tsv``, ``*.topics.tsv``), read
+    # over the shipped lexicons of nlp/events.py and nlp/topics.py.
+    event_lexicons: tuple[str, ...] = ()
+    topic_cues: tuple[str, ...] = ()
 
     def country(self, code: str) -> Country | None:
         return self.countries.get(code.upper())
@@ -273,7 +277,22 @@ def _default_kb() -> KnowledgeBase:
 
 
 def load_kb(extra: Sequence[Path] = ()) -> KnowledgeBase:
-    """The shipped knowledge base, plus user files (or directories of files) merged over it."""
+    """The shipped knowledge base, plus user files (or directories of files) merged over it.
+
+    Event-trigger and topic-cue files among them are checked now (a bad row is an InputError
+    naming its line) and handed to the pipeline with the knowledge base."""
     if not extra:
         return _default_kb()
-    return build_kb(load_tables(extra))
+    from silkwire.nlp.events import read_lexicon
+    from silkwire.nlp.topics import read_cues
+
+    lexicons: dict[str, list[str]] = {"events": [], "topics": []}
+    for kind, path in lexicon_files(extra):
+        try:
+            (read_lexicon if kind == "events" else read_cues)(str(path))
+        except ValueError as exc:  # "file:line: what was expected"
+            origin, _, message = str(exc).partition(": ")
+            raise InputError(origin or str(path), message) from None
+        lexicons[kind].append(str(path))
+    kb = build_kb(load_tables(extra))
+    return replace(kb, event_lexicons=tuple(lexicons["events"]), topic_cues=tuple(lexicons["topics"]))

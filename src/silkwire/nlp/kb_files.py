@@ -71,14 +71,19 @@ def split_list(cell: str) -> list[str]:
     return [item.strip() for item in cell.split("|") if item.strip()]
 
 
+# Lexicons that are not knowledge-base tables: PLOVER event triggers (nlp/events.py) and IPTC
+# topic cues (nlp/topics.py), in their own formats; ``mine.events.tsv`` extends the shipped one.
+LEXICON_KINDS = ("events", "topics")
+
+
 def kind_of(path: Path) -> str:
     """``people.tsv`` / ``mine.people.tsv`` -> ``people``; regions/geonames keep their name."""
     parts = path.name.split(".")
     if len(parts) < 2 or parts[-1] != "tsv":
         raise InputError(str(path), "a knowledge file must be a .tsv file")
     kind = parts[-2]
-    if kind not in SCHEMAS and kind not in SCHEMA_OF:
-        known = ", ".join(sorted([*SCHEMAS, *SCHEMA_OF]))
+    if kind not in SCHEMAS and kind not in SCHEMA_OF and kind not in LEXICON_KINDS:
+        known = ", ".join(sorted([*SCHEMAS, *SCHEMA_OF, *LEXICON_KINDS]))
         raise InputError(str(path), f"cannot tell the kind of this file: name it KIND.tsv or "
                                     f"NAME.KIND.tsv with KIND one of {known}")
     return kind
@@ -142,10 +147,8 @@ def merge(table: Table, origin: str, row: Row) -> None:
     table.origins.setdefault(key, origin)
 
 
-def load_tables(extra: Sequence[Path] = ()) -> dict[str, Table]:
-    """The shipped files, then each extra file (or every .tsv of an extra directory) in order."""
-    tables = {kind: Table(kind, {}, {}) for kind in SCHEMAS}
-    paths = [KNOWLEDGE_DIR / name for name in DEFAULT_FILES]
+def _user_files(extra: Sequence[Path]) -> list[Path]:
+    paths: list[Path] = []
     for path in extra:
         path = Path(path)
         if path.is_dir():
@@ -154,8 +157,23 @@ def load_tables(extra: Sequence[Path] = ()) -> dict[str, Table]:
             paths.append(path)
         else:
             raise InputError(str(path), "knowledge file not found")
+    return paths
+
+
+def lexicon_files(extra: Sequence[Path]) -> list[tuple[str, Path]]:
+    """(kind, path) of the event and topic lexicons among the user's files, in order."""
+    return [(kind, p) for p in _user_files(extra) if (kind := kind_of(p)) in LEXICON_KINDS]
+
+
+def load_tables(extra: Sequence[Path] = ()) -> dict[str, Table]:
+    """The shipped files, then each extra file (or every .tsv of an extra directory) in order;
+    event and topic lexicons are skipped (``lexicon_files``)."""
+    tables = {kind: Table(kind, {}, {}) for kind in SCHEMAS}
+    paths = [KNOWLEDGE_DIR / name for name in DEFAULT_FILES] + _user_files(extra)
     for path in paths:
         kind = kind_of(path)
+        if kind in LEXICON_KINDS:
+            continue
         table = tables[SCHEMA_OF.get(kind, kind)]
         for origin, row in read_rows(path):
             if kind == "regions" and not row["type"]:

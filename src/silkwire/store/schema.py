@@ -64,6 +64,39 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
+        3,
+        [
+            # The events of each enriched article (also in enrichments.fields, with their evidence),
+            # one row each, so that relations and timelines are queries, not scans of JSON.
+            # n = the event's position in the article (0 = its main event); day = YYYYMMDD of the
+            # start of its date (NULL when undated), for ranges and ordering.
+            """CREATE TABLE events (
+                article_rowid INTEGER NOT NULL REFERENCES articles(rowid),
+                n INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                date TEXT,
+                day INTEGER,
+                status TEXT,
+                place TEXT,
+                PRIMARY KEY (article_rowid, n)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX events_day ON events(day)",
+            # side: source | target; actor: an ISO country code.
+            """CREATE TABLE event_actors (
+                actor TEXT NOT NULL,
+                side TEXT NOT NULL,
+                article_rowid INTEGER NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (actor, side, article_rowid, n),
+                FOREIGN KEY (article_rowid, n) REFERENCES events(article_rowid, n)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX event_actors_event ON event_actors(article_rowid, n)",
+        ],
+    )
+)
+
+MIGRATIONS.append(
+    (
         4,
         [
             # Duplicates (stories/dedup.py): per article, what the finder needs to come back

@@ -13,6 +13,7 @@ from typing import Any
 
 from silkwire.errors import NotFoundError, StoreError
 from silkwire.model import Article
+from silkwire.store.events import EventRow, replace_events
 from silkwire.store.schema import LATEST, MIGRATIONS
 
 _ARTICLE_COLUMNS = "a.id, a.source, a.title, a.text, a.published, a.url, a.ref"
@@ -29,6 +30,7 @@ class StoredEnrichment:
     status: str | None = None
     facets: tuple[tuple[str, str], ...] = ()  # (kind, value): ("country", "KZ"), ("entity", "per:…")
     entities: tuple[tuple[str, str, str, str | None], ...] = ()  # (id, type, name, country)
+    events: tuple[EventRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,11 @@ class Facets:
     entities: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     event_date: str | None = None
+    events: tuple[str, ...] = ()  # PLOVER types of the article's events
+    topics: tuple[str, ...] = ()  # IPTC codes
+
+
+_FACET_KINDS = ("country", "entity", "place", "event", "topic")
 
 
 def _article(row: Sequence[Any]) -> Article:
@@ -201,6 +208,7 @@ class Store:
                 # The first name seen for an id stays its display name (later articles may spell it otherwise).
                 db.executemany("INSERT OR IGNORE INTO entities (id, type, name, country) VALUES (?, ?, ?, ?)",
                                e.entities)
+                replace_events(db, e.rowid, e.events)
 
     def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:
         """Articles past rowid ``after`` with no enrichment of this pipeline version."""
@@ -230,14 +238,15 @@ class Store:
         for rowid, event_date in self.db.execute(
             f"SELECT article_rowid, event_date FROM enrichments WHERE article_rowid IN ({marks})", list(rowids)
         ):
-            found[rowid] = {"country": [], "entity": [], "place": []}
+            found[rowid] = {kind: [] for kind in _FACET_KINDS}
             dates[rowid] = event_date
         for kind, value, rowid in self.db.execute(
             f"SELECT kind, value, article_rowid FROM article_facets WHERE article_rowid IN ({marks})", list(rowids)
         ):
-            found.setdefault(rowid, {"country": [], "entity": [], "place": []}).setdefault(kind, []).append(value)
+            found.setdefault(rowid, {k: [] for k in _FACET_KINDS}).setdefault(kind, []).append(value)
         return {
-            r: Facets(tuple(f["country"]), tuple(f["entity"]), tuple(f["place"]), dates.get(r))
+            r: Facets(tuple(f["country"]), tuple(f["entity"]), tuple(f["place"]), dates.get(r),
+                      tuple(f["event"]), tuple(f["topic"]))
             for r, f in found.items()
         }
 

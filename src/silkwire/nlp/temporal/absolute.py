@@ -49,14 +49,15 @@ def _part(word: str) -> str:
     return {"debut": "début", "milieu": "mi"}.get(word, word)
 
 
-def _direction(m: re.Match[str], ctx: Context) -> bool:
-    """Future reading? An explicit "prochain"/"dernier" wins over the sentence's tense."""
+def _direction(m: re.Match[str], ctx: Context) -> bool | None:
+    """Future reading? An explicit "prochain"/"dernier" wins over the sentence's tense (None:
+    the sentence has none)."""
     mod = (m.groupdict().get("mod") or m.groupdict().get("pre") or "").lower()
     if mod.startswith("prochain"):
         return True
     if mod:
         return False
-    return ctx.is_future(m.start(), m.end())
+    return ctx.tense(m.start(), m.end())
 
 
 def _month_year_with_modifier(month: int, m: re.Match[str], ctx: Context) -> tuple[int | None, str]:
@@ -102,7 +103,7 @@ def day_range(m: re.Match[str], ctx: Context) -> Resolved | None:
         if m["y2"]:
             y2 = int(m["y2"])
         else:
-            year, anchor = infer_year(m2, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
+            year, anchor = infer_year(m2, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
             if year is None:
                 return Resolved(None, "day", "interval", "none")
             y2 = year
@@ -177,7 +178,7 @@ def numeric_date(m: re.Match[str], ctx: Context) -> Resolved | None:
         day, month = month, day  # month first: American wire copy (4/22)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    inferred, anchor = infer_year(month, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
+    inferred, anchor = infer_year(month, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
     if inferred is None:
         return Resolved(None, "day", "point", "none")
     if not valid_day(inferred, month, day):
@@ -235,7 +236,7 @@ def month_range(m: re.Match[str], ctx: Context) -> Resolved | None:
         y2: int | None = int(m["y2"])
         anchor = "text"
     else:
-        y2, anchor = infer_year(m2, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
+        y2, anchor = infer_year(m2, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
     if y2 is None:
         return Resolved(None, "month", "interval", "none")
     y1 = int(m["y1"]) if m["y1"] else (y2 if m1 <= m2 else y2 - 1)
@@ -271,23 +272,31 @@ _FUNCTION_WORDS = frozenset(
         "aussi", "jamais", "toujours", "plusieurs",
     ]
 )
-_WORD_BEFORE = re.compile(r"(?P<w>[\w']+)(?P<sep>[\s-]+)$")
+# Matched on the reversed 30 characters before a year: anchored, where a search for
+# "word, separator, end" in the window would try (and backtrack from) every start (~10x slower).
+_WORD_BEFORE_REVERSED = re.compile(r"(?P<sep>[\s-]+)(?P<w>[\w']+)")
+
+
+def _word_before(text: str, start: int) -> tuple[str, str] | None:
+    """The word and the separator ("Vision", " ") right before ``start``."""
+    found = _WORD_BEFORE_REVERSED.match(text[max(0, start - 30):start][::-1])
+    return (found["w"][::-1], found["sep"][::-1]) if found else None
 
 
 def _is_name(text: str, year_start: int) -> bool:
     """Whether the year at ``year_start`` is part of a name (Vision 2030, Khamkorlik-2025)."""
-    before = _WORD_BEFORE.search(text, max(0, year_start - 30), year_start)
+    before = _word_before(text, year_start)
     if before is None:
         return False
-    word, sep = before["w"], before["sep"]
+    word, sep = before
     if "-" in sep and not word.isdigit():
         return word.lower() not in NAME_PREFIXES
     return word[0].isupper() and word.lower() not in NAME_PREFIXES and not word.isdigit()
 
 
 def _after_preposition(text: str, year_start: int) -> bool:
-    before = _WORD_BEFORE.search(text, max(0, year_start - 30), year_start)
-    return before is not None and before["w"].lower() in NAME_PREFIXES
+    before = _word_before(text, year_start)
+    return before is not None and before[0].lower() in NAME_PREFIXES
 
 
 def year_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -303,14 +312,23 @@ def year_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(str(year), "year", "point", "text")
 
 
-# -- parts of relative years: "fin de l'année", "début de l'année prochaine"
+# -- parts of relative years and months: "fin de l'année", "début de l'année prochaine",
+# "depuis le début du mois", "à la fin de ce mois", "mi-mois"
 PART_OF_RELATIVE_YEAR = re.compile(
-    rf"{POS}(?:l'année|l'an|cette\s+année)(?:\s+(?P<rel>dernière|derniere|passée|prochaine|en\s+cours))?",
+    rf"{POS}(?:(?P<year>l'année|l'an|cette\s+année)(?:\s+(?P<rel>dernière|derniere|passée|prochaine|en\s+cours))?"
+    rf"|(?:du\s+|de\s+ce\s+|ce\s+)?(?P<month>mois)(?:\s+(?P<mrel>dernier|passé|prochain|en\s+cours))?(?![\w-]|\s+d[e']\s))",
     FLAGS,
 )
 
 
 def part_of_relative_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if m["month"]:
+        rel = (m["mrel"] or "").lower()
+        if ctx.published is None:
+            return Resolved(None, "day", "interval", "none")
+        year, month_no = add_months(ctx.published.year, ctx.published.month,
+                                    1 if rel.startswith("prochain") else -1 if rel[:4] in ("dern", "pass") else 0)
+        return Resolved(part_of_month(year, month_no, _part(m["pos"])), "day", "interval", "published")
     rel = (m["rel"] or "").lower()
     offset = 1 if rel.startswith("prochain") else -1 if rel.startswith(("derni", "pass")) else 0
     if ctx.published is not None:
@@ -335,7 +353,7 @@ def month_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     if number is None or day is None:
         return None
     second = month_number(m["m2"]) if m["m2"] else number
-    year, anchor = infer_year(number, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
+    year, anchor = infer_year(number, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
     if year is None:
         return Resolved(None, "day", "interval" if m["d2"] else "point", "none")
     if not valid_day(year, number, day):

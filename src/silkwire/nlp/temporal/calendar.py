@@ -141,3 +141,40 @@ def bounds(value: str) -> tuple[date, date] | None:
         y = int(m[1])
         return date(y, 1, 1), date(y, 12, 31)
     return None
+
+
+def easter(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the anonymous algorithm of Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def holiday_date(year: int, month: int, rule: str) -> date | None:
+    """The day of a holiday in ``year`` (rules: data/holidays.tsv); None for an invalid rule."""
+    if rule.isdigit():
+        return date(year, month, int(rule)) if valid_day(year, month, int(rule)) else None
+    if rule.startswith("easter"):
+        return easter(year) + timedelta(days=int(rule[6:]))
+    if rule == "fr-mothers":
+        last = date(year, 5, 31)
+        sunday = last - timedelta(days=(last.isoweekday() % 7))
+        return sunday + timedelta(days=7) if sunday == easter(year) + timedelta(days=49) else sunday
+    weekday, _, nth = rule.partition("#")
+    return nth_weekday_of(year, month, int(weekday), int(nth))
+
+
+def nth_weekday_of(year: int, month: int, weekday: int, nth: int) -> date | None:
+    """The ``nth`` (1–5; -1: the last) ``weekday`` (1 = Monday) of a month; None if there is none."""
+    if nth == -1:
+        last = date(year, month, last_day(year, month))
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    first = date(year, month, 1)
+    found = first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+    return found if found.month == month else None

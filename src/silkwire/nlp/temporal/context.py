@@ -5,6 +5,7 @@ and the years the article itself gives.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import date
 
@@ -12,7 +13,9 @@ from silkwire.nlp.numbers_fr import parse_ordinal, parse_words
 from silkwire.nlp.temporal.lexicon import TENSE_MARKERS, alternation
 
 # Run on the lower-cased copy: case-insensitive matching costs about twice as much.
-_MARKERS = re.compile(rf"(?<![\w'])(?:{alternation(list(TENSE_MARKERS))})(?![\w'])")
+# The start of a word is checked by hand: a pattern opening on a lookbehind is tried at every
+# position, one opening on the trie's first letters is scanned for in C.
+_MARKERS = re.compile(rf"(?:{alternation(list(TENSE_MARKERS))})(?![\w'])")
 # The simple future of regular verbs (effectuera, accueillera, dureront, signeront) and the
 # periphrastic future (va signer, vont accueillir). The stem length keeps "extra", "Sahara" out.
 # Irregular stems (rendra, tiendra, permettra, recevra, saura) end in -dra, -tra, -vra, -ura, -rra;
@@ -24,6 +27,13 @@ _FUTURE_R = re.compile(r"r(?:a|ont)\b")
 _FUTURE_GO = re.compile(r"v(?:a|ont)\s+\w+(?:er|ir|re)\b")
 _STEM_BEFORE = {"e": 3, "i": 3, "d": 2, "t": 2, "v": 2, "r": 2, "u": 2}  # minimum stem before e/i/d...
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+# Matched on the reversed 40 characters before a day (anchored: fast; see absolute._word_before).
+_LEAD_IN_REVERSED = re.compile(r"\s+(?:\s*(?:à|ua|a)'uqsuj\s+)?(?P<w>[^\W\d_]+)(?![\w'])")
+# Past participles of the verbs news use before a day ("ouvert", "signé", "tenue", "réunis",
+# "élu", "prolongées"); words of these shapes that are no participles are listed.
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|ert|erte|erts|ertes|enu|enue|enus|enues|is|ise|ies|lu|lue|lus|lues)$")
+_NOT_PARTICIPLES = frozenset(["puis", "plus", "jusqu", "dès", "depuis", "mais", "pris", "après", "près", "assis",
+                              "parmi", "tandis", "jadis", "alors", "lorsque"])
 _YEAR_IN = re.compile(r"(?<![\d-])(?:19|20)\d{2}(?!\d)")
 
 
@@ -38,7 +48,7 @@ def lower_same_length(text: str) -> str:
 class Context:
     """Everything a handler needs besides its match (built per text; caches what it computes)."""
 
-    __slots__ = ("_lowered", "_marks", "_years", "published", "text")
+    __slots__ = ("_ends", "_lowered", "_marks", "_starts", "_years", "published", "text")
 
     def __init__(
         self, text: str, published: date | None, years: tuple[tuple[int, int], ...] | None = None,
@@ -49,6 +59,8 @@ class Context:
         self._years = years
         self._lowered = lowered
         self._marks: dict[tuple[int, int], list[tuple[int, int, bool | None]]] = {}
+        self._starts: list[int] | None = None  # where each sentence end starts, and ends
+        self._ends: list[int] = []
 
     @property
     def years(self) -> tuple[tuple[int, int], ...]:
@@ -72,16 +84,43 @@ class Context:
         return years[0][1] if years else None
 
     def is_future(self, start: int, end: int) -> bool:
-        """Whether the sentence around ``start:end`` speaks of the future (nearest marker wins)."""
-        left = max((m.end() for m in _SENTENCE_END.finditer(self.text, 0, start)), default=0)
-        stop = _SENTENCE_END.search(self.text, end)
-        right = stop.start() if stop else len(self.text)
+        """Whether the sentence around ``start:end`` speaks of the future (nearest marker wins;
+        no marker at all: the past, as news report what happened)."""
+        return self.tense(start, end) is True
+
+    def tense(self, start: int, end: int) -> bool | None:
+        """True (future) or False (past) from the nearest tense marker of the sentence around
+        ``start:end``; None when the sentence has none (a headline in the present: "reportée au
+        1er mai", "fixées au 30 novembre")."""
+        left, right = self._sentence(start, end)
         best: tuple[int, bool] | None = None
         for m_start, m_end, future in self._sentence_marks(left, right):
             if future is not None and start <= m_start < end:
                 continue  # the expression's own words ("dernier", "prochain") are handled by it
             best = _nearer(best, m_start, m_end, start, end, future is not False)
-        return best[1] if best else False
+        return best[1] if best else None
+
+    def _sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around ``start:end``: from the last sentence end before ``start`` to the
+        first one at or after ``end`` (the text's sentence ends are found once)."""
+        if self._starts is None:
+            found = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(self.text)]
+            self._starts = [s for s, _ in found]
+            self._ends = [e for _, e in found]
+        before = bisect_right(self._ends, start)
+        left = self._ends[before - 1] if before else 0
+        after = bisect_left(self._starts, end)
+        right = self._starts[after] if after < len(self._starts) else len(self.text)
+        return left, right
+
+    def past_lead_in(self, start: int) -> bool:
+        """Whether the words right before ``start`` put it in the past: "depuis", or a past
+        participle ("ouverte lundi", "réunis lundi", "prolongées jusqu'à dimanche")."""
+        before = _LEAD_IN_REVERSED.match(self.lowered[max(0, start - 40):start][::-1])
+        if before is None:
+            return False
+        word = before["w"][::-1]
+        return word == "depuis" or (word not in _NOT_PARTICIPLES and _PARTICIPLE.search(word) is not None)
 
     def _sentence_marks(self, left: int, right: int) -> list[tuple[int, int, bool | None]]:
         """Tense markers (future: True/False) and future verbs (None) of one sentence."""
@@ -89,9 +128,14 @@ class Context:
         marks = self._marks.get(key)
         if marks is None:
             text = self.lowered
-            marks = [
-                (m.start(), m.end(), TENSE_MARKERS[m.group()] == "future") for m in _MARKERS.finditer(text, left, right)
-            ]
+            marks = []
+            pos = left
+            while (m := _MARKERS.search(text, pos, right)) is not None:
+                if m.start() and (_is_word_char(text[m.start() - 1]) or text[m.start() - 1] == "'"):
+                    pos = m.start() + 1  # inside a word ("sont", "prévues" in "imprévues")
+                    continue
+                marks.append((m.start(), m.end(), TENSE_MARKERS[m.group()] == "future"))
+                pos = m.end()
             for m in _FUTURE_R.finditer(text, left, right):
                 before = m.start() - 1
                 need = _STEM_BEFORE.get(text[before]) if before >= left else None
@@ -134,19 +178,29 @@ def parse_day(text: str) -> int | None:
     return value if value is not None and 1 <= value <= 31 else None
 
 
-def infer_year(month: int, ctx: Context, offset: int, future: Callable[[], bool]) -> tuple[int | None, str]:
+def infer_year(month: int, ctx: Context, offset: int, future: Callable[[], bool | None]) -> tuple[int | None, str]:
     """The year of a month given without one, and what it was inferred from (the anchor).
 
     Against the publication date: in a past-tense sentence a month after the publication month
-    is last year's; in a future-tense one a month before it is next year's. Without a
+    is last year's; in a future-tense one a month before it is next year's; in a sentence with
+    no tense marker, the year that puts the month nearest the publication date. Without a
     publication date, the nearest year the article gives; else unknown.
     """
     if ctx.published is not None:
         year = ctx.published.year
         # The tense is asked only when the month differs from the publication month (it costs).
-        if month > ctx.published.month and not future():
+        if month == ctx.published.month:
+            return year, "published"
+        tense = future()
+        if tense is None:
+            # No tense in the sentence: the reading nearest the publication date ("reportée au
+            # 1er mai" in March is this May; "le 20 décembre" in January is last December).
+            if (month - ctx.published.month) % 12 < 6:  # the next such month is under six months away
+                return (year + 1 if month < ctx.published.month else year), "published"
+            return (year - 1 if month > ctx.published.month else year), "published"
+        if month > ctx.published.month and not tense:
             year -= 1
-        elif month < ctx.published.month and future():
+        elif month < ctx.published.month and tense:
             year += 1
         return year, "published"
     fallback = ctx.fallback_year(offset)

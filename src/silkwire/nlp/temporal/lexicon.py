@@ -25,7 +25,7 @@ RELATIVE: dict[str, tuple[str, int]] = {row[0]: (row[1], int(row[2])) for row in
 UNITS: dict[str, str] = {row[0]: row[1] for row in _table("units.tsv")}
 TENSE_MARKERS: dict[str, str] = {row[0]: row[1] for row in _table("tense_markers.tsv")}
 DEADLINE_PREFIXES: list[str] = [row[0] for row in _table("deadline_prefixes.tsv")]
-HOLIDAYS: dict[str, tuple[int, int]] = {row[0]: (int(row[1]), int(row[2])) for row in _table("holidays.tsv")}
+HOLIDAYS: dict[str, tuple[int, str]] = {row[0]: (int(row[1]), row[2]) for row in _table("holidays.tsv")}
 NAME_PREFIXES: frozenset[str] = frozenset(row[0] for row in _table("name_prefixes.tsv"))
 
 # Abbreviations ("janv", "sept", "oct") are months only next to a day number: alone, "sept" is

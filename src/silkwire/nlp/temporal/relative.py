@@ -14,7 +14,9 @@ from silkwire.nlp.temporal.calendar import (
     Resolved,
     add_months,
     day_value,
+    holiday_date,
     last_day,
+    nth_weekday_of,
     season_value,
     shift,
     weekday_near,
@@ -39,7 +41,8 @@ from silkwire.nlp.temporal.lexicon import (
     weekday_number,
 )
 
-_MOD = r"(?:\s+(?P<mod>dernier|dernière|derniere|prochain|prochaine|passé|précédent))?"
+# Longest first: the regex takes the first alternative that matches ("derniere" before "dernier").
+_MOD = r"(?:\s+(?P<mod>dernière|derniere|dernier|prochaine|prochain|passé|précédent))?"
 
 
 def _offset_of(mod: str | None) -> int | None:
@@ -158,8 +161,78 @@ def weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     elif m["det"]:
         found = weekday_near(ctx.published, number, future=True)
     else:
-        found = weekday_near(ctx.published, number, ctx.is_future(m.start(), m.end()))
+        # "ouverte lundi", "depuis mercredi": the past, whatever the rest of the sentence says
+        # ("ouverte lundi, se poursuit jusqu'au 13 juin").
+        future = not ctx.past_lead_in(m.start()) and ctx.is_future(m.start(), m.end())
+        found = weekday_near(ctx.published, number, future)
     return Resolved(day_value(found), "day", "point", "published")
+
+
+# -- ordinal weekdays: "le premier vendredi de juillet", "le troisième mardi du mois prochain",
+# "le dernier dimanche de mai", "1er dimanche" (of the publication month)
+NTH_WEEKDAY = re.compile(
+    rf"(?:le\s+)?(?P<ord>{ORDINAL_WORD}|[1-5](?:er|re|e|ème|eme|nd|nde))\s+(?P<wd>{WEEKDAY})(?![\w])"
+    rf"(?:\s+(?:(?:de|d')\s*)?(?:(?P<m>{MONTH_ANY})(?:\s+(?P<y>{YEAR}))?"
+    rf"|(?P<rel>(?:de\s+)?(?:ce|cette)\s+mois|du\s+mois(?:\s+(?:prochain|dernier))?|mois\s+(?:prochain|dernier))))?",
+    FLAGS,
+)
+
+
+def nth_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    rank, number = parse_ordinal(m["ord"]), weekday_number(m["wd"])
+    if rank is None or number is None or not (rank == -1 or 1 <= rank <= 5):
+        return None
+    if rank == -1 and not (m["m"] or m["rel"]):
+        return None  # "dernier vendredi" alone is "vendredi dernier" misspelt, or a rank
+    anchor = "published"
+    if m["m"]:
+        month_no = month_number(m["m"])
+        assert month_no is not None
+        if m["y"]:
+            year: int | None = int(m["y"])
+            anchor = "text"
+        else:
+            year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
+    elif ctx.published is None:
+        return Resolved(None, "day", "point", "none")
+    else:
+        rel = (m["rel"] or "").lower()
+        year, month_no = add_months(ctx.published.year, ctx.published.month,
+                                    1 if "prochain" in rel else -1 if "dernier" in rel else 0)
+    if year is None:
+        return Resolved(None, "day", "point", "none")
+    found = nth_weekday_of(year, month_no, number, rank)
+    if found is None:
+        return None
+    return Resolved(day_value(found), "day", "point", anchor)
+
+
+# -- a day of the month alone: "le 27." (at a sentence's end: elsewhere "le 27" is mostly a rank,
+# a score or a number), "le 20 du mois prochain", "le 15 de ce mois"
+DAY_ALONE = re.compile(
+    r"le\s+(?P<d>[0-3]?\d)(?:er|e)?(?:\s+(?P<rel>(?:du\s+|de\s+)?(?:ce|cette)\s+mois(?:-ci)?"
+    r"|du\s+mois(?:\s+(?:prochain|dernier))?|(?:du\s+)?mois\s+(?:prochain|dernier))|(?=\s*(?:[.!?]|$)))",
+    FLAGS,
+)
+
+
+def day_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
+    day = int(m["d"])
+    if not 1 <= day <= 31:
+        return None
+    if ctx.published is None:
+        return Resolved(None, "day", "point", "none")
+    pub = ctx.published
+    rel = (m["rel"] or "").lower()
+    if rel:
+        offset = 1 if "prochain" in rel else -1 if "dernier" in rel else 0
+    else:
+        tense = ctx.tense(m.start(), m.end()) if day != pub.day else None
+        offset = -1 if tense is False and day > pub.day else 1 if tense and day < pub.day else 0
+    year, month_no = add_months(pub.year, pub.month, offset)
+    if day > last_day(year, month_no):
+        return None
+    return Resolved(day_value(date(year, month_no, day)), "day", "point", "published")
 
 
 # -- relative words: "hier", "la semaine dernière", "l'an prochain", "ce mois-ci"
@@ -269,18 +342,32 @@ def recurrence(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(f"R/P{count}{_UNIT_LETTER[unit]}", unit, "recurrence", "text")
 
 
-# -- fixed-date holidays: "à Noël", "le Nouvel An 2025", "Nowruz"
-HOLIDAY_RE = re.compile(rf"(?<![\w])(?:(?:la|le)\s+)?(?P<h>{HOLIDAY})(?:\s+(?:de\s+)?(?P<y>{YEAR}))?", FLAGS)
+# -- holidays: "à Noël", "le Nouvel An 2025", "Nowruz", "Thanksgiving", "le Vendredi saint",
+# "Halloween l'année prochaine"
+HOLIDAY_RE = re.compile(
+    rf"(?<![\w])(?:(?:la|le|l')\s*)?(?P<h>{HOLIDAY})(?:\s+(?:de\s+|d')?(?P<y>{YEAR})"
+    rf"|\s+(?:d'|de\s+l')?(?P<rel>(?:cette\s+)?ann[ée]e(?:\s+(?:prochaine?|dernière|derniere|dernier))?))?",
+    FLAGS,
+)
 
 
 def holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
-    month_no, day = HOLIDAYS[m["h"].lower()]
+    month_no, rule = HOLIDAYS[m["h"].lower()]
+    year: int | None
     if m["y"]:
-        return Resolved(day_value(date(int(m["y"]), month_no, day)), "day", "point", "text")
-    year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.is_future(m.start(), m.end()))
+        year, anchor = int(m["y"]), "text"
+    elif m["rel"] and ctx.published is not None:
+        rel = m["rel"].lower()
+        year = ctx.published.year + (1 if "prochain" in rel else -1 if "dern" in rel else 0)
+        anchor = "published"
+    else:
+        year, anchor = infer_year(month_no, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
     if year is None:
         return Resolved(None, "day", "point", "none")
-    return Resolved(day_value(date(year, month_no, day)), "day", "point", anchor)
+    found = holiday_date(year, month_no, rule)
+    if found is None:
+        return None
+    return Resolved(day_value(found), "day", "point", anchor)
 
 
 FAMILIES: list[tuple[re.Pattern[str], Handler]] = [
@@ -288,6 +375,8 @@ FAMILIES: list[tuple[re.Pattern[str], Handler]] = [
     (SEASON_RE, season),
     (PERIOD, period),
     (WEEKDAY_RE, weekday),
+    (NTH_WEEKDAY, nth_weekday),
+    (DAY_ALONE, day_alone),
     (RELATIVE_RE, relative),
     (COUNTED, counted),
     (RECURRENCE, recurrence),

@@ -16,7 +16,7 @@ from datetime import date
 from silkwire.model import TimeRef
 from silkwire.nlp.numbers_fr import number_words, trie_alternation
 from silkwire.nlp.temporal import absolute, relative
-from silkwire.nlp.temporal.calendar import Resolved
+from silkwire.nlp.temporal.calendar import Resolved, bounds
 from silkwire.nlp.temporal.context import Context, lower_same_length
 from silkwire.nlp.temporal.lexicon import (
     DEADLINE_PREFIXES,
@@ -55,6 +55,8 @@ _SPECS: list[tuple[tuple[str, ...], int, int]] = [
     (("season",), 15, 15),  # season
     (("part", "code"), 30, 30),  # period
     (("weekday",), 8, 30),  # weekday
+    (("weekday",), 22, 30),  # nth_weekday
+    (("dayalone",), 3, 30),  # day_alone
     (("rel",), 10, 25),  # relative
     (("unit",), 45, 15),  # counted
     (("every", "weekdays"), 25, 45),  # recurrence
@@ -94,6 +96,7 @@ def _trigger_words() -> dict[str, frozenset[str]]:
 _TRIGGER_WORDS = _trigger_words()
 _WORD_FEEDS = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
 _NUMSEP_FEEDS = _feeds(frozenset(["numsep"]))
+_DAY_ALONE_FEEDS = _feeds(frozenset(["dayalone"]))
 _YEAR_FEEDS = {  # by (after a quarter code, followed by a separator and a digit)
     (code, numsep): _feeds(frozenset(["year", *(["code"] if code else []), *(["numsep"] if numsep else [])]))
     for code in (False, True) for numsep in (False, True)
@@ -181,6 +184,8 @@ def _windows(lowered: str) -> list[list[tuple[int, int]]] | None:
                 feeds = _YEAR_FEEDS[code, numsep]
             else:
                 feeds = _NUMSEP_FEEDS if numsep else ()
+                if len(digits) <= 2 and lowered[max(0, start - 3):start] == "le ":
+                    feeds = feeds + _DAY_ALONE_FEEDS  # "le 27.": a day alone (relative.DAY_ALONE)
         if not feeds:
             continue
         if windows is None:
@@ -260,6 +265,7 @@ def _merge_ranges(text: str, taken: list[tuple[int, int, Resolved]]) -> list[tup
             joiner = _RANGE_JOINER.fullmatch(text, p_end, start)
             if joiner and _mergeable(prev, found) and (
                 "et" not in joiner.group().lower() or _RANGE_OPENER.search(text, max(0, p_start - 10), p_start)
+                or _consecutive_days(prev, found)
             ):
                 opener = _RANGE_OPENER.search(text, max(0, p_start - 10), p_start)
                 new_start = opener.start() if opener else p_start
@@ -272,6 +278,15 @@ def _merge_ranges(text: str, taken: list[tuple[int, int, Resolved]]) -> list[tup
                 continue
         merged.append((start, end, found))
     return merged
+
+
+def _consecutive_days(first: Resolved, second: Resolved) -> bool:
+    """"lundi et mardi": two days in a row joined by "et" are one span of days (two days apart,
+    "lundi et mercredi", they stay two dates)."""
+    if first.grain != "day" or first.value is None or second.value is None:
+        return False
+    a, b = bounds(first.value), bounds(second.value)
+    return a is not None and b is not None and (b[0] - a[1]).days == 1
 
 
 def _mergeable(first: Resolved, second: Resolved) -> bool:

@@ -1,0 +1,1 @@
+"""Analytics over stored facts: country relations (dyads) and timelines."""

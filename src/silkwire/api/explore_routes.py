@@ -1,0 +1,151 @@
+"""JSON endpoints for exploring: entities, countries, places (the map), feed facets.
+
+Same conventions as ``app.py``: plain ``def`` routes on the workspace pool, ``{"error": …}``
+answers (400 bad parameter, 404 unknown id), limit/offset paging where lists can be long.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the route annotations at run time.
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query
+
+from silkwire import analysis, browse, explore, service
+from silkwire.api.explore_schemas import (
+    CountryDetail,
+    CountryOut,
+    EntityDetail,
+    EntityList,
+    Facets,
+    Matrix,
+    PlaceOut,
+    RelationOut,
+    Timeline,
+)
+from silkwire.api.pool import WorkspacePool
+from silkwire.api.schemas import ErrorOut
+
+_400: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut, "description": "Malformed query or parameter"}}
+_404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such item"}, **_400}
+
+
+def article_filters(
+    since: Annotated[str | None, Query(description="On or after this date (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, Query(description="On or before this date (YYYY-MM-DD)")] = None,
+    by: Annotated[Literal["published", "event"], Query(description="Which date since/until apply to")] = "published",
+    source: Annotated[list[str] | None, Query(description="Only these sources (any)")] = None,
+    country: Annotated[list[str] | None, Query(description="About these countries, ISO codes (all)")] = None,
+    entity: Annotated[list[str] | None, Query(description="Naming these entity ids (all)")] = None,
+    place: Annotated[list[str] | None, Query(description="Naming these places (all)")] = None,
+    event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
+    topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")] = None,
+) -> service.SearchFilters:
+    return service.SearchFilters(
+        since=browse.parse_day(since, "since"), until=browse.parse_day(until, "until"), by=by,
+        sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
+        entities=tuple(entity or ()), places=tuple(place or ()), events=tuple(e.upper() for e in event or ()),
+        topics=tuple(topic or ()))
+
+
+Filters = Annotated[service.SearchFilters, Depends(article_filters)]
+
+
+def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> None:
+    max_limit = settings.max_limit
+
+    @app.get("/api/facets", response_model=Facets, responses=_400, tags=["articles"])
+    def facets(filters: Filters,
+               q: Annotated[str | None, Query(max_length=1000, description="Search query, as for /api/articles")]
+               = None,
+               per_kind: Annotated[int, Query(ge=1, le=50, description="Values per facet")] = 8) -> dict[str, Any]:
+        """Counts of countries, entities, places and sources among the articles matching q and filters."""
+        query = q.strip() if q and q.strip() else None
+        with pool.take() as ws:
+            return explore.facet_counts(ws, query, filters, per_kind)
+
+    @app.get("/api/entities", response_model=EntityList, responses=_400, tags=["entities"])
+    def entities(
+        q: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+        type: Annotated[Literal["PER", "ORG", "LOC", "MISC"] | None, Query(description="Entity type")] = None,
+        country: Annotated[str | None, Query(min_length=2, max_length=2, description="Entity's country")] = None,
+        limit: Annotated[int, Query(ge=1, le=max_limit)] = 50,
+        offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
+    ) -> dict[str, Any]:
+        """Entities with the number of articles naming them, most named first."""
+        with pool.take() as ws:
+            total, items = explore.list_entities(ws, q, type, country, limit, offset)
+        return {"total": total, "offset": offset, "limit": limit, "items": items}
+
+    @app.get("/api/entities/{entity_id}", response_model=EntityDetail, responses=_404, tags=["entities"])
+    def entity(entity_id: str) -> dict[str, Any]:
+        """One entity: names, aliases, roles, mentions per month, linked articles."""
+        with pool.take() as ws:
+            return explore.entity_detail(ws, entity_id)
+
+    @app.get("/api/countries", response_model=list[CountryOut], responses=_400, tags=["countries"])
+    def countries() -> list[dict[str, Any]]:
+        """Every country the articles refer to, with article counts."""
+        with pool.take() as ws:
+            return explore.countries(ws)
+
+    @app.get("/api/countries/{code}", response_model=CountryDetail, responses=_404, tags=["countries"])
+    def country(code: str) -> dict[str, Any]:
+        """A country's overview: coverage per month, partners, people, organisations, places, latest."""
+        with pool.take() as ws:
+            return explore.country_overview(ws, code)
+
+    @app.get("/api/places", response_model=list[PlaceOut], responses=_400, tags=["countries"])
+    def places(
+        country: Annotated[str | None, Query(min_length=2, max_length=2, description="Places in this country")]
+        = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 300,
+    ) -> list[dict[str, Any]]:
+        """Places with GeoNames coordinates and the number of articles naming them (the map)."""
+        with pool.take() as ws:
+            return explore.places(ws, country, limit)
+
+    Since = Annotated[str | None, Query(description="Events dated on or after (YYYY-MM-DD)")]
+    Until = Annotated[str | None, Query(description="Events dated on or before (YYYY-MM-DD)")]
+
+    @app.get("/api/relations", response_model=list[RelationOut], response_model_exclude_unset=True, responses=_400,
+             tags=["relations"])
+    def relations(
+        country: Annotated[str, Query(min_length=2, max_length=2, description="ISO code, e.g. KZ")],
+        with_: Annotated[str | None, Query(alias="with", min_length=2, max_length=2,
+                                           description="Only this partner")] = None,
+        since: Since = None,
+        until: Until = None,
+        evidence: Annotated[bool, Query(description="Include every event with its evidence")] = False,
+    ) -> list[dict[str, Any]]:
+        """A country's partners in events (dyads): counts by type and month, cooperative vs conflictual."""
+        with pool.take() as ws:
+            return analysis.relations(ws, country, with_, _day(since, "since"), _day(until, "until"), evidence)
+
+    @app.get("/api/relations/matrix", response_model=Matrix, responses=_400, tags=["relations"])
+    def matrix(since: Since = None, until: Until = None,
+               partners: Annotated[int, Query(ge=1, le=50, description="Partner columns after the five")] = 12,
+               ) -> dict[str, Any]:
+        """The five republics against their busiest partners: events per pair, cooperative vs conflictual."""
+        with pool.take() as ws:
+            return explore.relation_matrix(ws, _day(since, "since"), _day(until, "until"), partners)
+
+    @app.get("/api/timeline", response_model=Timeline, responses=_400, tags=["relations"])
+    def timeline(
+        country: Annotated[str | None, Query(min_length=2, max_length=2, description="Events with this actor")]
+        = None,
+        entity: Annotated[str | None, Query(description="Events whose evidence names this entity id")] = None,
+        event: Annotated[list[str] | None, Query(description="Only these PLOVER types")] = None,
+        since: Since = None,
+        until: Until = None,
+        limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.default_limit,
+        offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
+    ) -> dict[str, Any]:
+        """Events in date order (undated ones at their article's publication date), with evidence."""
+        with pool.take() as ws:
+            found = analysis.timeline(ws, country, entity, _day(since, "since"), _day(until, "until"),
+                                      [e.upper() for e in event or ()], limit=offset + limit + 1)
+        return {"offset": offset, "limit": limit, "more": len(found) > offset + limit,
+                "items": found[offset:offset + limit]}
+
+
+def _day(value: str | None, name: str) -> str | None:
+    return browse.parse_day(value, name)

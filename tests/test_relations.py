@@ -1,0 +1,123 @@
+"""Relations and timelines: the aggregation (hand-made facts) and the use cases over a store
+filled with hand-made enrichments (no model)."""
+
+import json
+
+import pytest
+
+from silkwire import analysis, service
+from silkwire.analytics.relations import EventFact, aggregate, dyads, month_of, quad_of
+from silkwire.errors import QueryError
+from silkwire.model import Amount, CountryRef, Enrichment, Event, Topic
+from silkwire.nlp.events import PLOVER_TYPES
+
+
+def fact(type_, source, target, date="2025-07-11", status="done", article="a1", amounts=()):
+    return EventFact(article, 0, type_, tuple(source), tuple(target), date, status, None, "t", "2025-07-12",
+                     (0, 4), "text", tuple(amounts))
+
+
+def test_quad_classes_cover_the_sixteen_plover_types():
+    assert set(quad_of()) == set(PLOVER_TYPES)
+
+
+def test_dyads_directed_symmetric_and_multilateral():
+    assert dyads(["KZ"], ["AF", "PK"]) == [("KZ", "AF"), ("KZ", "PK")]
+    assert dyads(["UZ", "RU"], ["RU", "UZ"]) == [("RU", "UZ")]  # both ways: one pair
+    assert dyads(["KZ", "UZ", "KG"], []) == []  # multilateral: no dyad
+
+
+def test_aggregate_counts_types_months_cooperation_and_amounts():
+    facts = [
+        fact("AGREE", ["KZ"], ["AF"], amounts=[(5e8, "USD")]),
+        fact("CONSULT", ["AF"], ["KZ"], date="2025-08-02", status="planned", article="a2"),
+        fact("ACCUSE", ["KZ"], ["AF"], date=None, article="a3"),
+        fact("CONSULT", ["KZ", "CN"], ["CN", "KZ"], article="a4"),
+        fact("AGREE", ["KZ", "UZ", "KG"], [], article="a5"),  # multilateral: not a relation
+    ]
+    rels = aggregate(facts, "KZ")
+    assert [r.partner for r in rels] == ["AF", "CN"]
+    af = rels[0]
+    assert (af.events, af.cooperative, af.conflictual, af.planned) == (3, 2, 1, 1)
+    assert af.by_type == {"AGREE": 1, "CONSULT": 1, "ACCUSE": 1}
+    assert af.directions == {"out": 2, "in": 1}
+    assert af.amounts == {"USD": 5e8}
+    assert set(af.by_month) == {"2025-07", "2025-08"}  # the undated one counts at its publication month
+    assert af.as_dict()["last"]["article"] == "a2"
+    assert rels[1].directions == {"both": 1}
+    assert [r.partner for r in aggregate(facts, "KZ", partner="CN")] == ["CN"]
+
+
+def test_month_of_values():
+    assert month_of("2025-08-21/2025-08-22") == "2025-08"
+    assert month_of("2025") == "2025"
+    assert month_of(None) == "undated"
+
+
+ITEMS = [
+    ("Le Kazakhstan signe un accord avec les talibans", "Astana a signé un mémorandum à Kaboul le 11 juillet 2025.",
+     "2025-07-12"),
+    ("Poutine attendu à Douchanbé", "Vladimir Poutine effectuera une visite d'État au Tadjikistan en octobre 2025.",
+     "2025-06-01"),
+    ("Le gaz turkmène en chiffres", "Les livraisons ont augmenté en 2024.", "2025-01-15"),
+]
+
+
+def fake_enricher(articles):
+    by_title = {
+        ITEMS[0][0]: (["KZ", "AF"], [Event("AGREE", ("KZ",), ("AF",), (19, 24), (0, 60), 0.8, "2025-07-11", "done",
+                                           "Kaboul", amounts=(Amount("500 M$", (0, 1), 5e8, "USD", "money"),))],
+                      "medtop:04000000"),
+        ITEMS[1][0]: (["RU", "TJ"], [Event("CONSULT", ("RU",), ("TJ",), (8, 15), (0, 40), 0.8, "2025-10", "planned",
+                                           None)], "medtop:11000000"),
+        ITEMS[2][0]: (["TM"], [], "medtop:04000000"),
+    }
+    for a in articles:
+        codes, events, topic = by_title[a.title]
+        yield Enrichment(a.id, countries=tuple(CountryRef(c, ("name",), ((0, 1),)) for c in codes),
+                         events=tuple(events), topics=(Topic(topic, "x", 1.0),))
+
+
+@pytest.fixture
+def filled(ws, tmp_path):
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps({"title": t, "lead": lead, "published": p}, ensure_ascii=False) + "\n"
+                            for t, lead, p in ITEMS), encoding="utf-8")
+    service.ingest(ws, [str(path)])
+    service.enrich(ws, enricher=fake_enricher)
+    return ws
+
+
+def test_relations_from_the_store(filled):
+    rows = analysis.relations(filled, "kz")
+    assert [(r["partner"], r["events"], r["cooperative"]) for r in rows] == [("AF", 1, 1)]
+    evidence = rows[0]["evidence"][0]
+    assert evidence["title"] == ITEMS[0][0] and evidence["amounts"] == [{"value": 5e8, "unit": "USD"}]
+    assert evidence["evidence_text"] == service.show(filled, evidence["article"])["text"][0:60]
+    assert analysis.relations(filled, "KZ", with_="RU") == []
+    assert analysis.relations(filled, "KZ", since="2025-08-01") == []
+
+
+def test_timeline_in_date_order_with_filters(filled):
+    rows = analysis.timeline(filled)
+    assert [(r["type"], r["date"], r["status"]) for r in rows] == [("AGREE", "2025-07-11", "done"),
+                                                                  ("CONSULT", "2025-10", "planned")]
+    assert [r["type"] for r in analysis.timeline(filled, country="TJ")] == ["CONSULT"]
+    assert [r["type"] for r in analysis.timeline(filled, types=["agree"])] == ["AGREE"]
+
+
+def test_bad_codes_and_dates_are_query_errors(filled):
+    with pytest.raises(QueryError, match="ISO 3166"):
+        analysis.relations(filled, "Kazakhstan")
+    with pytest.raises(QueryError, match="YYYY-MM-DD"):
+        analysis.timeline(filled, since="juillet")
+
+
+def test_search_filters_on_event_type_and_topic(filled):
+    def titles(**kw):
+        page = service.search(filled, "accord OR visite OR gaz", service.SearchFilters(**kw))
+        return sorted(h.article.title for h in page.hits)
+
+    assert titles(events=("AGREE",)) == [ITEMS[0][0]]
+    assert titles(topics=("medtop:04000000",)) == sorted([ITEMS[0][0], ITEMS[2][0]])
+    assert titles(events=("CONSULT",), topics=("medtop:04000000",)) == []

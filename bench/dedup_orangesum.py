@@ -1,6 +1,6 @@
 """Duplicate detection on OrangeSum: pairwise precision/recall against the authors' groups, and time.
 
-    python bench/dedup_orangesum.py [--data DIR] [--limit N] [--show N] [--db PATH]
+    python bench/dedup_orangesum.py [--data DIR] [--limit N] [--show N] [--sample N] [--db PATH]
 
 Data: ``../shared/data/orangesum/orangesum.jsonl.gz`` (36,152 articles) and
 ``list_of_duplicates.txt`` (2,032 groups of ids such as ``1447.json,1491.json``), read from the
@@ -81,6 +81,8 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DATA, help=f"the OrangeSum folder [default: {DATA}]")
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
     parser.add_argument("--show", type=int, default=0, help="print N false positives and N misses")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="print a seeded sample of N pairs the gold lacks (the review file's sample: 30)")
     parser.add_argument("--db", help="also time a real 'silkwire ingest' into this (new) database")
     args = parser.parse_args()
     corpus = args.data / "orangesum.jsonl.gz"
@@ -125,6 +127,21 @@ def main() -> int:
     for group in sorted(wrong):
         linked = len(found & pairs([gold_groups[group]]))
         print(f"  known wrong: {known_wrong[group]}; we link {linked} of its pairs")
+    review = ROOT / "bench" / "data" / "orangesum_fp_review.tsv"
+    verdicts = [line.split("\t") for line in review.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    fps = found - gold_all
+    read = [(tuple(sorted(pair.split(","))), verdict) for pair, verdict, _ in verdicts]
+    still = [v for p, v in read if p in fps]
+    print(f"read by hand ({review.name}): {len(still)} of the {len(fps)} pairs the gold lacks, "
+          f"{still.count('same')} one dispatch, {still.count('different')} not")
+    if args.sample:
+        import random
+
+        for a, b in random.Random(7).sample(sorted(fps), min(args.sample, len(fps))):
+            print(f"--- sample: {a} {b}")
+            for key in (a, b):
+                print(f"  {key} {by_ref[key].published}: {by_ref[key].text[:200]!r}")
     if args.show:
         show = args.show
         for label, items in (("false positive", sorted(found - gold_all)), ("miss", sorted(gold_ok - found))):

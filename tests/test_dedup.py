@@ -130,3 +130,44 @@ def test_search_collapses_duplicates_unless_asked(tmp_path):
     record = json.loads(shown.output)
     assert "duplicate_of" in record and "story" in record
     assert runner.invoke(app, ["stats", "--db", db, "--json"]).output.count('"duplicates": 1') == 1
+
+
+def test_api_record_and_stats_carry_duplicates_and_story(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from silkwire.api import ApiSettings, create_app
+
+    db = str(tmp_path / "api.db")
+    with service.open_workspace(db, create=True) as ws:
+        service.ingest(ws, [write(tmp_path / "a.jsonl", [
+            {"title": TITLE, "lead": BODY, "source": "A", "published": "2025-03-01"},
+            {"title": TITLE, "lead": BODY, "source": "B", "published": "2025-03-02"}])])
+        first, copy = links(ws, TITLE, "A"), links(ws, TITLE, "B")
+    with TestClient(create_app(ApiSettings(db_path=db))) as client:
+        record = client.get(f"/api/articles/{copy['id']}").json()
+        assert record["duplicate_of"] == first["id"] and record["story"].startswith("s-")
+        canonical = client.get(f"/api/articles/{first['id']}").json()
+        assert canonical["duplicate_of"] is None and [d["id"] for d in canonical["duplicates"]] == [copy["id"]]
+        stats = client.get("/api/stats").json()
+        assert stats["duplicates"] == 1 and stats["stories"] == 1
+
+
+def test_relations_count_a_duplicated_event_once(ws, tmp_path):
+    from silkwire import analysis
+    from silkwire.model import CountryRef, Enrichment, Event
+
+    def fake_enricher(articles):  # one AGREE event KZ -> AF per article, no model
+        for a in articles:
+            yield Enrichment(a.id, countries=(CountryRef("KZ", ("name",), ((0, 1),)),),
+                             events=(Event("AGREE", ("KZ",), ("AF",), (19, 24), (0, 60), 0.8, "2025-07-11", "done"),))
+
+    title, lead, published = ("Le Kazakhstan signe un accord avec les talibans",
+                              "Astana a signé un mémorandum à Kaboul le 11 juillet 2025.", "2025-07-12")
+    path = write(tmp_path / "r.jsonl", [{"title": title, "lead": lead, "published": published, "source": s}
+                                        for s in ("A", "B")])
+    service.ingest(ws, [path])
+    service.enrich(ws, enricher=fake_enricher)
+    assert service.stats(ws)["duplicates"] == 1
+    rows = analysis.relations(ws, "KZ")
+    assert [(r["partner"], r["events"]) for r in rows] == [("AF", 1)]  # not 2: one article, two feeds
+    assert len(analysis.timeline(ws, "KZ")) == 1

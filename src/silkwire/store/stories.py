@@ -38,6 +38,12 @@ class StoryRow:
     follows: str | None
 
 
+def is_duplicate_sql(column: str) -> str:
+    """An SQL condition true when the article ``column`` (a rowid) is a duplicate, for queries
+    that count articles or their facts: each group counts once, through its canonical."""
+    return f"{column} IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)"
+
+
 def dedup_rows(store: Store) -> Iterator[DedupRow]:
     """Every stored dedup state, canonical articles first, in insertion order."""
     rows = store.db.execute(

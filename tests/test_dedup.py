@@ -171,3 +171,17 @@ def test_relations_count_a_duplicated_event_once(ws, tmp_path):
     rows = analysis.relations(ws, "KZ")
     assert [(r["partner"], r["events"]) for r in rows] == [("AF", 1)]  # not 2: one article, two feeds
     assert len(analysis.timeline(ws, "KZ")) == 1
+
+
+def test_two_writers_on_one_database_see_each_others_articles(tmp_path):
+    db = str(tmp_path / "two.db")
+    with service.open_workspace(db, create=True) as one:
+        service.ingest(one, [write(tmp_path / "o.jsonl", [{"title": "Cinéma à Bichkek", "lead": OTHER,
+                                                           "source": "A", "published": "2025-03-01"}])])
+        with service.open_workspace(db) as two:
+            service.ingest(two, [write(tmp_path / "t.jsonl", [{"title": TITLE, "lead": BODY, "source": "B",
+                                                               "published": "2025-03-01"}])])
+        # `one` has its finder already; the article `two` stored must still be found
+        service.ingest(one, [write(tmp_path / "c.jsonl", [{"title": TITLE, "lead": BODY, "source": "C",
+                                                           "published": "2025-03-02"}])])
+        assert links(one, TITLE, "C")["duplicate_of"] == links(one, TITLE, "B")["id"]

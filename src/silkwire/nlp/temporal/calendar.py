@@ -122,6 +122,15 @@ def bounds(value: str) -> tuple[date, date] | None:
         if first is None or last is None:
             return None
         return first[0], last[1]
+    # A day or a month, the values most asked about, read without a regex (isdecimal: what \d
+    # matches); everything else goes through the patterns below.
+    if len(value) == 10 and value[4] == value[7] == "-" and value[:4].isdecimal() and value[5:7].isdecimal() \
+            and value[8:].isdecimal():
+        d = date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        return d, d
+    if len(value) == 7 and value[4] == "-" and value[:4].isdecimal() and value[5:].isdecimal():
+        y, mo = int(value[:4]), int(value[5:])
+        return date(y, mo, 1), date(y, mo, last_day(y, mo))
     if m := _DAY.fullmatch(value):
         d = date(int(m[1]), int(m[2]), int(m[3]))
         return d, d

@@ -13,9 +13,10 @@ from silkwire.nlp.numbers_fr import parse_ordinal, parse_words
 from silkwire.nlp.temporal.lexicon import TENSE_MARKERS, alternation
 
 # Run on the lower-cased copy: case-insensitive matching costs about twice as much.
-# The start of a word is checked by hand: a pattern opening on a lookbehind is tried at every
-# position, one opening on the trie's first letters is scanned for in C.
-_MARKERS = re.compile(rf"(?:{alternation(list(TENSE_MARKERS))})(?![\w'])")
+# The start of a word is a character matched before the marker (run on " " + the text): a pattern
+# opening on a lookbehind is tried at every position, one opening on a character class is
+# scanned for in C.
+_MARKERS = re.compile(rf"[^\w']({alternation(list(TENSE_MARKERS))})(?![\w'])")
 # The simple future of regular verbs (effectuera, accueillera, dureront, signeront) and the
 # periphrastic future (va signer, vont accueillir). The stem length keeps "extra", "Sahara" out.
 # Irregular stems (rendra, tiendra, permettra, recevra, saura) end in -dra, -tra, -vra, -ura, -rra;
@@ -48,7 +49,7 @@ def lower_same_length(text: str) -> str:
 class Context:
     """Everything a handler needs besides its match (built per text; caches what it computes)."""
 
-    __slots__ = ("_ends", "_lowered", "_marks", "_starts", "_years", "published", "text")
+    __slots__ = ("_ends", "_lowered", "_marks", "_spaced", "_starts", "_years", "published", "text")
 
     def __init__(
         self, text: str, published: date | None, years: tuple[tuple[int, int], ...] | None = None,
@@ -59,6 +60,7 @@ class Context:
         self._years = years
         self._lowered = lowered
         self._marks: dict[tuple[int, int], list[tuple[int, int, bool | None]]] = {}
+        self._spaced: str | None = None  # " " + the lower-cased text, for the tense markers
         self._starts: list[int] | None = None  # where each sentence end starts, and ends
         self._ends: list[int] = []
 
@@ -128,14 +130,12 @@ class Context:
         marks = self._marks.get(key)
         if marks is None:
             text = self.lowered
-            marks = []
-            pos = left
-            while (m := _MARKERS.search(text, pos, right)) is not None:
-                if m.start() and (_is_word_char(text[m.start() - 1]) or text[m.start() - 1] == "'"):
-                    pos = m.start() + 1  # inside a word ("sont", "prévues" in "imprévues")
-                    continue
-                marks.append((m.start(), m.end(), TENSE_MARKERS[m.group()] == "future"))
-                pos = m.end()
+            if self._spaced is None:
+                self._spaced = " " + text
+            # On " " + the text (offsets one further), one pass: the character each marker
+            # opens on must not be a word character or an apostrophe ("sont", "imprévues").
+            marks = [(m.start(), m.end() - 1, TENSE_MARKERS[m.group(1)] == "future")
+                     for m in _MARKERS.finditer(self._spaced, left, right + 1)]
             for m in _FUTURE_R.finditer(text, left, right):
                 before = m.start() - 1
                 need = _STEM_BEFORE.get(text[before]) if before >= left else None

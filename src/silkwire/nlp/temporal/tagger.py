@@ -13,6 +13,7 @@ import re
 import unicodedata
 from datetime import date
 from operator import itemgetter
+from typing import NamedTuple
 
 from silkwire.model import TimeRef
 from silkwire.nlp.numbers_fr import number_words, trie_alternation
@@ -63,14 +64,25 @@ _SPECS: list[tuple[tuple[str, ...], int, int]] = [
     (("every", "weekdays"), 25, 45),  # recurrence
 ]
 assert len(_SPECS) == len(_FAMILIES)
-Feed = tuple[tuple[int, int, int], ...]  # (family rank, back, ahead) a trigger opens a window for
+
+
+class Feed(NamedTuple):
+    """The families a trigger opens a window for: (rank, back, ahead) each, and the shortest reach
+    back and ahead among them (a run within both gives every family the same window)."""
+
+    reaches: tuple[tuple[int, int, int], ...]
+    back: int
+    ahead: int
 
 
 _MIN_TRIGGERS = [max(needs.count(kind) for kind in needs) for needs, _, _ in _SPECS]
 
 
-def _feeds(kinds: frozenset[str]) -> Feed:
-    return tuple((rank, back, ahead) for rank, (needs, back, ahead) in enumerate(_SPECS) if kinds & set(needs))
+def _feeds(kinds: frozenset[str]) -> Feed | None:
+    reaches = tuple((rank, back, ahead) for rank, (needs, back, ahead) in enumerate(_SPECS) if kinds & set(needs))
+    if not reaches:
+        return None
+    return Feed(reaches, min(back for _, back, _ in reaches), min(ahead for _, _, ahead in reaches))
 
 
 def _trigger_words() -> dict[str, frozenset[str]]:
@@ -97,7 +109,9 @@ def _trigger_words() -> dict[str, frozenset[str]]:
 _TRIGGER_WORDS = _trigger_words()
 _WORD_FEEDS = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
 _NUMSEP_FEEDS = _feeds(frozenset(["numsep"]))
-_DAY_ALONE_FEEDS = _feeds(frozenset(["dayalone"]))
+_DAY_ALONE_FEEDS = {  # by (followed by a separator and a digit)
+    numsep: _feeds(frozenset(["dayalone", *(["numsep"] if numsep else [])])) for numsep in (False, True)
+}
 _YEAR_FEEDS = {  # by (after a quarter code, followed by a separator and a digit)
     (code, numsep): _feeds(frozenset(["year", *(["code"] if code else []), *(["numsep"] if numsep else [])]))
     for code in (False, True) for numsep in (False, True)
@@ -195,10 +209,10 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
                 feeds = _YEAR_FEEDS[code, numsep]
                 year = True
             else:
-                feeds = _NUMSEP_FEEDS if numsep else ()
+                feeds = _NUMSEP_FEEDS if numsep else None
                 if len(digits) <= 2 and lowered[max(0, start - 3):start] == "le ":
-                    feeds = feeds + _DAY_ALONE_FEEDS  # "le 27.": a day alone (relative.DAY_ALONE)
-        if not feeds:
+                    feeds = _DAY_ALONE_FEEDS[numsep]  # "le 27.": a day alone (relative.DAY_ALONE)
+        if feeds is None:
             continue
         if windows is None:
             windows = {}
@@ -219,8 +233,18 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
             # The word after the run too: the patterns' lookaheads peek at it, and a modifier
             # glued to it by a lost space ("l'été dernierCette") still belongs to the expression.
             last = _end_of(_NEXT_WORD.match(lowered, run_end)) + 1
-        for rank, back, ahead in feeds:
-            window = (max(first, start - back), min(size, end + ahead, last))
+        high = min(size, last)
+        if start - feeds.back <= first and end + feeds.ahead >= high:
+            window = (first, high)  # the run bounds every family's window (most triggers)
+            for rank, _, _ in feeds.reaches:
+                spans = windows.get(rank)
+                if spans is None:
+                    windows[rank] = [window]
+                else:
+                    spans.append(window)
+            continue
+        for rank, back, ahead in feeds.reaches:
+            window = (max(first, start - back), min(high, end + ahead))
             spans = windows.get(rank)
             if spans is None:
                 windows[rank] = [window]

@@ -174,7 +174,8 @@ def text_years(text: str) -> tuple[tuple[int, int], ...]:
 
 def parse_day(text: str) -> int | None:
     """A day of the month from "1er", "premier", "21", "vingt et un"; None outside 1–31."""
-    value = parse_ordinal(text)
+    # Digits alone are the common case: read at once (what parse_ordinal would return for them).
+    value = int(text) if text.isdecimal() else parse_ordinal(text)
     if value is None:
         value = parse_words(text)
     return value if value is not None and 1 <= value <= 31 else None

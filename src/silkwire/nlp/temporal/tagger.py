@@ -284,7 +284,7 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
         if len(spans) < _MIN_TRIGGERS[rank]:
             continue
         pattern = _FAMILIES[rank][0]
-        for w_start, w_end in _merged(spans):
+        for w_start, w_end in (_merged(spans) if len(spans) > 1 else spans):
             for match in pattern.finditer(lowered, w_start, w_end):
                 start, end = match.span()
                 if end == w_end < size:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from datetime import date
 from operator import itemgetter
 from typing import NamedTuple
@@ -73,6 +74,7 @@ class Feed(NamedTuple):
     reaches: tuple[tuple[int, int, int], ...]
     back: int
     ahead: int
+    ranks: tuple[int, ...]
 
 
 _MIN_TRIGGERS = [max(needs.count(kind) for kind in needs) for needs, _, _ in _SPECS]
@@ -82,7 +84,8 @@ def _feeds(kinds: frozenset[str]) -> Feed | None:
     reaches = tuple((rank, back, ahead) for rank, (needs, back, ahead) in enumerate(_SPECS) if kinds & set(needs))
     if not reaches:
         return None
-    return Feed(reaches, min(back for _, back, _ in reaches), min(ahead for _, _, ahead in reaches))
+    return Feed(reaches, min(back for _, back, _ in reaches), min(ahead for _, _, ahead in reaches),
+                tuple(rank for rank, _, _ in reaches))
 
 
 def _trigger_words() -> dict[str, frozenset[str]]:
@@ -194,13 +197,14 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
     run_end = first = last = -1
     month_day_ok = day_range_ok = numeric_ok = False  # guards.py: may these families match at all?
     for match in _TRIGGERS.finditer(" " + lowered):
-        start, end = match.start(), match.end() - 1  # offsets in ``lowered`` (one leading space)
-        digits = match.group(1)
+        start, end = match.span()  # the trigger's offsets in ``lowered`` (one leading space, one \W)
+        end -= 1
         year = False
-        if digits is None:
+        if match.lastindex == 2:  # a word
             word = match.group(2)
             feeds = _WORD_FEEDS[word]
         else:
+            digits = match.group(1)
             word = ""
             numsep = end + 1 < size and lowered[end] in _NUMBER_SEPARATORS and lowered[end + 1].isdigit()
             numeric_ok = numeric_ok or numsep
@@ -215,7 +219,7 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
         if feeds is None:
             continue
         if windows is None:
-            windows = {}
+            windows = defaultdict(list)
             backwards = lowered[::-1]
         if word in _MONTH_WORDS:
             month_day_ok = month_day_ok or guards.month_day_possible(lowered, end)
@@ -236,20 +240,11 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
         high = min(size, last)
         if start - feeds.back <= first and end + feeds.ahead >= high:
             window = (first, high)  # the run bounds every family's window (most triggers)
-            for rank, _, _ in feeds.reaches:
-                spans = windows.get(rank)
-                if spans is None:
-                    windows[rank] = [window]
-                else:
-                    spans.append(window)
+            for rank in feeds.ranks:
+                windows[rank].append(window)
             continue
         for rank, back, ahead in feeds.reaches:
-            window = (max(first, start - back), min(high, end + ahead))
-            spans = windows.get(rank)
-            if spans is None:
-                windows[rank] = [window]
-            else:
-                spans.append(window)
+            windows[rank].append((max(first, start - back), min(high, end + ahead)))
     if windows is not None:
         for rank, possible in ((_DAY_RANGE, day_range_ok), (_MONTH_DAY, month_day_ok), (_NUMERIC_DATE, numeric_ok)):
             if not possible:
@@ -283,7 +278,7 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
     for rank, spans in windows.items():
         if len(spans) < _MIN_TRIGGERS[rank]:
             continue
-        pattern = _FAMILIES[rank][0]
+        pattern = _PATTERNS[rank]
         for w_start, w_end in (_merged(spans) if len(spans) > 1 else spans):
             for match in pattern.finditer(lowered, w_start, w_end):
                 start, end = match.span()
@@ -311,7 +306,7 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
             if start < t_end and t_start < end:
                 break
         else:
-            found = _FAMILIES[rank][1](match, ctx)
+            found = _HANDLERS[rank](match, ctx)
             if found is not None:
                 taken.append((start, end, found))
     if len(taken) > 1:
@@ -321,6 +316,8 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
 
 
 _BY_LENGTH_START_RANK = itemgetter(0, 1, 2)
+_PATTERNS = [pattern for pattern, _ in _FAMILIES]
+_HANDLERS = [handler for _, handler in _FAMILIES]
 
 
 # "de X à Y", "du lundi au mercredi", "entre X et Y", "X - Y": two expressions joined into one span.

@@ -62,17 +62,19 @@ _GUARDED_TEXTS = [
     "La séance du 30 07 2025 est close.",
     "Le 30 juillet 2025, le président a signé ; en octobre 2025 il reviendra.",
     "Un accord du 12.03.2024 et un autre de 2024-2025, pour 2000 soldats.",
+    "Le premier vendredi de juillet, un festival ; le dernier dimanche de mai, une course.",
+    "Le 3e mardi du mois prochain, une réunion.",
 ]
 
 
 @pytest.mark.parametrize("text", _GUARDED_TEXTS)
 def test_the_family_guards_never_hide_a_match(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # guards.py lets the tagger skip three families; with every check forced to pass (the
+    # guards.py lets the tagger skip four families; with every check forced to pass (the
     # families always run) the result must be the same.
     from silkwire.nlp.temporal import guards
 
     guarded = [(r.text, r.value) for r in tag_dates(text, PUB)]
-    for name in ("month_day_possible", "day_range_possible", "numeric_date_possible"):
+    for name in ("month_day_possible", "day_range_possible", "numeric_date_possible", "nth_weekday_possible"):
         monkeypatch.setattr(guards, name, lambda *_: True)
     assert [(r.text, r.value) for r in tag_dates(text, PUB)] == guarded
     assert guarded  # each text has dates the guarded families find
@@ -87,6 +89,6 @@ def test_the_family_guards_never_hide_a_match_in_the_gold(monkeypatch: pytest.Mo
     rows = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "temporal_gold.jsonl").read_text(
         encoding="utf-8").splitlines()]
     guarded = [[(r.text, r.value) for r in tag_dates(row["text"], row["published"])] for row in rows]
-    for name in ("month_day_possible", "day_range_possible", "numeric_date_possible"):
+    for name in ("month_day_possible", "day_range_possible", "numeric_date_possible", "nth_weekday_possible"):
         monkeypatch.setattr(guards, name, lambda *_: True)
     assert [[(r.text, r.value) for r in tag_dates(row["text"], row["published"])] for row in rows] == guarded

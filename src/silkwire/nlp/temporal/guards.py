@@ -1,7 +1,8 @@
 """Cheap checks that let the tagger skip a family which cannot match anywhere in a text.
 
-Three families open a window around most month and year triggers but rarely match: month first
-("Oct. 2"), day ranges ("du 3 au 5 mars") and numeric dates ("30/07/2025"). Each check below
+Four families open a window around most month, year and weekday triggers but rarely match:
+month first ("Oct. 2"), day ranges ("du 3 au 5 mars"), numeric dates ("30/07/2025") and ordinal
+weekdays ("le premier vendredi de juillet"). Each check below
 looks, at one trigger, for characters every match of its family must consume there; a family is
 skipped only when no trigger of the text passes (all or nothing: when it runs, it runs over the
 very windows it had before, so its matches are unchanged). The checks read the full text and
@@ -32,6 +33,10 @@ _DAY_RANGE_BEFORE = re.compile(
 # or month in digits right before a separator is a trigger of its own (tagger.py, "numsep").
 _YEAR_BEFORE = re.compile(r"\s*[-/.,\d]")
 _YEAR_AFTER = re.compile(r"\s*[-/.]")
+# relative.NTH_WEEKDAY, read backwards from the weekday: an ordinal word or a digit 1-5 with its
+# ordinal mark right before the spaces ("premier vendredi", "3e mardi").
+_ORDINALS = [word for word, number in number_words().items() if number.role == "ordinal"]
+_NTH_BEFORE = re.compile(rf"\s+(?:{alternation([w[::-1] for w in _ORDINALS])}|(?:er|re|e|emè|eme|dn|edn)[1-5])")
 
 
 def month_day_possible(lowered: str, month_end: int) -> bool:
@@ -46,3 +51,8 @@ def day_range_possible(backwards: str, month_start: int) -> bool:
 def numeric_date_possible(lowered: str, backwards: str, year_start: int, year_end: int) -> bool:
     return (_YEAR_BEFORE.match(backwards, len(backwards) - year_start) is not None
             or _YEAR_AFTER.match(lowered, year_end) is not None)
+
+
+def nth_weekday_possible(backwards: str, weekday_start: int) -> bool:
+    """``backwards`` is the lower-cased text reversed."""
+    return _NTH_BEFORE.match(backwards, len(backwards) - weekday_start) is not None

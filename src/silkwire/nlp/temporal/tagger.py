@@ -123,6 +123,7 @@ _QUARTER_CODE = re.compile(r"[tqsh][1-4]\s+$")
 _MONTH_WORDS = frozenset(word for word, kinds in _TRIGGER_WORDS.items() if "month" in kinds)
 _RANK_OF = {handler.__name__: rank for rank, (_, handler) in enumerate(_FAMILIES)}
 _DAY_RANGE, _MONTH_DAY, _NUMERIC_DATE = _RANK_OF["day_range"], _RANK_OF["month_day"], _RANK_OF["numeric_date"]
+_NTH_WEEKDAY = _RANK_OF["nth_weekday"]
 
 
 def _vocabulary() -> set[str]:
@@ -195,7 +196,7 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
     size = len(lowered)
     backwards = ""
     run_end = first = last = -1
-    month_day_ok = day_range_ok = numeric_ok = False  # guards.py: may these families match at all?
+    month_day_ok = day_range_ok = numeric_ok = nth_ok = False  # guards.py: may these families match at all?
     for match in _TRIGGERS.finditer(" " + lowered):
         start, end = match.span()  # the trigger's offsets in ``lowered`` (one leading space, one \W)
         end -= 1
@@ -226,6 +227,8 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
             day_range_ok = day_range_ok or guards.day_range_possible(backwards, start)
         elif word == "mois":
             day_range_ok = True
+        elif word in WEEKDAYS:
+            nth_ok = nth_ok or guards.nth_weekday_possible(backwards, start)
         elif year and not numeric_ok:
             numeric_ok = guards.numeric_date_possible(lowered, backwards, start, end)
         if end > run_end:
@@ -246,7 +249,8 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
         for rank, back, ahead in feeds.reaches:
             windows[rank].append((max(first, start - back), min(high, end + ahead)))
     if windows is not None:
-        for rank, possible in ((_DAY_RANGE, day_range_ok), (_MONTH_DAY, month_day_ok), (_NUMERIC_DATE, numeric_ok)):
+        for rank, possible in ((_DAY_RANGE, day_range_ok), (_MONTH_DAY, month_day_ok), (_NUMERIC_DATE, numeric_ok),
+                               (_NTH_WEEKDAY, nth_ok)):
             if not possible:
                 windows.pop(rank, None)
     return windows

@@ -92,3 +92,14 @@ def test_the_family_guards_never_hide_a_match_in_the_gold(monkeypatch: pytest.Mo
     for name in ("month_day_possible", "day_range_possible", "numeric_date_possible", "nth_weekday_possible"):
         monkeypatch.setattr(guards, name, lambda *_: True)
     assert [[(r.text, r.value) for r in tag_dates(row["text"], row["published"])] for row in rows] == guarded
+
+
+def test_no_family_matches_the_empty_string() -> None:
+    # tagger._select walks a window with search() from the end of each match, as finditer would:
+    # that is only the same (and only ends) when no family pattern can match the empty string.
+    from re import _parser  # type: ignore[attr-defined]
+
+    from silkwire.nlp.temporal import absolute, relative
+
+    for pattern, handler in absolute.FAMILIES + relative.FAMILIES:
+        assert _parser.parse(pattern.pattern, pattern.flags).getwidth()[0] > 0, handler.__name__

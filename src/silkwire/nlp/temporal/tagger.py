@@ -141,8 +141,9 @@ def _vocabulary() -> set[str]:
 # (found once per trigger, backwards on the reversed text) bound the windows far more tightly
 # than the fixed reach — the regex engine pays for every position it is asked to try.
 _VOCABULARY = _vocabulary()
-_RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*")
-_NEXT_WORD = re.compile(r"\w*")
+# Ahead, the run and the word after it in one match: the run's end is where that word starts
+# (the word can be empty, so the greedy run is never given back).
+_RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*(\w*)")
 _RUN_BACK = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(w[::-1] for w in _VOCABULARY)})(?![^\W\d]))*")
 # Run on " " + the lower-cased text: a pattern opening on a character class is scanned for in C,
 # faster than one opening on a word-boundary assertion tried at every position.
@@ -236,10 +237,12 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
             # are vocabulary words), so its ends do not depend on which of its triggers it is
             # scanned from: a trigger inside the previous trigger's run reuses its ends.
             first = size - _end_of(_RUN_BACK.match(backwards, size - start))
-            run_end = _end_of(_RUN_AHEAD.match(lowered, end))
+            run_ahead = _RUN_AHEAD.match(lowered, end)
+            assert run_ahead is not None  # the pattern matches the empty string: it always matches
+            run_end = run_ahead.start(1)
             # The word after the run too: the patterns' lookaheads peek at it, and a modifier
             # glued to it by a lost space ("l'été dernierCette") still belongs to the expression.
-            last = _end_of(_NEXT_WORD.match(lowered, run_end)) + 1
+            last = run_ahead.end() + 1
         high = min(size, last)
         if start - feeds.back <= first and end + feeds.ahead >= high:
             window = (first, high)  # the run bounds every family's window (most triggers)

@@ -5,6 +5,9 @@ match wins where they overlap (ties: the earlier family), and its handler may st
 (31 février, Vision 2030), which frees the room for a shorter one. A deadline prefix right
 before a kept expression ("d'ici", "avant", "au plus tard", "jusqu'à") joins its span and makes
 it a deadline. Spans are mapped back to the original text.
+
+Speed (tens of µs per lead): a family only searches windows around the trigger words it needs,
+and four that rarely match are skipped when no trigger can start one (guards.py).
 """
 
 from __future__ import annotations

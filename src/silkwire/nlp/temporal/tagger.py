@@ -150,7 +150,8 @@ _RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W
 _RUN_BACK = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(w[::-1] for w in _VOCABULARY)})(?![^\W\d]))*")
 # Run on " " + the lower-cased text: a pattern opening on a character class is scanned for in C,
 # faster than one opening on a word-boundary assertion tried at every position.
-_TRIGGERS = re.compile(rf"\W(?:(?P<num>\d+)|(?P<word>{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
+# No capturing groups: each one costs at every position tried; a digit opens a number.
+_TRIGGERS = re.compile(rf"\W(?:\d+|(?:{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _NUMBER_SEPARATORS = frozenset("/.-")
 _DEADLINE_BEFORE = re.compile(rf"(?<![\w'])(?:{alternation(DEADLINE_PREFIXES)})\s*$", re.IGNORECASE)
@@ -205,11 +206,11 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
         start, end = match.span()  # the trigger's offsets in ``lowered`` (one leading space, one \W)
         end -= 1
         year = False
-        if match.lastindex == 2:  # a word
-            word = match.group(2)
+        if not lowered[start].isdecimal():  # a word (what \d matches is what isdecimal accepts)
+            word = lowered[start:end]
             feeds = _WORD_FEEDS[word]
         else:
-            digits = match.group(1)
+            digits = lowered[start:end]
             word = ""
             numsep = end + 1 < size and lowered[end] in _NUMBER_SEPARATORS and lowered[end + 1].isdigit()
             numeric_ok = numeric_ok or numsep

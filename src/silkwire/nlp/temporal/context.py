@@ -16,7 +16,7 @@ from silkwire.nlp.temporal.lexicon import TENSE_MARKERS, alternation
 # The start of a word is a character matched before the marker (run on " " + the text): a pattern
 # opening on a lookbehind is tried at every position, one opening on a character class is
 # scanned for in C.
-_MARKERS = re.compile(rf"[^\w']({alternation(list(TENSE_MARKERS))})(?![\w'])")
+_MARKERS = re.compile(rf"[^\w'](?:{alternation(list(TENSE_MARKERS))})(?![\w'])")  # no group: it costs
 # The simple future of regular verbs (effectuera, accueillera, dureront, signeront) and the
 # periphrastic future (va signer, vont accueillir). The stem length keeps "extra", "Sahara" out.
 # Irregular stems (rendra, tiendra, permettra, recevra, saura) end in -dra, -tra, -vra, -ura, -rra;
@@ -136,8 +136,9 @@ class Context:
                 self._spaced = " " + text
             # On " " + the text (offsets one further), one pass: the character each marker
             # opens on must not be a word character or an apostrophe ("sont", "imprévues").
-            marks = [(m.start(), m.end() - 1, TENSE_MARKERS[m.group(1)] == "future")
-                     for m in _MARKERS.finditer(self._spaced, left, right + 1)]
+            spaced = self._spaced
+            marks = [(start, end - 1, TENSE_MARKERS[spaced[start + 1:end]] == "future")
+                     for start, end in map(re.Match.span, _MARKERS.finditer(spaced, left, right + 1))]
             for m in _FUTURE_R.finditer(text, left, right):
                 before = m.start() - 1
                 need = _STEM_BEFORE.get(text[before]) if before >= left else None

@@ -20,6 +20,8 @@ ITEMS = [
     ("Mirziyoyev reçoit Tokaïev", "Shavkat Mirziyoyev accueille le président kazakh Kassym-Jomart Tokaïev à Samarcande.", "2025-04-10", "B"),
     ("Gaz turkmène", "Le Turkménistan vend son gaz à la Chine.", "2025-04-11", "A"),
     (f"Titre {EVIL} <b>gras</b>", f"Au Kazakhstan, {EVIL} <img src=x onerror=alert(1)> & co.", "2025-05-01", "C"),
+    # a copy of "Gaz turkmène" by another outlet, a day later: a duplicate, collapsed everywhere
+    ("Gaz turkmène", "Le Turkménistan vend son gaz à la Chine.", "2025-04-12", "D"),
 ]
 
 
@@ -398,3 +400,57 @@ def test_an_event_with_a_recurrence_date_is_stored_and_shown(tmp_path):
 def test_feed_totals_with_facet_filters(client, params, total):
     body = client.get("/api/articles", params=params).json()
     assert body["total"] == total == len(body["items"])
+
+
+
+# -- duplicates and stories ------------------------------------------------------------------
+
+
+def test_duplicates_are_collapsed_in_the_feed_facets_and_search(client):
+    html = client.get("/").text
+    titles = [text_of(t) for t in re.findall(r'<h2><a href="/articles/[0-9a-f]+">(.*?)</a></h2>', html)]
+    assert titles.count("Gaz turkmène") == 1 and len(titles) == 4
+    assert "1 doublon" in text_of(html) and not re.search(r"\bD\s+1", text_of(html.split("</aside>")[0]))
+    assert client.get("/?q=gaz").text.count('<mark class="match">') == 2  # title + lead of one article
+    assert client.get("/api/articles").json()["total"] == 4
+    assert client.get("/api/articles?duplicates=true").json()["total"] == 5
+    assert client.get("/api/articles?country=TM").json()["total"] == 1  # the one-facet count too
+    assert client.get("/api/articles?country=TM&duplicates=true").json()["total"] == 2
+    facets = client.get("/api/facets").json()
+    assert {f["value"]: f["count"] for f in facets["country"]}["TM"] == 1
+    assert "D" not in {f["value"] for f in facets["source"]}
+
+
+def test_article_page_links_duplicates_and_its_story(client):
+    copy = client.get("/api/articles?source=D&duplicates=true").json()["items"][0]["id"]
+    record = client.get(f"/api/articles/{copy}").json()
+    original = record["duplicate_of"]
+    assert original and original != copy
+    text = text_of(client.get(f"/articles/{copy}").text)
+    assert "reprend un article publié plus tôt" in text
+    html = client.get(f"/articles/{original}").text
+    assert f'href="/articles/{copy}"' in html.split('id="dups"')[1] and "2025-04-12" not in html  # dates in French
+    if record.get("story"):
+        assert f'href="/histoires/{record["story"]}"' in html
+
+
+def test_stories_endpoints_and_pages(client, db):
+    from silkwire import storylines
+
+    with service.open_workspace(db) as ws:
+        every = storylines.stories(ws, min_articles=1)
+    body = client.get("/api/stories?min_articles=1&limit=2").json()
+    assert body["total"] == len(every) >= 1 and [s["id"] for s in body["items"]] == [s["id"] for s in every[:2]]
+    first = every[0]
+    detail = client.get(f"/api/stories/{first['id']}").json()
+    assert detail["id"] == first["id"] and len(detail["articles_list"]) == first["articles"]
+    page = client.get(f"/histoires/{first['id']}").text
+    for a in detail["articles_list"]:
+        assert f'href="/articles/{a["id"]}"' in page
+    assert client.get("/histoires?min_articles=1").status_code == 200
+    assert client.get("/api/stories/s-nope").status_code == 404
+    assert client.get("/histoires/s-nope").status_code == 404
+    assert client.get("/api/stories?country=KZZ").status_code == 400
+    assert client.get("/api/stories?since=hier").status_code == 400
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/stories", "/api/stories/{story_id}"} <= set(schema["paths"])

@@ -219,7 +219,7 @@ A11Y_CHECKS = """() => {
 
 
 @pytest.mark.parametrize("path", ["/", "/?q=gaz", "/pays", "/pays/KZ", "/relations", "/relations/KZ/RU", "/carte",
-                                  "/entites", "/entites/per:kassym-jomart-tokaiev", "/articles/"])
+                                  "/entites", "/entites/per:kassym-jomart-tokaiev", "/histoires", "/articles/"])
 def test_pages_pass_basic_accessibility_checks(server, page, path):
     if path == "/articles/":
         page.goto(server + "/?country=KZ")

@@ -25,6 +25,7 @@ from silkwire.nlp.kb_files import load_tables  # plain TSV reading: no spaCy beh
 from silkwire.search import parse_query
 from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace
+from silkwire.store.stories import is_duplicate_sql
 
 FACET_KINDS = ("country", "entity", "place", "event", "topic")
 SEARCH_FACET_HITS = 1000  # with a query, facets count over the best hits up to this many
@@ -73,7 +74,7 @@ def matching_rowids_sql(ws: Workspace, query: str | None, filters: SearchFilters
     says whether that cap was reached, so a page can say its counts are partial).
     """
     if query is None:
-        clause, args = browse.filter_clause(filters)
+        clause, args = browse.filter_clause(filters, duplicates=False)
         return f"SELECT a.rowid FROM articles a {clause}", args, False
     parsed = parse_query(query)
     assert parsed.node is not None
@@ -92,18 +93,19 @@ def facet_counts(ws: Workspace, query: str | None, filters: SearchFilters, per_k
     db = _db(ws)
     unfiltered = query is None and filters == SearchFilters()
     select, args, partial = ("", [], False) if unfiltered else matching_rowids_sql(ws, query, filters)
+    originals = f"NOT {is_duplicate_sql('article_rowid')}"  # a group of copies counts once
     out: dict[str, Any] = {"partial": partial}
     for kind in FACET_KINDS:
         if unfiltered:  # the (kind, value, rowid) primary key answers this without a table read
-            rows = db.execute("SELECT value, count(*) FROM article_facets WHERE kind = ? GROUP BY value "
-                              "ORDER BY count(*) DESC, value LIMIT ?", (kind, per_kind)).fetchall()
+            rows = db.execute(f"SELECT value, count(*) FROM article_facets WHERE kind = ? AND {originals} "
+                              "GROUP BY value ORDER BY count(*) DESC, value LIMIT ?", (kind, per_kind)).fetchall()
         else:
             rows = db.execute(f"SELECT value, count(*) FROM article_facets WHERE kind = ? AND article_rowid IN "
-                              f"({select}) GROUP BY value ORDER BY count(*) DESC, value LIMIT ?",
+                              f"({select}) AND {originals} GROUP BY value ORDER BY count(*) DESC, value LIMIT ?",
                               [kind, *args, per_kind]).fetchall()
         labels = _labels(ws, kind, [r[0] for r in rows])
         out[kind] = [{"value": v, "label": labels.get(v, v), "count": int(n)} for v, n in rows]
-    where = "" if unfiltered else f"WHERE rowid IN ({select})"
+    where = f"WHERE NOT {is_duplicate_sql('rowid')}" + ("" if unfiltered else f" AND rowid IN ({select})")
     rows = db.execute(f"SELECT source, count(*) FROM articles {where} GROUP BY source ORDER BY count(*) DESC, source "
                       "LIMIT ?", [*args, per_kind]).fetchall()
     out["source"] = [{"value": v, "label": v, "count": int(n)} for v, n in rows]
@@ -118,6 +120,17 @@ def _labels(ws: Workspace, kind: str, values: Sequence[str]) -> dict[str, str]:
     if kind == "topic":
         return {v: topic_names().get(v, v) for v in values}
     return {}
+
+
+def copies(ws: Workspace, article_ids: Sequence[str]) -> dict[str, int]:
+    """How many duplicates each of these (original) articles has; those without are absent."""
+    if not article_ids:
+        return {}
+    marks = ", ".join("?" * len(article_ids))
+    rows = _db(ws).execute(
+        f"SELECT a.id, count(*) FROM articles a JOIN article_dedup d ON d.duplicate_of = a.rowid "
+        f"WHERE a.id IN ({marks}) GROUP BY a.id", list(article_ids)).fetchall()
+    return {i: int(n) for i, n in rows}
 
 
 def entity_names(ws: Workspace, ids: Iterable[str]) -> dict[str, tuple[str, str, str | None]]:

@@ -143,3 +143,28 @@ class Timeline(BaseModel):
     limit: int
     more: bool = Field(description="Whether later pages exist")
     items: list[EventOut]
+
+
+class StoryOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(description="Stable while the story's earliest article stays (s-…)")
+    label: str | None
+    first: str | None = Field(description="Date of its first article")
+    last: str | None = Field(description="Date of its last article")
+    articles: int = Field(description="Articles, duplicates included")
+    entities: list[dict[str, Any]] = Field(description="Main entities: id, name, articles")
+    countries: list[str]
+    follows: str | None = Field(description="The story this one continues, if any")
+
+
+class StoryList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[StoryOut]
+
+
+class StoryDetail(StoryOut):
+    articles_list: list[dict[str, Any]] = Field(description="Its articles in date order, duplicates marked")
+    followed_by: list[str] = Field(description="Stories that continue this one")

@@ -50,11 +50,11 @@ def finder(ws: Workspace) -> DuplicateFinder:
             article = ws.store.get(key)
             return article.title, article.text
 
-        made = _FINDERS[ws.store] = DuplicateFinder(loader=load)
+        made = _FINDERS[ws.store] = DuplicateFinder(loader=load, remember_copies=False)
     seen = _SEEN.get(ws.store, 0)
     for row in tables.dedup_rows(ws.store, seen):
         state = DedupState(row.digest, row.size, row.signature, row.head_signature)
-        made.restore(row.article_id, row.published, state, row.duplicate_of)
+        made.restore(row.article_id, row.published, state, row.duplicate_of, row.similarity)
         seen = max(seen, row.rowid)
     _SEEN[ws.store] = seen
     return made
@@ -89,10 +89,10 @@ def _link(ws: Workspace, f: DuplicateFinder, added: Sequence[tuple[int, Article]
         rows.append((rowid, state.digest, state.size, state.signature, state.head_signature,
                      result.duplicate_of, result.similarity if result.duplicate_of else None))
         found += result.duplicate_of is not None
-        if result.relinked:
+        if result.previous is not None:
             tables.save_dedup(ws.store, rows)  # the new canonical's row must exist before relinking
             rows.clear()
-            tables.relink(ws.store, article.id, result.relinked)
+            tables.relink(ws.store, article.id, result.previous, result.similarity)
             found += 1
     list(f.pop_states())
     tables.save_dedup(ws.store, rows)

@@ -24,6 +24,7 @@ class DedupRow:
     signature: bytes
     head_signature: bytes
     duplicate_of: str | None  # the canonical's article id
+    similarity: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +48,14 @@ def is_duplicate_sql(column: str) -> str:
 def dedup_rows(store: Store, after: int = 0) -> Iterator[DedupRow]:
     """The stored dedup states of articles past rowid ``after``, canonical articles first."""
     rows = store.db.execute(
-        "SELECT d.article_rowid, a.id, a.published, d.digest, d.size, d.signature, d.head_signature, c.id "
+        "SELECT d.article_rowid, a.id, a.published, d.digest, d.size, d.signature, d.head_signature, c.id, "
+        "d.similarity "
         "FROM article_dedup d JOIN articles a ON a.rowid = d.article_rowid "
         "LEFT JOIN articles c ON c.rowid = d.duplicate_of WHERE d.article_rowid > ? "
         "ORDER BY d.duplicate_of IS NOT NULL, d.article_rowid", (after,)
     )
     for r in rows:
-        yield DedupRow(r[0], r[1], r[2], bytes(r[3]), int(r[4]), bytes(r[5]), bytes(r[6]), r[7])
+        yield DedupRow(r[0], r[1], r[2], bytes(r[3]), int(r[4]), bytes(r[5]), bytes(r[6]), r[7], r[8])
 
 
 def undeduplicated(store: Store, limit: int, below: int | None = None) -> list[int]:
@@ -75,16 +77,16 @@ def save_dedup(store: Store, rows: Sequence[tuple[int, bytes, int, bytes, bytes,
         )
 
 
-def relink(store: Store, canonical_id: str, member_ids: Sequence[str]) -> None:
-    """Make ``canonical_id`` the canonical of ``member_ids`` (an earlier article came in)."""
+def relink(store: Store, canonical_id: str, previous_id: str, similarity: float) -> None:
+    """Make ``canonical_id`` the canonical of ``previous_id``'s group (an earlier copy came in):
+    the previous canonical and every article linked to it now point to the new one."""
     with store.transaction() as db:
-        db.execute("UPDATE article_dedup SET duplicate_of = NULL, similarity = NULL WHERE article_rowid = "
-                   "(SELECT rowid FROM articles WHERE id = ?)", (canonical_id,))
-        db.executemany(
-            "UPDATE article_dedup SET duplicate_of = (SELECT rowid FROM articles WHERE id = ?) "
-            "WHERE article_rowid = (SELECT rowid FROM articles WHERE id = ?)",
-            [(canonical_id, m) for m in member_ids],
-        )
+        new = db.execute("SELECT rowid FROM articles WHERE id = ?", (canonical_id,)).fetchone()[0]
+        old = db.execute("SELECT rowid FROM articles WHERE id = ?", (previous_id,)).fetchone()[0]
+        db.execute("UPDATE article_dedup SET duplicate_of = NULL, similarity = NULL WHERE article_rowid = ?", (new,))
+        db.execute("UPDATE article_dedup SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
+        db.execute("UPDATE article_dedup SET duplicate_of = ?, similarity = ? WHERE article_rowid = ?",
+                   (new, similarity, old))
 
 
 def duplicate_of(store: Store, rowid: int) -> str | None:
@@ -119,13 +121,17 @@ def duplicate_rowids(store: Store) -> set[int]:
     return {r[0] for r in store.db.execute("SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL")}
 
 
-def clustering_rows(store: Store) -> list[tuple[int, str, str | None, str | None, str, dict[str, Any] | None]]:
-    """(rowid, id, published, title, text, enrichment fields or None) of every canonical article."""
+ClusteringRow = tuple[int, str, str | None, str | None, str, dict[str, Any] | None]
+
+
+def clustering_rows(store: Store, text_chars: int = 1200) -> list[ClusteringRow]:
+    """(rowid, id, published, title, text start, enrichment fields or None) of every canonical
+    article; the text is cut at ``text_chars`` (clustering reads the title and lead)."""
     rows = store.db.execute(
-        "SELECT a.rowid, a.id, a.published, a.title, a.text, e.fields FROM articles a "
+        "SELECT a.rowid, a.id, a.published, a.title, substr(a.text, 1, ?), e.fields FROM articles a "
         "LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
         "WHERE a.rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
-        "ORDER BY a.rowid")
+        "ORDER BY a.rowid", (text_chars,))
     return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
 
 

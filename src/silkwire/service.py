@@ -80,7 +80,7 @@ def ingest(
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
     A new article that duplicates another (other source, other typography, another version of
     the dispatch) is stored and linked to its canonical, in the batch's transaction
-    (``storylines``); stories are rebuilt at the end.
+    (``storylines``); stories are rebuilt at the end (``storylines.after_ingest``).
     """
     from silkwire import storylines
 
@@ -120,7 +120,7 @@ def ingest(
     ws.index.commit()
     ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
     if report.new:
-        storylines.rebuild_stories(ws)
+        storylines.after_ingest(ws, report.new)
     return report
 
 

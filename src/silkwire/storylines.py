@@ -184,6 +184,26 @@ def _start(value: Any) -> str | None:
     return start if len(start) == 10 and start[4] == "-" and start[7] == "-" else None
 
 
+REBUILD_MIN_NEW = 50
+REBUILD_ALWAYS_BELOW = 5000
+
+
+def after_ingest(ws: Workspace, new: int) -> bool:
+    """Stories after an ingest of ``new`` articles; returns whether they were rebuilt.
+
+    A rebuild costs ~0.4-0.7 ms per stored article (BENCHMARKS.md), so a small ingest (fewer
+    than 50 new articles) into a large database (more than 5,000 articles) does not pay it on
+    every POST: its copies join their canonical's story at once, its other new articles have no
+    story (``"story": null``) until the next ``enrich`` or larger ingest rebuilds them (or
+    ``silkwire stories --rebuild``).
+    """
+    if new >= REBUILD_MIN_NEW or ws.store.count() <= REBUILD_ALWAYS_BELOW:
+        rebuild_stories(ws)
+        return True
+    tables.attach_copies(ws.store)
+    return False
+
+
 def rebuild_stories(ws: Workspace) -> int:
     """Cluster every canonical article into stories and store them (one transaction)."""
     rows = tables.clustering_rows(ws.store)

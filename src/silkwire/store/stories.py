@@ -155,6 +155,17 @@ def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence
                    "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
 
 
+def attach_copies(store: Store) -> None:
+    """Put duplicates without a story into their canonical's story (one transaction)."""
+    with store.transaction() as db:
+        db.execute(
+            "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
+            "SELECT d.article_rowid, s.story_id FROM article_dedup d "
+            "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
+        db.execute("UPDATE stories SET articles = "
+                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+
+
 def _story(r: Sequence[Any]) -> StoryRow:
     return StoryRow(r[0], r[1], r[2], r[3], int(r[4]), json.loads(r[5]), json.loads(r[6]), r[7])
 

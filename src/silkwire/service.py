@@ -82,6 +82,16 @@ def ingest(
     the dispatch) is stored and linked to its canonical, in the batch's transaction
     (``storylines``); stories are rebuilt at the end (``storylines.after_ingest``).
     """
+    return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
+
+
+def ingest_items(
+    ws: Workspace,
+    items: Iterable[Article | InputError | InputWarning],
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Store articles from any reader (files, fetched feeds and pages): ``ingest``'s path."""
     from silkwire import storylines
 
     ws.index.begin_write()
@@ -104,7 +114,7 @@ def ingest(
         if on_batch:
             on_batch(report)
 
-    for item in read_paths(paths, fmt, source):
+    for item in items:
         if isinstance(item, InputError):
             report.rejected.append(item)
         elif isinstance(item, InputWarning):
@@ -180,6 +190,15 @@ def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher
     return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
 
 
+def _event_day(value: str | None) -> int | None:
+    """The first day of an event date; None for a recurrence ("chaque année" -> R/P1Y), which
+    has none (OrangeSum has such leads: enrich failed on them)."""
+    try:
+        return start_day(value) if value else None
+    except (ValueError, IndexError):
+        return None
+
+
 def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
     facets: list[tuple[str, str]] = []
     facets += [("country", c.code) for c in e.countries or ()]
@@ -188,7 +207,7 @@ def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
     facets += [("event", v.type) for v in e.events or ()]
     facets += [("topic", t.code) for t in e.topics or ()]
     known = tuple((x.id, x.type, x.name, x.country) for x in e.entities or ())
-    events = tuple(EventRow(n, v.type, v.date, start_day(v.date) if v.date else None, v.status, v.place,
+    events = tuple(EventRow(n, v.type, v.date, _event_day(v.date), v.status, v.place,
                             v.source, v.target) for n, v in enumerate(e.events or ()))
     return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known,
                             events)
@@ -328,24 +347,22 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     """The article record of one stored article (id or unique id prefix), with its facts."""
+    from silkwire import storylines
+
     article = ws.store.get(article_id)
+    return storylines.with_links(ws, stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id))))
+
+
+def stored_record(article: Article, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The record of a stored article from its row and its stored enrichment (if any)."""
     record = article_record(article)
-    stored = ws.store.enrichment(ws.store.rowid_of(article.id))
     if stored is not None:
-        stored.pop("version")
+        stored.pop("version", None)
         record.update(stored)
         if article.published is None:
             record["published_estimated"] = bool(record.get("published_estimated"))
         else:
             record["published"], record["published_estimated"] = article.published, False
-    from silkwire import storylines
-
-    links = storylines.article_links(ws, article.id)
-    for key in ("duplicate_of", "story"):  # the DESIGN.md record fields, when built for this database
-        if key in links:
-            record[key] = links[key]
-    if links.get("duplicates"):
-        record["duplicates"] = links["duplicates"]
     return record
 
 

@@ -132,6 +132,18 @@ def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
     return out
 
 
+def with_links(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with the DESIGN.md fields ``duplicate_of`` and ``story`` (when this database
+    has them) and, on a canonical article with copies, ``duplicates``."""
+    links = article_links(ws, record["id"])
+    for key in ("duplicate_of", "story"):
+        if key in links:
+            record[key] = links[key]
+    if links.get("duplicates"):
+        record["duplicates"] = links["duplicates"]
+    return record
+
+
 def collapsed_ranking(ws: Workspace, node: Any, filters: Any, limit: int, offset: int
                       ) -> tuple[list[tuple[int, float]], int]:
     """The index's ranking with duplicates folded into their best-ranked group member.

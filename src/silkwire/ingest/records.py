@@ -4,6 +4,10 @@
 A few common aliases are accepted so that exports of other tools go in as they are:
 ``heading``/``summary``/``description`` for the lead, ``article``/``content`` for the body,
 ``date``/``pubdate`` for the publication date, ``link`` for the url.
+
+silkwire's own records (``silkwire export``, ``extract``, ``show --json``) go back in as the same
+articles, with the same ids: their ``text`` already starts with the title, their ``id`` is
+silkwire's (the input's own id is ``ref``), and an estimated ``published`` is not the source's.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -59,12 +64,17 @@ def record_to_article(record: Mapping[str, Any], default_source: str, origin: st
     body = _field(record, _BODY, origin)
     text = _field(record, ("text",), origin)
     parts = [p for p in (lead, body) if p] or ([text] if text else [])
-    if not parts:
+    own = _own_record(title, text) if not (lead or body) else None
+    if own is not None:
+        parts = own
+    elif not parts:
         raise InputError(origin, "no text: expected a non-empty field 'lead', 'text' or 'body'")
-    published_raw = _field(record, _PUBLISHED, origin)
+    # silkwire's exports: an estimated publication window is silkwire's guess, not the source's.
+    estimated = record.get("published_estimated") in (True, "true")
+    published_raw = None if estimated else _field(record, _PUBLISHED, origin)
     published = parse_published(published_raw, origin) if published_raw else None
-    ref = record.get("id")
-    return make_article(
+    ref = record.get("ref") if record.get("ref") not in (None, "") else record.get("id")
+    article = make_article(
         source=_field(record, ("source",), origin) or default_source,
         title=title,
         parts=parts,
@@ -73,6 +83,22 @@ def record_to_article(record: Mapping[str, Any], default_source: str, origin: st
         ref=str(ref) if ref is not None and ref != "" else None,
         origin=origin,
     )
+    if article.ref == article.id:  # a silkwire record coming back: its id is not a foreign one
+        article = replace(article, ref=None)
+    return article
+
+
+def _own_record(title: str | None, text: str | None) -> list[str] | None:
+    """The body parts when ``text`` is a silkwire article text (the title, a blank line, the
+    rest), as in silkwire's own records and exports; None otherwise."""
+    if not title or not text:
+        return None
+    if text == title:
+        return []
+    if text.startswith(title + "\n\n"):
+        rest = text[len(title) + 2:].strip()
+        return [rest] if rest else None
+    return None
 
 
 def read_jsonl(lines: Iterable[Line | InputError], source: str, origin: str) -> Iterator[Item]:

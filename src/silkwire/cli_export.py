@@ -1,0 +1,130 @@
+"""``silkwire export`` and ``silkwire digest``: thin commands over ``exporting`` and ``digest``."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from silkwire import service
+from silkwire.errors import InputError, QueryError, SilkwireError
+
+Db = Annotated[str | None, typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]",
+                                        show_default=False)]
+Since = Annotated[str | None, typer.Option(help="On or after this date (YYYY-MM-DD)")]
+Until = Annotated[str | None, typer.Option(help="On or before this date (YYYY-MM-DD)")]
+By = Annotated[str, typer.Option(help="What --since/--until apply to: published or event (date)")]
+Out = Annotated[str | None, typer.Option("--out", "-o", help="Write to this file (atomically) [default: stdout]")]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """A user-facing error -> one line on stderr and exit 2 (as cli.main does for the core commands)."""
+    try:
+        yield
+    except SilkwireError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def filters(since: str | None, until: str | None, by: str, sources: list[str] | None = None,
+            countries: list[str] | None = None, entities: list[str] | None = None,
+            places: list[str] | None = None, events: list[str] | None = None,
+            topics: list[str] | None = None) -> service.SearchFilters:
+    """The search filters from command-line values; a bad one is a ``QueryError`` (exit 2)."""
+    from silkwire.ingest.records import parse_published
+
+    if by not in ("published", "event"):
+        raise QueryError(f"--by {by!r}: expected published or event")
+    days = []
+    for name, value in (("--since", since), ("--until", until)):
+        try:
+            days.append(parse_published(value, name, name) if value else None)
+        except InputError:
+            raise QueryError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
+    first, last = days
+    if first and last and first > last:
+        raise QueryError(f"--since {first} is after --until {last}")
+    for code in countries or ():
+        if len(code) != 2 or not code.isalpha():
+            raise QueryError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
+    from silkwire.export.briefing import type_labels
+
+    for event in events or ():
+        if event.upper() not in type_labels():
+            raise QueryError(f"--event {event!r}: expected a PLOVER type: {', '.join(type_labels())}")
+    for topic in topics or ():
+        if not re.fullmatch(r"medtop:\d{8}", topic):
+            raise QueryError(f"--topic {topic!r}: expected an IPTC Media Topic code such as medtop:04000000")
+    return service.SearchFilters(
+        since=first, until=last, by=by, sources=tuple(sources or ()),
+        countries=tuple(c.upper() for c in countries or ()), entities=tuple(entities or ()),
+        places=tuple(places or ()), events=tuple(e.upper() for e in events or ()), topics=tuple(topics or ()),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def export(
+        query: Annotated[str | None, typer.Argument(help="Optional search query (same syntax as search)")] = None,
+        output_format: Annotated[str, typer.Option("--format", help="jsonl, csv, parquet or geojson")] = "jsonl",
+        what: Annotated[str, typer.Option(help="records, events or entities")] = "records",
+        db: Db = None,
+        since: Since = None,
+        until: Until = None,
+        by: By = "published",
+        source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
+        country: Annotated[list[str] | None, typer.Option(help="About this country (repeatable: all)")] = None,
+        entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id (repeatable)")] = None,
+        place: Annotated[list[str] | None, typer.Option(help="Naming this place (repeatable)")] = None,
+        event: Annotated[list[str] | None, typer.Option(help="With an event of this PLOVER type (repeatable)")] = None,
+        topic: Annotated[list[str] | None, typer.Option(help="On this IPTC topic code (repeatable)")] = None,
+        out: Out = None,
+    ) -> None:
+        """Export the matching articles as records, events or entities (JSONL, CSV, Parquet, GeoJSON)."""
+        from silkwire import exporting
+
+        with _user_errors():
+            wanted = filters(since, until, by, source, country, entity, place, event, topic)
+            exporting.check_request(output_format, what, out)
+            with service.open_workspace(db or service.default_db_path()) as ws:
+                try:
+                    report = exporting.export(ws, output_format, what, query, wanted, out)
+                except BrokenPipeError:  # `silkwire export | head`: the reader left, which is fine
+                    sys.stderr.close()
+                    raise typer.Exit(0) from None
+        if out is not None:
+            typer.echo(f"{report.rows} {what if output_format != 'geojson' else 'features'} from "
+                       f"{report.articles} articles written to {out}", err=True)
+
+    @app.command()
+    def digest(
+        db: Db = None,
+        country: Annotated[str | None, typer.Option(help="About this country (ISO code, e.g. KZ)")] = None,
+        since: Since = None,
+        until: Until = None,
+        by: By = "published",
+        output_format: Annotated[str, typer.Option("--format", help="md or html")] = "md",
+        base_url: Annotated[str, typer.Option("--base-url", help="Web UI address for the links")] = (
+            "http://127.0.0.1:8000"),
+        out: Out = None,
+    ) -> None:
+        """A briefing of the period: main stories, key events, new people and organisations, figures."""
+        from silkwire import digest as digests
+        from silkwire.export.writers import atomic_output
+
+        with _user_errors():
+            if output_format not in ("md", "html"):
+                raise QueryError(f"--format {output_format!r}: expected md or html")
+            wanted = filters(since, until, by, countries=[country] if country else None)
+            with service.open_workspace(db or service.default_db_path()) as ws:
+                d = digests.build(ws, country, wanted.since, wanted.until, by, base_url)
+            page = digests.render(d, output_format)
+        with atomic_output(out, binary=False) as stream:
+            stream.write(page)
+        if out is not None:
+            typer.echo(f"digest of {d.articles} articles written to {out}", err=True)

@@ -1,0 +1,308 @@
+"""Digests (use case): a briefing of a period — main stories, key events by type, people and
+organisations seen for the first time, figures — from what the stored records hold.
+
+Sections degrade honestly: without story data the "main stories" are groups of articles by
+the type of their main event (and the digest says so); without event data the events section
+is omitted with a note. Nothing depends on the clock: the default period ends at the newest
+article matching the filters, so the same database always gives the same digest.
+
+    from silkwire import digest, service
+    with service.open_workspace("news.db") as ws:
+        d = digest.build(ws, country="KZ", since="2025-06-01", until="2025-06-30")
+        html = digest.render(d, "html")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from silkwire.analysis import timeline
+from silkwire.errors import QueryError
+from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
+from silkwire.exporting import matching_records
+from silkwire.search.index import start_day
+from silkwire.service import SearchFilters, Workspace
+
+DEFAULT_DAYS = 7
+EVENTS_PER_TYPE = 8
+MAX_EVENTS = 100_000  # a period's events, counted per type (only EVENTS_PER_TYPE of each are shown)
+STORIES = 8
+NEW_ENTITIES = 20
+FIGURES_PER_CURRENCY = 5
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def _country_names() -> dict[str, str]:
+    from silkwire.nlp.kb import load_kb  # the knowledge base's French names (no NLP model load)
+
+    return {code: c.name for code, c in load_kb().countries.items()}
+
+
+def default_period(ws: Workspace, filters: SearchFilters) -> tuple[str | None, str | None]:
+    """The given bounds; a missing end is the newest matching publication (or event) date, a
+    missing start DEFAULT_DAYS before the end."""
+    since, until = filters.since, filters.until
+    if until is None:
+        column = "e.event_date" if filters.by == "event" else "a.published"
+        where, args = ["a.published IS NOT NULL"] if filters.by != "event" else ["e.event_date IS NOT NULL"], []
+        for code in filters.countries:
+            where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = 'country' AND value = ?)")
+            args.append(code)
+        row = ws.store.db.execute(
+            f"SELECT max(substr({column}, 1, 10)) FROM articles a LEFT JOIN enrichments e "
+            f"ON e.article_rowid = a.rowid WHERE {' AND '.join(where)}", args).fetchone()
+        if row[0] is None or len(row[0]) != 10:
+            return since, None
+        until = row[0]
+        if since is not None and since > until:
+            until = since
+    if since is None and until is not None:
+        since = (dt.date.fromisoformat(until) - dt.timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+    return since, until
+
+
+def _ref(record: Mapping[str, Any]) -> ArticleRef:
+    return ArticleRef(record["id"], record.get("title"), record.get("published"))
+
+
+def _evidence(text: str, span: Any, limit: int = 320) -> str:
+    if not span or len(span) != 2:
+        return ""
+    piece = " ".join(text[span[0]:span[1]].replace("\n\n", " — ").split())  # title — lead
+    return piece if len(piece) <= limit else piece[:limit - 1].rstrip() + "…"
+
+
+def money(value: float, unit: str | None) -> str:
+    """500000000, USD -> "500 millions USD"; 1.5e9 -> "1,5 milliard"; 75000 -> "75 000"."""
+    for size, word in ((1e9, "milliard"), (1e6, "million")):
+        if abs(value) >= size:
+            n = value / size
+            shown = f"{n:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+            number = f"{shown} {word}{'s' if n >= 2 else ''}"
+            break
+    else:
+        number = f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
+    return f"{number} {unit}" if unit else number
+
+
+def _event_line(e: Mapping[str, Any], names: Mapping[str, str]) -> EventLine:
+    """A timeline event (``analysis.timeline``) or a record's event with its article, for display."""
+    source, target = (tuple(names.get(x, x) for x in e.get(side) or ()) for side in ("source", "target"))
+    amounts = tuple(money(float(a["value"]), a.get("unit")) for a in e.get("amounts") or ())
+    evidence = " ".join(str(e.get("evidence_text") or "").replace("\n\n", " — ").split())
+    evidence = evidence if len(evidence) <= 320 else evidence[:319].rstrip() + "…"
+    return EventLine(e["type"], e.get("date"), e.get("status"), source, target, e.get("place"), amounts, evidence,
+                     ArticleRef(e["article"], e.get("title"), e.get("published")))
+
+
+def build(ws: Workspace, country: str | None = None, since: str | None = None, until: str | None = None,
+          by: str = "published", base_url: str = DEFAULT_BASE_URL) -> Digest:
+    """The digest of the articles matching the filters in the period (see ``default_period``)."""
+    if not base_url.startswith(("http://", "https://")):
+        raise QueryError(f"--base-url {base_url!r}: expected an http:// or https:// URL")
+    names = _country_names()
+    code = country.upper() if country else None
+    if code and code not in names:
+        raise QueryError(f"--country {country!r}: not an ISO 3166-1 alpha-2 code silkwire knows")
+    base = SearchFilters(since=since, until=until, by=by, countries=(code,) if code else ())
+    first, last = default_period(ws, base)
+    filters = SearchFilters(since=first, until=last, by=by, countries=base.countries)
+    notes: list[str] = []
+    if first is None and last is None:
+        notes.append("Aucun article daté : la synthèse couvre toute la base.")
+
+    articles = 0
+    has_events = has_stories = False
+    per_day: Counter[str] = Counter()
+    countries: Counter[str] = Counter()
+    # Only small summaries are kept per article (never the texts), whatever the period's size.
+    by_story: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    story_labels: dict[str, str] = {}
+    by_main_type: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    upcoming: list[EventLine] = []
+    entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = {}  # id -> (entity, its earliest article)
+    entity_articles: Counter[str] = Counter()
+    figures: dict[str, list[Figure]] = defaultdict(list)
+    duplicates = 0
+    for record in matching_records(ws, None, filters):
+        if record.get("duplicate_of"):  # a copy of another article: counted once, as its original
+            duplicates += 1
+            continue
+        articles += 1
+        ref = _ref(record)
+        text = record.get("text") or ""
+        light = {"id": ref.id, "title": ref.title, "published": ref.published,
+                 "countries": [{"code": c["code"]} for c in record.get("countries") or ()]}
+        day = record.get("published") if by == "published" else record.get("event_date")
+        if isinstance(day, str) and "/" not in day and len(day) >= 10:
+            per_day[day[:10]] += 1
+        countries.update({c["code"] for c in record.get("countries") or ()})
+        story = record.get("story")
+        if story is not None:
+            has_stories = True
+            key = story if isinstance(story, str) else str(story.get("id"))
+            by_story[key].append(light)
+            if isinstance(story, Mapping) and story.get("label"):
+                story_labels[key] = str(story["label"])
+        if record.get("events") is not None:
+            has_events = True
+            if record["events"]:
+                by_main_type[record["events"][0]["type"]].append(light)
+        for e in record.get("events") or ():
+            if e.get("status") == "planned" and last and (_day(e.get("date")) or 0) > start_day(last):
+                upcoming.append(_event_line({**e, "article": ref.id, "title": ref.title, "published": ref.published,
+                                             "evidence_text": _evidence(text, e.get("evidence"))}, names))
+        for x in record.get("entities") or ():
+            if x.get("type") in ("PER", "ORG"):
+                small = {k: x.get(k) for k in ("type", "name", "country")}
+                if x["id"] not in entities or (ref.published or "9999") < (entities[x["id"]][1].published or "9999"):
+                    entities[x["id"]] = (small, ref)
+                entity_articles[x["id"]] += 1
+        for a in record.get("amounts") or ():
+            if a.get("kind") == "money":
+                figures[a.get("unit") or "?"].append(Figure(a["text"], float(a["value"]), a.get("unit"),
+                                                            _evidence(text, _sentence(text, a["span"])), ref))
+
+    if duplicates:
+        notes.append(f"{duplicates} doublon{'s' if duplicates > 1 else ''} écarté{'s' if duplicates > 1 else ''} "
+                     "(articles repris d'un autre, comptés une fois).")
+    labels = type_labels()
+    if has_stories:
+        basis = "stories"
+        groups = {k: (story_labels.get(k) or _earliest_title(v), v) for k, v in by_story.items()}
+    elif has_events:
+        basis = "event_type"
+        groups = {k: (labels.get(k, k), v) for k, v in by_main_type.items()}
+    else:
+        basis, groups = "none", {}
+    stories = sorted((_story(label, recs, names) for label, recs in groups.values()),
+                     key=lambda s: (-s.articles, s.label))[:STORIES]
+    event_groups: tuple[EventGroup, ...] | None = None
+    if has_events or _event_data(ws):
+        event_groups = _key_events(ws, code, first, last, names, labels)
+    title = "Synthèse" + (f" — {names[code]}" if code else "")
+    return Digest(
+        title=title, since=first, until=last, by=by, country=(code, names[code]) if code else None,
+        articles=articles, base_url=base_url, stories=tuple(stories), stories_basis=basis,
+        events=event_groups, upcoming=tuple(sorted(upcoming, key=_event_order)[:EVENTS_PER_TYPE * 2]),
+        new_entities=_new_entities(ws, entities, entity_articles, first, last),
+        figures=_figures(figures), per_day=_per_day(per_day, first, last),
+        top_countries=tuple((c, names.get(c, c), n) for c, n in
+                            sorted(countries.items(), key=lambda x: (-x[1], x[0])) if c != code)[:6],
+        notes=tuple(notes),
+    )
+
+
+def _sentence(text: str, span: Any) -> tuple[int, int]:
+    """The sentence (or line) around a span: the evidence of a figure."""
+    start = max(text.rfind(". ", 0, span[0]) + 2 if text.rfind(". ", 0, span[0]) >= 0 else 0,
+                text.rfind("\n", 0, span[0]) + 1)
+    stops = [i for i in (text.find(". ", span[1]), text.find("\n", span[1])) if i >= 0]
+    return start, (min(stops) + 1 if stops else len(text))
+
+
+def _earliest_title(records: list[Mapping[str, Any]]) -> str:
+    dated = sorted(records, key=lambda r: (r.get("published") or "9999", r["id"]))
+    return str(dated[0].get("title") or dated[0]["id"])
+
+
+def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str]) -> Story:
+    days = sorted(d for d in (r.get("published") for r in records) if isinstance(d, str) and "/" not in d)
+    codes: Counter[str] = Counter(c["code"] for r in records for c in r.get("countries") or ())
+    newest = sorted(records, key=lambda r: (r.get("published") or "", r["id"]), reverse=True)[:3]
+    return Story(label, len(records), days[0] if days else None, days[-1] if days else None,
+                 tuple((c, names.get(c, c)) for c, _ in sorted(codes.items(), key=lambda x: (-x[1], x[0]))[:4]),
+                 tuple(_ref(r) for r in newest))
+
+
+def _day(value: str | None) -> int | None:
+    """YYYYMMDD of a date value's first day; None for no date or a recurrence ("R/P1Y": every year)."""
+    try:
+        return start_day(value) if value else None
+    except (ValueError, IndexError):
+        return None
+
+
+def _event_data(ws: Workspace) -> bool:
+    """Does the database hold event data (an enrichment with an ``events`` field, even empty)?"""
+    return ws.store.db.execute(
+        "SELECT 1 FROM enrichments WHERE json_type(fields, '$.events') IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def _key_events(ws: Workspace, country: str | None, first: str | None, last: str | None,
+                names: Mapping[str, str], labels: Mapping[str, str]) -> tuple[EventGroup, ...]:
+    """The period's events (dated in it; the country among their actors), by type, busiest first."""
+    by_type: dict[str, list[EventLine]] = defaultdict(list)
+    for e in timeline(ws, country=country, since=first, until=last, limit=MAX_EVENTS):
+        by_type[e["type"]].append(_event_line(e, names))
+    return tuple(sorted((EventGroup(t, labels.get(t, t), len(lines), tuple(lines[:EVENTS_PER_TYPE]))
+                         for t, lines in by_type.items()), key=lambda g: (-g.total, g.type)))
+
+
+def _event_order(e: EventLine) -> tuple[str, str, str]:
+    return (e.date or "9999", e.article.id, e.evidence)
+
+
+def _figures(by_unit: Mapping[str, list[Figure]]) -> tuple[Figure, ...]:
+    """The largest money amounts per currency (never summed or converted across articles)."""
+    out: list[Figure] = []
+    for unit in sorted(by_unit, key=lambda u: (-len(by_unit[u]), u)):
+        seen: set[tuple[str, float]] = set()
+        for f in sorted(by_unit[unit], key=lambda f: (-f.value, f.article.id, f.text)):
+            if (f.article.id, f.value) not in seen and len(seen) < FIGURES_PER_CURRENCY:
+                seen.add((f.article.id, f.value))
+                out.append(f)
+    return tuple(out)
+
+
+def _per_day(counts: Counter[str], first: str | None, last: str | None) -> tuple[tuple[str, int], ...]:
+    """Articles per day over the whole period (empty days included), per month beyond 92 days."""
+    if not counts:
+        return ()
+    start = dt.date.fromisoformat(first or min(counts))
+    end = dt.date.fromisoformat(last or max(counts))
+    if (end - start).days > 92:
+        months: Counter[str] = Counter()
+        for day, n in counts.items():
+            months[day[:7]] += n
+        keys = sorted({f"{y:04d}-{m:02d}" for y in range(start.year, end.year + 1) for m in range(1, 13)
+                       if f"{start:%Y-%m}" <= f"{y:04d}-{m:02d}" <= f"{end:%Y-%m}"})
+        return tuple((k, months.get(k, 0)) for k in keys)
+    days = [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+    return tuple((d, counts.get(d, 0)) for d in days)
+
+
+def _new_entities(ws: Workspace, found: Mapping[str, tuple[Mapping[str, Any], ArticleRef]],
+                  counts: Counter[str], first: str | None, last: str | None) -> tuple[NewEntity, ...]:
+    """People and organisations of the period whose first dated article in the whole database
+    falls in the period (first seen = the earliest publication date naming them)."""
+    if first is None or not found:
+        return ()
+    ids = sorted(found)
+    seen: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for entity_id, day in ws.store.db.execute(
+            "SELECT f.value, min(a.published) FROM article_facets f JOIN articles a ON a.rowid = f.article_rowid "
+            f"WHERE f.kind = 'entity' AND a.published IS NOT NULL AND f.value IN ({', '.join('?' * len(chunk))}) "
+            "GROUP BY f.value", chunk):
+            seen[entity_id] = day
+    new = [NewEntity(i, found[i][0]["type"], found[i][0]["name"], found[i][0].get("country"), seen[i], counts[i],
+                     found[i][1])
+           for i in ids if i in seen and first <= seen[i] <= (last or seen[i])]
+    return tuple(sorted(new, key=lambda x: (-x.articles, x.first_seen, x.name, x.id))[:NEW_ENTITIES])
+
+
+def render(d: Digest, fmt: str) -> str:
+    if fmt == "md":
+        from silkwire.export.briefing import render_markdown
+
+        return render_markdown(d)
+    if fmt == "html":
+        from silkwire.export.briefing_html import render_html
+
+        return render_html(d)
+    raise QueryError(f"--format {fmt!r}: expected md or html")

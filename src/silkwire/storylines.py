@@ -120,7 +120,8 @@ def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
     """What an article is linked to: its canonical (``duplicate_of``), its duplicates, its story.
 
     Keys are absent when the database has no such data yet (no dedup state for this article:
-    run ``silkwire ingest`` once to catch up; no stories built).
+    run ``silkwire ingest`` once to catch up; no stories built). ``story`` is null for an
+    article alone (a story of one) or not clustered yet.
     """
     rowid = ws.store.rowid_of(ws.store.get(article_id).id)
     out: dict[str, Any] = {}
@@ -128,7 +129,8 @@ def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
         out["duplicate_of"] = tables.duplicate_of(ws.store, rowid)
         out["duplicates"] = tables.duplicates(ws.store, rowid)
     if ws.store.db.execute("SELECT 1 FROM stories LIMIT 1").fetchone():
-        out["story"] = tables.story_of(ws.store, rowid)
+        # an article alone is no story (null), as in the gold (demo/ANNOTATION.md §12)
+        out["story"] = tables.story_of(ws.store, rowid, min_articles=2)
     return out
 
 
@@ -138,7 +140,7 @@ def with_links(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
     links = article_links(ws, record["id"])
     for key in ("duplicate_of", "story"):
         if key in links:
-            record[key] = links[key]
+            record.setdefault(key, links[key])  # a field the record already has is kept
     if links.get("duplicates"):
         record["duplicates"] = links["duplicates"]
     return record

@@ -202,8 +202,11 @@ def follow_ups(store: Store, story_id: str) -> list[str]:
     return [r[0] for r in store.db.execute("SELECT id FROM stories WHERE follows = ? ORDER BY first", (story_id,))]
 
 
-def story_of(store: Store, rowid: int) -> str | None:
-    row = store.db.execute("SELECT story_id FROM story_articles WHERE article_rowid = ?", (rowid,)).fetchone()
+def story_of(store: Store, rowid: int, min_articles: int = 1) -> str | None:
+    """The story of an article; None when it has none or its story has fewer articles."""
+    row = store.db.execute(
+        "SELECT s.story_id FROM story_articles s JOIN stories t ON t.id = s.story_id "
+        "WHERE s.article_rowid = ? AND t.articles >= ?", (rowid, min_articles)).fetchone()
     return None if row is None else str(row[0])
 
 

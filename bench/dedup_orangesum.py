@@ -98,11 +98,15 @@ def main() -> int:
     by_ref = {a.ref: a for a in articles}
     chars = sum(len(a.text) for a in articles)
 
+    import resource
+
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     finder = DuplicateFinder()
     t0 = time.perf_counter()
     for a in articles:
         finder.add(a.ref or a.id, a.text, a.published, a.title)
     dedup_s = time.perf_counter() - t0
+    grown_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before_mb
 
     lines = [line.strip() for line in (args.data / "list_of_duplicates.txt").read_text().splitlines() if line.strip()]
     gold_groups = {line: [x for x in line.split(",") if x in by_ref] for line in lines}
@@ -117,7 +121,8 @@ def main() -> int:
           f"{platform.python_version()}, {sys.platform}")
     print(f"articles: {len(articles)} ({chars / 1e6:.1f} M characters), read in {read_s:.1f} s")
     print(f"dedup: {dedup_s:.1f} s ({len(articles) / dedup_s:.0f} articles/s), "
-          f"{len(finder.groups())} groups, {sum(len(g) - 1 for g in finder.groups())} duplicates linked")
+          f"{len(finder.groups())} groups, {sum(len(g) - 1 for g in finder.groups())} duplicates linked; "
+          f"peak memory +{grown_mb:.0f} MB (every sample kept: no texts to re-read here)")
     print(f"gold: {len(gold_groups)} groups, {len(gold_all)} pairs; known wrong: {len(wrong)} groups "
           f"({len(wrong_pairs)} pairs)")
     for name, gold, ours in (("all gold groups", gold_all, found),

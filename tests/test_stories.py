@@ -90,3 +90,25 @@ def test_stories_commands_and_record_fields(tmp_path: Path):
         assert storylines.stories(ws, min_articles=1)[-1]["articles"] == 1  # the tennis item, alone
     assert "story:" in runner.invoke(app, ["show", one["articles_list"][0]["id"], "--db", db]).output
     assert runner.invoke(app, ["story", "s-nope", "--db", db]).exit_code != 0
+
+
+def test_small_ingest_into_a_large_database_defers_the_rebuild(tmp_path: Path, monkeypatch):
+    db = str(tmp_path / "d.db")
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"title": SUMMIT[0].title, "lead": SUMMIT[0].text, "published": SUMMIT[0].day,
+                                 "source": "S"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    later = tmp_path / "later.jsonl"
+    later.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (
+        {"title": SUMMIT[0].title, "lead": SUMMIT[0].text, "published": "2025-04-02", "source": "T"},
+        {"title": TENNIS.title, "lead": TENNIS.text, "published": TENNIS.day, "source": "S"})), encoding="utf-8")
+    with service.open_workspace(db, create=True) as ws:
+        service.ingest(ws, [str(first)])
+        monkeypatch.setattr(storylines, "REBUILD_ALWAYS_BELOW", 0)  # as if the database were large
+        service.ingest(ws, [str(later)])
+        story = storylines.stories(ws, min_articles=1)
+        assert [s["articles"] for s in story] == [2]  # the copy joined at once; the tennis item waits
+        tennis = ws.store.ids_by_title(TENNIS.title)[0]
+        assert service.show(ws, tennis)["story"] is None
+    runner = CliRunner()
+    rebuilt = json.loads(runner.invoke(app, ["stories", "--db", db, "--rebuild", "--json", "--min-articles", "1"]).output)
+    assert sorted(s["articles"] for s in rebuilt) == [1, 2]

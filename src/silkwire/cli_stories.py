@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         country: Annotated[str | None, typer.Option(help="Stories naming this country (ISO code)")] = None,
         min_articles: Annotated[int, typer.Option("--min-articles", min=1,
                                                   help="Only stories with this many articles")] = 2,
+        rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-cluster every article first")] = False,
         as_json: JsonFlag = False,
     ) -> None:
         """Stories (articles about one real-world story, duplicates included), latest first."""
@@ -36,6 +37,8 @@ def register(app: typer.Typer) -> None:
             _fail(str(exc))
             return
         with _open(db) as ws:
+            if rebuild:
+                storylines.rebuild_stories(ws)
             rows = storylines.stories(ws, bounds[0], bounds[1], country.upper() if country else None, min_articles)
         if as_json:
             out.print_json(json.dumps(rows, ensure_ascii=False))

@@ -27,6 +27,7 @@ from silkwire.model import Article
 from silkwire.search import parse_query
 from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace, stored_record
+from silkwire.storylines import with_links  # duplicate_of, story: the record of show()
 
 BATCH = 500
 
@@ -83,11 +84,9 @@ _SELECT = ("SELECT a.rowid, a.id, a.source, a.title, a.text, a.published, a.url,
            "FROM articles a LEFT JOIN enrichments e ON e.article_rowid = a.rowid")
 
 
-def _record(ws: Workspace, row: Sequence[Any]) -> dict[str, Any]:
-    from silkwire.storylines import article_links
-
+def _record(row: Sequence[Any]) -> dict[str, Any]:
     article = Article(id=row[1], source=row[2], title=row[3], text=row[4], published=row[5], url=row[6], ref=row[7])
-    return stored_record(article, json.loads(row[8]) if row[8] is not None else None, article_links(ws, article.id))
+    return stored_record(article, json.loads(row[8]) if row[8] is not None else None)
 
 
 def _query_rowids(ws: Workspace, query: str, filters: SearchFilters) -> list[int]:
@@ -115,13 +114,13 @@ def matching_records(ws: Workspace, query: str | None = None, filters: SearchFil
             chunk = rowids[i:i + batch]
             rows = db.execute(f"{_SELECT} WHERE a.rowid IN ({', '.join('?' * len(chunk))}) ORDER BY a.rowid",
                               chunk).fetchall()
-            yield from (_record(ws, r) for r in rows)
+            yield from (with_links(ws, _record(r)) for r in rows)
         return
     conditions, args = _filter_sql(filters)
     after = 0
     while rows := db.execute(f"{_SELECT} WHERE a.rowid > ?{conditions} ORDER BY a.rowid LIMIT ?",
                              [after, *args, batch]).fetchall():
-        yield from (_record(ws, r) for r in rows)
+        yield from (with_links(ws, _record(r)) for r in rows)
         after = rows[-1][0]
 
 

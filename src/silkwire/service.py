@@ -80,7 +80,7 @@ def ingest(
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
     A new article that duplicates another (other source, other typography, another version of
     the dispatch) is stored and linked to its canonical, in the batch's transaction
-    (``storylines``); stories are rebuilt at the end.
+    (``storylines``); stories are rebuilt at the end (``storylines.after_ingest``).
     """
     return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
 
@@ -130,7 +130,7 @@ def ingest_items(
     ws.index.commit()
     ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
     if report.new:
-        storylines.rebuild_stories(ws)
+        storylines.after_ingest(ws, report.new)
     return report
 
 
@@ -350,14 +350,11 @@ def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     from silkwire import storylines
 
     article = ws.store.get(article_id)
-    return stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id)),
-                         storylines.article_links(ws, article.id))
+    return storylines.with_links(ws, stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id))))
 
 
-def stored_record(article: Article, stored: dict[str, Any] | None,
-                  links: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The record of a stored article from its row, its stored enrichment (if any) and its
-    duplicate and story links (``storylines.article_links``, when the caller has them)."""
+def stored_record(article: Article, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The record of a stored article from its row and its stored enrichment (if any)."""
     record = article_record(article)
     if stored is not None:
         stored.pop("version", None)
@@ -366,12 +363,6 @@ def stored_record(article: Article, stored: dict[str, Any] | None,
             record["published_estimated"] = bool(record.get("published_estimated"))
         else:
             record["published"], record["published_estimated"] = article.published, False
-    links = links or {}
-    for key in ("duplicate_of", "story"):  # the DESIGN.md record fields, when built for this database
-        if key in links:
-            record[key] = links[key]
-    if links.get("duplicates"):
-        record["duplicates"] = links["duplicates"]
     return record
 
 

@@ -50,7 +50,7 @@ def finder(ws: Workspace) -> DuplicateFinder:
             article = ws.store.get(key)
             return article.title, article.text
 
-        made = _FINDERS[ws.store] = DuplicateFinder(loader=load)
+        made = _FINDERS[ws.store] = DuplicateFinder(loader=load, remember_copies=False)
     seen = _SEEN.get(ws.store, 0)
     for row in tables.dedup_rows(ws.store, seen):
         state = DedupState(row.digest, row.size, row.signature, row.head_signature)
@@ -89,10 +89,10 @@ def _link(ws: Workspace, f: DuplicateFinder, added: Sequence[tuple[int, Article]
         rows.append((rowid, state.digest, state.size, state.signature, state.head_signature,
                      result.duplicate_of, result.similarity if result.duplicate_of else None))
         found += result.duplicate_of is not None
-        if result.relinked:
+        if result.previous is not None:
             tables.save_dedup(ws.store, rows)  # the new canonical's row must exist before relinking
             rows.clear()
-            tables.relink(ws.store, article.id, result.relinked)
+            tables.relink(ws.store, article.id, result.previous, result.similarity)
             found += 1
     list(f.pop_states())
     tables.save_dedup(ws.store, rows)
@@ -120,7 +120,8 @@ def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
     """What an article is linked to: its canonical (``duplicate_of``), its duplicates, its story.
 
     Keys are absent when the database has no such data yet (no dedup state for this article:
-    run ``silkwire ingest`` once to catch up; no stories built).
+    run ``silkwire ingest`` once to catch up; no stories built). ``story`` is null for an
+    article alone (a story of one) or not clustered yet.
     """
     rowid = ws.store.rowid_of(ws.store.get(article_id).id)
     out: dict[str, Any] = {}
@@ -128,8 +129,21 @@ def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
         out["duplicate_of"] = tables.duplicate_of(ws.store, rowid)
         out["duplicates"] = tables.duplicates(ws.store, rowid)
     if ws.store.db.execute("SELECT 1 FROM stories LIMIT 1").fetchone():
-        out["story"] = tables.story_of(ws.store, rowid)
+        # an article alone is no story (null), as in the gold (demo/ANNOTATION.md §12)
+        out["story"] = tables.story_of(ws.store, rowid, min_articles=2)
     return out
+
+
+def with_links(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with the DESIGN.md fields ``duplicate_of`` and ``story`` (when this database
+    has them) and, on a canonical article with copies, ``duplicates``."""
+    links = article_links(ws, record["id"])
+    for key in ("duplicate_of", "story"):
+        if key in links:
+            record.setdefault(key, links[key])  # a field the record already has is kept
+    if links.get("duplicates"):
+        record["duplicates"] = links["duplicates"]
+    return record
 
 
 def collapsed_ranking(ws: Workspace, node: Any, filters: Any, limit: int, offset: int
@@ -182,6 +196,26 @@ def _start(value: Any) -> str | None:
         return None
     start = value.split("/")[0]
     return start if len(start) == 10 and start[4] == "-" and start[7] == "-" else None
+
+
+REBUILD_MIN_NEW = 50
+REBUILD_ALWAYS_BELOW = 5000
+
+
+def after_ingest(ws: Workspace, new: int) -> bool:
+    """Stories after an ingest of ``new`` articles; returns whether they were rebuilt.
+
+    A rebuild costs ~0.4-0.7 ms per stored article (BENCHMARKS.md), so a small ingest (fewer
+    than 50 new articles) into a large database (more than 5,000 articles) does not pay it on
+    every POST: its copies join their canonical's story at once, its other new articles have no
+    story (``"story": null``) until the next ``enrich`` or larger ingest rebuilds them (or
+    ``silkwire stories --rebuild``).
+    """
+    if new >= REBUILD_MIN_NEW or ws.store.count() <= REBUILD_ALWAYS_BELOW:
+        rebuild_stories(ws)
+        return True
+    tables.attach_copies(ws.store)
+    return False
 
 
 def rebuild_stories(ws: Workspace) -> int:

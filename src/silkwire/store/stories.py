@@ -24,7 +24,7 @@ class DedupRow:
     signature: bytes
     head_signature: bytes
     duplicate_of: str | None  # the canonical's article id
-    similarity: float | None = None  # what made it a duplicate
+    similarity: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +77,16 @@ def save_dedup(store: Store, rows: Sequence[tuple[int, bytes, int, bytes, bytes,
         )
 
 
-def relink(store: Store, canonical_id: str, member_ids: Sequence[str]) -> None:
-    """Make ``canonical_id`` the canonical of ``member_ids`` (an earlier article came in)."""
+def relink(store: Store, canonical_id: str, previous_id: str, similarity: float) -> None:
+    """Make ``canonical_id`` the canonical of ``previous_id``'s group (an earlier copy came in):
+    the previous canonical and every article linked to it now point to the new one."""
     with store.transaction() as db:
-        db.execute("UPDATE article_dedup SET duplicate_of = NULL, similarity = NULL WHERE article_rowid = "
-                   "(SELECT rowid FROM articles WHERE id = ?)", (canonical_id,))
-        db.executemany(
-            "UPDATE article_dedup SET duplicate_of = (SELECT rowid FROM articles WHERE id = ?) "
-            "WHERE article_rowid = (SELECT rowid FROM articles WHERE id = ?)",
-            [(canonical_id, m) for m in member_ids],
-        )
+        new = db.execute("SELECT rowid FROM articles WHERE id = ?", (canonical_id,)).fetchone()[0]
+        old = db.execute("SELECT rowid FROM articles WHERE id = ?", (previous_id,)).fetchone()[0]
+        db.execute("UPDATE article_dedup SET duplicate_of = NULL, similarity = NULL WHERE article_rowid = ?", (new,))
+        db.execute("UPDATE article_dedup SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
+        db.execute("UPDATE article_dedup SET duplicate_of = ?, similarity = ? WHERE article_rowid = ?",
+                   (new, similarity, old))
 
 
 def duplicate_of(store: Store, rowid: int) -> str | None:
@@ -121,13 +121,17 @@ def duplicate_rowids(store: Store) -> set[int]:
     return {r[0] for r in store.db.execute("SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL")}
 
 
-def clustering_rows(store: Store) -> list[tuple[int, str, str | None, str | None, str, dict[str, Any] | None]]:
-    """(rowid, id, published, title, text, enrichment fields or None) of every canonical article."""
+ClusteringRow = tuple[int, str, str | None, str | None, str, dict[str, Any] | None]
+
+
+def clustering_rows(store: Store, text_chars: int = 1200) -> list[ClusteringRow]:
+    """(rowid, id, published, title, text start, enrichment fields or None) of every canonical
+    article; the text is cut at ``text_chars`` (clustering reads the title and lead)."""
     rows = store.db.execute(
-        "SELECT a.rowid, a.id, a.published, a.title, a.text, e.fields FROM articles a "
+        "SELECT a.rowid, a.id, a.published, a.title, substr(a.text, 1, ?), e.fields FROM articles a "
         "LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
         "WHERE a.rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
-        "ORDER BY a.rowid")
+        "ORDER BY a.rowid", (text_chars,))
     return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
 
 
@@ -143,6 +147,17 @@ def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence
               json.dumps(s.countries), s.follows) for s in stories],
         )
         db.executemany("INSERT INTO story_articles (article_rowid, story_id) VALUES (?, ?)", members)
+        db.execute(
+            "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
+            "SELECT d.article_rowid, s.story_id FROM article_dedup d "
+            "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
+        db.execute("UPDATE stories SET articles = "
+                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+
+
+def attach_copies(store: Store) -> None:
+    """Put duplicates without a story into their canonical's story (one transaction)."""
+    with store.transaction() as db:
         db.execute(
             "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
             "SELECT d.article_rowid, s.story_id FROM article_dedup d "
@@ -187,8 +202,11 @@ def follow_ups(store: Store, story_id: str) -> list[str]:
     return [r[0] for r in store.db.execute("SELECT id FROM stories WHERE follows = ? ORDER BY first", (story_id,))]
 
 
-def story_of(store: Store, rowid: int) -> str | None:
-    row = store.db.execute("SELECT story_id FROM story_articles WHERE article_rowid = ?", (rowid,)).fetchone()
+def story_of(store: Store, rowid: int, min_articles: int = 1) -> str | None:
+    """The story of an article; None when it has none or its story has fewer articles."""
+    row = store.db.execute(
+        "SELECT s.story_id FROM story_articles s JOIN stories t ON t.id = s.story_id "
+        "WHERE s.article_rowid = ? AND t.articles >= ?", (rowid, min_articles)).fetchone()
     return None if row is None else str(row[0])
 
 

@@ -32,6 +32,7 @@ articles are fetched through ``loader`` only when one of them must be verified.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -57,12 +58,9 @@ class DedupParams:
     min_jaccard: float = 0.9
     min_head: float = 0.8
     min_containment: float = 0.5
+    max_verify: int = 64  # candidates verified per article, latest first (bounds recurring titles)
+    keep_material: int = 5000  # samples kept in memory when texts can be re-read (loader)
     max_days: int = 2  # versions of one dispatch come out within days; a recurring title weeks apart
-    # A copy at least this similar to its match is not indexed for later queries: its group is
-    # found through the members already indexed. Otherwise one dispatch repeated N times makes
-    # every query return the whole group, and ingest O(N^2) (a 50 MB file of one text: hours).
-    index_below: float = 0.9  # = min_jaccard: a near-identical copy adds nothing its match does not cover
-    per_group: int = 4  # members of one group verified at most per query, canonical first
     seed: int = 20250730
 
 
@@ -74,7 +72,8 @@ class AddResult:
 
     duplicate_of: str | None
     similarity: float = 0.0
-    relinked: tuple[str, ...] = ()
+    relinked: tuple[str, ...] = ()  # the members this finder remembers (all, unless it forgets copies)
+    previous: str | None = None  # the group's canonical until now, when this article took its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +92,7 @@ class _Doc:
     published: str | None
     group: int
     size: int  # number of distinct shingles
-    signature: U32 | None  # None for exact copies (their twin is in the index)
+    indexed: bool  # False for exact and near-identical copies: their twin stands for them
     sample: U32 | None  # bottom-k of the sorted shingle hashes; None until needed (restored)
     head: U32 | None  # the head's shingle hashes; None until needed (restored)
 
@@ -129,9 +128,14 @@ class _Permutations:
 class DuplicateFinder:
     """Online duplicate detection; see the module doc. Not thread-safe (one writer)."""
 
-    def __init__(self, params: DedupParams | None = None, loader: Loader | None = None) -> None:
+    def __init__(self, params: DedupParams | None = None, loader: Loader | None = None,
+                 remember_copies: bool = True) -> None:
+        """``remember_copies=False``: exact and near-identical duplicates that are not canonical
+        are not kept in memory (they are never candidates: their twin stands for them), so memory
+        grows with the distinct articles only; the caller keeps the links (the store does)."""
         self.params = p = params or DedupParams()
         self._loader = loader
+        self._remember_copies = remember_copies
         self._text_perm = _Permutations(p.num_perm, p.seed)
         self._head_perm = _Permutations(p.head_perm, p.seed + 1)
         self._lsh = MinHashLSH(threshold=p.lsh_threshold, num_perm=p.num_perm)
@@ -141,6 +145,8 @@ class DuplicateFinder:
         self._groups: dict[int, list[str]] = {}
         self._canonical: dict[int, str] = {}
         self._states: dict[str, DedupState] = {}
+        self._recent: deque[tuple[str, _Doc]] = deque()
+        self._seq = 0  # arrival order, for "first seen" ties
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -185,37 +191,49 @@ class DuplicateFinder:
         digest = content_digest(cps)
         hashes = shingle_hashes(cps, p.shingle)
         head = self._head_hashes(cps, title)
-        sample = hashes[: p.sample]
+        sample = hashes[: p.sample].copy()  # a copy: a slice would keep every hash alive
         signature = self._text_perm.signature(hashes)
         head_signature = self._head_perm.signature(head)
         self._states[key] = DedupState(digest, int(hashes.size), signature.tobytes(), head_signature.tobytes())
         twin = self._exact.get(digest)
-        doc = _Doc(len(self._docs), published, -1, int(hashes.size), None, sample, head)
-        if twin is not None:
-            self._docs[key] = doc
-            return self._join(key, doc, twin, 1.0)
-        self._exact[digest] = key
-        match, similarity = self._best_candidate(signature, head_signature, doc)
+        doc = _Doc(self._seq, published, -1, int(hashes.size), False, sample, head)
+        self._seq += 1
+        match: str | None = twin
+        similarity = 1.0
+        if twin is None:
+            match, similarity = self._best_candidate(signature, head_signature, doc)
+        copy = match is not None and similarity >= p.min_jaccard  # a copy adds nothing to find
+        if copy and not self._remember_copies:
+            assert match is not None
+            canonical = self._canonical[self._docs[match].group]
+            if _order(doc) > _order(self._docs[canonical]):
+                return AddResult(canonical, similarity)  # linked by the caller, forgotten here
+        if twin is None:
+            self._exact[digest] = key
         self._docs[key] = doc
-        if match is None or similarity < p.index_below:
+        if not copy:
             self._index(key, doc, signature, head_signature)
+        self._forget_material(key, doc)
         return self._join(key, doc, match, similarity)
 
     def restore(self, key: str, published: str | None, state: DedupState, canonical: str | None,
                 similarity: float | None = None) -> None:
-        """Put back an article added in an earlier run, with its stored link (and the similarity
-        that made it a duplicate); no text needed.
+        """Put back an article added in an earlier run, with its stored link; no text needed.
 
         Restore canonical articles before their duplicates (e.g. in insertion order).
         """
         if key in self._docs:
             return
-        doc = _Doc(len(self._docs), published, -1, state.size, None, None, None)
+        near_identical = canonical is not None and (similarity or 0.0) >= self.params.min_jaccard
+        if near_identical and not self._remember_copies:
+            return
+        doc = _Doc(self._seq, published, -1, state.size, False, None, None)
+        self._seq += 1
         twin = self._exact.get(state.digest)
         self._docs[key] = doc
-        close_copy = canonical is not None and similarity is not None and similarity >= self.params.index_below
-        if twin is None and not close_copy:
+        if twin is None:
             self._exact[state.digest] = key
+        if twin is None and not near_identical:
             signature = np.frombuffer(state.signature, dtype=np.uint32)
             head_signature = np.frombuffer(state.head_signature, dtype=np.uint32)
             self._index(key, doc, signature, head_signature)
@@ -232,8 +250,18 @@ class DuplicateFinder:
         head = comparable(title) if title else cps[: p.head_chars]
         return shingle_hashes(head, p.shingle)
 
+    def _forget_material(self, key: str, doc: _Doc) -> None:
+        """With a loader, keep the samples of the latest ``keep_material`` articles only (memory
+        stays bounded: older ones are re-read from their text when a candidate needs them)."""
+        if self._loader is None:
+            return
+        self._recent.append((key, doc))
+        if len(self._recent) > self.params.keep_material:
+            _, old = self._recent.popleft()
+            old.sample = old.head = None
+
     def _index(self, key: str, doc: _Doc, signature: U32, head_signature: U32) -> None:
-        doc.signature = signature
+        doc.indexed = True
         if doc.size:
             self._lsh.insert(key, self._text_perm.minhash(signature), check_duplication=False)
         self._head_lsh.insert(key, self._head_perm.minhash(head_signature), check_duplication=False)
@@ -250,7 +278,7 @@ class DuplicateFinder:
         if _order(doc) < _order(self._docs[previous]):
             self._canonical[gid] = key
             relinked = tuple(m for m in self._groups[gid] if m != key)
-            return AddResult(None, similarity, relinked)
+            return AddResult(None, similarity, relinked, previous)
         return AddResult(previous, similarity)
 
     # -- verifying ------------------------------------------------------------------------
@@ -261,12 +289,9 @@ class DuplicateFinder:
             candidates.update(self._lsh.query(self._text_perm.minhash(signature)))
         best: str | None = None
         best_sim = 0.0
-        tried: dict[int, int] = {}
-        for cand in sorted(candidates, key=lambda c: (self._canonical[self._docs[c].group] != c, self._docs[c].seq)):
+        latest = sorted(candidates, key=lambda c: -self._docs[c].seq)[: self.params.max_verify]
+        for cand in sorted(latest, key=lambda c: self._docs[c].seq):
             other = self._docs[cand]
-            if tried.get(other.group, 0) >= self.params.per_group:
-                continue  # enough of this group looked at: its canonical and a few versions
-            tried[other.group] = tried.get(other.group, 0) + 1
             sim = self._verify(doc, cand, other)
             if sim > best_sim or (sim == best_sim and best is not None and _order(other) < _order(self._docs[best])):
                 best, best_sim = cand, sim
@@ -278,7 +303,7 @@ class DuplicateFinder:
                 raise RuntimeError(f"{key}: restored article without a loader to read its text")
             title, text = self._loader(key)
             cps = comparable(text)
-            doc.sample = shingle_hashes(cps, self.params.shingle)[: self.params.sample]
+            doc.sample = shingle_hashes(cps, self.params.shingle)[: self.params.sample].copy()
             doc.head = self._head_hashes(cps, title)
         return doc.sample, doc.head
 

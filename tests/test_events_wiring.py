@@ -76,7 +76,7 @@ def test_pipeline_records_carry_events_and_topics(tmp_path):
 @pytest.mark.slow
 def test_relations_and_timeline_commands_on_the_demo(tmp_path):
     db = str(tmp_path / "demo.db")
-    assert runner.invoke(app, ["demo", "--out", db]).exit_code == 0
+    assert runner.invoke(app, ["demo", "--out", db, "--no-serve"]).exit_code == 0
     result = runner.invoke(app, ["relations", "KZ", "--json", "--db", db])
     assert result.exit_code == 0, result.output
     assert '"partner"' in result.output and '"evidence_text"' in result.output

@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire import cli_export, service
+from silkwire import service
 from silkwire.errors import InputError, SilkwireError
-from silkwire.ingest import Format
+from silkwire.ingest import FORMATS, Format
 
 app = typer.Typer(
     help="silkwire: French news on Central Asia -> an evidence-linked, searchable knowledge base.",
@@ -32,7 +32,8 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]", show_default=False),
 ]
-InputFormat = Annotated[str, typer.Option("--input-format", "-f", help="Input format: auto, listing, jsonl or csv")]
+InputFormat = Annotated[str, typer.Option("--input-format", "-f",
+                                          help="Input format: auto, listing, jsonl, csv, feed or page")]
 SourceOption = Annotated[
     str | None,
     typer.Option("--source", help="Source (outlet) name for items that do not give one [default: the file name]"),
@@ -51,8 +52,8 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _input_format(value: str) -> Format:
-    if value not in ("auto", "listing", "jsonl", "csv"):
-        _fail(f"--input-format {value!r}: expected auto, listing, jsonl or csv")
+    if value not in FORMATS:
+        _fail(f"--input-format {value!r}: expected {', '.join(FORMATS)}")
     return value  # type: ignore[return-value]
 
 
@@ -70,28 +71,33 @@ def _print_problems(report: service.IngestReport) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs; - for stdin")],
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, http(s) URLs; - for stdin")],
     db: DbOption = None,
     input_format: InputFormat = "auto",
     source: SourceOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary only")] = False,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Let URLs reach private, loopback and "
+                                                "link-local addresses (refused by default)")] = False,
 ) -> None:
-    """Read listing pages, JSONL or CSV files and store their articles (idempotent)."""
+    """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles."""
+    from silkwire.watching import ingest_inputs
+
     fmt = _input_format(input_format)
     with _open(db, create=True) as ws:
         if quiet or not err.is_terminal:
-            report = service.ingest(ws, paths, fmt, source)
+            report = ingest_inputs(ws, paths, fmt, source, allow_private)
         else:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
             with Progress(*columns, console=err, transient=True) as progress:
                 task = progress.add_task("ingesting", total=None)
-                report = service.ingest(
+                report = ingest_inputs(
                     ws,
                     paths,
                     fmt,
                     source,
+                    allow_private,
                     on_batch=lambda r: progress.update(task, description=f"{r.seen} articles"),
                 )
     _print_problems(report)
@@ -385,9 +391,10 @@ def serve(
     run(host, port, db or service.default_db_path())
 
 
-from silkwire import cli_analysis  # noqa: E402  (its commands join the app defined above)
+from silkwire import cli_analysis, cli_export, cli_watch  # noqa: E402  (their commands join the app defined above)
 
 cli_analysis.register(app)
+cli_watch.register(app)
 cli_export.register(app)
 
 

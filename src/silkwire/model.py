@@ -30,6 +30,7 @@ class Article:
     url: str | None = None
     ref: str | None = None  # the input's own identifier (JSONL/CSV ``id``), if it had one
     origin: str | None = None  # "file:line" the item came from, for messages
+    author: str | None = None  # as the feed or page gives it (not part of the id)
 
     @property
     def body(self) -> str:
@@ -159,6 +160,8 @@ def article_record(article: Article) -> dict[str, Any]:
     }
     if article.ref is not None:
         record["ref"] = article.ref
+    if article.author is not None:
+        record["author"] = article.author
     return record
 
 

@@ -79,6 +79,16 @@ def ingest(
     The same article twice (same content and source) is stored once and counted as duplicate.
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
     """
+    return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
+
+
+def ingest_items(
+    ws: Workspace,
+    items: Iterable[Article | InputError | InputWarning],
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Store articles from any reader (files, fetched feeds and pages): ``ingest``'s path."""
     ws.index.begin_write()
     report = IngestReport()
     batch: list[Article] = []
@@ -93,7 +103,7 @@ def ingest(
         if on_batch:
             on_batch(report)
 
-    for item in read_paths(paths, fmt, source):
+    for item in items:
         if isinstance(item, InputError):
             report.rejected.append(item)
         elif isinstance(item, InputWarning):

@@ -48,6 +48,7 @@ class ArticleRecord(BaseModel):
     title: str | None
     text: str = Field(description="Exactly as ingested; every span indexes this string")
     ref: str | None = Field(None, description="The input's own id, when it had one")
+    author: str | None = Field(None, description="As the feed or page names it, when it does")
     countries: list[dict[str, Any]] | None = None
     entities: list[dict[str, Any]] | None = None
     places: list[dict[str, Any]] | None = None

@@ -1,4 +1,5 @@
-"""Readers: listing pages, JSONL and CSV files -> a stream of articles, errors and warnings.
+"""Readers: listing pages, JSONL and CSV files, RSS/Atom feeds and article HTML pages -> a
+stream of articles, errors and warnings.
 
 Everything streams: an input of any size is read in bounded memory. A reader never raises for
 bad input; it yields an ``InputError`` naming the file and line, and goes on.
@@ -13,15 +14,21 @@ from pathlib import Path
 from typing import Literal
 
 from silkwire.errors import InputError, InputWarning
+from silkwire.ingest.documents import document_kind, read_document
 from silkwire.ingest.lines import open_binary, origin_name, read_lines
 from silkwire.ingest.listing import read_listing
 from silkwire.ingest.records import read_csv, read_jsonl
 from silkwire.model import Article
 
-Format = Literal["auto", "listing", "jsonl", "csv"]
+Format = Literal["auto", "listing", "jsonl", "csv", "feed", "page"]
+FORMATS: tuple[str, ...] = ("auto", "listing", "jsonl", "csv", "feed", "page")
 Item = Article | InputError | InputWarning
 
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".txt": "listing"}
+__all__ = ["FORMATS", "Format", "Item", "document_kind", "read_document", "read_file", "read_paths"]
+
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".txt": "listing",
+               ".xml": "xml", ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".html": "page", ".htm": "page"}
+_SUFFIXES = (".gz", ".jsonl", ".ndjson", ".json", ".csv", ".txt", ".xml", ".rss", ".atom", ".rdf", ".html", ".htm")
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
@@ -32,7 +39,8 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
         elif os.path.isdir(path):
             found = sorted(str(p) for p in Path(path).rglob("*") if p.is_file() and _format_of(str(p)) != "?")
             if not found:
-                yield InputError(path, "no .txt, .jsonl, .csv (or .gz of them) files in this directory")
+                yield InputError(path, "no .txt, .jsonl, .csv, .xml, .rss, .atom, .html (or .gz of them) files "
+                                       "in this directory")
             yield from found
         elif os.path.exists(path):
             yield path
@@ -55,7 +63,7 @@ def default_source(path: str) -> str:
     if path == "-":
         return "stdin"
     name = Path(path).name
-    for suffix in (".gz", ".jsonl", ".ndjson", ".json", ".csv", ".txt"):
+    for suffix in _SUFFIXES:
         name = name.removesuffix(suffix)
     return name or "input"
 
@@ -72,7 +80,12 @@ def read_file(path: str, fmt: Format = "auto", source: str | None = None) -> Ite
         if kind == "?" or (kind == "listing" and path == "-" and fmt == "auto"):
             kind = _sniff(stream)
         src = source or default_source(path)
-        if kind == "csv":
+        if kind in ("feed", "page", "xml"):
+            # Feeds and pages are parsed whole (feedparser, trafilatura); .xml is sniffed.
+            data = stream.read()
+            found = "feed" if kind == "xml" else document_kind(data, None, path, kind)
+            yield from read_document(data, found or "feed", src, origin)
+        elif kind == "csv":
             yield from read_csv(stream, src, origin)
         elif kind == "jsonl":
             yield from read_jsonl(read_lines(stream, origin), src, origin)
@@ -84,10 +97,12 @@ def read_file(path: str, fmt: Format = "auto", source: str | None = None) -> Ite
 
 
 def _sniff(stream: object) -> str:
-    """JSONL if the first non-blank byte opens an object, else a listing."""
+    """JSONL if the first non-blank byte opens an object, a feed or page by its markup, else a listing."""
     peek = getattr(stream, "peek", None)
-    head = peek(512) if peek else b""
-    return "jsonl" if head.lstrip().startswith(b"{") else "listing"
+    head = peek(2048) if peek else b""
+    if head.lstrip().startswith(b"{"):
+        return "jsonl"
+    return document_kind(head, None, None, "auto") or "listing"
 
 
 def read_paths(paths: Iterable[str], fmt: Format = "auto", source: str | None = None) -> Iterator[Item]:

@@ -36,6 +36,7 @@ def make_article(
     url: str | None = None,
     ref: str | None = None,
     origin: str | None = None,
+    author: str | None = None,
 ) -> Article:
     title = title or None
     text = compose_text(title, parts)
@@ -48,4 +49,5 @@ def make_article(
         url=url,
         ref=ref,
         origin=origin,
+        author=author,
     )

@@ -95,4 +95,51 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        5,
+        [
+            # Feeds and pages name their author; the id does not depend on it.
+            "ALTER TABLE articles ADD COLUMN author TEXT",
+            # The watch loop's state per source (keyed by its name in the sources file), so that a
+            # restart resumes: validators for conditional GET, last outcome, when it is next due.
+            """CREATE TABLE watch_state (
+                source TEXT PRIMARY KEY,
+                url TEXT NOT NULL,           -- the URL the validators belong to
+                etag TEXT,
+                last_modified TEXT,
+                last_fetch TEXT,             -- UTC ISO time of the last poll
+                last_status TEXT,            -- ok | not_modified | error
+                http_status INTEGER,
+                last_error TEXT,
+                failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+                last_items INTEGER,          -- items read at the last successful poll
+                last_new INTEGER,            -- of which new
+                total_new INTEGER NOT NULL DEFAULT 0,
+                last_new_at TEXT,            -- when the source last gave a new item
+                next_due TEXT                -- UTC ISO time of the next poll
+            )""",
+            # Saved searches; `checked_through` = the article rowid up to which matches were sought.
+            """CREATE TABLE alerts (
+                name TEXT PRIMARY KEY,
+                query TEXT NOT NULL,
+                filters TEXT NOT NULL,       -- JSON: since, until, sources, countries, entities, places
+                webhook TEXT,
+                created_at TEXT NOT NULL,
+                checked_through INTEGER NOT NULL,
+                last_run TEXT
+            )""",
+            # Each match once per alert; `delivered_at` NULL = the webhook has not accepted it yet.
+            """CREATE TABLE alert_matches (
+                alert TEXT NOT NULL REFERENCES alerts(name) ON DELETE CASCADE,
+                article_id TEXT NOT NULL,
+                matched_at TEXT NOT NULL,
+                delivered_at TEXT,
+                PRIMARY KEY (alert, article_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX alert_matches_pending ON alert_matches(alert) WHERE delivered_at IS NULL",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

@@ -16,7 +16,7 @@ from silkwire.model import Article
 from silkwire.store.events import EventRow, replace_events
 from silkwire.store.schema import LATEST, MIGRATIONS
 
-_ARTICLE_COLUMNS = "a.id, a.source, a.title, a.text, a.published, a.url, a.ref"
+_ARTICLE_COLUMNS = "a.id, a.source, a.title, a.text, a.published, a.url, a.ref, a.author"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,8 @@ _FACET_KINDS = ("country", "entity", "place", "event", "topic")
 
 
 def _article(row: Sequence[Any]) -> Article:
-    return Article(id=row[0], source=row[1], title=row[2], text=row[3], published=row[4], url=row[5], ref=row[6])
+    return Article(id=row[0], source=row[1], title=row[2], text=row[3], published=row[4], url=row[5], ref=row[6],
+                   author=row[7])
 
 
 class Store:
@@ -124,9 +125,9 @@ class Store:
             for article in batch:
                 cur = db.execute(
                     "INSERT OR IGNORE INTO articles (id, source, ref, url, published, title, text, "
-                    "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "ingested_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (article.id, article.source, article.ref, article.url, article.published,
-                     article.title, article.text, now),
+                     article.title, article.text, now, article.author),
                 )
                 added.append(cur.lastrowid if cur.rowcount == 1 else None)
         return added

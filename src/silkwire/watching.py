@@ -1,0 +1,236 @@
+"""Use cases for following outlets: ingesting a URL, polling sources, the watch loop.
+
+Everything fetched goes through ``net.Fetcher`` (the one network seam, with its safety rules)
+and everything read goes in through ``service.ingest_items`` (the path of ``silkwire ingest``:
+one transaction per batch, ids from the content, so a re-read item is a duplicate, not a copy).
+
+The watch state of each source (validators, last outcome, errors, next due time) lives in the
+database (``store/monitoring.py``) and is written only after the source's items are stored. A
+watch killed at any point therefore resumes where it was: a source whose items were stored but
+whose state was not is fetched again, and its items come back as duplicates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from silkwire import service
+from silkwire.errors import InputError, InputWarning, StoreError
+from silkwire.ingest import Format, document_kind, read_document, read_paths
+from silkwire.ingest.documents import describe_body
+from silkwire.model import Article
+from silkwire.net import Fetched, Fetcher, FetchError, FetchPolicy, Validators
+
+__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "ingest_inputs", "poll_source", "watch"]
+from silkwire.sources_file import Source, load_sources
+from silkwire.store.monitoring import WatchState, all_watch_states, save_watch_state, watch_state
+
+Item = Article | InputError | InputWarning
+
+
+def is_url(path: str) -> bool:
+    return path.lower().startswith(("http://", "https://")) or "://" in path[:12]
+
+
+def url_source(url: str) -> str:
+    """The source recorded for a URL given without ``--source``: its host, without www."""
+    host = urlsplit(url).hostname or "web"
+    return host.removeprefix("www.")
+
+
+def fetch_items(fetcher: Fetcher, url: str, *, kind: str = "auto", source: str | None = None,
+                allow_private: bool = False, validators: Validators | None = None) -> tuple[Fetched, list[Item]]:
+    """Fetch a feed or page and read it; a 304 gives no items. Raises ``FetchError``."""
+    fetched = fetcher.get(url, allow_private=allow_private, validators=validators)
+    if fetched.not_modified:
+        return fetched, []
+    found = document_kind(fetched.content, fetched.content_type, fetched.url, kind)
+    if found is None:
+        raise FetchError(url, "expected an RSS/Atom feed or an HTML page, got "
+                              f"{describe_body(fetched.content, fetched.content_type)}", fetched.status)
+    items = list(read_document(fetched.content, found, source or url_source(url), url, fetched.url))
+    return fetched, items
+
+
+def read_inputs(paths: Iterable[str], fmt: Format, source: str | None, fetcher: Fetcher,
+                allow_private: bool = False) -> Iterator[Item]:
+    """Files as ``silkwire ingest`` reads them, and URLs fetched (feeds and pages)."""
+    for path in paths:
+        if not is_url(path):
+            yield from read_paths([path], fmt, source)
+            continue
+        try:
+            _, items = fetch_items(fetcher, path, kind=fmt if fmt in ("feed", "page") else "auto",
+                                   source=source, allow_private=allow_private)
+        except FetchError as exc:
+            yield InputError(path, exc.message)
+            continue
+        yield from items
+
+
+def ingest_inputs(ws: service.Workspace, paths: Iterable[str], fmt: Format = "auto", source: str | None = None,
+                  allow_private: bool = False, fetcher: Fetcher | None = None,
+                  on_batch: Callable[[service.IngestReport], None] | None = None) -> service.IngestReport:
+    """``service.ingest`` that also takes URLs (fetched through the safe fetcher)."""
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        return service.ingest_items(ws, read_inputs(paths, fmt, source, fetcher, allow_private), on_batch=on_batch)
+    finally:
+        if own:
+            fetcher.close()
+
+
+# -- polling sources --------------------------------------------------------------------------
+
+
+@dataclass
+class PollResult:
+    source: str
+    status: str  # ok | not_modified | error
+    new: int = 0
+    duplicate: int = 0
+    rejected: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    http_status: int | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allow_private: bool = False,
+                now: datetime | None = None) -> PollResult:
+    """Fetch one source (conditionally), store its new items, then record its state."""
+    now = now or _now()
+    state = watch_state(ws.store, source.name) or WatchState(source.name, source.url)
+    if state.url != source.url:  # validators belong to a URL; a changed URL starts afresh
+        state = replace(state, etag=None, last_modified=None)
+    validators = Validators(state.etag, state.last_modified)
+    state = replace(state, url=source.url, last_fetch=now.isoformat(),
+                    next_due=(now + timedelta(seconds=source.interval)).isoformat())
+    try:
+        fetched, items = fetch_items(fetcher, source.url, kind=source.kind, source=source.name,
+                                     allow_private=allow_private or source.allow_private, validators=validators)
+    except FetchError as exc:
+        save_watch_state(ws.store, replace(state, last_status="error", http_status=exc.status,
+                                           last_error=exc.message, failures=state.failures + 1))
+        return PollResult(source.name, "error", error=exc.message, http_status=exc.status)
+    except Exception as exc:  # a parser crash on one source must not stop the others
+        message = f"unexpected error ({type(exc).__name__}: {exc})"
+        save_watch_state(ws.store, replace(state, last_status="error", last_error=message,
+                                           failures=state.failures + 1))
+        return PollResult(source.name, "error", error=message)
+    try:
+        # A 304 has nothing to store: no need to take the index writer (a commit costs ~25 ms).
+        report = service.ingest_items(ws, items) if items else service.IngestReport()
+    except Exception as exc:  # e.g. another process holds the writer: keep the old validators, so
+        # that the next poll fetches these items again instead of being told "not modified"
+        ws.index.rollback()
+        message = f"could not store the items ({exc})"
+        save_watch_state(ws.store, replace(state, last_status="error", http_status=fetched.status,
+                                           last_error=message, failures=state.failures + 1))
+        return PollResult(source.name, "error", error=message, http_status=fetched.status)
+    rejected = [str(e) for e in report.rejected]
+    warnings = [str(w) for w in report.warnings]
+    note = (f"{len(rejected)} items rejected; first: {rejected[0]}" if rejected
+            else f"warning: {warnings[0]}" if warnings else None)
+    status = "not_modified" if fetched.not_modified else "ok"
+    kept = fetched.validators if not fetched.not_modified else Validators(  # a 304 may omit them
+        fetched.validators.etag or state.etag, fetched.validators.last_modified or state.last_modified)
+    save_watch_state(ws.store, replace(
+        state, etag=kept.etag, last_modified=kept.last_modified, last_status=status, http_status=fetched.status,
+        last_error=note, failures=0,
+        last_items=None if fetched.not_modified else report.seen + len(rejected),
+        last_new=report.new, total_new=state.total_new + report.new,
+        last_new_at=now.isoformat() if report.new else state.last_new_at))
+    return PollResult(source.name, status, report.new, report.duplicate, rejected, warnings,
+                      http_status=fetched.status)
+
+
+def due_sources(states: dict[str, WatchState], sources: list[Source], now: datetime) -> list[Source]:
+    """Sources never polled, or whose next due time has come (or whose URL changed)."""
+    due = []
+    for s in sources:
+        st = states.get(s.name)
+        if st is None or st.next_due is None or st.url != s.url or datetime.fromisoformat(st.next_due) <= now:
+            due.append(s)
+    return due
+
+
+@dataclass
+class WatchOptions:
+    once: bool = False  # one pass over the due sources, then return
+    force: bool = False  # the first pass polls every source, due or not
+    allow_private: bool = False
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    max_sleep: float = 60.0  # the sources file is re-read at least this often
+
+
+def watch(db_path: str, sources_path: str, options: WatchOptions,
+          on_poll: Callable[[PollResult], None] = lambda r: None,
+          on_problem: Callable[[InputError], None] = lambda e: None,
+          should_stop: Callable[[], bool] = lambda: False,
+          fetcher: Fetcher | None = None, sleep: Callable[[float], None] = time.sleep) -> int:
+    """Poll the sources on their intervals until stopped (or once); returns how many polls ran.
+
+    The sources file is re-read at every pass, so ``sources add`` takes effect without a restart.
+    """
+    fetch = fetcher or Fetcher(options.policy)
+    polls = 0
+    first = True
+    try:
+        while not should_stop():
+            sources = []
+            for item in load_sources(sources_path):
+                if isinstance(item, InputError):
+                    if first:
+                        on_problem(item)
+                else:
+                    sources.append(item)
+            with service.open_workspace(db_path, create=True) as ws:
+                now = _now()
+                due = sources if first and options.force else due_sources(all_watch_states(ws.store), sources, now)
+                for source in due:
+                    if should_stop():
+                        break
+                    on_poll(poll_source(ws, fetch, source, allow_private=options.allow_private))
+                    polls += 1
+                wait = _seconds_to_next(all_watch_states(ws.store), sources, options.max_sleep)
+            first = False
+            if options.once:
+                break
+            _sleep_until(wait, sleep, should_stop)
+    finally:
+        if fetcher is None:
+            fetch.close()
+    return polls
+
+
+def _seconds_to_next(states: dict[str, WatchState], sources: list[Source], cap: float) -> float:
+    now = _now()
+    waits = [(datetime.fromisoformat(st.next_due) - now).total_seconds()
+             for s in sources if (st := states.get(s.name)) and st.next_due]
+    return max(0.0, min([cap, *waits]))
+
+
+def _sleep_until(seconds: float, sleep: Callable[[float], None], should_stop: Callable[[], bool]) -> None:
+    end = time.monotonic() + seconds
+    while not should_stop() and (left := end - time.monotonic()) > 0:
+        sleep(min(left, 0.5))
+
+
+def check_sources(db_path: str, sources_path: str) -> list[tuple[Source | InputError, WatchState | None]]:
+    """Each source of the file with its recorded watch state (None: never polled)."""
+    items = load_sources(sources_path)
+    try:
+        with service.open_workspace(db_path) as ws:
+            states = all_watch_states(ws.store)
+    except StoreError:
+        states = {}
+    return [(item, states.get(item.name) if isinstance(item, Source) else None) for item in items]

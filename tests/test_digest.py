@@ -226,6 +226,16 @@ def test_digest_of_the_demo_corpus(tmp_path):
     parser = _Tags()
     parser.feed(page)
     assert not parser.open and "svg" in parser.tags
+    # Every link goes to a page of the web UI (silkwire serve) that exists.
+    from fastapi.testclient import TestClient
+
+    from silkwire.api import ApiSettings, create_app
+
+    paths = sorted(set(re.findall(r'href="http://127\.0\.0\.1:8000(/[^"]*)"', page)))
+    assert any(p.startswith("/entites/") for p in paths) and any(p.startswith("/pays/") for p in paths)
+    with TestClient(create_app(ApiSettings(db_path=db))) as client:
+        for path in paths:
+            assert client.get(path).status_code == 200, path
     # The articles the digest names are the period's: every linked id is a KZ article of 2025.
     with service.open_workspace(db) as ws:
         for article_id in set(re.findall(r"/articles/([0-9a-f]{16})", md)):

@@ -137,6 +137,11 @@ def test_default_period_is_the_last_week_of_the_data(db):
     assert "du 2025-07-06 au 2025-07-12" in kz and "pays : [Kazakhstan](http://127.0.0.1:8000/pays/KZ)" in kz
 
 
+def test_default_period_by_event_ends_at_the_newest_event(db):
+    md = _digest(db, by="event")  # the planned visit of 2025-10 (a month: from its first day)
+    assert "1 article, du 2025-09-25 au 2025-10-01 (par date d'événement)" in md
+
+
 def test_country_filter_keeps_its_articles(db):
     md = _digest(db, country="TJ", **JULY)
     assert md.startswith("# Synthèse — Tadjikistan\n\n1 article,")

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from silkwire.analysis import timeline
+from silkwire.browse import register_functions
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
 from silkwire.exporting import matching_records
@@ -46,17 +47,20 @@ def default_period(ws: Workspace, filters: SearchFilters) -> tuple[str | None, s
     missing start DEFAULT_DAYS before the end."""
     since, until = filters.since, filters.until
     if until is None:
-        column = "e.event_date" if filters.by == "event" else "a.published"
-        where, args = ["a.published IS NOT NULL"] if filters.by != "event" else ["e.event_date IS NOT NULL"], []
+        register_functions(ws)  # silkwire_start_day: an event date of any grain -> its first day
+        column = "silkwire_start_day(e.event_date)" if filters.by == "event" else "a.published"
+        where, args = [f"{column} IS NOT NULL"], []
         for code in filters.countries:
             where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = 'country' AND value = ?)")
             args.append(code)
-        row = ws.store.db.execute(
-            f"SELECT max(substr({column}, 1, 10)) FROM articles a LEFT JOIN enrichments e "
-            f"ON e.article_rowid = a.rowid WHERE {' AND '.join(where)}", args).fetchone()
-        if row[0] is None or len(row[0]) != 10:
+        newest = ws.store.db.execute(
+            f"SELECT max({column}) FROM articles a LEFT JOIN enrichments e "
+            f"ON e.article_rowid = a.rowid WHERE {' AND '.join(where)}", args).fetchone()[0]
+        if newest is None:
             return since, None
-        until = row[0]
+        if filters.by == "event":  # YYYYMMDD -> YYYY-MM-DD
+            newest = f"{newest // 10000:04d}-{newest // 100 % 100:02d}-{newest % 100:02d}"
+        until = str(newest)
         if since is not None and since > until:
             until = since
     if since is None and until is not None:

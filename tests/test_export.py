@@ -240,6 +240,14 @@ def test_bad_requests_exit_2_with_one_clear_line(db, args, message):
     assert message in result.output and "Traceback" not in result.output
 
 
+def test_an_output_that_cannot_be_written_exits_2_before_reading(db, tmp_path):
+    for out, message in ((tmp_path / "no" / "x.jsonl", "cannot write in"), (tmp_path, "is a folder")):
+        result = run("export", "--db", db, "--out", str(out))
+        assert result.exit_code == 2 and message in result.output, result.output
+    result = run("digest", "--db", db, "--out", str(tmp_path / "no" / "d.md"))
+    assert result.exit_code == 2 and "cannot write in" in result.output
+
+
 def test_missing_database_exits_2(tmp_path):
     result = run("export", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2 and "no such database" in result.output

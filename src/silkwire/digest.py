@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.analysis import timeline
@@ -102,6 +103,68 @@ def _event_line(e: Mapping[str, Any], names: Mapping[str, str]) -> EventLine:
                      ArticleRef(e["article"], e.get("title"), e.get("published")))
 
 
+@dataclass
+class _Scan:
+    """What the digest keeps of the period's records, one at a time: small summaries (never
+    the texts), so its memory follows the number of articles of the period, not their size."""
+
+    by: str
+    last: str | None
+    names: Mapping[str, str]
+    articles: int = 0
+    duplicates: int = 0
+    has_events: bool = False
+    per_day: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+    by_story: dict[str, list[Mapping[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    story_labels: dict[str, str] = field(default_factory=dict)
+    by_main_type: dict[str, list[Mapping[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    upcoming: list[EventLine] = field(default_factory=list)
+    entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = field(default_factory=dict)  # -> earliest article
+    entity_articles: Counter[str] = field(default_factory=Counter)
+    figures: dict[str, list[Figure]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        if record.get("duplicate_of"):  # a copy of another article: counted once, as its original
+            self.duplicates += 1
+            return
+        self.articles += 1
+        ref = _ref(record)
+        text = record.get("text") or ""
+        light = {"id": ref.id, "title": ref.title, "published": ref.published,
+                 "countries": [{"code": c["code"]} for c in record.get("countries") or ()]}
+        day = record.get("published") if self.by == "published" else record.get("event_date")
+        if isinstance(day, str) and "/" not in day and len(day) >= 10:
+            self.per_day[day[:10]] += 1
+        self.countries.update({c["code"] for c in record.get("countries") or ()})
+        story = record.get("story")
+        if story is not None:
+            key = story if isinstance(story, str) else str(story.get("id"))
+            self.by_story[key].append(light)
+            if isinstance(story, Mapping) and story.get("label"):
+                self.story_labels[key] = str(story["label"])
+        if record.get("events") is not None:
+            self.has_events = True
+            if record["events"]:
+                self.by_main_type[record["events"][0]["type"]].append(light)
+        after = start_day(self.last) if self.last else None
+        for e in record.get("events") or ():
+            if after and e.get("status") == "planned" and (_day(e.get("date")) or 0) > after:
+                self.upcoming.append(_event_line({**e, "article": ref.id, "title": ref.title,
+                                                  "published": ref.published,
+                                                  "evidence_text": _evidence(text, e.get("evidence"))}, self.names))
+        for x in record.get("entities") or ():
+            if x.get("type") in ("PER", "ORG"):
+                known = self.entities.get(x["id"])
+                if known is None or (ref.published or "9999") < (known[1].published or "9999"):
+                    self.entities[x["id"]] = ({k: x.get(k) for k in ("type", "name", "country")}, ref)
+                self.entity_articles[x["id"]] += 1
+        for a in record.get("amounts") or ():
+            if a.get("kind") == "money":
+                self.figures[a.get("unit") or "?"].append(Figure(a["text"], float(a["value"]), a.get("unit"),
+                                                                 _evidence(text, _sentence(text, a["span"])), ref))
+
+
 def build(ws: Workspace, country: str | None = None, since: str | None = None, until: str | None = None,
           by: str = "published", base_url: str = DEFAULT_BASE_URL) -> Digest:
     """The digest of the articles matching the filters in the period (see ``default_period``)."""
@@ -118,84 +181,36 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     if first is None and last is None:
         notes.append("Aucun article daté : la synthèse couvre toute la base.")
 
-    articles = 0
-    has_events = has_stories = False
-    per_day: Counter[str] = Counter()
-    countries: Counter[str] = Counter()
-    # Only small summaries are kept per article (never the texts), whatever the period's size.
-    by_story: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    story_labels: dict[str, str] = {}
-    by_main_type: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    upcoming: list[EventLine] = []
-    entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = {}  # id -> (entity, its earliest article)
-    entity_articles: Counter[str] = Counter()
-    figures: dict[str, list[Figure]] = defaultdict(list)
-    duplicates = 0
+    scan = _Scan(by, last, names)
     for record in matching_records(ws, None, filters):
-        if record.get("duplicate_of"):  # a copy of another article: counted once, as its original
-            duplicates += 1
-            continue
-        articles += 1
-        ref = _ref(record)
-        text = record.get("text") or ""
-        light = {"id": ref.id, "title": ref.title, "published": ref.published,
-                 "countries": [{"code": c["code"]} for c in record.get("countries") or ()]}
-        day = record.get("published") if by == "published" else record.get("event_date")
-        if isinstance(day, str) and "/" not in day and len(day) >= 10:
-            per_day[day[:10]] += 1
-        countries.update({c["code"] for c in record.get("countries") or ()})
-        story = record.get("story")
-        if story is not None:
-            has_stories = True
-            key = story if isinstance(story, str) else str(story.get("id"))
-            by_story[key].append(light)
-            if isinstance(story, Mapping) and story.get("label"):
-                story_labels[key] = str(story["label"])
-        if record.get("events") is not None:
-            has_events = True
-            if record["events"]:
-                by_main_type[record["events"][0]["type"]].append(light)
-        for e in record.get("events") or ():
-            if e.get("status") == "planned" and last and (_day(e.get("date")) or 0) > start_day(last):
-                upcoming.append(_event_line({**e, "article": ref.id, "title": ref.title, "published": ref.published,
-                                             "evidence_text": _evidence(text, e.get("evidence"))}, names))
-        for x in record.get("entities") or ():
-            if x.get("type") in ("PER", "ORG"):
-                small = {k: x.get(k) for k in ("type", "name", "country")}
-                if x["id"] not in entities or (ref.published or "9999") < (entities[x["id"]][1].published or "9999"):
-                    entities[x["id"]] = (small, ref)
-                entity_articles[x["id"]] += 1
-        for a in record.get("amounts") or ():
-            if a.get("kind") == "money":
-                figures[a.get("unit") or "?"].append(Figure(a["text"], float(a["value"]), a.get("unit"),
-                                                            _evidence(text, _sentence(text, a["span"])), ref))
-
-    if duplicates:
-        notes.append(f"{duplicates} doublon{'s' if duplicates > 1 else ''} écarté{'s' if duplicates > 1 else ''} "
+        scan.add(record)
+    if scan.duplicates:
+        n = scan.duplicates
+        notes.append(f"{n} doublon{'s' if n > 1 else ''} écarté{'s' if n > 1 else ''} "
                      "(articles repris d'un autre, comptés une fois).")
     labels = type_labels()
-    if has_stories:
+    if scan.by_story:
         basis = "stories"
-        groups = {k: (story_labels.get(k) or _earliest_title(v), v) for k, v in by_story.items()}
-    elif has_events:
+        groups = {k: (scan.story_labels.get(k) or _earliest_title(v), v) for k, v in scan.by_story.items()}
+    elif scan.has_events:
         basis = "event_type"
-        groups = {k: (labels.get(k, k), v) for k, v in by_main_type.items()}
+        groups = {k: (labels.get(k, k), v) for k, v in scan.by_main_type.items()}
     else:
         basis, groups = "none", {}
     stories = sorted((_story(label, recs, names) for label, recs in groups.values()),
                      key=lambda s: (-s.articles, s.label))[:STORIES]
     event_groups: tuple[EventGroup, ...] | None = None
-    if has_events or _event_data(ws):
+    if scan.has_events or _event_data(ws):
         event_groups = _key_events(ws, code, first, last, names, labels)
     title = "Synthèse" + (f" — {names[code]}" if code else "")
     return Digest(
         title=title, since=first, until=last, by=by, country=(code, names[code]) if code else None,
-        articles=articles, base_url=base_url, stories=tuple(stories), stories_basis=basis,
-        events=event_groups, upcoming=tuple(sorted(upcoming, key=_event_order)[:EVENTS_PER_TYPE * 2]),
-        new_entities=_new_entities(ws, entities, entity_articles, first, last),
-        figures=_figures(figures), per_day=_per_day(per_day, first, last),
+        articles=scan.articles, base_url=base_url, stories=tuple(stories), stories_basis=basis,
+        events=event_groups, upcoming=tuple(sorted(scan.upcoming, key=_event_order)[:EVENTS_PER_TYPE * 2]),
+        new_entities=_new_entities(ws, scan.entities, scan.entity_articles, first, last),
+        figures=_figures(scan.figures), per_day=_per_day(scan.per_day, first, last),
         top_countries=tuple((c, names.get(c, c), n) for c, n in
-                            sorted(countries.items(), key=lambda x: (-x[1], x[0])) if c != code)[:6],
+                            sorted(scan.countries.items(), key=lambda x: (-x[1], x[0])) if c != code)[:6],
         notes=tuple(notes),
     )
 

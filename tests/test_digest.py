@@ -247,3 +247,11 @@ def test_digest_of_the_demo_corpus(tmp_path):
             record = service.show(ws, article_id)
             assert "KZ" in {c["code"] for c in record["countries"]}
             assert record["published"] and record["published"].startswith("2025")
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (5e8, "USD", "500 millions USD"), (1.5e9, "CNY", "1,5 milliard CNY"), (2.25e9, None, "2,25 milliards"),
+    (75000, "EUR", "75 000 EUR"), (1e6, "KZT", "1 million KZT"), (12.5, "%", "12,5 %"),
+])
+def test_money_is_written_the_french_way(value, unit, shown):
+    assert digest.money(value, unit) == shown

@@ -96,7 +96,7 @@ def money(value: float, unit: str | None) -> str:
 def _event_line(e: Mapping[str, Any], names: Mapping[str, str]) -> EventLine:
     """A timeline event (``analysis.timeline``) or a record's event with its article, for display."""
     source, target = (tuple(names.get(x, x) for x in e.get(side) or ()) for side in ("source", "target"))
-    amounts = tuple(money(float(a["value"]), a.get("unit")) for a in e.get("amounts") or ())
+    amounts = tuple(dict.fromkeys(money(float(a["value"]), a.get("unit")) for a in e.get("amounts") or ()))
     evidence = " ".join(str(e.get("evidence_text") or "").replace("\n\n", " — ").split())
     evidence = evidence if len(evidence) <= 320 else evidence[:319].rstrip() + "…"
     return EventLine(e["type"], e.get("date"), e.get("status"), source, target, e.get("place"), amounts, evidence,

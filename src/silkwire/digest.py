@@ -24,7 +24,7 @@ from silkwire.analysis import timeline
 from silkwire.browse import register_functions
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
-from silkwire.exporting import matching_records
+from silkwire.exporting import country_names, matching_records
 from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace
 
@@ -35,12 +35,6 @@ STORIES = 8
 NEW_ENTITIES = 20
 FIGURES_PER_CURRENCY = 5
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
-
-def _country_names() -> dict[str, str]:
-    from silkwire.nlp.kb import load_kb  # the knowledge base's French names (no NLP model load)
-
-    return {code: c.name for code, c in load_kb().countries.items()}
 
 
 def default_period(ws: Workspace, filters: SearchFilters) -> tuple[str | None, str | None]:
@@ -170,7 +164,7 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     """The digest of the articles matching the filters in the period (see ``default_period``)."""
     if not base_url.startswith(("http://", "https://")):
         raise QueryError(f"--base-url {base_url!r}: expected an http:// or https:// URL")
-    names = _country_names()
+    names = country_names()
     code = country.upper() if country else None
     if code and code not in names:
         raise QueryError(f"--country {country!r}: not an ISO 3166-1 alpha-2 code silkwire knows")

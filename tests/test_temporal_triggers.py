@@ -45,3 +45,61 @@ def test_long_lead_ins_and_tails_stay_inside_the_windows() -> None:
 def test_a_year_after_a_quarter_code_opens_the_period_family() -> None:
     assert [(r.text, r.value) for r in tag_dates("Les résultats du T3 2024 sont bons.", PUB)] == [("T3 2024", "2024-Q3")]
     assert [r.value for r in tag_dates("Le premier quartier d'affaires a rouvert.", PUB)] == []
+
+
+_GUARDED_TEXTS = [
+    "Le forum se tiendra du 3 au 5 mars à Bichkek.",
+    "Les 21-22 août 2025, les ministres se réunissent.",
+    "Entre le 1er janvier et le 30 juin, les exportations ont doublé.",
+    "Le sommet a lieu les 29 et 30 mai, puis le mercredi 4 et le jeudi 5 juin.",
+    "Du lundi 2 au vendredi 6 juin, puis jusqu'au 13 juin.",
+    "Du vingt et un au vingt-trois mai, un festival ; le premier juin, un autre.",
+    "Oct. 2, Novembre 19-20, mai vingt et un, juin - 3, juillet/4.",
+    "Rendez-vous entre le 10 et le 15 de ce mois, puis du 3 au 5 du mois prochain.",
+    "Publié le 30/07/2025, mis à jour le 2025-07-31, puis 07/2025.",
+    "Le bilan de 07 / 2025 est paru.",  # only the year's own neighbours open numeric dates here
+    "Le bilan de 2025 / 08 est paru.",
+    "La séance du 30 07 2025 est close.",
+    "Le 30 juillet 2025, le président a signé ; en octobre 2025 il reviendra.",
+    "Un accord du 12.03.2024 et un autre de 2024-2025, pour 2000 soldats.",
+    "Le premier vendredi de juillet, un festival ; le dernier dimanche de mai, une course.",
+    "Le 3e mardi du mois prochain, une réunion.",
+]
+
+
+@pytest.mark.parametrize("text", _GUARDED_TEXTS)
+def test_the_family_guards_never_hide_a_match(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # guards.py lets the tagger skip four families; with every check forced to pass (the
+    # families always run) the result must be the same.
+    from silkwire.nlp.temporal import guards
+
+    guarded = [(r.text, r.value) for r in tag_dates(text, PUB)]
+    for name in ("month_day_possible", "day_range_possible", "numeric_date_possible", "nth_weekday_possible"):
+        monkeypatch.setattr(guards, name, lambda *_: True)
+    assert [(r.text, r.value) for r in tag_dates(text, PUB)] == guarded
+    assert guarded  # each text has dates the guarded families find
+
+
+def test_the_family_guards_never_hide_a_match_in_the_gold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    from pathlib import Path
+
+    from silkwire.nlp.temporal import guards
+
+    rows = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "temporal_gold.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    guarded = [[(r.text, r.value) for r in tag_dates(row["text"], row["published"])] for row in rows]
+    for name in ("month_day_possible", "day_range_possible", "numeric_date_possible", "nth_weekday_possible"):
+        monkeypatch.setattr(guards, name, lambda *_: True)
+    assert [[(r.text, r.value) for r in tag_dates(row["text"], row["published"])] for row in rows] == guarded
+
+
+def test_no_family_matches_the_empty_string() -> None:
+    # tagger._select walks a window with search() from the end of each match, as finditer would:
+    # that is only the same (and only ends) when no family pattern can match the empty string.
+    from re import _parser  # type: ignore[attr-defined]
+
+    from silkwire.nlp.temporal import absolute, relative
+
+    for pattern, handler in absolute.FAMILIES + relative.FAMILIES:
+        assert _parser.parse(pattern.pattern, pattern.flags).getwidth()[0] > 0, handler.__name__

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire import service
+from silkwire import cli_stories, service
 from silkwire.errors import InputError, SilkwireError
 from silkwire.ingest import FORMATS, Format
 
@@ -126,6 +126,8 @@ def search(
     by: Annotated[str, typer.Option(help="What --since/--until apply to: published or event (date)")] = "published",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Number of results")] = 10,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many results")] = 0,
+    duplicates: Annotated[bool, typer.Option("--duplicates", help="Show every copy (default: each "
+                                             "duplicate group once)")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """French full-text search: accents, plurals and apostrophes do not get in the way."""
@@ -145,7 +147,7 @@ def search(
     if by not in ("published", "event"):
         _fail(f"--by {by!r}: expected published or event")
     with _open(db) as ws:
-        result = service.search(ws, query, filters, limit, offset)
+        result = service.search(ws, query, filters, limit, offset, duplicates=duplicates)
     if as_json:
         payload = {"query": result.query, "total": result.total, "hits": [service.hit_record(h) for h in result.hits]}
         out.print_json(json.dumps(payload, ensure_ascii=False))
@@ -199,6 +201,7 @@ def show(
     out.print(table)
     out.print(Text(record["text"]))
     _print_facts(record)
+    cli_stories.print_links(record)
 
 
 def _print_facts(record: dict[str, Any]) -> None:
@@ -396,6 +399,7 @@ from silkwire import cli_analysis, cli_export, cli_watch  # noqa: E402  (their c
 cli_analysis.register(app)
 cli_watch.register(app)
 cli_export.register(app)
+cli_stories.register(app)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from silkwire.model import Article
 from silkwire.search import parse_query
 from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace, stored_record
+from silkwire.storylines import with_links  # duplicate_of, story: the record of show()
 
 BATCH = 500
 
@@ -113,13 +114,13 @@ def matching_records(ws: Workspace, query: str | None = None, filters: SearchFil
             chunk = rowids[i:i + batch]
             rows = db.execute(f"{_SELECT} WHERE a.rowid IN ({', '.join('?' * len(chunk))}) ORDER BY a.rowid",
                               chunk).fetchall()
-            yield from (_record(r) for r in rows)
+            yield from (with_links(ws, _record(r)) for r in rows)
         return
     conditions, args = _filter_sql(filters)
     after = 0
     while rows := db.execute(f"{_SELECT} WHERE a.rowid > ?{conditions} ORDER BY a.rowid LIMIT ?",
                              [after, *args, batch]).fetchall():
-        yield from (_record(r) for r in rows)
+        yield from (with_links(ws, _record(r)) for r in rows)
         after = rows[-1][0]
 
 

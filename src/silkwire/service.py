@@ -78,6 +78,9 @@ def ingest(
 
     The same article twice (same content and source) is stored once and counted as duplicate.
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
+    A new article that duplicates another (other source, other typography, another version of
+    the dispatch) is stored and linked to its canonical, in the batch's transaction
+    (``storylines``); stories are rebuilt at the end (``storylines.after_ingest``).
     """
     return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
 
@@ -89,12 +92,20 @@ def ingest_items(
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Store articles from any reader (files, fetched feeds and pages): ``ingest``'s path."""
+    from silkwire import storylines
+
     ws.index.begin_write()
     report = IngestReport()
     batch: list[Article] = []
 
     def flush() -> None:
-        rowids = ws.store.add_articles(batch)
+        try:
+            with ws.store.transaction():
+                rowids = ws.store.add_articles(batch)
+                storylines.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r])
+        except BaseException:
+            storylines.forget_finder(ws)  # it saw articles that are not stored
+            raise
         ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
         report.new += new
@@ -118,6 +129,8 @@ def ingest_items(
     # Should we die before this line, the next open re-indexes from the watermark.
     ws.index.commit()
     ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
+    if report.new:
+        storylines.after_ingest(ws, report.new)
     return report
 
 
@@ -225,7 +238,10 @@ def enrich(
             on_batch(report)
     reindex_pending(ws)
     if report.enriched:
+        from silkwire import storylines
+
         estimate_publication(ws)
+        storylines.rebuild_stories(ws)  # now with entities, countries, events and date estimates
     return report
 
 
@@ -280,11 +296,20 @@ def search(
     filters: SearchFilters | None = None,
     limit: int = 10,
     offset: int = 0,
+    duplicates: bool = False,
 ) -> SearchResult:
-    """French full-text search, best first (BM25), with highlights. Raises ``QueryError``."""
+    """French full-text search, best first (BM25), with highlights. Raises ``QueryError``.
+
+    Duplicates are collapsed (each group shows once) unless ``duplicates`` is true.
+    """
+    from silkwire import storylines
+
     parsed = parse_query(query)
     assert parsed.node is not None  # parse_query raises on an empty query
-    ranked, total = ws.index.search(parsed.node, filters or SearchFilters(), limit, offset)
+    if duplicates:
+        ranked, total = ws.index.search(parsed.node, filters or SearchFilters(), limit, offset)
+    else:
+        ranked, total = storylines.collapsed_ranking(ws, parsed.node, filters or SearchFilters(), limit, offset)
     articles = ws.store.by_rowids([rowid for rowid, _ in ranked])
     hits = []
     for article, (_, score) in zip(articles, ranked, strict=False):
@@ -322,8 +347,10 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     """The article record of one stored article (id or unique id prefix), with its facts."""
+    from silkwire import storylines
+
     article = ws.store.get(article_id)
-    return stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id)))
+    return storylines.with_links(ws, stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id))))
 
 
 def stored_record(article: Article, stored: dict[str, Any] | None) -> dict[str, Any]:

@@ -69,6 +69,18 @@ def _replace(match: re.Match[str]) -> str:
     return _REPLACEMENTS[match.group()]
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics: Ouzbékistan -> ouzbekistan, cœur -> coeur.
+
+    Shared by the search analyser and duplicate detection, so both compare words alike.
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower().translate(_LIGATURES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def normalize_text(text: str) -> str:
     """The normalised copy alone (fast path for hashing and indexing)."""
     return unicodedata.normalize("NFC", _SPECIAL.sub(_replace, text))

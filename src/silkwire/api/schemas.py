@@ -58,11 +58,17 @@ class ArticleRecord(BaseModel):
     amounts: list[dict[str, Any]] | None = None
     events: list[dict[str, Any]] | None = None
     topics: list[dict[str, Any]] | None = None
+    duplicate_of: str | None = Field(None, description="The canonical (earliest) copy's id; null when "
+                                     "this article is canonical")
+    duplicates: list[dict[str, Any]] | None = Field(None, description="On a canonical article: its copies")
+    story: str | None = Field(None, description="The story's id (s-…)")
 
 
 class Stats(BaseModel):
     schema_version: int
     articles: int
+    duplicates: int = Field(0, description="Articles linked to an earlier copy (kept, not counted twice)")
+    stories: int = 0
     enriched: int
     with_title: int
     dated: int

@@ -15,27 +15,17 @@ use the same terms, so the rule applies there too.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
 import Stemmer
 
-from silkwire.textnorm import normalize, normalize_text
+from silkwire.textnorm import fold, normalize, normalize_text
 
 TOKEN = re.compile(r"[^\W_]+")
 _STEMMER = Stemmer.Stemmer("french")
 _STAN = re.compile(r"^(.{4,}?)(?<!i)(?:istan|stan)$")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
-
-
-def fold(word: str) -> str:
-    """Lower case without diacritics: Ouzbékistan -> ouzbekistan, cœur -> coeur."""
-    decomposed = unicodedata.normalize("NFD", word.lower().translate(_LIGATURES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @lru_cache(maxsize=262_144)
 def analyse_token(token: str) -> tuple[str, str]:
     """(word, term) of one token; cached, since news vocabulary repeats a lot."""

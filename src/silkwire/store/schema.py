@@ -142,4 +142,43 @@ MIGRATIONS.append(
     )
 )
 
+# Duplicates and stories (issue 6): numbered 4 on its branch, 6 after the feeds' 5 landed first.
+MIGRATIONS.append(
+    (
+        6,
+        [
+            # Duplicates (stories/dedup.py): per article, what the finder needs to come back
+            # without re-reading texts (digest, sizes, MinHash signatures), and its link to its
+            # group's canonical article (NULL: it is canonical). Duplicates are kept, never dropped.
+            """CREATE TABLE article_dedup (
+                article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid),
+                digest BLOB NOT NULL,
+                size INTEGER NOT NULL,
+                signature BLOB NOT NULL,
+                head_signature BLOB NOT NULL,
+                duplicate_of INTEGER REFERENCES articles(rowid),
+                similarity REAL
+            )""",
+            "CREATE INDEX article_dedup_duplicate_of ON article_dedup(duplicate_of) WHERE duplicate_of IS NOT NULL",
+            # Stories (stories/cluster.py), rebuilt as a whole after ingest and enrich.
+            """CREATE TABLE stories (
+                id TEXT PRIMARY KEY,
+                label TEXT NOT NULL,
+                first TEXT,
+                last TEXT,
+                articles INTEGER NOT NULL,
+                entities TEXT NOT NULL,     -- JSON [{"id", "name", "articles"}], most named first
+                countries TEXT NOT NULL,    -- JSON ["KZ", ...], most named first
+                follows TEXT                -- the story this one follows up (a thread), or NULL
+            )""",
+            "CREATE INDEX stories_first ON stories(first)",
+            """CREATE TABLE story_articles (
+                article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid),
+                story_id TEXT NOT NULL
+            )""",
+            "CREATE INDEX story_articles_story ON story_articles(story_id)",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

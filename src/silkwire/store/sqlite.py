@@ -81,7 +81,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: all of the batch or nothing."""
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: all of the batch or nothing.
+
+        Nested use joins the outer transaction, so that several writes (an ingest batch and its
+        duplicate links) commit or roll back together.
+        """
+        if self.db.in_transaction:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -268,6 +275,8 @@ class Store:
         rows = self.db.execute(
             "SELECT e.id, e.type, e.name, e.country, count(*) FROM article_facets f "
             f"JOIN entities e ON e.id = f.value WHERE {' AND '.join(where)} "
+            # duplicates count once: through their canonical article
+            "AND f.article_rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
             "GROUP BY e.id ORDER BY count(*) DESC, e.name LIMIT ?",
             (*args, limit),
         ).fetchall()
@@ -318,6 +327,8 @@ class Store:
             "database": self.path,
             "schema_version": self.schema_version(),
             "articles": self.count(),
+            "duplicates": db.execute("SELECT count(*) FROM article_dedup WHERE duplicate_of IS NOT NULL").fetchone()[0],
+            "stories": db.execute("SELECT count(*) FROM stories").fetchone()[0],
             "enriched": db.execute("SELECT count(*) FROM enrichments").fetchone()[0],
             "with_title": db.execute("SELECT count(*) FROM articles WHERE title IS NOT NULL").fetchone()[0],
             "dated": dated,

@@ -49,10 +49,17 @@ def _part(word: str) -> str:
     return {"debut": "début", "milieu": "mi"}.get(word, word)
 
 
+def _modifier(m: re.Match[str]) -> str:
+    """The "mod" or "pre" group, lower-cased ("" when absent; looked up by name: groupdict would
+    build a dict of every group per call)."""
+    names = m.re.groupindex
+    return ((m["mod"] if "mod" in names else None) or (m["pre"] if "pre" in names else None) or "").lower()
+
+
 def _direction(m: re.Match[str], ctx: Context) -> bool | None:
     """Future reading? An explicit "prochain"/"dernier" wins over the sentence's tense (None:
     the sentence has none)."""
-    mod = (m.groupdict().get("mod") or m.groupdict().get("pre") or "").lower()
+    mod = _modifier(m)
     if mod.startswith("prochain"):
         return True
     if mod:
@@ -61,7 +68,7 @@ def _direction(m: re.Match[str], ctx: Context) -> bool | None:
 
 
 def _month_year_with_modifier(month: int, m: re.Match[str], ctx: Context) -> tuple[int | None, str]:
-    mod = (m.groupdict().get("mod") or m.groupdict().get("pre") or "").lower()
+    mod = _modifier(m)
     if mod and ctx.published is not None:
         p = ctx.published
         if mod.startswith("prochain"):

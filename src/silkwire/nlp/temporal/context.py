@@ -13,9 +13,10 @@ from silkwire.nlp.numbers_fr import parse_ordinal, parse_words
 from silkwire.nlp.temporal.lexicon import TENSE_MARKERS, alternation
 
 # Run on the lower-cased copy: case-insensitive matching costs about twice as much.
-# The start of a word is checked by hand: a pattern opening on a lookbehind is tried at every
-# position, one opening on the trie's first letters is scanned for in C.
-_MARKERS = re.compile(rf"(?:{alternation(list(TENSE_MARKERS))})(?![\w'])")
+# The start of a word is a character matched before the marker (run on " " + the text): a pattern
+# opening on a lookbehind is tried at every position, one opening on a character class is
+# scanned for in C.
+_MARKERS = re.compile(rf"[^\w'](?:{alternation(list(TENSE_MARKERS))})(?![\w'])")  # no group: it costs
 # The simple future of regular verbs (effectuera, accueillera, dureront, signeront) and the
 # periphrastic future (va signer, vont accueillir). The stem length keeps "extra", "Sahara" out.
 # Irregular stems (rendra, tiendra, permettra, recevra, saura) end in -dra, -tra, -vra, -ura, -rra;
@@ -26,7 +27,9 @@ _MARKERS = re.compile(rf"(?:{alternation(list(TENSE_MARKERS))})(?![\w'])")
 _FUTURE_R = re.compile(r"r(?:a|ont)\b")
 _FUTURE_GO = re.compile(r"v(?:a|ont)\s+\w+(?:er|ir|re)\b")
 _STEM_BEFORE = {"e": 3, "i": 3, "d": 2, "t": 2, "v": 2, "r": 2, "u": 2}  # minimum stem before e/i/d...
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+# A sentence ends at ".!?;" and a space, or at a line break: "[.!?;]\s|\n" written to open on one
+# character class, which the engine scans for in C (an alternation is tried at every position).
+_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|\s)")
 # Matched on the reversed 40 characters before a day (anchored: fast; see absolute._word_before).
 _LEAD_IN_REVERSED = re.compile(r"\s+(?:\s*(?:à|ua|a)'uqsuj\s+)?(?P<w>[^\W\d_]+)(?![\w'])")
 # Past participles of the verbs news use before a day ("ouvert", "signé", "tenue", "réunis",
@@ -48,7 +51,7 @@ def lower_same_length(text: str) -> str:
 class Context:
     """Everything a handler needs besides its match (built per text; caches what it computes)."""
 
-    __slots__ = ("_ends", "_lowered", "_marks", "_starts", "_years", "published", "text")
+    __slots__ = ("_ends", "_lowered", "_marks", "_spaced", "_starts", "_years", "published", "text")
 
     def __init__(
         self, text: str, published: date | None, years: tuple[tuple[int, int], ...] | None = None,
@@ -59,6 +62,7 @@ class Context:
         self._years = years
         self._lowered = lowered
         self._marks: dict[tuple[int, int], list[tuple[int, int, bool | None]]] = {}
+        self._spaced: str | None = None  # " " + the lower-cased text, for the tense markers
         self._starts: list[int] | None = None  # where each sentence end starts, and ends
         self._ends: list[int] = []
 
@@ -104,9 +108,9 @@ class Context:
         """The sentence around ``start:end``: from the last sentence end before ``start`` to the
         first one at or after ``end`` (the text's sentence ends are found once)."""
         if self._starts is None:
-            found = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(self.text)]
-            self._starts = [s for s, _ in found]
-            self._ends = [e for _, e in found]
+            found = list(_SENTENCE_END.finditer(self.text))
+            self._starts = [m.start() for m in found]
+            self._ends = [m.end() for m in found]
         before = bisect_right(self._ends, start)
         left = self._ends[before - 1] if before else 0
         after = bisect_left(self._starts, end)
@@ -128,14 +132,13 @@ class Context:
         marks = self._marks.get(key)
         if marks is None:
             text = self.lowered
-            marks = []
-            pos = left
-            while (m := _MARKERS.search(text, pos, right)) is not None:
-                if m.start() and (_is_word_char(text[m.start() - 1]) or text[m.start() - 1] == "'"):
-                    pos = m.start() + 1  # inside a word ("sont", "prévues" in "imprévues")
-                    continue
-                marks.append((m.start(), m.end(), TENSE_MARKERS[m.group()] == "future"))
-                pos = m.end()
+            if self._spaced is None:
+                self._spaced = " " + text
+            # On " " + the text (offsets one further), one pass: the character each marker
+            # opens on must not be a word character or an apostrophe ("sont", "imprévues").
+            spaced = self._spaced
+            marks = [(start, end - 1, TENSE_MARKERS[spaced[start + 1:end]] == "future")
+                     for start, end in map(re.Match.span, _MARKERS.finditer(spaced, left, right + 1))]
             for m in _FUTURE_R.finditer(text, left, right):
                 before = m.start() - 1
                 need = _STEM_BEFORE.get(text[before]) if before >= left else None
@@ -172,7 +175,8 @@ def text_years(text: str) -> tuple[tuple[int, int], ...]:
 
 def parse_day(text: str) -> int | None:
     """A day of the month from "1er", "premier", "21", "vingt et un"; None outside 1–31."""
-    value = parse_ordinal(text)
+    # Digits alone are the common case: read at once (what parse_ordinal would return for them).
+    value = int(text) if text.isdecimal() else parse_ordinal(text)
     if value is None:
         value = parse_words(text)
     return value if value is not None and 1 <= value <= 31 else None

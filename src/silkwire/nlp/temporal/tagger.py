@@ -5,17 +5,23 @@ match wins where they overlap (ties: the earlier family), and its handler may st
 (31 février, Vision 2030), which frees the room for a shorter one. A deadline prefix right
 before a kept expression ("d'ici", "avant", "au plus tard", "jusqu'à") joins its span and makes
 it a deadline. Spans are mapped back to the original text.
+
+Speed (tens of µs per lead): a family only searches windows around the trigger words it needs,
+and four that rarely match are skipped when no trigger can start one (guards.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from datetime import date
+from operator import itemgetter
+from typing import NamedTuple
 
 from silkwire.model import TimeRef
 from silkwire.nlp.numbers_fr import number_words, trie_alternation
-from silkwire.nlp.temporal import absolute, relative
+from silkwire.nlp.temporal import absolute, guards, relative
 from silkwire.nlp.temporal.calendar import Resolved, bounds
 from silkwire.nlp.temporal.context import Context, lower_same_length
 from silkwire.nlp.temporal.lexicon import (
@@ -62,14 +68,27 @@ _SPECS: list[tuple[tuple[str, ...], int, int]] = [
     (("every", "weekdays"), 25, 45),  # recurrence
 ]
 assert len(_SPECS) == len(_FAMILIES)
-Feed = tuple[tuple[int, int, int], ...]  # (family rank, back, ahead) a trigger opens a window for
+
+
+class Feed(NamedTuple):
+    """The families a trigger opens a window for: (rank, back, ahead) each, and the shortest reach
+    back and ahead among them (a run within both gives every family the same window)."""
+
+    reaches: tuple[tuple[int, int, int], ...]
+    back: int
+    ahead: int
+    ranks: tuple[int, ...]
 
 
 _MIN_TRIGGERS = [max(needs.count(kind) for kind in needs) for needs, _, _ in _SPECS]
 
 
-def _feeds(kinds: frozenset[str]) -> Feed:
-    return tuple((rank, back, ahead) for rank, (needs, back, ahead) in enumerate(_SPECS) if kinds & set(needs))
+def _feeds(kinds: frozenset[str]) -> Feed | None:
+    reaches = tuple((rank, back, ahead) for rank, (needs, back, ahead) in enumerate(_SPECS) if kinds & set(needs))
+    if not reaches:
+        return None
+    return Feed(reaches, min(back for _, back, _ in reaches), min(ahead for _, _, ahead in reaches),
+                tuple(rank for rank, _, _ in reaches))
 
 
 def _trigger_words() -> dict[str, frozenset[str]]:
@@ -96,12 +115,18 @@ def _trigger_words() -> dict[str, frozenset[str]]:
 _TRIGGER_WORDS = _trigger_words()
 _WORD_FEEDS = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
 _NUMSEP_FEEDS = _feeds(frozenset(["numsep"]))
-_DAY_ALONE_FEEDS = _feeds(frozenset(["dayalone"]))
+_DAY_ALONE_FEEDS = {  # by (followed by a separator and a digit)
+    numsep: _feeds(frozenset(["dayalone", *(["numsep"] if numsep else [])])) for numsep in (False, True)
+}
 _YEAR_FEEDS = {  # by (after a quarter code, followed by a separator and a digit)
     (code, numsep): _feeds(frozenset(["year", *(["code"] if code else []), *(["numsep"] if numsep else [])]))
     for code in (False, True) for numsep in (False, True)
 }
 _QUARTER_CODE = re.compile(r"[tqsh][1-4]\s+$")
+_MONTH_WORDS = frozenset(word for word, kinds in _TRIGGER_WORDS.items() if "month" in kinds)
+_RANK_OF = {handler.__name__: rank for rank, (_, handler) in enumerate(_FAMILIES)}
+_DAY_RANGE, _MONTH_DAY, _NUMERIC_DATE = _RANK_OF["day_range"], _RANK_OF["month_day"], _RANK_OF["numeric_date"]
+_NTH_WEEKDAY = _RANK_OF["nth_weekday"]
 
 
 def _vocabulary() -> set[str]:
@@ -119,15 +144,18 @@ def _vocabulary() -> set[str]:
 # (found once per trigger, backwards on the reversed text) bound the windows far more tightly
 # than the fixed reach — the regex engine pays for every position it is asked to try.
 _VOCABULARY = _vocabulary()
-_RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*")
-_NEXT_WORD = re.compile(r"\w*")
+# Ahead, the run and the word after it in one match: the run's end is where that word starts
+# (the word can be empty, so the greedy run is never given back).
+_RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*(\w*)")
 _RUN_BACK = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(w[::-1] for w in _VOCABULARY)})(?![^\W\d]))*")
 # Run on " " + the lower-cased text: a pattern opening on a character class is scanned for in C,
 # faster than one opening on a word-boundary assertion tried at every position.
-_TRIGGERS = re.compile(rf"\W(?:(?P<num>\d+)|(?P<word>{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
+# No capturing groups: each one costs at every position tried; a digit opens a number.
+_TRIGGERS = re.compile(rf"\W(?:\d+|(?:{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _NUMBER_SEPARATORS = frozenset("/.-")
 _DEADLINE_BEFORE = re.compile(rf"(?<![\w'])(?:{alternation(DEADLINE_PREFIXES)})\s*$", re.IGNORECASE)
+_DEADLINE_LAST_CHARS = frozenset(prefix[-1].lower() for prefix in DEADLINE_PREFIXES)
 # Characters normalisation would touch: when none is present the text is its own normal form,
 # and the costly offset map is skipped (most leads).
 _NEEDS_NORMALISING = re.compile("[\u2019\u2018\u02bc\u2032\u00a0\u202f\u2007\u2009\u200a\u3000\u2011\u2010"
@@ -167,36 +195,71 @@ def tag_dates(text: str, published: str | None = None) -> list[TimeRef]:
     return refs
 
 
-def _windows(lowered: str) -> list[list[tuple[int, int]]] | None:
-    """Per family, the text windows to search (empty: the family cannot match); None: no trigger."""
-    windows: list[list[tuple[int, int]]] | None = None
+def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
+    """Per family rank, the text windows to search (a family absent cannot match); None: no trigger."""
+    windows: dict[int, list[tuple[int, int]]] | None = None
     size = len(lowered)
     backwards = ""
+    run_end = first = last = -1
+    month_day_ok = day_range_ok = numeric_ok = nth_ok = False  # guards.py: may these families match at all?
     for match in _TRIGGERS.finditer(" " + lowered):
-        start, end = match.start(), match.end() - 1  # offsets in ``lowered`` (one leading space)
-        digits = match.group(1)
-        if digits is None:
-            feeds = _WORD_FEEDS[match.group(2)]
+        start, end = match.span()  # the trigger's offsets in ``lowered`` (one leading space, one \W)
+        end -= 1
+        year = False
+        if not lowered[start].isdecimal():  # a word (what \d matches is what isdecimal accepts)
+            word = lowered[start:end]
+            feeds = _WORD_FEEDS[word]
         else:
+            digits = lowered[start:end]
+            word = ""
             numsep = end + 1 < size and lowered[end] in _NUMBER_SEPARATORS and lowered[end + 1].isdigit()
+            numeric_ok = numeric_ok or numsep
             if len(digits) == 4 and _YEAR_DIGITS.match(digits):
                 code = _QUARTER_CODE.search(lowered, max(0, start - 6), start) is not None
                 feeds = _YEAR_FEEDS[code, numsep]
+                year = True
             else:
-                feeds = _NUMSEP_FEEDS if numsep else ()
+                feeds = _NUMSEP_FEEDS if numsep else None
                 if len(digits) <= 2 and lowered[max(0, start - 3):start] == "le ":
-                    feeds = feeds + _DAY_ALONE_FEEDS  # "le 27.": a day alone (relative.DAY_ALONE)
-        if not feeds:
+                    feeds = _DAY_ALONE_FEEDS[numsep]  # "le 27.": a day alone (relative.DAY_ALONE)
+        if feeds is None:
             continue
         if windows is None:
-            windows = [[] for _ in _SPECS]
+            windows = defaultdict(list)
             backwards = lowered[::-1]
-        first = size - _end_of(_RUN_BACK.match(backwards, size - start))
-        # The word after the run too: the patterns' lookaheads peek at it, and a modifier glued to
-        # it by a lost space ("l'été dernierCette") still belongs to the expression.
-        last = _end_of(_NEXT_WORD.match(lowered, _end_of(_RUN_AHEAD.match(lowered, end)))) + 1
-        for rank, back, ahead in feeds:
-            windows[rank].append((max(first, start - back), min(size, end + ahead, last)))
+        if word in _MONTH_WORDS:
+            month_day_ok = month_day_ok or guards.month_day_possible(lowered, end)
+            day_range_ok = day_range_ok or guards.day_range_possible(backwards, start)
+        elif word == "mois":
+            day_range_ok = True
+        elif word in WEEKDAYS:
+            nth_ok = nth_ok or guards.nth_weekday_possible(backwards, start)
+        elif year and not numeric_ok:
+            numeric_ok = guards.numeric_date_possible(lowered, backwards, start, end)
+        if end > run_end:
+            # A run is a sequence of whole tokens (non-word runs, digit runs, letter runs that
+            # are vocabulary words), so its ends do not depend on which of its triggers it is
+            # scanned from: a trigger inside the previous trigger's run reuses its ends.
+            first = size - _end_of(_RUN_BACK.match(backwards, size - start))
+            run_ahead = _RUN_AHEAD.match(lowered, end)
+            assert run_ahead is not None  # the pattern matches the empty string: it always matches
+            run_end = run_ahead.start(1)
+            # The word after the run too: the patterns' lookaheads peek at it, and a modifier
+            # glued to it by a lost space ("l'été dernierCette") still belongs to the expression.
+            last = run_ahead.end() + 1
+        high = min(size, last)
+        if start - feeds.back <= first and end + feeds.ahead >= high:
+            window = (first, high)  # the run bounds every family's window (most triggers)
+            for rank in feeds.ranks:
+                windows[rank].append(window)
+            continue
+        for rank, back, ahead in feeds.reaches:
+            windows[rank].append((max(first, start - back), min(high, end + ahead)))
+    if windows is not None:
+        for rank, possible in ((_DAY_RANGE, day_range_ok), (_MONTH_DAY, month_day_ok), (_NUMERIC_DATE, numeric_ok),
+                               (_NTH_WEEKDAY, nth_ok)):
+            if not possible:
+                windows.pop(rank, None)
     return windows
 
 
@@ -218,38 +281,58 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _select(ctx: Context, lowered: str, windows: list[list[tuple[int, int]]]) -> list[tuple[int, int, Resolved]]:
-    candidates: list[tuple[int, int, int, re.Match[str]]] = []
+def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int, Resolved]]:
+    # (minus length, start, rank, end, match): sorted on the first three, longest first.
+    candidates: list[tuple[int, int, int, int, re.Match[str]]] = []
     size = len(lowered)
-    for rank, spans in enumerate(windows):
+    text = ctx.text
+    for rank, spans in windows.items():
         if len(spans) < _MIN_TRIGGERS[rank]:
             continue
-        pattern = _FAMILIES[rank][0]
-        for w_start, w_end in _merged(spans):
-            for match in pattern.finditer(lowered, w_start, w_end):
-                if match.end() == w_end < size:
+        pattern = _PATTERNS[rank]
+        for w_start, w_end in (_merged(spans) if len(spans) > 1 else spans):
+            # What finditer would give, without its iterator (cheaper for the 0–2 matches of a
+            # window): no family matches the empty string (a test checks it).
+            pos = w_start
+            while (match := pattern.search(lowered, pos, w_end)) is not None:
+                start, end = match.span()
+                pos = end  # where finditer would go on from
+                if end == w_end < size:
                     # Cut by the window's end: what the full text says at this start wins.
-                    full = pattern.match(lowered, match.start())
+                    full = pattern.match(lowered, start)
                     if full is None:
                         continue
                     match = full
-                start, end = _trimmed(ctx.text, match.start(), match.end())
+                    end = full.end()
+                # Trimmed of spaces around and a trailing comma (inlined: this runs per match).
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1] in " \t\n,":
+                    end -= 1
                 if end > start:
-                    candidates.append((start, end, rank, match))
+                    candidates.append((start - end, start, rank, end, match))
     if not candidates:
         return []
-    candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
+    if len(candidates) > 1:
+        candidates.sort(key=_BY_LENGTH_START_RANK)
     taken: list[tuple[int, int, Resolved]] = []
-    for start, end, rank, match in candidates:
-        if any(start < t_end and t_start < end for t_start, t_end, _ in taken):
-            continue
-        found = _FAMILIES[rank][1](match, ctx)
-        if found is None:
-            continue
-        taken.append((start, end, found))
-    taken.sort(key=lambda t: t[0])
-    taken = _merge_ranges(ctx.text, taken)
-    return [_with_deadline(ctx.text, taken, i) for i in range(len(taken))]
+    for _, start, rank, end, match in candidates:
+        for t_start, t_end, _ in taken:
+            if start < t_end and t_start < end:
+                break
+        else:
+            found = _HANDLERS[rank](match, ctx)
+            if found is not None:
+                taken.append((start, end, found))
+    if len(taken) > 1:
+        taken.sort()  # the spans do not overlap: their starts differ, the values are never compared
+        taken = _merge_ranges(text, taken)
+    return [_with_deadline(text, taken, i) for i in range(len(taken))]
+
+
+_BY_LENGTH_START_RANK = itemgetter(0, 1, 2)
+_PATTERNS = [pattern for pattern, _ in _FAMILIES]
+_HANDLERS = [handler for _, handler in _FAMILIES]
 
 
 # "de X à Y", "du lundi au mercredi", "entre X et Y", "X - Y": two expressions joined into one span.
@@ -297,20 +380,19 @@ def _mergeable(first: Resolved, second: Resolved) -> bool:
     return first.value.split("/")[0] < second.value.split("/")[-1]
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1] in " \t\n,":
-        end -= 1
-    return start, end
-
-
 def _with_deadline(text: str, taken: list[tuple[int, int, Resolved]], i: int) -> tuple[int, int, Resolved]:
     start, end, found = taken[i]
     if found.kind == "recurrence":
         return taken[i]
-    floor = taken[i - 1][1] if i else 0
-    prefix = _DEADLINE_BEFORE.search(text, max(floor, start - 30), start)
+    floor = max(taken[i - 1][1] if i else 0, start - 30)
+    # Cheap exact pre-check: a prefix ends, before spaces, on one of its last characters (any
+    # non-ASCII character goes on to the regex: case-insensitive matching has its own rules there).
+    last = start - 1
+    while last >= floor and text[last].isspace():
+        last -= 1
+    if last < floor or (text[last].isascii() and text[last].lower() not in _DEADLINE_LAST_CHARS):
+        return taken[i]
+    prefix = _DEADLINE_BEFORE.search(text, floor, start)
     if prefix is None:
         return taken[i]
     return prefix.start(), end, Resolved(found.value, found.grain, "deadline", found.anchor)

@@ -1,0 +1,181 @@
+"""Duplicate detection on OrangeSum: pairwise precision/recall against the authors' groups, and time.
+
+    python bench/dedup_orangesum.py [--data DIR] [--limit N] [--show N] [--sample N] [--db PATH]
+
+Data: ``../shared/data/orangesum/orangesum.jsonl.gz`` (36,152 articles) and
+``list_of_duplicates.txt`` (2,032 groups of ids such as ``1447.json,1491.json``), read from the
+repository's sibling ``shared`` folder. Articles go through silkwire's own reader
+(``silkwire.ingest.read_paths``: title, lead and body as ``silkwire ingest`` stores them), then
+through ``DuplicateFinder`` one at a time in file order, as an ingest would.
+
+Scores are over pairs: every two articles of one group (gold or ours) make a pair. Precision =
+our pairs that are gold pairs / our pairs; recall = gold pairs we found / gold pairs.
+A few gold groups are wrong (the data's README says so). The authors grouped articles by title
+(1,982 of the 2,032 groups have one title), so recurring titles over new texts became groups:
+the daily "Coronavirus : le point sur la pandémie (dans le monde)" round-ups (groups of 83 and
+55 articles: 4,888 of the 7,454 gold pairs), the weekly "Qui a dit… ? Les petites phrases"
+quizzes, car-news pages "… : actualité automobile, infos, scoop" re-dated months apart, or two
+texts sharing only a heading ("Les faits se sont déroulés dans la nuit de samedi à dimanche.").
+``wrong_groups`` finds them by that rule, made after reading every gold group whose members
+share less than half of their text: a group is wrong when two of its members were published on
+different days and share less than half of their 5-shingles (exact sets, not our estimate).
+Each is printed with its titles and dates; scores are given with and without them.
+
+Timed: the dedup work alone (``DuplicateFinder.add`` over the whole corpus, comparable form,
+shingles, MinHash, LSH, verification), then, with ``--db``, a real ``silkwire ingest``
+(store + index + duplicates + stories) for the end-to-end figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import platform
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from silkwire.ingest import read_paths
+from silkwire.model import Article
+from silkwire.stories.dedup import DuplicateFinder
+from silkwire.stories.shingles import comparable, shingle_hashes
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "orangesum"
+
+
+def wrong_groups(groups: dict[str, list[str]], by_ref: dict[str, Article]) -> dict[str, str]:
+    """Gold groups with two members of different days sharing < 50% of their shingles -> why."""
+    out: dict[str, str] = {}
+    for line, members in groups.items():
+        sets = {m: set(shingle_hashes(comparable(by_ref[m].text), 5).tolist()) for m in members}
+        for a, b in itertools.combinations(members, 2):
+            if by_ref[a].published == by_ref[b].published:
+                continue
+            small = min(len(sets[a]), len(sets[b])) or 1
+            shared = len(sets[a] & sets[b]) / small
+            if shared < 0.5:
+                titles = sorted({(by_ref[m].title or "")[:60] for m in members})
+                days = sorted(str(by_ref[m].published) for m in members)
+                out[line] = (f"{len(members)} articles {days[0]}..{days[-1]}, {a}/{b} share {shared:.0%}; "
+                             f"titles: {' | '.join(titles[:2])}")
+                break
+    return out
+
+
+def pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for group in groups:
+        out.update((a, b) if a < b else (b, a) for a, b in itertools.combinations(sorted(set(group)), 2))
+    return out
+
+
+def prf(found: set[tuple[str, str]], gold: set[tuple[str, str]]) -> tuple[float, float, int, int, int]:
+    tp = len(found & gold)
+    return tp / len(found) if found else 1.0, tp / len(gold) if gold else 1.0, tp, len(found) - tp, len(gold) - tp
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DATA, help=f"the OrangeSum folder [default: {DATA}]")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    parser.add_argument("--show", type=int, default=0, help="print N false positives and N misses")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="print a seeded sample of N pairs the gold lacks (the review file's sample: 30)")
+    parser.add_argument("--db", help="also time a real 'silkwire ingest' into this (new) database")
+    args = parser.parse_args()
+    corpus = args.data / "orangesum.jsonl.gz"
+    if not corpus.exists():
+        print(f"skipped: {corpus} is absent (../shared/data is not here)")
+        return 0
+
+    t0 = time.perf_counter()
+    articles = [a for a in read_paths([str(corpus)]) if isinstance(a, Article)]
+    if args.limit:
+        articles = articles[: args.limit]
+    read_s = time.perf_counter() - t0
+    by_ref = {a.ref: a for a in articles}
+    chars = sum(len(a.text) for a in articles)
+
+    import resource
+
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    finder = DuplicateFinder()
+    t0 = time.perf_counter()
+    for a in articles:
+        finder.add(a.ref or a.id, a.text, a.published, a.title)
+    dedup_s = time.perf_counter() - t0
+    grown_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before_mb
+
+    lines = [line.strip() for line in (args.data / "list_of_duplicates.txt").read_text().splitlines() if line.strip()]
+    gold_groups = {line: [x for x in line.split(",") if x in by_ref] for line in lines}
+    known_wrong = wrong_groups(gold_groups, by_ref)
+    wrong = set(known_wrong)
+    gold_all = pairs(gold_groups.values())
+    gold_ok = pairs(m for g, m in gold_groups.items() if g not in wrong)
+    wrong_pairs = gold_all - gold_ok
+    found = pairs(finder.groups())
+
+    print(f"machine: {platform.processor() or platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}, {sys.platform}")
+    print(f"articles: {len(articles)} ({chars / 1e6:.1f} M characters), read in {read_s:.1f} s")
+    print(f"dedup: {dedup_s:.1f} s ({len(articles) / dedup_s:.0f} articles/s), "
+          f"{len(finder.groups())} groups, {sum(len(g) - 1 for g in finder.groups())} duplicates linked; "
+          f"peak memory +{grown_mb:.0f} MB (every sample kept: no texts to re-read here)")
+    print(f"gold: {len(gold_groups)} groups, {len(gold_all)} pairs; known wrong: {len(wrong)} groups "
+          f"({len(wrong_pairs)} pairs)")
+    for name, gold, ours in (("all gold groups", gold_all, found),
+                             ("without the known-wrong groups", gold_ok, found - wrong_pairs)):
+        p, r, tp, fp, fn = prf(ours, gold)
+        print(f"{name}: precision {p:.4f}  recall {r:.4f}  (tp {tp}, fp {fp}, fn {fn})")
+    for group in sorted(wrong):
+        linked = len(found & pairs([gold_groups[group]]))
+        print(f"  known wrong: {known_wrong[group]}; we link {linked} of its pairs")
+    review = ROOT / "bench" / "data" / "orangesum_fp_review.tsv"
+    verdicts = [line.split("\t") for line in review.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    fps = found - gold_all
+    read = [(tuple(sorted(pair.split(","))), verdict) for pair, verdict, _ in verdicts]
+    still = [v for p, v in read if p in fps]
+    print(f"read by hand ({review.name}): {len(still)} of the {len(fps)} pairs the gold lacks, "
+          f"{still.count('same')} one dispatch, {still.count('different')} not")
+    if args.sample:
+        import random
+
+        for a, b in random.Random(7).sample(sorted(fps), min(args.sample, len(fps))):
+            print(f"--- sample: {a} {b}")
+            for key in (a, b):
+                print(f"  {key} {by_ref[key].published}: {by_ref[key].text[:200]!r}")
+    if args.show:
+        show = args.show
+        for label, items in (("false positive", sorted(found - gold_all)), ("miss", sorted(gold_ok - found))):
+            for a, b in items[:show]:
+                print(f"--- {label}: {a} {b}")
+                for key in (a, b):
+                    art = by_ref[key]
+                    print(f"  {key} {art.published} {len(art.text)} chars: {art.text[:300]!r}")
+    if args.db:
+        from silkwire import storylines
+        from silkwire.service import ingest, open_workspace
+
+        t0 = time.perf_counter()
+        with open_workspace(args.db, create=True) as ws:
+            report = ingest(ws, [str(corpus)])
+            stats = ws.store.stats()
+        print(f"silkwire ingest (store + index + duplicates + stories): {time.perf_counter() - t0:.1f} s, "
+              f"{report.new} new, {stats['duplicates']} duplicates linked, {stats['stories']} stories")
+        with open_workspace(args.db) as ws:
+            t0 = time.perf_counter()
+            restored = storylines.finder(ws)
+            print(f"finder restored from the store (next run): {time.perf_counter() - t0:.1f} s, "
+                  f"{len(restored)} articles")
+            t0 = time.perf_counter()
+            storylines.rebuild_stories(ws)
+            print(f"stories rebuilt (text only, {stats['articles'] - stats['duplicates']} canonical articles): "
+                  f"{time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

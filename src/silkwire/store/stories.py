@@ -1,0 +1,220 @@
+"""The store's side of duplicates and stories: the tables of migration 4, read and written.
+
+Plain rows in and out (bytes, ids, JSON-able dicts): the algorithms live in ``stories/``, and
+the use cases (``storylines.py``) carry values between the two.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from silkwire.store.sqlite import Store
+
+
+@dataclass(frozen=True, slots=True)
+class DedupRow:
+    rowid: int
+    article_id: str
+    published: str | None
+    digest: bytes
+    size: int
+    signature: bytes
+    head_signature: bytes
+    duplicate_of: str | None  # the canonical's article id
+    similarity: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    id: str
+    label: str
+    first: str | None
+    last: str | None
+    articles: int
+    entities: list[dict[str, Any]]
+    countries: list[str]
+    follows: str | None
+
+
+def is_duplicate_sql(column: str) -> str:
+    """An SQL condition true when the article ``column`` (a rowid) is a duplicate, for queries
+    that count articles or their facts: each group counts once, through its canonical."""
+    return f"{column} IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)"
+
+
+def dedup_rows(store: Store, after: int = 0) -> Iterator[DedupRow]:
+    """The stored dedup states of articles past rowid ``after``, canonical articles first."""
+    rows = store.db.execute(
+        "SELECT d.article_rowid, a.id, a.published, d.digest, d.size, d.signature, d.head_signature, c.id, "
+        "d.similarity "
+        "FROM article_dedup d JOIN articles a ON a.rowid = d.article_rowid "
+        "LEFT JOIN articles c ON c.rowid = d.duplicate_of WHERE d.article_rowid > ? "
+        "ORDER BY d.duplicate_of IS NOT NULL, d.article_rowid", (after,)
+    )
+    for r in rows:
+        yield DedupRow(r[0], r[1], r[2], bytes(r[3]), int(r[4]), bytes(r[5]), bytes(r[6]), r[7], r[8])
+
+
+def undeduplicated(store: Store, limit: int, below: int | None = None) -> list[int]:
+    """Rowids (below ``below``) of articles without a dedup state (stored before migration 4)."""
+    rows = store.db.execute(
+        "SELECT a.rowid FROM articles a LEFT JOIN article_dedup d ON d.article_rowid = a.rowid "
+        "WHERE d.article_rowid IS NULL AND a.rowid < ? ORDER BY a.rowid LIMIT ?",
+        (below if below is not None else 1 << 62, limit))
+    return [r[0] for r in rows]
+
+
+def save_dedup(store: Store, rows: Sequence[tuple[int, bytes, int, bytes, bytes, str | None, float | None]]) -> None:
+    """(rowid, digest, size, signature, head signature, canonical id or None, similarity) per article."""
+    with store.transaction() as db:
+        db.executemany(
+            "INSERT OR REPLACE INTO article_dedup (article_rowid, digest, size, signature, head_signature, "
+            "duplicate_of, similarity) VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?)",
+            rows,
+        )
+
+
+def relink(store: Store, canonical_id: str, previous_id: str, similarity: float) -> None:
+    """Make ``canonical_id`` the canonical of ``previous_id``'s group (an earlier copy came in):
+    the previous canonical and every article linked to it now point to the new one."""
+    with store.transaction() as db:
+        new = db.execute("SELECT rowid FROM articles WHERE id = ?", (canonical_id,)).fetchone()[0]
+        old = db.execute("SELECT rowid FROM articles WHERE id = ?", (previous_id,)).fetchone()[0]
+        db.execute("UPDATE article_dedup SET duplicate_of = NULL, similarity = NULL WHERE article_rowid = ?", (new,))
+        db.execute("UPDATE article_dedup SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
+        db.execute("UPDATE article_dedup SET duplicate_of = ?, similarity = ? WHERE article_rowid = ?",
+                   (new, similarity, old))
+
+
+def duplicate_of(store: Store, rowid: int) -> str | None:
+    row = store.db.execute(
+        "SELECT c.id FROM article_dedup d JOIN articles c ON c.rowid = d.duplicate_of WHERE d.article_rowid = ?",
+        (rowid,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def duplicates(store: Store, rowid: int) -> list[dict[str, Any]]:
+    """The duplicates linked to a canonical article, oldest first."""
+    rows = store.db.execute(
+        "SELECT a.id, a.source, a.published, a.title, d.similarity FROM article_dedup d "
+        "JOIN articles a ON a.rowid = d.article_rowid WHERE d.duplicate_of = ? ORDER BY a.published, a.rowid",
+        (rowid,))
+    return [{"id": r[0], "source": r[1], "published": r[2], "title": r[3],
+             "similarity": None if r[4] is None else round(r[4], 3)} for r in rows]
+
+
+def canonical_rowids(store: Store, rowids: Sequence[int]) -> dict[int, int]:
+    """rowid -> its canonical's rowid, for the duplicates among ``rowids`` (others are absent)."""
+    if not rowids:
+        return {}
+    marks = ", ".join("?" * len(rowids))
+    rows = store.db.execute(
+        f"SELECT article_rowid, duplicate_of FROM article_dedup WHERE duplicate_of IS NOT NULL "
+        f"AND article_rowid IN ({marks})", list(rowids))
+    return {r[0]: r[1] for r in rows}
+
+
+def duplicate_rowids(store: Store) -> set[int]:
+    return {r[0] for r in store.db.execute("SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL")}
+
+
+ClusteringRow = tuple[int, str, str | None, str | None, str, dict[str, Any] | None]
+
+
+def clustering_rows(store: Store, text_chars: int = 1200) -> list[ClusteringRow]:
+    """(rowid, id, published, title, text start, enrichment fields or None) of every canonical
+    article; the text is cut at ``text_chars`` (clustering reads the title and lead)."""
+    rows = store.db.execute(
+        "SELECT a.rowid, a.id, a.published, a.title, substr(a.text, 1, ?), e.fields FROM articles a "
+        "LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
+        "WHERE a.rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
+        "ORDER BY a.rowid", (text_chars,))
+    return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+
+
+def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence[tuple[int, str]]) -> None:
+    """Replace every story and membership in one transaction; duplicates join their canonical's story."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM story_articles")
+        db.execute("DELETE FROM stories")
+        db.executemany(
+            "INSERT INTO stories (id, label, first, last, articles, entities, countries, follows) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(s.id, s.label, s.first, s.last, s.articles, json.dumps(s.entities, ensure_ascii=False),
+              json.dumps(s.countries), s.follows) for s in stories],
+        )
+        db.executemany("INSERT INTO story_articles (article_rowid, story_id) VALUES (?, ?)", members)
+        db.execute(
+            "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
+            "SELECT d.article_rowid, s.story_id FROM article_dedup d "
+            "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
+        db.execute("UPDATE stories SET articles = "
+                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+
+
+def attach_copies(store: Store) -> None:
+    """Put duplicates without a story into their canonical's story (one transaction)."""
+    with store.transaction() as db:
+        db.execute(
+            "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
+            "SELECT d.article_rowid, s.story_id FROM article_dedup d "
+            "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
+        db.execute("UPDATE stories SET articles = "
+                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+
+
+def _story(r: Sequence[Any]) -> StoryRow:
+    return StoryRow(r[0], r[1], r[2], r[3], int(r[4]), json.loads(r[5]), json.loads(r[6]), r[7])
+
+
+_STORY_COLUMNS = "s.id, s.label, s.first, s.last, s.articles, s.entities, s.countries, s.follows"
+
+
+def story_rows(store: Store, since: str | None = None, until: str | None = None,
+               country: str | None = None, min_articles: int = 1) -> list[StoryRow]:
+    """Stories overlapping [since, until], about ``country`` if given, newest last date first."""
+    where: list[str] = ["s.articles >= ?"]
+    args: list[Any] = [min_articles]
+    if since:
+        where.append("(s.last IS NULL OR s.last >= ?)")
+        args.append(since)
+    if until:
+        where.append("(s.first IS NULL OR s.first <= ?)")
+        args.append(until)
+    if country:
+        where.append("EXISTS (SELECT 1 FROM json_each(s.countries) WHERE value = ?)")
+        args.append(country)
+    rows = store.db.execute(
+        f"SELECT {_STORY_COLUMNS} FROM stories s WHERE {' AND '.join(where)} "
+        "ORDER BY s.last IS NULL, s.last DESC, s.articles DESC, s.id", args)
+    return [_story(r) for r in rows]
+
+
+def story_row(store: Store, story_id: str) -> StoryRow | None:
+    r = store.db.execute(f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.id = ?", (story_id,)).fetchone()
+    return None if r is None else _story(r)
+
+
+def follow_ups(store: Store, story_id: str) -> list[str]:
+    return [r[0] for r in store.db.execute("SELECT id FROM stories WHERE follows = ? ORDER BY first", (story_id,))]
+
+
+def story_of(store: Store, rowid: int, min_articles: int = 1) -> str | None:
+    """The story of an article; None when it has none or its story has fewer articles."""
+    row = store.db.execute(
+        "SELECT s.story_id FROM story_articles s JOIN stories t ON t.id = s.story_id "
+        "WHERE s.article_rowid = ? AND t.articles >= ?", (rowid, min_articles)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def story_members(store: Store, story_id: str) -> list[dict[str, Any]]:
+    """The articles of a story in date order (undated last), duplicates marked."""
+    rows = store.db.execute(
+        "SELECT a.id, a.source, a.published, a.title, c.id FROM story_articles s "
+        "JOIN articles a ON a.rowid = s.article_rowid LEFT JOIN article_dedup d ON d.article_rowid = a.rowid "
+        "LEFT JOIN articles c ON c.rowid = d.duplicate_of WHERE s.story_id = ? "
+        "ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,))
+    return [{"id": r[0], "source": r[1], "published": r[2], "title": r[3], "duplicate_of": r[4]} for r in rows]

@@ -1,0 +1,1 @@
+"""Duplicates (``dedup``, ``shingles``) and stories (``cluster``, ``bcubed``): pure algorithms, no database."""

@@ -1,0 +1,102 @@
+"""Character shingles of a text, vectorised: the raw material of duplicate detection.
+
+The text is reduced to its *comparable form* before shingling, so that two copies of one dispatch
+that differ only in typography compare equal: lower case, accents dropped (é -> e, combining
+marks removed), typographic apostrophes, quotes, dashes and every other non-alphanumeric run
+collapsed to one space. This is the base layer's folding (``silkwire.textnorm.fold``, which search uses too) done
+with a code-point lookup table in numpy instead of per-character Python, because the OrangeSum
+evaluation (36k articles, 126M characters) must fit in a one-minute budget and per-character
+Python costs ~1 s per pass over that corpus on the reference machine.
+
+Shingles are hashed to 32 bits with a polynomial rolling hash over the code points, then mixed
+with the MurmurHash3 finaliser (a bijection), so their values are uniform: the bottom-k sample
+taken in ``dedup.py`` is then a uniform random sample of the shingle set, the same for every
+document (consistent sampling).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import numpy as np
+import numpy.typing as npt
+
+from silkwire.textnorm import fold, normalize_text
+
+U32 = npt.NDArray[np.uint32]
+
+_TABLE_SIZE = 0x3000  # Latin, Greek, Cyrillic, punctuation and symbols; beyond: kept as they are
+_SPACE = 32
+_DROP = 0
+_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"))  # cœur and coeur are one word
+_MULT = np.uint32(0x01000193)  # FNV prime: odd, with well-spread bits
+
+
+def _build_table() -> U32:
+    table = np.empty(_TABLE_SIZE, dtype=np.uint32)
+    for cp in range(_TABLE_SIZE):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            table[cp] = _DROP  # decomposed accents: "e" + U+0301 compares as "e"
+            continue
+        folded = fold(normalize_text(ch))
+        if len(folded) == 1 and folded.isalnum():
+            table[cp] = ord(folded)
+        elif len(folded) > 1 and folded.isalnum():
+            table[cp] = ord(ch.lower())  # other multi-letter folds (ß): one letter, consistently
+        else:
+            table[cp] = _SPACE
+    return table
+
+
+_FOLD = _build_table()
+
+
+def comparable(text: str) -> U32:
+    """The comparable form of ``text`` as code points: folded, one space between words."""
+    for ligature, letters in _LIGATURES:
+        if ligature in text:  # one code point for two letters: the table cannot say it
+            text = text.replace(ligature, letters)
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    inside = cps < _TABLE_SIZE
+    mapped: U32 = np.where(inside, _FOLD[np.where(inside, cps, 0)], cps)
+    mapped = mapped[mapped != _DROP]
+    space = mapped == _SPACE
+    # keep a space only when it follows a non-space: runs collapse, a leading space goes
+    keep = ~space
+    keep[1:] |= space[1:] & ~space[:-1]
+    out: U32 = mapped[keep]
+    if out.size and out[-1] == _SPACE:
+        out = out[:-1]
+    return out
+
+
+def content_digest(cps: U32) -> bytes:
+    """Hash of the comparable form: equal for copies that differ only in typography."""
+    return hashlib.blake2b(cps.tobytes(), digest_size=16).digest()
+
+
+def _fmix32(h: U32) -> U32:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def shingle_hashes(cps: U32, size: int) -> U32:
+    """Sorted unique 32-bit hashes of the ``size``-character shingles of a comparable form."""
+    n = cps.size - size + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        h = cps[:n].copy()
+        for j in range(1, size):
+            h = h * _MULT + cps[j : j + n]
+        h = np.sort(_fmix32(h))
+    # sort + neighbour test: np.unique's hash-based path is ~10x slower on these arrays
+    keep = np.empty(h.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(h[1:], h[:-1], out=keep[1:])
+    return h[keep]

@@ -1,0 +1,298 @@
+"""Use cases for duplicates and stories (service layer): what the CLI, the API and the web call.
+
+Duplicates are found at ingest, inside each batch's transaction (``link_duplicates``, called by
+``service.ingest``): a duplicate is stored like any article and linked to its group's canonical
+(earliest) article. The finder's state is persisted per article (table ``article_dedup``) and
+restored from it when a process first ingests into a workspace, without re-reading texts.
+
+Stories are rebuilt as a whole (``rebuild_stories``) at the end of every ingest (text and dates
+only, for what is not enriched yet) and of every enrich (then entities, countries and events
+weigh in). A whole rebuild keeps stories independent of arrival order (an earlier article that
+arrives late still opens its story) and picks up new enrichment; its cost is measured in
+BENCHMARKS.md. Story ids are stable across rebuilds as long as a story's earliest article stays.
+
+Functions for interfaces:
+- ``stories(ws, since, until, country, min_articles)`` -> list of story summaries (dicts);
+- ``story(ws, story_id)`` -> one story with its articles, entities and thread links;
+- ``article_links(ws, article_id)`` -> ``{"duplicate_of", "duplicates", "story"}`` of an article;
+- ``collapsed_ranking(ws, node, filters, limit, offset)`` -> search ranking without duplicates.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from silkwire.errors import NotFoundError
+from silkwire.model import Article
+from silkwire.store import Store
+from silkwire.store import stories as tables
+from silkwire.stories.cluster import StoryItem, cluster
+from silkwire.stories.dedup import DedupState, DuplicateFinder
+from silkwire.workspace import Workspace
+
+_FINDERS: weakref.WeakKeyDictionary[Store, DuplicateFinder] = weakref.WeakKeyDictionary()
+_SEEN: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()  # rowids the finder has
+_BACKFILL_BATCH = 500
+
+
+# -- duplicates --------------------------------------------------------------------------------
+
+
+def finder(ws: Workspace) -> DuplicateFinder:
+    """This workspace's duplicate finder, restored from the stored states on first use, and
+    brought up to date with what other writers (another process, another pooled connection)
+    stored since. Their relinks of older groups are not replayed: only new articles are."""
+    made = _FINDERS.get(ws.store)
+    if made is None:
+        def load(key: str) -> tuple[str | None, str]:
+            article = ws.store.get(key)
+            return article.title, article.text
+
+        made = _FINDERS[ws.store] = DuplicateFinder(loader=load, remember_copies=False)
+    seen = _SEEN.get(ws.store, 0)
+    for row in tables.dedup_rows(ws.store, seen):
+        state = DedupState(row.digest, row.size, row.signature, row.head_signature)
+        made.restore(row.article_id, row.published, state, row.duplicate_of, row.similarity)
+        seen = max(seen, row.rowid)
+    _SEEN[ws.store] = seen
+    return made
+
+
+def forget_finder(ws: Workspace) -> None:
+    """Drop the in-memory finder (after a rolled-back batch: the store is the truth)."""
+    _FINDERS.pop(ws.store, None)
+    _SEEN.pop(ws.store, None)
+
+
+def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]]) -> int:
+    """Find the duplicates among newly stored articles and store their links; returns how many.
+
+    Runs inside the caller's transaction (one per ingest batch): links and articles commit
+    together. Articles stored before duplicates existed (an older database) are caught up first.
+    """
+    f = finder(ws)
+    if added:
+        _backfill(ws, f, below=min(rowid for rowid, _ in added))
+    return _link(ws, f, added)
+
+
+def _link(ws: Workspace, f: DuplicateFinder, added: Sequence[tuple[int, Article]]) -> int:
+    rows: list[tuple[int, bytes, int, bytes, bytes, str | None, float | None]] = []
+    found = 0
+    for rowid, article in added:
+        if article.id in f:  # already known (restored): its stored row stands
+            continue
+        result = f.add(article.id, article.text, article.published, article.title)
+        state = f.state(article.id)
+        rows.append((rowid, state.digest, state.size, state.signature, state.head_signature,
+                     result.duplicate_of, result.similarity if result.duplicate_of else None))
+        found += result.duplicate_of is not None
+        if result.previous is not None:
+            tables.save_dedup(ws.store, rows)  # the new canonical's row must exist before relinking
+            rows.clear()
+            tables.relink(ws.store, article.id, result.previous, result.similarity)
+            found += 1
+    list(f.pop_states())
+    tables.save_dedup(ws.store, rows)
+    if added:
+        _SEEN[ws.store] = max(_SEEN.get(ws.store, 0), max(rowid for rowid, _ in added))
+    return found
+
+
+def _backfill(ws: Workspace, f: DuplicateFinder, below: int | None = None) -> None:
+    while rowids := tables.undeduplicated(ws.store, _BACKFILL_BATCH, below):
+        _link(ws, f, list(zip(rowids, ws.store.by_rowids(rowids), strict=True)))
+
+
+def catch_up(ws: Workspace) -> None:
+    """Give every stored article its duplicate link (after an upgrade), one transaction."""
+    try:
+        with ws.store.transaction():
+            _backfill(ws, finder(ws))
+    except BaseException:
+        forget_finder(ws)
+        raise
+
+
+def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
+    """What an article is linked to: its canonical (``duplicate_of``), its duplicates, its story.
+
+    Keys are absent when the database has no such data yet (no dedup state for this article:
+    run ``silkwire ingest`` once to catch up; no stories built). ``story`` is null for an
+    article alone (a story of one) or not clustered yet.
+    """
+    rowid = ws.store.rowid_of(ws.store.get(article_id).id)
+    out: dict[str, Any] = {}
+    if ws.store.db.execute("SELECT 1 FROM article_dedup WHERE article_rowid = ?", (rowid,)).fetchone():
+        out["duplicate_of"] = tables.duplicate_of(ws.store, rowid)
+        out["duplicates"] = tables.duplicates(ws.store, rowid)
+    if ws.store.db.execute("SELECT 1 FROM stories LIMIT 1").fetchone():
+        # an article alone is no story (null), as in the gold (demo/ANNOTATION.md §12)
+        out["story"] = tables.story_of(ws.store, rowid, min_articles=2)
+    return out
+
+
+def with_links(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with the DESIGN.md fields ``duplicate_of`` and ``story`` (when this database
+    has them) and, on a canonical article with copies, ``duplicates``."""
+    links = article_links(ws, record["id"])
+    for key in ("duplicate_of", "story"):
+        if key in links:
+            record.setdefault(key, links[key])  # a field the record already has is kept
+    if links.get("duplicates"):
+        record["duplicates"] = links["duplicates"]
+    return record
+
+
+def collapsed_ranking(ws: Workspace, node: Any, filters: Any, limit: int, offset: int
+                      ) -> tuple[list[tuple[int, float]], int]:
+    """The index's ranking with duplicates folded into their best-ranked group member.
+
+    Each duplicate group shows once, at the rank of its best-matching member (usually the
+    canonical). The ranking is read in growing windows until the page is full; ``total`` is
+    exact when the whole ranking was read (up to 10,000 hits), otherwise the matches minus the
+    duplicates seen so far (an upper bound).
+    """
+    wanted = offset + limit
+    window = max(2 * wanted, 50)
+    while True:
+        ranked, total = ws.index.search(node, filters, window, 0)
+        canon = tables.canonical_rowids(ws.store, [r for r, _ in ranked])
+        seen: set[int] = set()
+        kept: list[tuple[int, float]] = []
+        for rowid, score in ranked:
+            group = canon.get(rowid, rowid)
+            if group not in seen:
+                seen.add(group)
+                kept.append((rowid, score))
+        complete = len(ranked) >= total
+        if len(kept) >= wanted or complete or window >= 10_000:
+            collapsed = total - (len(ranked) - len(kept))
+            return kept[offset:wanted], collapsed
+        window = min(window * 4, 10_000)
+
+
+# -- stories -----------------------------------------------------------------------------------
+
+
+def _item(rowid: int, key: str, published: str | None, title: str | None, text: str,
+          fields: dict[str, Any] | None) -> StoryItem:
+    fields = fields or {}
+    day = published or _start(fields.get("published")) or _start(fields.get("event_date"))
+    return StoryItem(
+        key=key, text=text, title=title, day=day, enriched=bool(fields),
+        entities=tuple((e["id"], e["name"]) for e in fields.get("entities", ())),
+        countries=tuple(c["code"] for c in fields.get("countries", ())),
+        events=tuple(e["type"] for e in fields.get("events", ())),
+        places=tuple(p["name"] for p in fields.get("places", ())),
+    )
+
+
+def _start(value: Any) -> str | None:
+    """The first day of an ISO value of day grain (2025-04-04, 2025-04-01/2025-04-10), else None."""
+    if not isinstance(value, str):
+        return None
+    start = value.split("/")[0]
+    return start if len(start) == 10 and start[4] == "-" and start[7] == "-" else None
+
+
+REBUILD_MIN_NEW = 50
+REBUILD_ALWAYS_BELOW = 5000
+
+
+def after_ingest(ws: Workspace, new: int) -> bool:
+    """Stories after an ingest of ``new`` articles; returns whether they were rebuilt.
+
+    A rebuild costs ~0.4-0.7 ms per stored article (BENCHMARKS.md), so a small ingest (fewer
+    than 50 new articles) into a large database (more than 5,000 articles) does not pay it on
+    every POST: its copies join their canonical's story at once, its other new articles have no
+    story (``"story": null``) until the next ``enrich`` or larger ingest rebuilds them (or
+    ``silkwire stories --rebuild``).
+    """
+    if new >= REBUILD_MIN_NEW or ws.store.count() <= REBUILD_ALWAYS_BELOW:
+        rebuild_stories(ws)
+        return True
+    tables.attach_copies(ws.store)
+    return False
+
+
+def rebuild_stories(ws: Workspace) -> int:
+    """Cluster every canonical article into stories and store them (one transaction)."""
+    rows = tables.clustering_rows(ws.store)
+    items = [_item(*row) for row in rows]
+    rowid_of = {row[1]: row[0] for row in rows}
+    found = cluster(items)
+    stored = [tables.StoryRow(s.id, s.label, s.first, s.last, len(s.keys),
+                              [{"id": i, "name": n, "articles": c} for i, n, c in s.entities],
+                              s.countries, s.follows) for s in found]
+    members = [(rowid_of[k], s.id) for s in found for k in s.keys]
+    tables.replace_stories(ws.store, stored, members)
+    return len(found)
+
+
+def _summary(s: tables.StoryRow) -> dict[str, Any]:
+    return {"id": s.id, "label": s.label, "first": s.first, "last": s.last, "articles": s.articles,
+            "entities": s.entities, "countries": s.countries, "follows": s.follows}
+
+
+def stories(ws: Workspace, since: str | None = None, until: str | None = None, country: str | None = None,
+            min_articles: int = 2) -> list[dict[str, Any]]:
+    """Stories overlapping [since, until] (YYYY-MM-DD), naming ``country`` (ISO code) if given,
+    with at least ``min_articles`` articles (duplicates included), latest first."""
+    return [_summary(s) for s in tables.story_rows(ws.store, since, until, country, min_articles)]
+
+
+def story(ws: Workspace, story_id: str) -> dict[str, Any]:
+    """One story: its summary, its articles in date order, and its thread (follows / followed by)."""
+    row = tables.story_row(ws.store, story_id)
+    if row is None:
+        raise NotFoundError(f"{story_id}: no story with this id")
+    out = _summary(row)
+    out["articles_list"] = tables.story_members(ws.store, story_id)
+    out["followed_by"] = tables.follow_ups(ws.store, story_id)
+    return out
+
+
+# -- evaluation ----------------------------------------------------------------------------------
+
+
+def evaluate_stories(ws: Workspace, gold_paths: Sequence[str]) -> dict[str, Any]:
+    """B-cubed precision/recall/F1 of the stored stories against gold ``story`` fields.
+
+    Gold rows (the demo/seed gold format) are keyed by exact title or by article id; a ``null``
+    story is an article alone. Rows without a ``story`` field, or without a stored article, are
+    not scored (``missing`` lists the latter).
+    """
+    import json
+
+    from silkwire.stories.bcubed import bcubed
+
+    gold: dict[str, Any] = {}
+    predicted: dict[str, Any] = {}
+    missing: list[dict[str, Any]] = []
+    for path in gold_paths:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                if "story" not in row:
+                    continue
+                key = row["key"]
+                ids = [key["id"]] if "id" in key else ws.store.ids_by_title(key.get("title", ""))
+                if not ids:
+                    missing.append(key)
+                    continue
+                for article_id in ids[:1]:
+                    gold[article_id] = row["story"]
+                    rowid = ws.store.rowid_of(article_id)
+                    # a story of one is "alone" on the predicted side too
+                    sid = tables.story_of(ws.store, rowid)
+                    predicted[article_id] = sid
+    sizes: dict[Any, int] = {}
+    for sid in predicted.values():
+        sizes[sid] = sizes.get(sid, 0) + 1
+    predicted = {k: (v if v is not None and sizes[v] > 1 else None) for k, v in predicted.items()}
+    return {**bcubed(predicted, gold), "missing": missing}

@@ -108,10 +108,10 @@ class _Scan:
     articles: int = 0
     duplicates: int = 0
     has_events: bool = False
+    has_stories: bool = False  # the records carry `story` (null for an article alone)
     per_day: Counter[str] = field(default_factory=Counter)
     countries: Counter[str] = field(default_factory=Counter)
     by_story: dict[str, list[Mapping[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    story_labels: dict[str, str] = field(default_factory=dict)
     by_main_type: dict[str, list[Mapping[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     upcoming: list[EventLine] = field(default_factory=list)
     entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = field(default_factory=dict)  # -> earliest article
@@ -131,12 +131,11 @@ class _Scan:
         if isinstance(day, str) and "/" not in day and len(day) >= 10:
             self.per_day[day[:10]] += 1
         self.countries.update({c["code"] for c in record.get("countries") or ()})
+        self.has_stories = self.has_stories or "story" in record
         story = record.get("story")
         if story is not None:
             key = story if isinstance(story, str) else str(story.get("id"))
             self.by_story[key].append(light)
-            if isinstance(story, Mapping) and story.get("label"):
-                self.story_labels[key] = str(story["label"])
         if record.get("events") is not None:
             self.has_events = True
             if record["events"]:
@@ -185,14 +184,13 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     labels = type_labels()
     if scan.by_story:
         basis = "stories"
-        groups = {k: (scan.story_labels.get(k) or _earliest_title(v), v) for k, v in scan.by_story.items()}
-    elif scan.has_events:
-        basis = "event_type"
-        groups = {k: (labels.get(k, k), v) for k, v in scan.by_main_type.items()}
+        stories = _main_stories(ws, scan.by_story, names)
+    elif scan.has_events:  # no story data, or no story of two articles or more in the period
+        basis = "stories_none" if scan.has_stories else "event_type"
+        stories = sorted((_story(labels.get(k, k), recs, names) for k, recs in scan.by_main_type.items()),
+                         key=lambda s: (-s.articles, s.label))[:STORIES]
     else:
-        basis, groups = "none", {}
-    stories = sorted((_story(label, recs, names) for label, recs in groups.values()),
-                     key=lambda s: (-s.articles, s.label))[:STORIES]
+        basis, stories = "none", []
     event_groups: tuple[EventGroup, ...] | None = None
     if scan.has_events or _event_data(ws):
         event_groups = _key_events(ws, code, first, last, names, labels)
@@ -217,18 +215,29 @@ def _sentence(text: str, span: Any) -> tuple[int, int]:
     return start, (min(stops) + 1 if stops else len(text))
 
 
-def _earliest_title(records: list[Mapping[str, Any]]) -> str:
-    dated = sorted(records, key=lambda r: (r.get("published") or "9999", r["id"]))
-    return str(dated[0].get("title") or dated[0]["id"])
+def _main_stories(ws: Workspace, by_story: Mapping[str, list[Mapping[str, Any]]],
+                  names: Mapping[str, str]) -> list[Story]:
+    """The stories with the most articles in the period, each with its label, its size in all
+    and the story it follows up (``storylines``)."""
+    from silkwire import storylines
+
+    top = sorted(by_story.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:STORIES]
+    out = []
+    for story_id, records in top:
+        summary = storylines.story(ws, story_id)
+        follows = storylines.story(ws, summary["follows"])["label"] if summary.get("follows") else None
+        out.append(_story(str(summary["label"]), records, names, int(summary["articles"]), follows))
+    return out
 
 
-def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str]) -> Story:
+def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str], total: int | None = None,
+           follows: str | None = None) -> Story:
     days = sorted(d for d in (r.get("published") for r in records) if isinstance(d, str) and "/" not in d)
     codes: Counter[str] = Counter(c["code"] for r in records for c in r.get("countries") or ())
     newest = sorted(records, key=lambda r: (r.get("published") or "", r["id"]), reverse=True)[:3]
     return Story(label, len(records), days[0] if days else None, days[-1] if days else None,
                  tuple((c, names.get(c, c)) for c, _ in sorted(codes.items(), key=lambda x: (-x[1], x[0]))[:4]),
-                 tuple(_ref(r) for r in newest))
+                 tuple(_ref(r) for r in newest), total, follows)
 
 
 def _day(value: str | None) -> int | None:

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from export_data import build_db
-from silkwire import digest, service
+from silkwire import digest, exporting, service
 from silkwire.cli import app
+from silkwire.export.briefing import md as digest_md
 from silkwire.export.briefing_html import bar_chart
 
 runner = CliRunner()
@@ -137,6 +138,11 @@ def test_default_period_is_the_last_week_of_the_data(db):
     assert "du 2025-07-06 au 2025-07-12" in kz and "pays : [Kazakhstan](http://127.0.0.1:8000/pays/KZ)" in kz
 
 
+def test_default_period_by_event_ends_at_the_newest_event(db):
+    md = _digest(db, by="event")  # the planned visit of 2025-10 (a month: from its first day)
+    assert "1 article, du 2025-09-25 au 2025-10-01 (par date d'événement)" in md
+
+
 def test_country_filter_keeps_its_articles(db):
     md = _digest(db, country="TJ", **JULY)
     assert md.startswith("# Synthèse — Tadjikistan\n\n1 article,")
@@ -154,14 +160,13 @@ def test_without_event_data_the_sections_say_so(tmp_path):
     assert "### " not in md
 
 
-def test_story_data_when_present_makes_the_main_stories(db):
-    with service.open_workspace(db) as ws:
-        ws.store.db.execute("""UPDATE enrichments SET fields = json_set(fields, '$.story',
-            json('{"id": "s1", "label": "Rail Kazakhstan–Afghanistan"}'))""")
-    md = _digest(db, **JULY)
-    stories = _section(md, "Principaux sujets")
-    assert "regroupés par type" not in stories
-    assert "**Rail Kazakhstan–Afghanistan** : 3 articles, 2025-07-11 – 2025-07-14" in stories
+def test_without_story_data_main_stories_are_main_event_groups_and_say_so(db):
+    with service.open_workspace(db) as ws:  # a database from before stories existed
+        ws.store.db.execute("DELETE FROM story_articles")
+        ws.store.db.execute("DELETE FROM stories")
+    stories = _section(_digest(db, **JULY), "Principaux sujets")
+    assert "Pas encore de données de sujets (stories)" in stories
+    assert "**Accords** : 1 article, 2025-07-11" in stories
 
 
 def test_a_recurrence_as_event_date_is_stored_and_is_not_a_day(tmp_path, monkeypatch):
@@ -226,9 +231,42 @@ def test_digest_of_the_demo_corpus(tmp_path):
     parser = _Tags()
     parser.feed(page)
     assert not parser.open and "svg" in parser.tags
+    # Every link goes to a page of the web UI (silkwire serve) that exists.
+    from fastapi.testclient import TestClient
+
+    from silkwire.api import ApiSettings, create_app
+
+    paths = sorted(set(re.findall(r'href="http://127\.0\.0\.1:8000(/[^"]*)"', page)))
+    assert any(p.startswith("/entites/") for p in paths) and any(p.startswith("/pays/") for p in paths)
+    with TestClient(create_app(ApiSettings(db_path=db))) as client:
+        for path in paths:
+            assert client.get(path).status_code == 200, path
+    # Main stories are the stored stories (storylines), with their labels and their period counts.
+    from silkwire import storylines
+
+    with service.open_workspace(db) as ws:
+        members: dict[str, list[str]] = {}
+        for r in exporting.matching_records(ws, None, service.SearchFilters(
+                since="2025-01-01", until="2025-12-31", countries=("KZ",))):
+            if r.get("story") and not r.get("duplicate_of"):
+                members.setdefault(r["story"], []).append(r["id"])
+        assert members  # the demo has stories of several articles in 2025
+        biggest = max(members, key=lambda k: (len(members[k]), k))
+        label = storylines.story(ws, biggest)["label"]
+    stories = _section(md, "Principaux sujets")
+    assert "regroupés par type" not in stories
+    assert f"**{digest_md(label)}** : {len(members[biggest])} article" in stories
     # The articles the digest names are the period's: every linked id is a KZ article of 2025.
     with service.open_workspace(db) as ws:
         for article_id in set(re.findall(r"/articles/([0-9a-f]{16})", md)):
             record = service.show(ws, article_id)
             assert "KZ" in {c["code"] for c in record["countries"]}
             assert record["published"] and record["published"].startswith("2025")
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (5e8, "USD", "500 millions USD"), (1.5e9, "CNY", "1,5 milliard CNY"), (2.25e9, None, "2,25 milliards"),
+    (75000, "EUR", "75 000 EUR"), (1e6, "KZT", "1 million KZT"), (12.5, "%", "12,5 %"),
+])
+def test_money_is_written_the_french_way(value, unit, shown):
+    assert digest.money(value, unit) == shown

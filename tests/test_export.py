@@ -152,6 +152,7 @@ def test_events_one_row_each_with_actors_place_and_evidence(db, tmp_path):
     agree = rows[0]
     assert agree["evidence_text"].startswith("Le Kazakhstan a signé le 11 juillet 2025 à Kaboul")
     assert agree["trigger_text"] == "signent" and agree["date"] == "2025-07-11" and agree["main"]
+    assert (agree["source_names"], agree["target_names"]) == (["Kazakhstan"], ["Afghanistan"])
     assert (agree["place"], agree["place_geonameid"], agree["lat"], agree["lon"]) == ("Kaboul", 1138958, 34.52813,
                                                                                       69.17233)
     assert rows[1]["place"] == "Douchanbé" and rows[1]["lat"] is None
@@ -238,6 +239,14 @@ def test_bad_requests_exit_2_with_one_clear_line(db, args, message):
     result = run("export", "--db", db, *args)
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_an_output_that_cannot_be_written_exits_2_before_reading(db, tmp_path):
+    for out, message in ((tmp_path / "no" / "x.jsonl", "cannot write in"), (tmp_path, "is a folder")):
+        result = run("export", "--db", db, "--out", str(out))
+        assert result.exit_code == 2 and message in result.output, result.output
+    result = run("digest", "--db", db, "--out", str(tmp_path / "no" / "d.md"))
+    assert result.exit_code == 2 and "cannot write in" in result.output
 
 
 def test_missing_database_exits_2(tmp_path):

@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
             with service.open_workspace(db or service.default_db_path()) as ws:
                 d = digests.build(ws, country, wanted.since, wanted.until, by, base_url)
             page = digests.render(d, output_format)
-        with atomic_output(out, binary=False) as stream:
-            stream.write(page)
+            with atomic_output(out, binary=False) as stream:
+                stream.write(page)
         if out is not None:
             typer.echo(f"digest of {d.articles} articles written to {out}", err=True)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.analysis import timeline
+from silkwire.browse import register_functions
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
-from silkwire.exporting import matching_records
+from silkwire.exporting import country_names, matching_records
 from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace
 
@@ -35,28 +37,25 @@ FIGURES_PER_CURRENCY = 5
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
-def _country_names() -> dict[str, str]:
-    from silkwire.nlp.kb import load_kb  # the knowledge base's French names (no NLP model load)
-
-    return {code: c.name for code, c in load_kb().countries.items()}
-
-
 def default_period(ws: Workspace, filters: SearchFilters) -> tuple[str | None, str | None]:
     """The given bounds; a missing end is the newest matching publication (or event) date, a
     missing start DEFAULT_DAYS before the end."""
     since, until = filters.since, filters.until
     if until is None:
-        column = "e.event_date" if filters.by == "event" else "a.published"
-        where, args = ["a.published IS NOT NULL"] if filters.by != "event" else ["e.event_date IS NOT NULL"], []
+        register_functions(ws)  # silkwire_start_day: an event date of any grain -> its first day
+        column = "silkwire_start_day(e.event_date)" if filters.by == "event" else "a.published"
+        where, args = [f"{column} IS NOT NULL"], []
         for code in filters.countries:
             where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = 'country' AND value = ?)")
             args.append(code)
-        row = ws.store.db.execute(
-            f"SELECT max(substr({column}, 1, 10)) FROM articles a LEFT JOIN enrichments e "
-            f"ON e.article_rowid = a.rowid WHERE {' AND '.join(where)}", args).fetchone()
-        if row[0] is None or len(row[0]) != 10:
+        newest = ws.store.db.execute(
+            f"SELECT max({column}) FROM articles a LEFT JOIN enrichments e "
+            f"ON e.article_rowid = a.rowid WHERE {' AND '.join(where)}", args).fetchone()[0]
+        if newest is None:
             return since, None
-        until = row[0]
+        if filters.by == "event":  # YYYYMMDD -> YYYY-MM-DD
+            newest = f"{newest // 10000:04d}-{newest // 100 % 100:02d}-{newest % 100:02d}"
+        until = str(newest)
         if since is not None and since > until:
             until = since
     if since is None and until is not None:
@@ -91,11 +90,72 @@ def money(value: float, unit: str | None) -> str:
 def _event_line(e: Mapping[str, Any], names: Mapping[str, str]) -> EventLine:
     """A timeline event (``analysis.timeline``) or a record's event with its article, for display."""
     source, target = (tuple(names.get(x, x) for x in e.get(side) or ()) for side in ("source", "target"))
-    amounts = tuple(money(float(a["value"]), a.get("unit")) for a in e.get("amounts") or ())
+    amounts = tuple(dict.fromkeys(money(float(a["value"]), a.get("unit")) for a in e.get("amounts") or ()))
     evidence = " ".join(str(e.get("evidence_text") or "").replace("\n\n", " — ").split())
     evidence = evidence if len(evidence) <= 320 else evidence[:319].rstrip() + "…"
     return EventLine(e["type"], e.get("date"), e.get("status"), source, target, e.get("place"), amounts, evidence,
                      ArticleRef(e["article"], e.get("title"), e.get("published")))
+
+
+@dataclass
+class _Scan:
+    """What the digest keeps of the period's records, one at a time: small summaries (never
+    the texts), so its memory follows the number of articles of the period, not their size."""
+
+    by: str
+    last: str | None
+    names: Mapping[str, str]
+    articles: int = 0
+    duplicates: int = 0
+    has_events: bool = False
+    has_stories: bool = False  # the records carry `story` (null for an article alone)
+    per_day: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+    by_story: dict[str, list[Mapping[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    by_main_type: dict[str, list[Mapping[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    upcoming: list[EventLine] = field(default_factory=list)
+    entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = field(default_factory=dict)  # -> earliest article
+    entity_articles: Counter[str] = field(default_factory=Counter)
+    figures: dict[str, list[Figure]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        if record.get("duplicate_of"):  # a copy of another article: counted once, as its original
+            self.duplicates += 1
+            return
+        self.articles += 1
+        ref = _ref(record)
+        text = record.get("text") or ""
+        light = {"id": ref.id, "title": ref.title, "published": ref.published,
+                 "countries": [{"code": c["code"]} for c in record.get("countries") or ()]}
+        day = record.get("published") if self.by == "published" else record.get("event_date")
+        if isinstance(day, str) and "/" not in day and len(day) >= 10:
+            self.per_day[day[:10]] += 1
+        self.countries.update({c["code"] for c in record.get("countries") or ()})
+        self.has_stories = self.has_stories or "story" in record
+        story = record.get("story")
+        if story is not None:
+            key = story if isinstance(story, str) else str(story.get("id"))
+            self.by_story[key].append(light)
+        if record.get("events") is not None:
+            self.has_events = True
+            if record["events"]:
+                self.by_main_type[record["events"][0]["type"]].append(light)
+        after = start_day(self.last) if self.last else None
+        for e in record.get("events") or ():
+            if after and e.get("status") == "planned" and (_day(e.get("date")) or 0) > after:
+                self.upcoming.append(_event_line({**e, "article": ref.id, "title": ref.title,
+                                                  "published": ref.published,
+                                                  "evidence_text": _evidence(text, e.get("evidence"))}, self.names))
+        for x in record.get("entities") or ():
+            if x.get("type") in ("PER", "ORG"):
+                known = self.entities.get(x["id"])
+                if known is None or (ref.published or "9999") < (known[1].published or "9999"):
+                    self.entities[x["id"]] = ({k: x.get(k) for k in ("type", "name", "country")}, ref)
+                self.entity_articles[x["id"]] += 1
+        for a in record.get("amounts") or ():
+            if a.get("kind") == "money":
+                self.figures[a.get("unit") or "?"].append(Figure(a["text"], float(a["value"]), a.get("unit"),
+                                                                 _evidence(text, _sentence(text, a["span"])), ref))
 
 
 def build(ws: Workspace, country: str | None = None, since: str | None = None, until: str | None = None,
@@ -103,7 +163,7 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     """The digest of the articles matching the filters in the period (see ``default_period``)."""
     if not base_url.startswith(("http://", "https://")):
         raise QueryError(f"--base-url {base_url!r}: expected an http:// or https:// URL")
-    names = _country_names()
+    names = country_names()
     code = country.upper() if country else None
     if code and code not in names:
         raise QueryError(f"--country {country!r}: not an ISO 3166-1 alpha-2 code silkwire knows")
@@ -114,84 +174,35 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
     if first is None and last is None:
         notes.append("Aucun article daté : la synthèse couvre toute la base.")
 
-    articles = 0
-    has_events = has_stories = False
-    per_day: Counter[str] = Counter()
-    countries: Counter[str] = Counter()
-    # Only small summaries are kept per article (never the texts), whatever the period's size.
-    by_story: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    story_labels: dict[str, str] = {}
-    by_main_type: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    upcoming: list[EventLine] = []
-    entities: dict[str, tuple[Mapping[str, Any], ArticleRef]] = {}  # id -> (entity, its earliest article)
-    entity_articles: Counter[str] = Counter()
-    figures: dict[str, list[Figure]] = defaultdict(list)
-    duplicates = 0
+    scan = _Scan(by, last, names)
     for record in matching_records(ws, None, filters):
-        if record.get("duplicate_of"):  # a copy of another article: counted once, as its original
-            duplicates += 1
-            continue
-        articles += 1
-        ref = _ref(record)
-        text = record.get("text") or ""
-        light = {"id": ref.id, "title": ref.title, "published": ref.published,
-                 "countries": [{"code": c["code"]} for c in record.get("countries") or ()]}
-        day = record.get("published") if by == "published" else record.get("event_date")
-        if isinstance(day, str) and "/" not in day and len(day) >= 10:
-            per_day[day[:10]] += 1
-        countries.update({c["code"] for c in record.get("countries") or ()})
-        story = record.get("story")
-        if story is not None:
-            has_stories = True
-            key = story if isinstance(story, str) else str(story.get("id"))
-            by_story[key].append(light)
-            if isinstance(story, Mapping) and story.get("label"):
-                story_labels[key] = str(story["label"])
-        if record.get("events") is not None:
-            has_events = True
-            if record["events"]:
-                by_main_type[record["events"][0]["type"]].append(light)
-        for e in record.get("events") or ():
-            if e.get("status") == "planned" and last and (_day(e.get("date")) or 0) > start_day(last):
-                upcoming.append(_event_line({**e, "article": ref.id, "title": ref.title, "published": ref.published,
-                                             "evidence_text": _evidence(text, e.get("evidence"))}, names))
-        for x in record.get("entities") or ():
-            if x.get("type") in ("PER", "ORG"):
-                small = {k: x.get(k) for k in ("type", "name", "country")}
-                if x["id"] not in entities or (ref.published or "9999") < (entities[x["id"]][1].published or "9999"):
-                    entities[x["id"]] = (small, ref)
-                entity_articles[x["id"]] += 1
-        for a in record.get("amounts") or ():
-            if a.get("kind") == "money":
-                figures[a.get("unit") or "?"].append(Figure(a["text"], float(a["value"]), a.get("unit"),
-                                                            _evidence(text, _sentence(text, a["span"])), ref))
-
-    if duplicates:
-        notes.append(f"{duplicates} doublon{'s' if duplicates > 1 else ''} écarté{'s' if duplicates > 1 else ''} "
+        scan.add(record)
+    if scan.duplicates:
+        n = scan.duplicates
+        notes.append(f"{n} doublon{'s' if n > 1 else ''} écarté{'s' if n > 1 else ''} "
                      "(articles repris d'un autre, comptés une fois).")
     labels = type_labels()
-    if has_stories:
+    if scan.by_story:
         basis = "stories"
-        groups = {k: (story_labels.get(k) or _earliest_title(v), v) for k, v in by_story.items()}
-    elif has_events:
-        basis = "event_type"
-        groups = {k: (labels.get(k, k), v) for k, v in by_main_type.items()}
+        stories = _main_stories(ws, scan.by_story, names)
+    elif scan.has_events:  # no story data, or no story of two articles or more in the period
+        basis = "stories_none" if scan.has_stories else "event_type"
+        stories = sorted((_story(labels.get(k, k), recs, names) for k, recs in scan.by_main_type.items()),
+                         key=lambda s: (-s.articles, s.label))[:STORIES]
     else:
-        basis, groups = "none", {}
-    stories = sorted((_story(label, recs, names) for label, recs in groups.values()),
-                     key=lambda s: (-s.articles, s.label))[:STORIES]
+        basis, stories = "none", []
     event_groups: tuple[EventGroup, ...] | None = None
-    if has_events or _event_data(ws):
+    if scan.has_events or _event_data(ws):
         event_groups = _key_events(ws, code, first, last, names, labels)
     title = "Synthèse" + (f" — {names[code]}" if code else "")
     return Digest(
         title=title, since=first, until=last, by=by, country=(code, names[code]) if code else None,
-        articles=articles, base_url=base_url, stories=tuple(stories), stories_basis=basis,
-        events=event_groups, upcoming=tuple(sorted(upcoming, key=_event_order)[:EVENTS_PER_TYPE * 2]),
-        new_entities=_new_entities(ws, entities, entity_articles, first, last),
-        figures=_figures(figures), per_day=_per_day(per_day, first, last),
+        articles=scan.articles, base_url=base_url, stories=tuple(stories), stories_basis=basis,
+        events=event_groups, upcoming=tuple(sorted(scan.upcoming, key=_event_order)[:EVENTS_PER_TYPE * 2]),
+        new_entities=_new_entities(ws, scan.entities, scan.entity_articles, first, last),
+        figures=_figures(scan.figures), per_day=_per_day(scan.per_day, first, last),
         top_countries=tuple((c, names.get(c, c), n) for c, n in
-                            sorted(countries.items(), key=lambda x: (-x[1], x[0])) if c != code)[:6],
+                            sorted(scan.countries.items(), key=lambda x: (-x[1], x[0])) if c != code)[:6],
         notes=tuple(notes),
     )
 
@@ -204,18 +215,29 @@ def _sentence(text: str, span: Any) -> tuple[int, int]:
     return start, (min(stops) + 1 if stops else len(text))
 
 
-def _earliest_title(records: list[Mapping[str, Any]]) -> str:
-    dated = sorted(records, key=lambda r: (r.get("published") or "9999", r["id"]))
-    return str(dated[0].get("title") or dated[0]["id"])
+def _main_stories(ws: Workspace, by_story: Mapping[str, list[Mapping[str, Any]]],
+                  names: Mapping[str, str]) -> list[Story]:
+    """The stories with the most articles in the period, each with its label, its size in all
+    and the story it follows up (``storylines``)."""
+    from silkwire import storylines
+
+    top = sorted(by_story.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:STORIES]
+    out = []
+    for story_id, records in top:
+        summary = storylines.story(ws, story_id)
+        follows = storylines.story(ws, summary["follows"])["label"] if summary.get("follows") else None
+        out.append(_story(str(summary["label"]), records, names, int(summary["articles"]), follows))
+    return out
 
 
-def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str]) -> Story:
+def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str], total: int | None = None,
+           follows: str | None = None) -> Story:
     days = sorted(d for d in (r.get("published") for r in records) if isinstance(d, str) and "/" not in d)
     codes: Counter[str] = Counter(c["code"] for r in records for c in r.get("countries") or ())
     newest = sorted(records, key=lambda r: (r.get("published") or "", r["id"]), reverse=True)[:3]
     return Story(label, len(records), days[0] if days else None, days[-1] if days else None,
                  tuple((c, names.get(c, c)) for c, _ in sorted(codes.items(), key=lambda x: (-x[1], x[0]))[:4]),
-                 tuple(_ref(r) for r in newest))
+                 tuple(_ref(r) for r in newest), total, follows)
 
 
 def _day(value: str | None) -> int | None:

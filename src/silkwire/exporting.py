@@ -135,6 +135,7 @@ def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = N
         parse_query(query)
     records = matching_records(ws, query, filters)
     types = frozenset(filters.events) if filters else frozenset()
+    names = country_names() if what == "events" or fmt == "geojson" else {}
     articles = rows = 0
     with atomic_output(out, fmt in BINARY_FORMATS) as stream:
         writer = make_writer(fmt, what, stream)
@@ -145,7 +146,7 @@ def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = N
                 if tally is not None:
                     tally.add(record)
                     continue
-                for row in _rows(fmt, what, record, types):
+                for row in _rows(fmt, what, record, types, names):
                     writer.write(row)
                     rows += 1
             for row in tally.rows() if tally is not None else ():
@@ -158,15 +159,22 @@ def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = N
     return ExportReport(articles, rows, out)
 
 
-def _rows(fmt: str, what: str, record: dict[str, Any], types: frozenset[str] = frozenset()
-          ) -> Iterator[dict[str, Any]]:
+def country_names() -> dict[str, str]:
+    """ISO code -> French name, from the knowledge base (for actors' names in exports and digests)."""
+    from silkwire.nlp.kb import load_kb  # the knowledge base's French names (no NLP model load)
+
+    return {code: c.name for code, c in load_kb().countries.items()}
+
+
+def _rows(fmt: str, what: str, record: dict[str, Any], types: frozenset[str] = frozenset(),
+          names: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
     """The rows of one record. ``types`` (from --event) selects the articles, and for event rows
     also the events: `--event AGREE --what events` gives AGREE events, not their neighbours."""
     if fmt == "geojson":
         if what == "records":
             yield from place_features(record)
-        yield from (f for f in event_features(record) if not types or f["properties"]["type"] in types)
+        yield from (f for f in event_features(record, names) if not types or f["properties"]["type"] in types)
     elif what == "events":
-        yield from (r for r in event_rows(record) if not types or r["type"] in types)
+        yield from (r for r in event_rows(record, names) if not types or r["type"] in types)
     else:
         yield record

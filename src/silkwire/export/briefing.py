@@ -56,6 +56,8 @@ class Story:
     last: str | None
     countries: tuple[tuple[str, str], ...]  # (code, name)
     examples: tuple[ArticleRef, ...]
+    total: int | None = None  # articles of the whole story (stories only; the period may hold fewer)
+    follows: str | None = None  # label of the story this one follows up (a thread)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ class Digest:
     articles: int
     base_url: str
     stories: tuple[Story, ...] = ()
-    stories_basis: str = "none"  # stories | event_type | none
+    stories_basis: str = "none"  # stories | stories_none (none of 2+ articles: by event type) | event_type | none
     events: tuple[EventGroup, ...] | None = None  # None: no event data in these records
     upcoming: tuple[EventLine, ...] = ()  # planned, announced in the period, dated after it
     new_entities: tuple[NewEntity, ...] = ()
@@ -110,9 +112,17 @@ def type_labels() -> dict[str, str]:
 
 
 STATUS_FR = {"done": "réalisé", "planned": "prévu"}
+def story_size(s: Story) -> str:
+    """"3 articles" or, for a story that goes beyond the period, "3 articles (12 en tout)"."""
+    size = plural(s.articles, "article")
+    return size + (f" ({s.total} en tout)" if s.total is not None and s.total != s.articles else "")
+
+
 SECTION_NOTES = {
     "event_type": "Pas encore de données de sujets (stories) : les articles sont regroupés par type de leur "
                   "événement principal.",
+    "stories_none": "Aucun sujet (story) de plusieurs articles sur la période : les articles sont regroupés par "
+                    "type de leur événement principal.",
     "none": "Ni sujets (stories) ni événements dans ces données : section omise.",
 }
 
@@ -181,13 +191,14 @@ def render_markdown(d: Digest) -> str:
     out += ["## Principaux sujets", ""]
     if d.stories_basis in SECTION_NOTES:
         out += [f"_{SECTION_NOTES[d.stories_basis]}_", ""]
-    if not d.stories and d.stories_basis not in ("none",):
-        out += ["Aucun sujet sur la période.", ""]
+    if not d.stories and d.stories_basis != "none":
+        out += ["Aucun événement principal sur la période.", ""]
     for s in d.stories:
         span = " – ".join(x for x in dict.fromkeys((s.first, s.last)) if x)
         countries = ", ".join(md(name) for _, name in s.countries)
-        out.append(f"- **{md(s.label)}** : {plural(s.articles, 'article')}" + (f", {md(span)}" if span else "")
-                   + (f" ; {countries}" if countries else ""))
+        out.append(f"- **{md(s.label)}** : {story_size(s)}" + (f", {md(span)}" if span else "")
+                   + (f" ; {countries}" if countries else "")
+                   + (f" ; suite de « {md(s.follows)} »" if s.follows else ""))
         out += [f"  - {_article_md(d, a)}" for a in s.examples]
     if d.stories:
         out.append("")

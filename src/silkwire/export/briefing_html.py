@@ -19,6 +19,7 @@ from silkwire.export.briefing import (
     actors_text,
     period_text,
     plural,
+    story_size,
 )
 
 _CSS = """
@@ -126,14 +127,15 @@ def render_html(d: Digest) -> str:
     if d.stories_basis in SECTION_NOTES:
         out.append(f'<p class="note">{_e(SECTION_NOTES[d.stories_basis])}</p>')
     if not d.stories and d.stories_basis != "none":
-        out.append("<p>Aucun sujet sur la période.</p>")
+        out.append("<p>Aucun événement principal sur la période.</p>")
     if d.stories:
         out.append("<ul>")
         for s in d.stories:
             span = " – ".join(x for x in dict.fromkeys((s.first, s.last)) if x)
             countries = ", ".join(_a(d.link(COUNTRY_PATH, code=c), n) for c, n in s.countries)
-            out.append(f"<li><strong>{_e(s.label)}</strong> : {plural(s.articles, 'article')}"
+            out.append(f"<li><strong>{_e(s.label)}</strong> : {_e(story_size(s))}"
                        + (f", {_e(span)}" if span else "") + (f" ; {countries}" if countries else "")
+                       + (f" ; suite de « {_e(s.follows)} »" if s.follows else "")
                        + "<ul>" + "".join(f"<li>{_article(d, a)}</li>" for a in s.examples) + "</ul></li>")
         out.append("</ul>")
     out.append("<h2>Événements clés</h2>")

@@ -39,7 +39,8 @@ _CSV_FIELDS = frozenset(
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "article_id", "article_published", "article_title", "n", "main", "type", "mode",
-    "source", "target", "date", "status", "place", "place_geonameid", "place_country", "lat", "lon",
+    "source", "target", "source_names", "target_names", "date", "status", "place", "place_geonameid",
+    "place_country", "lat", "lon",
     "trigger", "trigger_text", "evidence", "evidence_text", "confidence", "amounts",
 )
 
@@ -98,9 +99,11 @@ def _place_of(record: Mapping[str, Any], name: str | None) -> Mapping[str, Any] 
     return next((p for p in record.get("places") or () if p.get("name") == name), None)
 
 
-def event_rows(record: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """One row per event of the article, its main event (n = 0) first, with the evidence text."""
+def event_rows(record: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """One row per event of the article, its main event (n = 0) first, with the evidence text;
+    ``names``: ISO code -> French country name, for the actors' names."""
     text = record.get("text") or ""
+    known = names or {}
     for n, event in enumerate(record.get("events") or ()):
         place = _place_of(record, event.get("place"))
         row: dict[str, Any] = {
@@ -113,6 +116,8 @@ def event_rows(record: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             "mode": event.get("mode"),
             "source": list(event.get("source") or ()),
             "target": list(event.get("target") or ()),
+            "source_names": [known.get(x, x) for x in event.get("source") or ()],
+            "target_names": [known.get(x, x) for x in event.get("target") or ()],
             "date": event.get("date"),
             "status": event.get("status"),
             "place": event.get("place"),
@@ -135,7 +140,8 @@ def csv_event_row(row: Mapping[str, Any]) -> list[str]:
     cells = []
     for column in EVENT_COLUMNS:
         value = row.get(column)
-        cells.append(JOIN.join(value) if column in ("source", "target") and value is not None else _cell(value))
+        actors = column in ("source", "target", "source_names", "target_names")
+        cells.append(JOIN.join(value) if actors and isinstance(value, list) else _cell(value))
     return cells
 
 
@@ -213,9 +219,9 @@ def place_features(record: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         }}
 
 
-def event_features(record: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+def event_features(record: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
     """One Point per event whose place is one of the article's located places."""
-    for row in event_rows(record):
+    for row in event_rows(record, names):
         geometry = _point(row["lon"], row["lat"])
         if geometry is None:
             continue

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, Any, Protocol
 
+from silkwire.errors import SilkwireError
 from silkwire.export.rows import (
     ENTITY_COLUMNS,
     EVENT_COLUMNS,
@@ -33,6 +34,10 @@ BINARY_FORMATS = frozenset({"parquet"})
 SUPPORTED = {
     "jsonl": WHATS, "csv": WHATS, "parquet": WHATS, "geojson": ("records", "events"),
 }
+
+
+class OutputError(SilkwireError):
+    """The output file cannot be written (missing folder, no permission)."""
 
 
 class RowWriter(Protocol):
@@ -111,7 +116,12 @@ def atomic_output(path: str | None, binary: bool) -> Iterator[IO[Any]]:
         yield sys.stdout.buffer if binary else sys.stdout
         return
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".part", dir=folder)
+    if os.path.isdir(path):
+        raise OutputError(f"--out {path}: is a folder; expected a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"--out {path}: cannot write in {folder} ({exc.strerror})") from None
     try:
         # newline="" so that the CSV writer's own line ends are kept as written.
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:

@@ -52,8 +52,14 @@ def _part(word: str) -> str:
 def _modifier(m: re.Match[str]) -> str:
     """The "mod" or "pre" group, lower-cased ("" when absent; looked up by name: groupdict would
     build a dict of every group per call)."""
-    names = m.re.groupindex
-    return ((m["mod"] if "mod" in names else None) or (m["pre"] if "pre" in names else None) or "").lower()
+    groups = _MODIFIER_GROUPS.get(m.re)
+    if groups is None:  # once per pattern: groupindex builds a mapping at every access
+        names = m.re.groupindex
+        groups = _MODIFIER_GROUPS[m.re] = ("mod" in names, "pre" in names)
+    return ((m["mod"] if groups[0] else None) or (m["pre"] if groups[1] else None) or "").lower()
+
+
+_MODIFIER_GROUPS: dict[re.Pattern[str], tuple[bool, bool]] = {}  # pattern -> (has "mod", has "pre")
 
 
 def _direction(m: re.Match[str], ctx: Context) -> bool | None:
@@ -69,7 +75,9 @@ def _direction(m: re.Match[str], ctx: Context) -> bool | None:
 
 def _month_year_with_modifier(month: int, m: re.Match[str], ctx: Context) -> tuple[int | None, str]:
     mod = _modifier(m)
-    if mod and ctx.published is not None:
+    if not mod:  # what _direction would say without a modifier: the sentence's tense
+        return infer_year(month, ctx, m.start(), lambda: ctx.tense(m.start(), m.end()))
+    if ctx.published is not None:
         p = ctx.published
         if mod.startswith("prochain"):
             return (p.year if month > p.month else p.year + 1), "published"

@@ -191,7 +191,8 @@ def tag_dates(text: str, published: str | None = None) -> list[TimeRef]:
     for start, end, found in _select(ctx, lowered, windows):
         if norm is not None:
             start, end = norm.to_original(start, end)
-        refs.append(TimeRef(text[start:end], (start, end), found.value, found.grain, found.kind, found.anchor))  # type: ignore[arg-type]
+        # A Resolved is (value, grain, kind, anchor): TimeRef's last four fields, in order.
+        refs.append(TimeRef(text[start:end], (start, end), *found))  # type: ignore[arg-type]
     return refs
 
 
@@ -256,10 +257,14 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
         for rank, back, ahead in feeds.reaches:
             windows[rank].append((max(first, start - back), min(high, end + ahead)))
     if windows is not None:
-        for rank, possible in ((_DAY_RANGE, day_range_ok), (_MONTH_DAY, month_day_ok), (_NUMERIC_DATE, numeric_ok),
-                               (_NTH_WEEKDAY, nth_ok)):
-            if not possible:
-                windows.pop(rank, None)
+        if not day_range_ok:
+            windows.pop(_DAY_RANGE, None)
+        if not month_day_ok:
+            windows.pop(_MONTH_DAY, None)
+        if not numeric_ok:
+            windows.pop(_NUMERIC_DATE, None)
+        if not nth_ok:
+            windows.pop(_NTH_WEEKDAY, None)
     return windows
 
 
@@ -327,7 +332,22 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
     if len(taken) > 1:
         taken.sort()  # the spans do not overlap: their starts differ, the values are never compared
         taken = _merge_ranges(text, taken)
-    return [_with_deadline(text, taken, i) for i in range(len(taken))]
+    out = []
+    floor = 0  # the end of the previous expression: a deadline prefix starts after it
+    for span in taken:
+        start, end, found = span
+        # Cheap exact pre-check: a prefix ends, before spaces, on one of its last characters (any
+        # non-ASCII character goes on to the regex: case-insensitive matching has its own rules).
+        low = start - 30 if start - 30 > floor else floor
+        last = start - 1
+        while last >= low and text[last].isspace():
+            last -= 1
+        if (last >= low and found.kind != "recurrence"
+                and (not text[last].isascii() or text[last].lower() in _DEADLINE_LAST_CHARS)):
+            span = _with_deadline(text, span, low)
+        out.append(span)
+        floor = end
+    return out
 
 
 _BY_LENGTH_START_RANK = itemgetter(0, 1, 2)
@@ -380,19 +400,11 @@ def _mergeable(first: Resolved, second: Resolved) -> bool:
     return first.value.split("/")[0] < second.value.split("/")[-1]
 
 
-def _with_deadline(text: str, taken: list[tuple[int, int, Resolved]], i: int) -> tuple[int, int, Resolved]:
-    start, end, found = taken[i]
-    if found.kind == "recurrence":
-        return taken[i]
-    floor = max(taken[i - 1][1] if i else 0, start - 30)
-    # Cheap exact pre-check: a prefix ends, before spaces, on one of its last characters (any
-    # non-ASCII character goes on to the regex: case-insensitive matching has its own rules there).
-    last = start - 1
-    while last >= floor and text[last].isspace():
-        last -= 1
-    if last < floor or (text[last].isascii() and text[last].lower() not in _DEADLINE_LAST_CHARS):
-        return taken[i]
+def _with_deadline(text: str, span: tuple[int, int, Resolved], floor: int) -> tuple[int, int, Resolved]:
+    """``span`` joined with the deadline prefix ("d'ici", "avant"...) that ends right before it
+    (searched from ``floor``), as a deadline; else ``span`` itself."""
+    start, end, found = span
     prefix = _DEADLINE_BEFORE.search(text, floor, start)
     if prefix is None:
-        return taken[i]
+        return span
     return prefix.start(), end, Resolved(found.value, found.grain, "deadline", found.anchor)

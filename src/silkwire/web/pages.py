@@ -130,7 +130,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
     def article(request: Request, article_id: str) -> HTMLResponse:
         with pool.take() as ws:
             record = service.show(ws, article_id)
-            story = storylines.story(ws, record["story"]) if record.get("story") else None
+            story = explore.story_summary(ws, record["story"]) if record.get("story") else None
         text, title = record["text"], record.get("title")
         marks = highlight.marks_of(record, explore.country_name, labels.event_label)
         body_start = len(title) + 2 if title and len(text) > len(title) else (len(text) if title else 0)

@@ -13,8 +13,9 @@ so the feed's facets and the article's highlights have real work to do. Then sta
   facet counts over the best 1,000 hits;
 - article: ``/articles/{id}`` (random ids), text with every fact highlighted and the facts table.
 
-Prints p50/p95/p99 per page (target: p95 <= 50 ms), writes bench/out/web_load.json. The first
-(uncached) facet computation of each filter set is reported apart: ``--cold`` times it.
+Prints p50/p95/p99 per page (target: p95 <= 50 ms), writes bench/out/web_load.json. Also timed,
+one request each: the first (uncached) feed, country-filtered feed and search, and the pages that
+aggregate a whole history (country, relations, map, entities, the most named entity).
 
 Usage: python bench/web_load.py [--clients 8] [--seconds 10] [--requests 3000] [--db PATH]
 Needs ../shared/data/orangesum/orangesum.jsonl.gz (or $SILKWIRE_SHARED_DATA); says so and
@@ -114,9 +115,12 @@ def main() -> None:
         "feed + country": lambda r: f"/?country={r.choice(countries)}&offset={20 * r.randrange(5)}",
         "search": lambda r: "/?" + str(httpx.QueryParams({"q": r.choice(QUERIES)})),
         "article": lambda r: f"/articles/{r.choice(ids)}",
+        # The same-run peer: the JSON API's search, same queries, no page, no facets.
+        "search, JSON API": lambda r: "/api/articles?" + str(httpx.QueryParams({"q": r.choice(QUERIES)})),
     }
     results: dict[str, Any] = {"articles": len(ids), "enriched": enriched, "clients": args.clients,
-                               "cpus": os.cpu_count(), "pages": {}, "cold_ms": {}}
+                               "cpus": os.cpu_count(), "pages": {}, "cold_ms": {},
+                               "other_ms": {}}
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
             # Cold: the first request of a filter set computes its facet counts (then cached 30 s).
@@ -125,6 +129,14 @@ def main() -> None:
                 start = time.perf_counter()
                 http.get(path).raise_for_status()
                 results["cold_ms"][name] = round((time.perf_counter() - start) * 1000, 1)
+            # The other pages, one request each (not under load): they aggregate whole histories.
+            top_entity = http.get("/api/entities?limit=1").json()["items"][0]["id"]
+            for name, path in (("country (most covered)", f"/pays/{countries[0]}"), ("country KZ", "/pays/KZ"),
+                               ("relations", "/relations"), ("map", "/carte"), ("entities", "/entites"),
+                               ("entity (most named)", f"/entites/{top_entity}")):
+                start = time.perf_counter()
+                http.get(path).raise_for_status()
+                results["other_ms"][name] = round((time.perf_counter() - start) * 1000, 1)
         for name, next_url in pages.items():
             run_load(base, next_url, args.clients, 2.0, 300)  # warm-up: pool, page cache, facet cache
             results["pages"][name] = run_load(base, next_url, args.clients, args.seconds, args.requests)
@@ -140,6 +152,7 @@ def main() -> None:
               f"{r['p99_ms']:>8.2f} {r['req_per_s']:>8.1f}{flag}")
     print("cold (first request of a filter set, facets computed): "
           + ", ".join(f"{k} {v:g} ms" for k, v in results["cold_ms"].items()))
+    print("other pages, one request each: " + ", ".join(f"{k} {v:g} ms" for k, v in results["other_ms"].items()))
     os.makedirs(args.out, exist_ok=True)
     Path(args.out, "web_load.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 

@@ -84,3 +84,19 @@ def test_relations_and_timeline_commands_on_the_demo(tmp_path):
     assert result.exit_code == 0 and len(re.findall(r"\[[0-9a-f]{16}\]", result.output)) == 3
     bad = runner.invoke(app, ["relations", "Ouzbékistan", "--db", db])
     assert isinstance(bad.exception, QueryError)  # main() turns it into one line and exit 2
+
+
+def test_actor_entities_are_the_parties_people_and_organisations_in_the_evidence():
+    from silkwire.model import Entity, Event
+    from silkwire.nlp.event_facts import actor_entities
+
+    text = "Vladimir Poutine reçu à Douchanbé par Emomali Rahmon ; Xi Jinping absent. Plus loin, l'ONU."
+    def ent(id_, name, country, type_="PER"):
+        s = text.index(name)
+        return Entity(id_, type_, name, ((s, s + len(name)),), country)
+    entities = [ent("per:poutine", "Vladimir Poutine", "RU"), ent("per:rahmon", "Emomali Rahmon", "TJ"),
+                ent("per:xi", "Xi Jinping", "CN"), ent("org:onu", "ONU", None, "ORG")]
+    event = Event("CONSULT", ("RU",), ("TJ",), (17, 21), (0, text.index(" Plus")), 0.8)
+    assert actor_entities(event, entities) == (("per:poutine",), ("per:rahmon",))
+    both = Event("CONSULT", ("RU", "TJ"), ("TJ", "RU"), (17, 21), (0, len(text)), 0.8)
+    assert actor_entities(both, entities) == (("per:poutine", "per:rahmon"), ("per:poutine", "per:rahmon"))

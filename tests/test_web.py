@@ -20,6 +20,8 @@ ITEMS = [
     ("Mirziyoyev reçoit Tokaïev", "Shavkat Mirziyoyev accueille le président kazakh Kassym-Jomart Tokaïev à Samarcande.", "2025-04-10", "B"),
     ("Gaz turkmène", "Le Turkménistan vend son gaz à la Chine.", "2025-04-11", "A"),
     (f"Titre {EVIL} <b>gras</b>", f"Au Kazakhstan, {EVIL} <img src=x onerror=alert(1)> & co.", "2025-05-01", "C"),
+    # a copy of "Gaz turkmène" by another outlet, a day later: a duplicate, collapsed everywhere
+    ("Gaz turkmène", "Le Turkménistan vend son gaz à la Chine.", "2025-04-12", "D"),
 ]
 
 
@@ -129,6 +131,10 @@ def test_search_marks_the_matches_and_a_bad_query_is_a_400_page(client):
     assert '<mark class="match">gaz</mark>' in r.text and "1 article pour « gaz »" in text_of(r.text)
     r = client.get('/?q=%22sommet')
     assert r.status_code == 400 and "Recherche impossible" in r.text
+    by_date = client.get("/?q=Tokaïev&sort=date").text
+    assert [text_of(t) for t in re.findall(r'<h2><a href="/articles/[0-9a-f]+">(.*?)</a>', by_date)] == [
+        "Mirziyoyev reçoit Tokaïev", "Tokaïev à Douchanbé"]
+    assert '<option value="date" selected>' in by_date
 
 
 def test_article_highlights_each_kind_with_a_legend_and_facts_with_evidence(client):
@@ -189,6 +195,7 @@ def test_entity_page(client):
     text = text_of(client.get("/entites/per:kassym-jomart-tokaiev").text)
     assert "Tokaïev" in text.split("Alias")[1].split("Graphies")[0]  # the alias from the knowledge base
     assert "Kassym-Jomart Tokaïev (2)" in text and "Tadjikistan" in text
+    assert "président de la République du Kazakhstan depuis 20 mars 2019" in text
     assert "Mirziyoyev reçoit Tokaïev" in text and "Tokaïev à Douchanbé" in text
 
 
@@ -231,6 +238,7 @@ def test_entities_endpoint_filters_and_pages(client):
     assert page["total"] == 2 and [e["id"] for e in page["items"]] == ["per:shavkat-mirziyoyev"]
     detail = client.get("/api/entities/per:kassym-jomart-tokaiev").json()
     assert detail["aliases"] == ["Tokaïev"] and detail["articles"] == 2
+    assert {(r["role"], r["of"]) for r in detail["known_roles"]} >= {("president", "KZ")}  # knowledge/roles.tsv
     assert {m["month"] for m in detail["months"]} == {"2025-03", "2025-04"}
 
 
@@ -363,3 +371,86 @@ def test_an_ingest_shows_in_the_feed_facets_at_once(tmp_path):
                    headers={"Authorization": "Bearer t0ken"})
         assert r.status_code == 200
         assert re.search(r"neuf\s+1", text_of(c.get("/").text))
+
+
+def test_an_event_with_a_recurrence_date_is_stored_and_shown(tmp_path):
+    """A recurrence (R/P1Y) has no start day: it must not break the enrich batch (seen on OrangeSum)."""
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"title": "Chaque année", "lead": "Le Kazakhstan signe chaque année.",
+                                "published": "2025-01-02"}) + "\n")
+    db = str(tmp_path / "x.db")
+
+    def recurring(articles):
+        for a in articles:
+            yield Enrichment(article_id=a.id, countries=(CountryRef("KZ", ("name",), (_span(a.text, "Kazakhstan"),)),),
+                             events=(Event("AGREE", ("KZ",), ("CN",), _span(a.text, "signe"), (0, len(a.text)), 0.5,
+                                           "R/P1Y", "done"),))
+
+    with service.open_workspace(db, create=True) as ws:
+        service.ingest(ws, [str(path)])
+        assert service.enrich(ws, enricher=recurring).enriched == 1
+    with TestClient(create_app(ApiSettings(db_path=db))) as c:
+        assert c.get("/pays/KZ").status_code == 200
+        assert c.get("/api/timeline").json()["items"][0]["date"] == "R/P1Y"
+
+
+@pytest.mark.parametrize(("params", "total"), [({"country": "KZ"}, 3), ({"country": "KZ", "source": "A"}, 1),
+                                               ({"country": ["KZ", "UZ"]}, 1), ({"entity": "per:nobody"}, 0),
+                                               ({"topic": "medtop:04000000"}, 1), ({"event": "CONSULT"}, 1)])
+def test_feed_totals_with_facet_filters(client, params, total):
+    body = client.get("/api/articles", params=params).json()
+    assert body["total"] == total == len(body["items"])
+
+
+
+# -- duplicates and stories ------------------------------------------------------------------
+
+
+def test_duplicates_are_collapsed_in_the_feed_facets_and_search(client):
+    html = client.get("/").text
+    titles = [text_of(t) for t in re.findall(r'<h2><a href="/articles/[0-9a-f]+">(.*?)</a></h2>', html)]
+    assert titles.count("Gaz turkmène") == 1 and len(titles) == 4
+    assert "1 doublon" in text_of(html) and not re.search(r"\bD\s+1", text_of(html.split("</aside>")[0]))
+    assert client.get("/?q=gaz").text.count('<mark class="match">') == 2  # title + lead of one article
+    assert client.get("/api/articles").json()["total"] == 4
+    assert client.get("/api/articles?duplicates=true").json()["total"] == 5
+    assert client.get("/api/articles?country=TM").json()["total"] == 1  # the one-facet count too
+    assert client.get("/api/articles?country=TM&duplicates=true").json()["total"] == 2
+    facets = client.get("/api/facets").json()
+    assert {f["value"]: f["count"] for f in facets["country"]}["TM"] == 1
+    assert "D" not in {f["value"] for f in facets["source"]}
+
+
+def test_article_page_links_duplicates_and_its_story(client):
+    copy = client.get("/api/articles?source=D&duplicates=true").json()["items"][0]["id"]
+    record = client.get(f"/api/articles/{copy}").json()
+    original = record["duplicate_of"]
+    assert original and original != copy
+    text = text_of(client.get(f"/articles/{copy}").text)
+    assert "reprend un article publié plus tôt" in text
+    html = client.get(f"/articles/{original}").text
+    assert f'href="/articles/{copy}"' in html.split('id="dups"')[1] and "2025-04-12" not in html  # dates in French
+    if record.get("story"):
+        assert f'href="/histoires/{record["story"]}"' in html
+
+
+def test_stories_endpoints_and_pages(client, db):
+    from silkwire import storylines
+
+    with service.open_workspace(db) as ws:
+        every = storylines.stories(ws, min_articles=1)
+    body = client.get("/api/stories?min_articles=1&limit=2").json()
+    assert body["total"] == len(every) >= 1 and [s["id"] for s in body["items"]] == [s["id"] for s in every[:2]]
+    first = every[0]
+    detail = client.get(f"/api/stories/{first['id']}").json()
+    assert detail["id"] == first["id"] and len(detail["articles_list"]) == first["articles"]
+    page = client.get(f"/histoires/{first['id']}").text
+    for a in detail["articles_list"]:
+        assert f'href="/articles/{a["id"]}"' in page
+    assert client.get("/histoires?min_articles=1").status_code == 200
+    assert client.get("/api/stories/s-nope").status_code == 404
+    assert client.get("/histoires/s-nope").status_code == 404
+    assert client.get("/api/stories?country=KZZ").status_code == 400
+    assert client.get("/api/stories?since=hier").status_code == 400
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/stories", "/api/stories/{story_id}"} <= set(schema["paths"])

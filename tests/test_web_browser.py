@@ -168,10 +168,11 @@ def test_hostile_article_shows_as_text(server, page):
 def test_narrow_screen(server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     pg = context.new_page()
-    pg.goto(server + "/")
-    width = pg.evaluate("document.documentElement.scrollWidth")
-    assert width <= 400, f"the feed overflows a phone screen ({width}px)"
-    shot(pg, "08-fil-mobile")
+    for path, name in (("/", "08-fil-mobile"), ("/pays/KZ", "11-pays-mobile"), ("/relations", "12-relations-mobile")):
+        pg.goto(server + path)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"{path} overflows a phone screen ({width}px)"
+        shot(pg, name)
     context.close()
 
 
@@ -186,4 +187,43 @@ def test_relations_matrix_opens_a_cell_s_evidence(server, page):
     assert page.locator("h1").inner_text().replace(" — ", " et ") in label
     assert page.locator("td.evidence").count() > 0
     shot(page, "10-relation-preuves")
+    assert not page.errors
+
+
+A11Y_CHECKS = """() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push("no lang");
+  for (const role of ["header", "nav", "main", "footer"]) if (!document.querySelector(role)) problems.push("no " + role);
+  if (document.querySelectorAll("h1").length !== 1) problems.push("h1 count " + document.querySelectorAll("h1").length);
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!(el.id && document.querySelector(`label[for="${el.id}"]`)) && !el.getAttribute("aria-label")) problems.push("unlabelled " + el.name);
+  }
+  for (const a of document.querySelectorAll("a")) {
+    if (!(a.textContent.trim() || a.getAttribute("aria-label"))) problems.push("empty link " + a.getAttribute("href"));
+  }
+  for (const svg of document.querySelectorAll("main svg")) {
+    if (svg.getAttribute("role") !== "img" || !svg.getAttribute("aria-labelledby")) problems.push("svg without role/label");
+  }
+  // WCAG AA contrast of body text against its background (4.5:1), on a sample of text elements
+  const lum = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(x => { x = x / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const bg = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor; if (!c.endsWith(", 0)") && c !== "transparent") return c; } return "rgb(255, 255, 255)"; };
+  for (const el of Array.from(document.querySelectorAll("main p, main li, main td, main a, main mark, main th, header a")).slice(0, 400)) {
+    if (!el.textContent.trim()) continue;
+    const [a, b] = [lum(getComputedStyle(el).color), lum(bg(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) problems.push(`contrast ${ratio.toFixed(2)} on ${el.tagName} "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=gaz", "/pays", "/pays/KZ", "/relations", "/relations/KZ/RU", "/carte",
+                                  "/entites", "/entites/per:kassym-jomart-tokaiev", "/histoires", "/articles/"])
+def test_pages_pass_basic_accessibility_checks(server, page, path):
+    if path == "/articles/":
+        page.goto(server + "/?country=KZ")
+        path = page.locator("main ol.articles > li h2 a").first.get_attribute("href")
+    page.goto(server + path)
+    assert page.evaluate(A11Y_CHECKS) == []
     assert not page.errors

@@ -114,11 +114,13 @@ def test_demo_serves_unless_told_not_to(tmp_path, monkeypatch):
     monkeypatch.setattr(serve_module, "serve", lambda *a, **k: calls.append((a, k)))
     monkeypatch.setattr(service, "build_demo", lambda out: (service.IngestReport(new=1), service.EnrichReport(1)))
     db = str(tmp_path / "d.db")
-    result = CliRunner().invoke(app, ["demo", "--out", db, "--port", "8123"])
+    result = CliRunner().invoke(app, ["demo", "--out", db, "--serve", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/" in result.output and calls == [(("127.0.0.1", 8123, db), {"log_level": "warning"})]
     calls.clear()
     assert CliRunner().invoke(app, ["demo", "--out", db, "--no-serve"]).exit_code == 0 and calls == []
+    # no terminal (scripts, tests, CI) and no --serve: it builds and returns rather than block
+    assert CliRunner().invoke(app, ["demo", "--out", db]).exit_code == 0 and calls == []
 
 
 def test_labels_tone_agrees_with_the_analysis_quad_classes():

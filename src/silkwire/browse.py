@@ -31,6 +31,7 @@ from silkwire.search.index import (
     start_day,  # the index's own rule; see register_functions
 )
 from silkwire.service import SearchFilters, Workspace
+from silkwire.store.stories import is_duplicate_sql
 
 
 def parse_day(value: str | None, name: str) -> str | None:
@@ -70,9 +71,10 @@ class Page:
     articles: list[Article]
 
 
-def filter_clause(filters: SearchFilters) -> tuple[str, list[Any]]:
-    """The JOIN/WHERE (over ``articles a``) selecting the articles that match the filters."""
-    where: list[str] = []
+def filter_clause(filters: SearchFilters, duplicates: bool = True) -> tuple[str, list[Any]]:
+    """The JOIN/WHERE (over ``articles a``) selecting the articles that match the filters;
+    without ``duplicates``, only originals (each duplicate group once, through its earliest)."""
+    where: list[str] = [] if duplicates else [f"NOT {is_duplicate_sql('a.rowid')}"]
     args: list[Any] = []
     join = ""
     if filters.since or filters.until:
@@ -98,16 +100,28 @@ def filter_clause(filters: SearchFilters) -> tuple[str, list[Any]]:
     return clause, args
 
 
-def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int) -> Page:
+def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int, duplicates: bool = True) -> Page:
     """Articles matching the filters, newest published first, undated ones last.
 
     Ties (same day) go by rowid ascending: listing pages are read newest first, so within a day
     the earlier stored article is the newer one. Facet filters (country, entity, place) must
-    all match, as in search.
+    all match, as in search. Without ``duplicates``, each duplicate group shows once (its
+    earliest article), as search does by default.
     """
-    clause, args = filter_clause(filters)
+    clause, args = filter_clause(filters, duplicates)
     db: sqlite3.Connection = ws.store.db
-    total = int(db.execute(f"SELECT count(*) FROM articles a {clause}", args).fetchone()[0])
+    facets = [(k, v) for k, values in (("country", filters.countries), ("entity", filters.entities),
+                                       ("place", filters.places), ("event", filters.events), ("topic", filters.topics))
+              for v in values]
+    if len(facets) == 1 and not (filters.since or filters.until or filters.sources):
+        # One facet alone: its rows in the facet table's primary key are the count (one row per
+        # article), 0.7 ms for 9k articles where counting through the articles takes 10 ms.
+        sql = "SELECT count(*) FROM article_facets WHERE kind = ? AND value = ?"
+        if not duplicates:
+            sql += f" AND NOT {is_duplicate_sql('article_rowid')}"
+        total = int(db.execute(sql, facets[0]).fetchone()[0])
+    else:
+        total = int(db.execute(f"SELECT count(*) FROM articles a {clause}", args).fetchone()[0])
     # Rowids first, rows after: the skipped rows of a deep page then cost an index step each,
     # not a row read (offset 10,000 on 30k articles: 20 ms -> 4 ms).
     rowids = [r[0] for r in db.execute(
@@ -157,11 +171,12 @@ class _NewestFirstIndex(TextIndex):
         return hits, int(getattr(result, "count", 0) or 0)
 
 
-def search_newest_first(ws: Workspace, query: str, filters: SearchFilters, limit: int, offset: int
-                        ) -> service.SearchResult:
+def search_newest_first(ws: Workspace, query: str, filters: SearchFilters, limit: int, offset: int,
+                        duplicates: bool = False) -> service.SearchResult:
     """``service.search`` with hits ordered by publication date, newest first."""
     parse_query(query)  # a malformed query fails here, before any index work
-    return service.search(Workspace(ws.store, _NewestFirstIndex(ws.index)), query, filters, limit, offset)
+    return service.search(Workspace(ws.store, _NewestFirstIndex(ws.index)), query, filters, limit, offset,
+                          duplicates)
 
 
 # -- ingest from memory --------------------------------------------------------------------------

@@ -301,8 +301,9 @@ def extract(
 @app.command()
 def demo(
     out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only build the database; do not start the server")]
-    = False,
+    serve_it: Annotated[bool | None, typer.Option(
+        "--serve/--no-serve", help="Start the server after building [default: serve when run from a terminal]")]
+    = None,
     host: Annotated[str, typer.Option(help="Address the server listens on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port the server listens on")] = 8000,
 ) -> None:
@@ -324,7 +325,8 @@ def demo(
         out.print(f"  {example}")
     if report.rejected:
         raise typer.Exit(1)
-    if not no_serve:
+    # Without a terminal (a script, a test, CI) serving would block forever: it takes --serve.
+    if serve_it if serve_it is not None else sys.stdin.isatty():
         from silkwire.api.serve import serve as run
 
         out.print(f"Web interface: http://{host}:{port}/ (API: http://{host}:{port}/api/openapi.json); "

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.2.0"  # 0.2: events and topics
+PIPELINE_VERSION = "0.2.1"  # 0.2: events and topics; 0.2.1: their actor entities
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +117,8 @@ class Event:
     place: str | None = None
     mode: str | None = None
     amounts: tuple[Amount, ...] = ()  # the money in its evidence ("500 millions de dollars")
+    source_entities: tuple[str, ...] = ()  # entity ids of the people/organisations acting
+    target_entities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,7 @@ def enrichment_fields(e: Enrichment) -> dict[str, Any]:
         out["amounts"] = [_amount(a) for a in e.amounts]
     if e.events is not None:
         out["events"] = [{"type": v.type, "mode": v.mode, "source": list(v.source), "target": list(v.target),
+                          "source_entities": list(v.source_entities), "target_entities": list(v.target_entities),
                           "date": v.date, "status": v.status, "place": v.place, "trigger": _span(v.trigger),
                           "evidence": _span(v.evidence), "confidence": v.confidence,
                           "amounts": [_amount(a) for a in v.amounts]} for v in e.events]

@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from silkwire import browse as queries
 from silkwire import service
-from silkwire.api.explore_routes import install_explore_routes
+from silkwire.api.explore_routes import install_explore_routes, install_story_routes
 from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
@@ -110,10 +110,12 @@ def create_app(settings: ApiSettings) -> FastAPI:
         event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
         topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")]
         = None,
+        duplicates: Annotated[bool, Query(description="Also list duplicates (by default each group of copies "
+                                                      "shows once)")] = False,
         limit: Annotated[int, Query(ge=1, le=settings.max_limit)] = settings.default_limit,
         offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
     ) -> dict[str, Any]:
-        """Articles, newest first; with `q`, those matching a French full-text search."""
+        """Articles, newest first; with `q`, those matching a French full-text search. Duplicates collapsed."""
         query = q.strip() if q and q.strip() else None
         order = sort or ("relevance" if query else "date")
         if order == "relevance" and query is None:
@@ -131,11 +133,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
         )
         with pool.take() as ws:
             if query is None:
-                page = queries.list_articles(ws, filters, limit, offset)
+                page = queries.list_articles(ws, filters, limit, offset, duplicates)
                 total, items = page.total, [queries.summary(a) for a in page.articles]
             else:
                 search = service.search if order == "relevance" else queries.search_newest_first
-                result = search(ws, query, filters, limit, offset)
+                result = search(ws, query, filters, limit, offset, duplicates)
                 total, items = result.total, [_hit(h, order) for h in result.hits]
         return {
             "query": query, "sort": order, "total": total, "offset": offset, "limit": limit, "items": items,
@@ -188,6 +190,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
                 "rejected": report.rejected, "warnings": report.warnings}
 
     install_explore_routes(app, pool, settings)
+    install_story_routes(app, pool, settings)
     facet_cache = None
     if settings.web:
         from silkwire import web  # here: an API-only app never loads the templates

@@ -1,4 +1,5 @@
-"""JSON endpoints for exploring: entities, countries, places (the map), feed facets.
+"""JSON endpoints for exploring: entities, countries, places (the map), feed facets, relations,
+timeline, stories.
 
 Same conventions as ``app.py``: plain ``def`` routes on the workspace pool, ``{"error": …}``
 answers (400 bad parameter, 404 unknown id), limit/offset paging where lists can be long.
@@ -9,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query
 
-from silkwire import analysis, browse, explore, service
+from silkwire import analysis, browse, explore, service, storylines
 from silkwire.api.explore_schemas import (
     CountryDetail,
     CountryOut,
@@ -19,6 +20,8 @@ from silkwire.api.explore_schemas import (
     Matrix,
     PlaceOut,
     RelationOut,
+    StoryDetail,
+    StoryList,
     Timeline,
 )
 from silkwire.api.pool import WorkspacePool
@@ -145,6 +148,29 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
                                       [e.upper() for e in event or ()], limit=offset + limit + 1)
         return {"offset": offset, "limit": limit, "more": len(found) > offset + limit,
                 "items": found[offset:offset + limit]}
+
+
+def install_story_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> None:
+    @app.get("/api/stories", response_model=StoryList, responses=_400, tags=["stories"])
+    def stories(
+        since: Annotated[str | None, Query(description="Stories still running on or after (YYYY-MM-DD)")] = None,
+        until: Annotated[str | None, Query(description="Stories begun on or before (YYYY-MM-DD)")] = None,
+        country: Annotated[str | None, Query(min_length=2, max_length=2, description="Naming this country")] = None,
+        min_articles: Annotated[int, Query(ge=1, le=1000, description="At least this many articles")] = 2,
+        limit: Annotated[int, Query(ge=1, le=settings.max_limit)] = settings.default_limit,
+        offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
+    ) -> dict[str, Any]:
+        """Stories (articles that follow one subject, duplicates included), latest first."""
+        with pool.take() as ws:
+            found = storylines.stories(ws, _day(since, "since"), _day(until, "until"),
+                                       country.upper() if country else None, min_articles)
+        return {"total": len(found), "offset": offset, "limit": limit, "items": found[offset:offset + limit]}
+
+    @app.get("/api/stories/{story_id}", response_model=StoryDetail, responses=_404, tags=["stories"])
+    def story(story_id: str) -> dict[str, Any]:
+        """One story: label, dates, entities, countries, its articles in date order, its thread."""
+        with pool.take() as ws:
+            return storylines.story(ws, story_id)
 
 
 def _day(value: str | None, name: str) -> str | None:

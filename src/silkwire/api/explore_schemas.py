@@ -37,6 +37,7 @@ class EntityDetail(BaseModel):
     aliases: list[str] = Field(description="Aliases the knowledge base gives it")
     spellings: list[dict[str, Any]] = Field(description="How the articles write it, with counts")
     roles: list[dict[str, Any]] = Field(description="Roles the articles give it (role, of: country), with counts")
+    known_roles: list[dict[str, Any]] = Field(description="Offices the knowledge base gives it, with dates")
     articles: int
     months: list[dict[str, Any]] = Field(description="Articles naming it per month of publication")
     countries: list[dict[str, Any]] = Field(description="Countries of the articles naming it, with counts")
@@ -142,3 +143,28 @@ class Timeline(BaseModel):
     limit: int
     more: bool = Field(description="Whether later pages exist")
     items: list[EventOut]
+
+
+class StoryOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(description="Stable while the story's earliest article stays (s-…)")
+    label: str | None
+    first: str | None = Field(description="Date of its first article")
+    last: str | None = Field(description="Date of its last article")
+    articles: int = Field(description="Articles, duplicates included")
+    entities: list[dict[str, Any]] = Field(description="Main entities: id, name, articles")
+    countries: list[str]
+    follows: str | None = Field(description="The story this one continues, if any")
+
+
+class StoryList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[StoryOut]
+
+
+class StoryDetail(StoryOut):
+    articles_list: list[dict[str, Any]] = Field(description="Its articles in date order, duplicates marked")
+    followed_by: list[str] = Field(description="Stories that continue this one")

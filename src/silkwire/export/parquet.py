@@ -46,6 +46,7 @@ RECORD_SCHEMA = pa.schema([
     ("amounts", pa.list_(_AMOUNT)),
     ("events", pa.list_(pa.struct([
         ("type", pa.string()), ("mode", pa.string()), ("source", _STRINGS), ("target", _STRINGS),
+        ("source_entities", _STRINGS), ("target_entities", _STRINGS),
         ("date", pa.string()), ("status", pa.string()), ("place", pa.string()), ("trigger", _SPAN),
         ("evidence", _SPAN), ("confidence", pa.float64()), ("amounts", pa.list_(_AMOUNT))]))),
     ("topics", pa.list_(pa.struct([("code", pa.string()), ("label", pa.string()), ("score", pa.float64())]))),

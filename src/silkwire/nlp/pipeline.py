@@ -32,18 +32,18 @@ import functools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
 from silkwire.nlp import entities as ents
 from silkwire.nlp import where
-from silkwire.nlp.events import find_events, load_lexicon
+from silkwire.nlp.event_facts import article_events
+from silkwire.nlp.events import load_lexicon
 from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_places
 from silkwire.nlp.kb import KnowledgeBase, load_kb
 from silkwire.nlp.roles import find_roles
 from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
-from silkwire.nlp.temporal import event_date_and_status
 from silkwire.nlp.textmatch import fold
 from silkwire.nlp.timefacts import add_time_facts
 from silkwire.nlp.topics import classify, load_cues
@@ -293,27 +293,10 @@ def time_facts(ctx: Context) -> Enrichment:
 
 
 def events(ctx: Context) -> list[Event]:
-    """PLOVER events (nlp/events.py), the main one first, dated and given a status: the main
-    event takes the article's event date and status; another event takes the date in its own
-    sentence and the status that sentence's tense and dates say."""
-    time: Enrichment = ctx.facts["time"]
+    """PLOVER events with their dates, status, money and actor entities (nlp/event_facts.py)."""
     places, _ = ctx.facts["places"]
-    text = ctx.article.text
-    found = find_events(text, None, ctx.facts["countries"], ctx.facts["entities"], places, time.dates or (),
-                        time.event_date, time.status, load_lexicon(*ctx.kb.event_lexicons))
-    out = []
-    for n, event in enumerate(found):
-        start, end = event.evidence
-        money = tuple(a for a in time.amounts or () if a.kind == "money" and start <= a.span[0] and a.span[1] <= end)
-        if n == 0:
-            out.append(replace(event, amounts=money))
-            continue
-        dates = [replace(d, span=(d.span[0] - start, d.span[1] - start)) for d in time.dates or ()
-                 if start <= d.span[0] and d.span[1] <= end]
-        date, status = event_date_and_status(text[start:end], dates, ctx.article.published)
-        out.append(replace(event, date=event.date or date, amounts=money,
-                           status=status if status in ("done", "planned") else None))  # type: ignore[arg-type]
-    return out
+    return article_events(ctx.article, ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"],
+                          load_lexicon(*ctx.kb.event_lexicons))
 
 
 def topics(ctx: Context) -> list[Topic]:

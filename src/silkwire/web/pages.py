@@ -5,7 +5,8 @@ both. Templates autoescape everything (``autoescape=True`` for every template, n
 suffix), so article text, entity names and query strings always show as text.
 
 Paths are French, as the labels: ``/`` (fil), ``/articles/{id}``, ``/pays``, ``/pays/{code}``,
-``/entites``, ``/entites/{id}``, ``/carte``.
+``/relations``, ``/relations/{a}/{b}``, ``/histoires``, ``/histoires/{id}``, ``/entites``,
+``/entites/{id}``, ``/carte``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
-from silkwire import analysis, browse, explore, service
+from silkwire import analysis, browse, explore, service, storylines
 from silkwire.api.pool import WorkspacePool
 from silkwire.errors import SilkwireError, StoreError
 from silkwire.web import charts, geo, highlight, labels
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
+STORIES_PAGE = 100  # the most recent stories a page lists (the API pages through all)
+STORIES_ON_COUNTRY = 8
 FACET_TTL = 30.0  # seconds a feed's facet counts may be reused (they cost more than the page itself)
 FILTERS = ("country", "entity", "place", "event", "topic", "source")
 
@@ -95,6 +98,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         offset = _int(params.get("offset"), 0, 0, 10_000)
         chosen = {k: params.getlist(k) for k in FILTERS}
         error = None
+        sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
             filters = service.SearchFilters(
                 since=browse.parse_day(params.get("since"), "depuis"),
@@ -102,7 +106,6 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                 sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
                 entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
                 events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
-            sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
             with pool.take() as ws:
                 items, total = _feed_items(ws, q, sort, filters, offset)
                 key = (q, filters)
@@ -116,7 +119,8 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                          "entity": {i: names.get(i, (i,))[0] for i in chosen["entity"]},
                          "event": {e: labels.event_label(e.upper()) for e in chosen["event"]},
                          "topic": {t: explore.topic_names().get(t, t) for t in chosen["topic"]}}
-        return page(request, "feed.html", 400 if error else 200, title="Fil", q=q or "", items=items, total=total,
+        return page(request, "feed.html", 400 if error else 200, title="Fil", q=q or "", sort=sort, items=items,
+                    total=total,
                     offset=offset, page_size=PAGE_SIZE, facets=facets, chosen=chosen, chosen_labels=chosen_labels,
                     since=params.get("since") or "", until=params.get("until") or "", error=error,
                     toggle=lambda kind, value: _toggle(request, kind, value),
@@ -126,6 +130,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
     def article(request: Request, article_id: str) -> HTMLResponse:
         with pool.take() as ws:
             record = service.show(ws, article_id)
+            story = storylines.story(ws, record["story"]) if record.get("story") else None
         text, title = record["text"], record.get("title")
         marks = highlight.marks_of(record, explore.country_name, labels.event_label)
         body_start = len(title) + 2 if title and len(text) > len(title) else (len(text) if title else 0)
@@ -135,7 +140,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         return page(request, "article.html", title=title or "Article sans titre", record=record,
                     title_pieces=title_pieces, body_pieces=body_pieces,
                     legend=sorted(shown, key=list(highlight.KINDS).index),
-                    facts=labels.fact_rows(record, explore.country_name), context=highlight.context,
+                    facts=labels.fact_rows(record, explore.country_name), context=highlight.context, story=story,
                     amount_label=highlight.amount_label)
 
     @app.get("/pays", response_class=HTMLResponse, include_in_schema=False)
@@ -148,6 +153,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
     def country(request: Request, code: str) -> HTMLResponse:
         with pool.take() as ws:
             data = explore.country_overview(ws, code)
+            stories = storylines.stories(ws, country=data["code"])[:STORIES_ON_COUNTRY]
         if "event_months" in data:
             chart = charts.monthly_bars("Événements par mois et par type",
                                         [(r["month"], r["type"], r["events"]) for r in data["event_months"]],
@@ -155,7 +161,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         else:
             chart = charts.monthly_bars("Articles par mois", [(r["month"], "articles", r["articles"])
                                                               for r in data["months"]])
-        return page(request, "country.html", title=data["name"], c=data, chart=chart)
+        return page(request, "country.html", title=data["name"], c=data, chart=chart, stories=stories)
 
     @app.get("/entites", response_class=HTMLResponse, include_in_schema=False)
     def entity_index(request: Request) -> HTMLResponse:
@@ -206,6 +212,24 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         return page(request, "relation.html", title=f"{explore.country_name(a)} — {explore.country_name(b)}",
                     a=a, b=b, rel=rel, since=since or "", until=until or "")
 
+    @app.get("/histoires", response_class=HTMLResponse, include_in_schema=False)
+    def story_index(request: Request) -> HTMLResponse:
+        since, until = _dates(request)
+        country = (request.query_params.get("country") or "").strip().upper() or None
+        with pool.take() as ws:
+            if country:
+                explore.check_country(country)
+            found = storylines.stories(ws, since, until, country)
+            choices = [(c["code"], c["name"]) for c in explore.countries(ws)]
+        return page(request, "stories.html", title="Histoires", stories=found[:STORIES_PAGE], total=len(found),
+                    countries=choices, country=country or "", since=since or "", until=until or "")
+
+    @app.get("/histoires/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
+        with pool.take() as ws:
+            found = storylines.story(ws, story_id)
+        return page(request, "story.html", title=found["label"] or found["id"], s=found)
+
     return facets_cache
 
 
@@ -222,9 +246,12 @@ def _labelled(facets: dict[str, Any]) -> dict[str, Any]:
 
 def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters: service.SearchFilters,
                 offset: int) -> tuple[list[dict[str, Any]], int]:
+    # Duplicates collapsed: each group of copies shows once, through its earliest article, which
+    # says how many copies it has.
     if q is None:
-        listing = browse.list_articles(ws, filters, PAGE_SIZE, offset)
-        return [{**browse.summary(a), "snippet_pieces": None} for a in listing.articles], listing.total
+        listing = browse.list_articles(ws, filters, PAGE_SIZE, offset, duplicates=False)
+        items = [{**browse.summary(a), "snippet_pieces": None} for a in listing.articles]
+        return _with_copies(ws, items), listing.total
     search = browse.search_newest_first if sort == "date" else service.search
     result = search(ws, q, filters, PAGE_SIZE, offset)
     items = []
@@ -233,7 +260,12 @@ def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters:
         items.append({"id": a.id, "source": a.source, "published": a.published, "title": a.title, "url": a.url,
                       "title_pieces": highlight.search_pieces(a.title or "", hit.title_highlights),
                       "snippet_pieces": highlight.search_pieces(hit.snippet.text, hit.snippet.highlights)})
-    return items, result.total
+    return _with_copies(ws, items), result.total
+
+
+def _with_copies(ws: service.Workspace, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    copies = explore.copies(ws, [i["id"] for i in items])
+    return [{**i, "copies": copies.get(i["id"], 0)} for i in items]
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:

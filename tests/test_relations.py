@@ -111,6 +111,8 @@ def test_bad_codes_and_dates_are_query_errors(filled):
         analysis.relations(filled, "Kazakhstan")
     with pytest.raises(QueryError, match="YYYY-MM-DD"):
         analysis.timeline(filled, since="juillet")
+    with pytest.raises(QueryError, match="2025-13-01"):
+        analysis.relations(filled, "KZ", until="2025-13-01")
 
 
 def test_search_filters_on_event_type_and_topic(filled):

@@ -50,7 +50,7 @@ def fake_enricher(articles):
                 dates=(), event_date="2025-07-11", status="done",
                 amounts=(money,),
                 events=(Event("AGREE", ("KZ",), ("AF",), _span(t, "signent"), evidence, 0.8, "2025-07-11", "done",
-                              "Kaboul", amounts=(money,)),),
+                              "Kaboul", amounts=(money,), target_entities=("org:talibans",)),),
                 topics=(Topic("medtop:04000000", "économie, affaires et finance", 0.9),),
             )
         elif a.title and a.title.startswith("Poutine"):

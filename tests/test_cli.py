@@ -191,3 +191,14 @@ def test_extract_with_a_user_knowledge_base(tmp_path):
     known = {e["id"]: e for e in mine["entities"]}["per:bakytjan-ourmanov"]
     assert known["name"] == "Bakytjan Ourmanov" and known["country"] == "KZ"  # canonical, from the user's file
     assert "Bakytjan Ourmanov" not in {e["name"] for e in plain["entities"]}
+
+
+def test_search_does_not_load_the_duplicate_finder(tmp_path):
+    """Readers of duplicate links (search, show) must not pay for datasketch/scipy at start-up."""
+    db = str(tmp_path / "s.db")
+    assert run("ingest", str(ROOT / "tests" / "fixtures" / "listing-sample.txt"), "--db", db).exit_code == 0
+    code = ("import sys; from typer.testing import CliRunner; from silkwire.cli import app; "
+            f"r = CliRunner().invoke(app, ['search', 'sommet', '--db', {db!r}]); assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('datasketch', 'scipy', 'spacy') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"

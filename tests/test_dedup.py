@@ -3,7 +3,9 @@ linked, idempotent, persistent across runs, one transaction per batch, collapsed
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import types
 from pathlib import Path
 
 import pytest
@@ -202,3 +204,35 @@ def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications(monkeypat
                           title=f"Dépêche {i}") for i in range(n)]
     assert all(r.duplicate_of == "k0" for r in results[1:])
     assert len(calls) <= 4 * n  # not n * (n - 1) / 2
+
+
+def _bench_dedup() -> types.ModuleType:
+    """bench/dedup_orangesum.py as a module (bench/ is scripts, not a package)."""
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "dedup_orangesum.py"
+    spec = importlib.util.spec_from_file_location("dedup_orangesum", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_orangesum_review_file_is_complete_and_well_formed() -> None:
+    bench = _bench_dedup()
+    review = bench.read_review(bench.REVIEW)
+    # every pair linked outside the gold at the time of the review (112), each read once
+    assert len(review) == 112
+    assert all(a.endswith(".json") and b.endswith(".json") and a < b for a, b in review)
+    assert {verdict for verdict, _ in review.values()} <= set(bench.VERDICTS)
+    assert all(len(why) >= 10 for _, why in review.values())
+
+
+def test_orangesum_review_reader_names_the_bad_line(tmp_path: Path) -> None:
+    bench = _bench_dedup()
+    bad = tmp_path / "review.tsv"
+    bad.write_text("# header\n1.json,2.json\tsame\tupdate, same day\n3.json,4.json\tmaybe\tunsure\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"review\.tsv:3: expected"):
+        bench.read_review(bad)
+    bad.write_text("2.json,1.json\tsame\tupdate, same day\n1.json,2.json\tdifferent\tbulletins\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r":2: pair 1.json,2.json is already reviewed"):
+        bench.read_review(bad)

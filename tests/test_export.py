@@ -153,6 +153,7 @@ def test_events_one_row_each_with_actors_place_and_evidence(db, tmp_path):
     assert agree["evidence_text"].startswith("Le Kazakhstan a signé le 11 juillet 2025 à Kaboul")
     assert agree["trigger_text"] == "signent" and agree["date"] == "2025-07-11" and agree["main"]
     assert (agree["source_names"], agree["target_names"]) == (["Kazakhstan"], ["Afghanistan"])
+    assert (agree["source_entities"], agree["target_entities"]) == ([], ["org:talibans"])
     assert (agree["place"], agree["place_geonameid"], agree["lat"], agree["lon"]) == ("Kaboul", 1138958, 34.52813,
                                                                                       69.17233)
     assert rows[1]["place"] == "Douchanbé" and rows[1]["lat"] is None

@@ -61,3 +61,25 @@ def test_a_second_writer_fails_before_writing_anything(tmp_path):
         with pytest.raises(StoreError, match="another silkwire process is writing"):
             service.ingest(second, [str(path)])
         assert second.store.count() == 0
+
+
+def test_an_index_with_another_schema_is_rebuilt(tmp_path):
+    """An index written by an earlier silkwire (fewer facet fields) must not stop the open."""
+    import tantivy
+
+    db = str(tmp_path / "x.db")
+    with service.open_workspace(db, create=True) as ws:
+        ws.store.add_articles(items(4))
+        service.sync_index(ws)
+    shutil.rmtree(f"{db}.index")
+    (tmp_path / "x.db.index").mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("rowid", stored=True, indexed=True, fast=True)
+    builder.add_text_field("title", stored=False)
+    old = tantivy.Index(builder.build(), path=f"{db}.index", reuse=True)
+    writer = old.writer(heap_size=15_000_000, num_threads=1)
+    writer.commit()
+    del writer, old
+    with service.open_workspace(db) as ws:
+        assert ws.index.count() == 4
+        assert service.search(ws, "sommet").total == 4

@@ -48,6 +48,14 @@ def test_aggregate_counts_types_months_cooperation_and_amounts():
     assert [r.partner for r in aggregate(facts, "KZ", partner="CN")] == ["CN"]
 
 
+def test_a_joint_exercise_is_cooperation_between_its_two_parties():
+    rels = aggregate([fact("MOBILIZE", ["KZ", "KG"], ["KG", "KZ"]), fact("MOBILIZE", ["RU"], ["KZ"], article="a2")],
+                     "KZ")
+    by_partner = {r.partner: r for r in rels}
+    assert (by_partner["KG"].cooperative, by_partner["KG"].conflictual) == (1, 0)
+    assert (by_partner["RU"].cooperative, by_partner["RU"].conflictual) == (0, 1)  # a show of force stays conflict
+
+
 def test_month_of_values():
     assert month_of("2025-08-21/2025-08-22") == "2025-08"
     assert month_of("2025") == "2025"
@@ -111,6 +119,8 @@ def test_bad_codes_and_dates_are_query_errors(filled):
         analysis.relations(filled, "Kazakhstan")
     with pytest.raises(QueryError, match="YYYY-MM-DD"):
         analysis.timeline(filled, since="juillet")
+    with pytest.raises(QueryError, match="2025-13-01"):
+        analysis.relations(filled, "KZ", until="2025-13-01")
 
 
 def test_search_filters_on_event_type_and_topic(filled):

@@ -227,3 +227,18 @@ def test_pages_pass_basic_accessibility_checks(server, page, path):
     page.goto(server + path)
     assert page.evaluate(A11Y_CHECKS) == []
     assert not page.errors
+
+
+def test_stories_lead_to_their_articles_and_back(server, page):
+    page.goto(server + "/histoires")
+    page.locator("main ol.articles > li h2 a").first.click()
+    page.wait_for_url("**/histoires/s-*")
+    story_url = page.url
+    members = page.locator("main ol.articles > li h3 a")
+    assert members.count() >= 2
+    shot(page, "13-histoire")
+    members.first.click()
+    page.wait_for_url("**/articles/**")
+    page.locator("#story ~ p a", has_text="une histoire").click()
+    page.wait_for_url(story_url)
+    assert not page.errors

@@ -135,3 +135,24 @@ def test_relation_shade_tells_cooperation_from_conflict():
     assert labels.relation_shade(3, 0, 5).startswith("hsl(130") and labels.relation_shade(0, 3, 5).startswith("hsl(5 ")
     light, dark = labels.relation_shade(1, 0, 9), labels.relation_shade(9, 0, 9)
     assert int(light.split()[-1][:-2]) > int(dark.split()[-1][:-2])  # more events, darker
+
+
+def test_facet_cache_reuses_then_expires_and_stays_bounded(monkeypatch):
+    from silkwire.web import pages
+
+    cache, calls, now = pages.FacetCache(size=2), [], [100.0]
+    monkeypatch.setattr(pages.time, "monotonic", lambda: now[0])
+
+    def compute(tag):
+        calls.append(tag)
+        return {"tag": tag}
+
+    assert cache.get("a", lambda: compute("a")) == {"tag": "a"}
+    assert cache.get("a", lambda: compute("a2")) == {"tag": "a"} and calls == ["a"]
+    now[0] += pages.FACET_TTL + 1
+    assert cache.get("a", lambda: compute("a3")) == {"tag": "a3"}
+    cache.get("b", lambda: compute("b"))
+    cache.get("c", lambda: compute("c"))  # size 2: "a" (least recently used) goes
+    assert cache.get("a", lambda: compute("a4")) == {"tag": "a4"}
+    cache.clear()
+    assert cache.get("c", lambda: compute("c2")) == {"tag": "c2"}

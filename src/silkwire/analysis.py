@@ -14,6 +14,7 @@ articles naming that entity whose evidence contains one of its mentions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from silkwire.analytics.relations import EventFact, aggregate, fact_dict
@@ -37,8 +38,8 @@ def _day(value: str | None, name: str) -> int | None:
     if value is None:
         return None
     try:
-        return start_day(value)
-    except (ValueError, IndexError):
+        return start_day(date.fromisoformat(value).isoformat())
+    except ValueError:
         raise QueryError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
 
 

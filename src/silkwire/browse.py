@@ -113,7 +113,14 @@ def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int
     facets = [(k, v) for k, values in (("country", filters.countries), ("entity", filters.entities),
                                        ("place", filters.places), ("event", filters.events), ("topic", filters.topics))
               for v in values]
-    if len(facets) == 1 and not (filters.since or filters.until or filters.sources):
+    if filters == SearchFilters():
+        # The whole feed: all articles less the duplicates, two index counts (0.03 ms) instead of
+        # testing each of 34k rows against the duplicate list (3.4 ms).
+        total = int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
+        if not duplicates:
+            total -= int(db.execute("SELECT count(*) FROM article_dedup WHERE duplicate_of IS NOT NULL"
+                                    ).fetchone()[0])
+    elif len(facets) == 1 and not (filters.since or filters.until or filters.sources):
         # One facet alone: its rows in the facet table's primary key are the count (one row per
         # article), 0.7 ms for 9k articles where counting through the articles takes 10 ms.
         sql = "SELECT count(*) FROM article_facets WHERE kind = ? AND value = ?"

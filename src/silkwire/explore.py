@@ -133,6 +133,14 @@ def copies(ws: Workspace, article_ids: Sequence[str]) -> dict[str, int]:
     return {i: int(n) for i, n in rows}
 
 
+def story_summary(ws: Workspace, story_id: str) -> dict[str, Any] | None:
+    """Label, dates and size of a story, for a link to it (``storylines.story`` also builds its
+    article list and thread, which an article page does not show)."""
+    row = _db(ws).execute("SELECT id, label, first, last, articles FROM stories WHERE id = ?", (story_id,)).fetchone()
+    return None if row is None else {"id": row[0], "label": row[1], "first": row[2], "last": row[3],
+                                     "articles": int(row[4])}
+
+
 def entity_names(ws: Workspace, ids: Iterable[str]) -> dict[str, tuple[str, str, str | None]]:
     """id -> (display name, type, country) for the known ones."""
     wanted = list(dict.fromkeys(ids))

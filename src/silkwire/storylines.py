@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from silkwire.errors import NotFoundError
 from silkwire.model import Article
 from silkwire.store import Store
 from silkwire.store import stories as tables
 from silkwire.stories.cluster import StoryItem, cluster
-from silkwire.stories.dedup import DedupState, DuplicateFinder
 from silkwire.workspace import Workspace
+
+if TYPE_CHECKING:  # imported when a finder is made: datasketch pulls in scipy (~0.5 s), which
+    # search, show and the web pages, readers of the links only, should not pay at start-up
+    from silkwire.stories.dedup import DuplicateFinder
 
 _FINDERS: weakref.WeakKeyDictionary[Store, DuplicateFinder] = weakref.WeakKeyDictionary()
 _SEEN: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()  # rowids the finder has
@@ -44,6 +47,8 @@ def finder(ws: Workspace) -> DuplicateFinder:
     """This workspace's duplicate finder, restored from the stored states on first use, and
     brought up to date with what other writers (another process, another pooled connection)
     stored since. Their relinks of older groups are not replayed: only new articles are."""
+    from silkwire.stories.dedup import DedupState, DuplicateFinder
+
     made = _FINDERS.get(ws.store)
     if made is None:
         def load(key: str) -> tuple[str | None, str]:

@@ -6,7 +6,9 @@ countries of one event; a symmetric event between two parties (a meeting, a join
 is one pair that goes both ways; a multilateral event (three or more parties) has no dyad and
 stays out of relations (it is in the timeline).
 
-Cooperative vs conflictual follows PLOVER's quad classes (``plover_quad.tsv``).
+Cooperative vs conflictual follows PLOVER's quad classes (``plover_quad.tsv``), with one
+exception: a MOBILIZE that goes both ways (the two parties' joint exercise) is cooperation
+between them, not conflict.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ def aggregate(facts: Iterable[EventFact], country: str, partner: str | None = No
             rel = found.setdefault(other, Relation(country, other))
             rel.events += 1
             coop = is_cooperative(fact.type)
+            if direction == "both" and fact.type == "MOBILIZE":
+                coop = True  # two parties mobilising together (a joint exercise): military cooperation
             rel.cooperative += coop is True
             rel.conflictual += coop is False
             rel.by_type[fact.type] += 1

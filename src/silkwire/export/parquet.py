@@ -59,7 +59,7 @@ EVENT_SCHEMA = pa.schema([
     ("article_id", pa.string()), ("article_published", pa.string()), ("article_title", pa.string()),
     ("n", pa.int32()), ("main", pa.bool_()), ("type", pa.string()), ("mode", pa.string()),
     ("source", _STRINGS), ("target", _STRINGS), ("source_names", _STRINGS), ("target_names", _STRINGS),
-    ("date", pa.string()), ("status", pa.string()),
+    ("source_entities", _STRINGS), ("target_entities", _STRINGS), ("date", pa.string()), ("status", pa.string()),
     ("place", pa.string()), ("place_geonameid", pa.int64()), ("place_country", pa.string()),
     ("lat", pa.float64()), ("lon", pa.float64()), ("trigger", _SPAN), ("trigger_text", pa.string()),
     ("evidence", _SPAN), ("evidence_text", pa.string()), ("confidence", pa.float64()),

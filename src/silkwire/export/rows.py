@@ -39,7 +39,8 @@ _CSV_FIELDS = frozenset(
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "article_id", "article_published", "article_title", "n", "main", "type", "mode",
-    "source", "target", "source_names", "target_names", "date", "status", "place", "place_geonameid",
+    "source", "target", "source_names", "target_names", "source_entities", "target_entities",
+    "date", "status", "place", "place_geonameid",
     "place_country", "lat", "lon",
     "trigger", "trigger_text", "evidence", "evidence_text", "confidence", "amounts",
 )
@@ -118,6 +119,8 @@ def event_rows(record: Mapping[str, Any], names: Mapping[str, str] | None = None
             "target": list(event.get("target") or ()),
             "source_names": [known.get(x, x) for x in event.get("source") or ()],
             "target_names": [known.get(x, x) for x in event.get("target") or ()],
+            "source_entities": event.get("source_entities"),  # people/organisations acting (ids), if built
+            "target_entities": event.get("target_entities"),
             "date": event.get("date"),
             "status": event.get("status"),
             "place": event.get("place"),
@@ -140,7 +143,7 @@ def csv_event_row(row: Mapping[str, Any]) -> list[str]:
     cells = []
     for column in EVENT_COLUMNS:
         value = row.get(column)
-        actors = column in ("source", "target", "source_names", "target_names")
+        actors = column in ("source", "target", "source_names", "target_names", "source_entities", "target_entities")
         cells.append(JOIN.join(value) if actors and isinstance(value, list) else _cell(value))
     return cells
 

@@ -14,6 +14,7 @@ highlighting.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -96,7 +97,16 @@ class TextIndex:
         self.schema = _schema()
         if path is not None:
             os.makedirs(path, exist_ok=True)
-        self.index = tantivy.Index(self.schema, path=path, reuse=True)
+        try:
+            self.index = tantivy.Index(self.schema, path=path, reuse=True)
+        except ValueError as exc:
+            if path is None or "schema does not match" not in str(exc):
+                raise
+            # An index made by an earlier silkwire (other fields): it is derived data, so start
+            # it afresh; the workspace sees it empty and re-indexes the store.
+            shutil.rmtree(path)
+            os.makedirs(path)
+            self.index = tantivy.Index(self.schema, path=path, reuse=True)
         self._writer: Any = None
 
     # -- writing ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ Paths are French, as the labels: ``/`` (fil), ``/articles/{id}``, ``/pays``, ``/
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -57,21 +58,25 @@ class FacetCache:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._items: OrderedDict[Any, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()  # pages render on a thread pool
 
     def get(self, key: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         now = time.monotonic()
-        hit = self._items.get(key)
-        if hit is not None and now - hit[0] < FACET_TTL:
-            self._items.move_to_end(key)
-            return hit[1]
-        value = compute()
-        self._items[key] = (now, value)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and now - hit[0] < FACET_TTL:
+                self._items.move_to_end(key)
+                return hit[1]
+        value = compute()  # outside the lock: two threads may both compute a cold entry, never wait
+        with self._lock:
+            self._items[key] = (now, value)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
         return value
 
     def clear(self) -> None:
-        self._items.clear()
+        with self._lock:
+            self._items.clear()
 
 
 def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
@@ -130,7 +135,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
     def article(request: Request, article_id: str) -> HTMLResponse:
         with pool.take() as ws:
             record = service.show(ws, article_id)
-            story = storylines.story(ws, record["story"]) if record.get("story") else None
+            story = explore.story_summary(ws, record["story"]) if record.get("story") else None
         text, title = record["text"], record.get("title")
         marks = highlight.marks_of(record, explore.country_name, labels.event_label)
         body_start = len(title) + 2 if title and len(text) > len(title) else (len(text) if title else 0)

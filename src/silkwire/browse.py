@@ -71,15 +71,14 @@ class Page:
     articles: list[Article]
 
 
-def filter_clause(filters: SearchFilters, duplicates: bool = True) -> tuple[str, list[Any]]:
-    """The JOIN/WHERE (over ``articles a``) selecting the articles that match the filters;
-    without ``duplicates``, only originals (each duplicate group once, through its earliest)."""
-    where: list[str] = [] if duplicates else [f"NOT {is_duplicate_sql('a.rowid')}"]
+def filter_conditions(filters: SearchFilters) -> tuple[list[str], list[Any]]:
+    """SQL conditions (over ``articles a``, and ``enrichments e`` for ``by="event"``) with the
+    semantics of search's filters: dates of any grain compared by their first day, every facet
+    required. Shared by listings and exports."""
+    where: list[str] = []
     args: list[Any] = []
-    join = ""
     if filters.since or filters.until:
         if filters.by == "event":
-            join = "JOIN enrichments e ON e.article_rowid = a.rowid"
             column = "silkwire_start_day(e.event_date)"
             bounds: list[int | str | None] = [start_day(d) if d else None for d in (filters.since, filters.until)]
         else:
@@ -96,6 +95,16 @@ def filter_clause(filters: SearchFilters, duplicates: bool = True) -> tuple[str,
         for value in values:
             where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ?)")
             args += [kind, value]
+    return where, args
+
+
+def filter_clause(filters: SearchFilters, duplicates: bool = True) -> tuple[str, list[Any]]:
+    """The JOIN/WHERE (over ``articles a``) selecting the articles that match the filters;
+    without ``duplicates``, only originals (each duplicate group once, through its earliest)."""
+    conditions, args = filter_conditions(filters)
+    where = conditions if duplicates else [f"NOT {is_duplicate_sql('a.rowid')}", *conditions]
+    join = "JOIN enrichments e ON e.article_rowid = a.rowid" if (filters.since or filters.until) and \
+        filters.by == "event" else ""
     clause = f"{join} WHERE {' AND '.join(where)}" if where else join
     return clause, args
 

@@ -19,13 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from silkwire.browse import register_functions
+from silkwire.browse import filter_conditions, register_functions
 from silkwire.errors import QueryError
 from silkwire.export.rows import EntityTally, event_features, event_rows, place_features
 from silkwire.export.writers import BINARY_FORMATS, FORMATS, SUPPORTED, WHATS, atomic_output, make_writer
 from silkwire.model import Article
 from silkwire.search import parse_query
-from silkwire.search.index import start_day
 from silkwire.service import SearchFilters, Workspace, stored_record
 from silkwire.storylines import with_links  # duplicate_of, story: the record of show()
 
@@ -55,28 +54,8 @@ def check_request(fmt: str, what: str, out: str | None) -> None:
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
-    """WHERE conditions on ``articles a`` / ``enrichments e`` with the semantics of search's
-    filters (browse.list_articles): dates of any grain compared by their first day."""
-    where: list[str] = []
-    args: list[Any] = []
-    if filters.since or filters.until:
-        if filters.by == "event":
-            column = "silkwire_start_day(e.event_date)"
-            bounds: list[Any] = [start_day(d) if d else None for d in (filters.since, filters.until)]
-        else:
-            column, bounds = "a.published", [filters.since, filters.until]
-        for op, bound in zip((">=", "<="), bounds, strict=True):
-            if bound is not None:
-                where.append(f"{column} {op} ?")
-                args.append(bound)
-    if filters.sources:
-        where.append(f"a.source IN ({', '.join('?' * len(filters.sources))})")
-        args += filters.sources
-    for kind, values in (("country", filters.countries), ("entity", filters.entities), ("place", filters.places),
-                         ("event", filters.events), ("topic", filters.topics)):
-        for value in values:
-            where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ?)")
-            args += [kind, value]
+    """`` AND …`` conditions with the semantics of search's filters (browse.filter_conditions)."""
+    where, args = filter_conditions(filters)
     return "".join(f" AND {w}" for w in where), args
 
 

@@ -131,3 +131,20 @@ def test_search_filters_on_event_type_and_topic(filled):
     assert titles(events=("AGREE",)) == [ITEMS[0][0]]
     assert titles(topics=("medtop:04000000",)) == sorted([ITEMS[0][0], ITEMS[2][0]])
     assert titles(events=("CONSULT",), topics=("medtop:04000000",)) == []
+
+
+def test_a_recurrence_as_event_date_is_stored_and_indexed(ws, tmp_path):
+    """"chaque année" resolves to R/P1Y, which has no first day: it must not stop enrichment."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"title": "Navrouz", "lead": "Fêté chaque année.", "published": "2025-03-21"},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    service.ingest(ws, [str(path)])
+
+    def recurrent(articles):
+        for a in articles:
+            yield Enrichment(a.id, dates=(), event_date="R/P1Y", status="done",
+                             events=(Event("CONSULT", ("KZ",), ("UZ",), (0, 7), (0, 7), 0.5, "R/P1Y", "done"),))
+
+    assert service.enrich(ws, enricher=recurrent).enriched == 1
+    assert ws.index.count() == 1
+    assert [e["date"] for e in analysis.timeline(ws)] == ["R/P1Y"]

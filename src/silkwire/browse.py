@@ -26,9 +26,10 @@ from silkwire.errors import InputError, InputWarning, QueryError, StoreError
 from silkwire.ingest.records import parse_published
 from silkwire.model import Article
 from silkwire.search import make_snippet, parse_query
-from silkwire.search.index import (
+from silkwire.search.index import (  # the index's own date rules; see register_functions
     TextIndex,
-    start_day,  # the index's own rule; see register_functions
+    first_day,
+    start_day,
 )
 from silkwire.service import SearchFilters, Workspace
 from silkwire.store.stories import is_duplicate_sql
@@ -55,14 +56,7 @@ def register_functions(ws: Workspace) -> None:
     select the same articles with or without ``q``; comparing the ISO strings would not
     ('2025-07' < '2025-07-01').
     """
-    ws.store.db.create_function("silkwire_start_day", 1, _sql_start_day, deterministic=True)
-
-
-def _sql_start_day(value: str | None) -> int | None:
-    try:
-        return start_day(value) if value else None
-    except ValueError:
-        return None
+    ws.store.db.create_function("silkwire_start_day", 1, first_day, deterministic=True)
 
 
 @dataclass(frozen=True, slots=True)

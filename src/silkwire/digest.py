@@ -25,7 +25,7 @@ from silkwire.browse import register_functions
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
 from silkwire.exporting import country_names, matching_records
-from silkwire.search.index import start_day
+from silkwire.search.index import first_day, start_day
 from silkwire.service import SearchFilters, Workspace
 
 DEFAULT_DAYS = 7
@@ -242,10 +242,7 @@ def _story(label: str, records: list[Mapping[str, Any]], names: Mapping[str, str
 
 def _day(value: str | None) -> int | None:
     """YYYYMMDD of a date value's first day; None for no date or a recurrence ("R/P1Y": every year)."""
-    try:
-        return start_day(value) if value else None
-    except (ValueError, IndexError):
-        return None
+    return first_day(value)
 
 
 def _event_data(ws: Workspace) -> bool:

@@ -23,7 +23,7 @@ from silkwire import analysis, browse
 from silkwire.errors import NotFoundError, QueryError
 from silkwire.nlp.kb_files import load_tables  # plain TSV reading: no spaCy behind it
 from silkwire.search import parse_query
-from silkwire.search.index import start_day
+from silkwire.search.index import first_day
 from silkwire.service import SearchFilters, Workspace
 from silkwire.store.stories import is_duplicate_sql
 
@@ -258,12 +258,8 @@ def stores_field(ws: Workspace, name: str) -> bool:
 def _event_day(e: dict[str, Any]) -> int:
     """The first day of the event's date (any ISO grain: 2024-W24, 2025-Q3, a/b), else of its article."""
     for value in (e["date"], e["published"]):
-        if not value:
-            continue
-        try:
-            return start_day(value)
-        except (TypeError, ValueError, IndexError):
-            continue
+        if (day := first_day(value)) is not None:
+            return day
     return 0
 
 

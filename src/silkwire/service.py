@@ -27,7 +27,7 @@ from silkwire.ingest import Format, read_paths
 from silkwire.model import PIPELINE_VERSION, Article, Enrichment, TimeRef, article_record, enrichment_fields
 from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
 from silkwire.search.index import IndexFilters as SearchFilters
-from silkwire.search.index import start_day
+from silkwire.search.index import first_day
 from silkwire.store import EventRow, StoredEnrichment
 from silkwire.workspace import (
     INDEXED_THROUGH,
@@ -190,15 +190,6 @@ def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher
     return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
 
 
-def _event_day(value: str | None) -> int | None:
-    """The first day of an event date; None for a recurrence ("chaque année" -> R/P1Y), which
-    has none (OrangeSum has such leads: enrich failed on them)."""
-    try:
-        return start_day(value) if value else None
-    except (ValueError, IndexError):
-        return None
-
-
 def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
     facets: list[tuple[str, str]] = []
     facets += [("country", c.code) for c in e.countries or ()]
@@ -207,7 +198,7 @@ def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
     facets += [("event", v.type) for v in e.events or ()]
     facets += [("topic", t.code) for t in e.topics or ()]
     known = tuple((x.id, x.type, x.name, x.country) for x in e.entities or ())
-    events = tuple(EventRow(n, v.type, v.date, _event_day(v.date), v.status, v.place,
+    events = tuple(EventRow(n, v.type, v.date, first_day(v.date), v.status, v.place,
                             v.source, v.target) for n, v in enumerate(e.events or ()))
     return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known,
                             events)

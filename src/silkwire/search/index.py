@@ -78,6 +78,18 @@ def start_day(iso: str) -> int:
     return year * 10000 + month * 100 + day
 
 
+def first_day(value: str | None) -> int | None:
+    """``start_day`` of a stored date value, or None when it has no first day: no value, a
+    recurrence ("chaque année" -> R/P1Y) or anything unparseable. Callers that store or compare
+    dates use this one, so a recurrence never stops an enrichment or a page."""
+    if not value:
+        return None
+    try:
+        return start_day(value)
+    except (ValueError, IndexError):
+        return None
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("rowid", stored=True, indexed=True, fast=True)
@@ -144,8 +156,8 @@ class TextIndex:
                     doc.add_text(name, value)
             if d.published:
                 doc.add_integer("day", start_day(d.published))
-            if d.event_date:
-                doc.add_integer("event_day", start_day(d.event_date))
+            if (event_day := first_day(d.event_date)) is not None:
+                doc.add_integer("event_day", event_day)
             writer.add_document(doc)
 
     def replace(self, docs: Sequence[IndexDoc]) -> None:

@@ -7,6 +7,7 @@ the use cases (``storylines.py``) carry values between the two.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -147,23 +148,22 @@ def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence
               json.dumps(s.countries), s.follows) for s in stories],
         )
         db.executemany("INSERT INTO story_articles (article_rowid, story_id) VALUES (?, ?)", members)
-        db.execute(
-            "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
-            "SELECT d.article_rowid, s.story_id FROM article_dedup d "
-            "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
-        db.execute("UPDATE stories SET articles = "
-                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+        _attach_copies(db)
 
 
 def attach_copies(store: Store) -> None:
     """Put duplicates without a story into their canonical's story (one transaction)."""
     with store.transaction() as db:
-        db.execute(
-            "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
-            "SELECT d.article_rowid, s.story_id FROM article_dedup d "
-            "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
-        db.execute("UPDATE stories SET articles = "
-                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+        _attach_copies(db)
+
+
+def _attach_copies(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
+        "SELECT d.article_rowid, s.story_id FROM article_dedup d "
+        "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
+    db.execute("UPDATE stories SET articles = "
+               "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
 
 
 def _story(r: Sequence[Any]) -> StoryRow:

@@ -334,56 +334,6 @@ def demo(
         run(host, port, out_path, log_level="warning")
 
 
-@app.command(name="eval")
-def evaluate(
-    gold: Annotated[list[str], typer.Argument(help="Gold files (JSONL, see demo/ANNOTATION.md)")],
-    db: DbOption = None,
-    inputs: Annotated[list[str] | None, typer.Option("--input", help="Enrich these inputs now instead "
-                                                      "of reading the database (repeatable)")] = None,
-    floors: Annotated[str | None, typer.Option(help="A floors file (TOML) to check against")] = None,
-    floor_set: Annotated[str, typer.Option("--set", help="Which table of the floors file")] = "demo",
-    as_json: JsonFlag = False,
-) -> None:
-    """Score the facts against gold annotations: P/R/F1 per field; exit 1 below the floors."""
-    from silkwire import scoring
-
-    if inputs:
-        result = scoring.evaluate(gold, inputs)
-    else:
-        with _open(db) as ws:
-            result = scoring.evaluate(gold, ws=ws)
-    if as_json:
-        out.print_json(json.dumps({"articles": result.articles, "missing": result.missing,
-                                   "scores": result.scores}, ensure_ascii=False))
-    else:
-        table = Table("field", "precision", "recall", "F1 / accuracy", "counts", title=f"{result.articles} articles")
-        for name, s in result.scores.items():
-            if "f1" in s:
-                table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
-                              f"tp {s['tp']} fp {s['fp']} fn {s['fn']}")
-            else:
-                table.add_row(name, "", "", f"{s['accuracy']:.3f}", f"{s['right']}/{s['total']}")
-        out.print(table)
-        for key in result.missing[:MAX_LISTED_ERRORS]:
-            err.print(Text(f"missing: no article for gold key {key}", style="yellow"))
-    if floors:
-        import tomllib
-
-        with open(floors, "rb") as fh:
-            wanted = tomllib.load(fh).get(floor_set, {})
-        below = [f"{name} {_headline(result.scores[name]):.3f} < {floor}"
-                 for name, floor in wanted.items() if name in result.scores
-                 and _headline(result.scores[name]) < floor]
-        for line in below:
-            err.print(Text(f"below the floor: {line}", style="red"))
-        if below:
-            raise typer.Exit(1)
-
-
-def _headline(s: dict[str, float]) -> float:
-    return s["f1"] if "f1" in s else s["accuracy"]
-
-
 @app.command()
 def serve(
     db: DbOption = None,
@@ -396,8 +346,9 @@ def serve(
     run(host, port, db or service.default_db_path())
 
 
-from silkwire import cli_analysis, cli_export, cli_watch  # noqa: E402  (their commands join the app defined above)
+from silkwire import cli_analysis, cli_eval, cli_export, cli_watch  # noqa: E402  (their commands join the app above)
 
+cli_eval.register(app)
 cli_analysis.register(app)
 cli_watch.register(app)
 cli_export.register(app)

@@ -148,3 +148,25 @@ def test_a_recurrence_as_event_date_is_stored_and_indexed(ws, tmp_path):
     assert service.enrich(ws, enricher=recurrent).enriched == 1
     assert ws.index.count() == 1
     assert [e["date"] for e in analysis.timeline(ws)] == ["R/P1Y"]
+
+
+def test_timeline_of_an_entity_keeps_the_events_whose_evidence_names_it(ws, tmp_path):
+    path = tmp_path / "e.jsonl"
+    lead = "Vladimir Poutine est attendu à Douchanbé. Plus tard, Astana signe avec Kaboul."
+    path.write_text(json.dumps({"title": "Visite", "lead": lead, "published": "2025-06-01"}, ensure_ascii=False)
+                    + "\n", encoding="utf-8")
+    service.ingest(ws, [str(path)])
+    from silkwire.model import Entity
+
+    def with_entity(articles):
+        for a in articles:
+            s = a.text.index("Vladimir Poutine")
+            second = a.text.index("Plus tard")
+            yield Enrichment(a.id, entities=(Entity("per:poutine", "PER", "Vladimir Poutine", ((s, s + 16),), "RU"),),
+                             events=(Event("CONSULT", ("RU",), ("TJ",), (s, s + 16), (0, second), 0.8),
+                                     Event("AGREE", ("KZ",), ("AF",), (second, second + 9), (second, len(a.text)),
+                                           0.4)))
+
+    service.enrich(ws, enricher=with_entity)
+    assert [e["type"] for e in analysis.timeline(ws, entity="per:poutine")] == ["CONSULT"]
+    assert analysis.timeline(ws, entity="per:nobody") == []

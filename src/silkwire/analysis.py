@@ -43,7 +43,9 @@ def _day(value: str | None, name: str) -> int | None:
         raise QueryError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
 
 
-def _facts(ws: Workspace, keys: Sequence[EventKey]) -> list[EventFact]:
+def _facts(ws: Workspace, keys: Sequence[EventKey], entity: str | None = None) -> list[EventFact]:
+    """The events of these keys with their evidence; with ``entity``, only those whose
+    evidence contains a mention of it."""
     rowids = list(dict.fromkeys(k.rowid for k in keys))
     articles = dict(zip(rowids, ws.store.by_rowids(rowids), strict=True))
     fields = stored_fields(ws.store.db, rowids)
@@ -55,6 +57,8 @@ def _facts(ws: Workspace, keys: Sequence[EventKey]) -> list[EventFact]:
             continue  # the events table and the record disagree only mid-migration: skip
         e = events[key.n]
         start, end = e["evidence"]
+        if entity is not None and not _names(record, entity, start, end):
+            continue
         published = record.get("published") or article.published
         out.append(EventFact(
             article.id, key.n, e["type"], tuple(e["source"]), tuple(e["target"]), e.get("date"), e.get("status"),
@@ -88,18 +92,14 @@ def timeline(ws: Workspace, country: str | None = None, entity: str | None = Non
     keys = find_events(ws.store.db, actor=code, types=[t.upper() for t in types], since_day=_day(since, "--since"),
                        until_day=_day(until, "--until"), article_rowids=rowids,
                        exclude_sql=is_duplicate_sql("ev.article_rowid"))
-    facts = _facts(ws, keys)
-    if entity is not None:
-        facts = [f for f in facts if _names(ws, f, entity)]
+    facts = _facts(ws, keys, entity)
     facts.sort(key=lambda f: (f.when is None, (f.when or "").split("/")[0], f.article, f.n))
     return [fact_dict(f) for f in facts[:limit]]
 
 
-def _names(ws: Workspace, fact: EventFact, entity: str) -> bool:
-    """Does the event's evidence contain a mention of the entity?"""
-    record = stored_fields(ws.store.db, [ws.store.rowid_of(fact.article)]).popitem()[1]
-    start, end = fact.evidence
-    for e in record.get("entities") or []:  # type: ignore[attr-defined]
+def _names(record: dict[str, Any], entity: str, start: int, end: int) -> bool:
+    """Does [start, end) of the article hold a mention of the entity (its stored record)?"""
+    for e in record.get("entities") or []:
         if e["id"] == entity and any(start <= s and t <= end for s, t in e["spans"]):
             return True
     return False

@@ -20,7 +20,7 @@ from typing import Any
 from silkwire.analytics.relations import EventFact, aggregate, fact_dict
 from silkwire.errors import QueryError
 from silkwire.search.index import start_day
-from silkwire.store.events import EventKey, facet_rowids, find_events, stored_fields
+from silkwire.store.events import EventKey, facet_rowids, event_keys, stored_fields
 from silkwire.store.stories import is_duplicate_sql
 from silkwire.workspace import Workspace
 
@@ -74,7 +74,7 @@ def relations(ws: Workspace, country: str, with_: str | None = None, since: str 
     or not, without bounds), busiest first. Raises QueryError on a bad code or date."""
     code = _code(country, "country")
     partner = _code(with_, "--with") if with_ else None
-    keys = find_events(ws.store.db, actor=code, partner=partner, since_day=_day(since, "--since"),
+    keys = event_keys(ws.store.db, actor=code, partner=partner, since_day=_day(since, "--since"),
                        until_day=_day(until, "--until"), exclude_sql=is_duplicate_sql("ev.article_rowid"))
     return [r.as_dict(evidence) for r in aggregate(_facts(ws, keys), code, partner)]
 
@@ -89,7 +89,7 @@ def timeline(ws: Workspace, country: str | None = None, entity: str | None = Non
         rowids = facet_rowids(ws.store.db, "entity", entity)
         if not rowids:
             return []
-    keys = find_events(ws.store.db, actor=code, types=[t.upper() for t in types], since_day=_day(since, "--since"),
+    keys = event_keys(ws.store.db, actor=code, types=[t.upper() for t in types], since_day=_day(since, "--since"),
                        until_day=_day(until, "--until"), article_rowids=rowids,
                        exclude_sql=is_duplicate_sql("ev.article_rowid"))
     facts = _facts(ws, keys, entity)

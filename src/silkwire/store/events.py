@@ -43,7 +43,7 @@ def replace_events(db: sqlite3.Connection, rowid: int, rows: Sequence[EventRow])
     )
 
 
-def find_events(db: sqlite3.Connection, *, actor: str | None = None, partner: str | None = None,
+def event_keys(db: sqlite3.Connection, *, actor: str | None = None, partner: str | None = None,
                 types: Sequence[str] = (), since_day: int | None = None, until_day: int | None = None,
                 article_rowids: Sequence[int] | None = None, exclude_sql: str = "") -> list[EventKey]:
     """Events with ``actor`` among their actors (and ``partner`` too, when given), of these

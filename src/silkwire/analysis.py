@@ -20,7 +20,7 @@ from typing import Any
 from silkwire.analytics.relations import EventFact, aggregate, fact_dict
 from silkwire.errors import QueryError
 from silkwire.search.index import start_day
-from silkwire.store.events import EventKey, facet_rowids, event_keys, stored_fields
+from silkwire.store.events import EventKey, event_keys, facet_rowids, stored_fields
 from silkwire.store.stories import is_duplicate_sql
 from silkwire.workspace import Workspace
 

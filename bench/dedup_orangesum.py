@@ -1,6 +1,7 @@
 """Duplicate detection on OrangeSum: pairwise precision/recall against the authors' groups, and time.
 
-    python bench/dedup_orangesum.py [--data DIR] [--limit N] [--show N] [--sample N] [--db PATH]
+    python bench/dedup_orangesum.py [--data DIR] [--limit N] [--memory] [--trace-memory]
+                                    [--show N] [--sample N] [--db PATH]
 
 Data: ``../shared/data/orangesum/orangesum.jsonl.gz`` (36,152 articles) and
 ``list_of_duplicates.txt`` (2,032 groups of ids such as ``1447.json,1491.json``), read from the
@@ -29,21 +30,33 @@ bench prints them against the gold corrected by that review: "same" pairs added 
 
 Timed: the dedup work alone (``DuplicateFinder.add`` over the whole corpus, comparable form,
 shingles, MinHash, LSH, verification), then, with ``--db``, a real ``silkwire ingest``
-(store + index + duplicates + stories) for the end-to-end figure.
+(store + index + duplicates + stories) for the end-to-end figure. By default the finder keeps
+what it knows in a scratch database, as ``silkwire ingest`` does (``store.dedup_index``: a row
+and LSH band rows per article, in one transaction per 500 articles, the latest 5,000 samples in
+memory, older texts re-read from the store): the articles are stored there first (not timed;
+each OrangeSum file is one article, keyed by its file name, as the gold counts them), then
+deduplicated. ``--memory``: the in-memory finder instead (dictionaries, every sample kept).
+Memory: the growth of the peak RSS over the dedup step; ``--trace-memory`` adds tracemalloc's
+peak of the Python and numpy allocations made during it (which slows the step: time not
+comparable then).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import platform
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from silkwire.ingest import read_paths
 from silkwire.model import Article
+from silkwire.store import Store
+from silkwire.store.dedup_index import StoredDedup
 from silkwire.stories.dedup import DuplicateFinder
 from silkwire.stories.shingles import comparable, shingle_hashes
 
@@ -101,6 +114,39 @@ def prf(found: set[tuple[str, str]], gold: set[tuple[str, str]]) -> tuple[float,
     return tp / len(found) if found else 1.0, tp / len(gold) if gold else 1.0, tp, len(found) - tp, len(gold) - tp
 
 
+def run_dedup(articles: list[Article], store: Store | None, trace: bool
+              ) -> tuple[DuplicateFinder, float, float, float]:
+    """The finder over every article in file order -> (finder, seconds, RSS growth MB, traced peak MB)."""
+    import resource
+    import tracemalloc
+
+    if trace:
+        tracemalloc.start()
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    if store is None:
+        finder = DuplicateFinder()
+        for a in articles:
+            finder.add(a.ref or a.id, a.text, a.published, a.title)
+    else:
+        def load(key: str) -> tuple[str | None, str]:
+            article = store.get(key)
+            return article.title, article.text
+
+        finder = DuplicateFinder(loader=load, seen=StoredDedup(store))
+        for start in range(0, len(articles), 500):  # one transaction per batch, as an ingest
+            with store.transaction():
+                for a in articles[start:start + 500]:
+                    finder.add(a.ref or a.id, a.text, a.published, a.title)
+    seconds = time.perf_counter() - t0
+    grown_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before_mb
+    traced_mb = 0.0
+    if trace:
+        traced_mb = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+    return finder, seconds, grown_mb, traced_mb
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA, help=f"the OrangeSum folder [default: {DATA}]")
@@ -108,6 +154,8 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=0, help="print N false positives and N misses")
     parser.add_argument("--sample", type=int, default=0,
                         help="print a seeded sample of N pairs the gold lacks (the review file's sample: 30)")
+    parser.add_argument("--memory", action="store_true", help="the in-memory finder instead of the store's tables")
+    parser.add_argument("--trace-memory", action="store_true", help="also measure tracemalloc's peak (slower)")
     parser.add_argument("--db", help="also time a real 'silkwire ingest' into this (new) database")
     args = parser.parse_args()
     corpus = args.data / "orangesum.jsonl.gz"
@@ -123,15 +171,22 @@ def main() -> int:
     by_ref = {a.ref: a for a in articles}
     chars = sum(len(a.text) for a in articles)
 
-    import resource
-
-    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    finder = DuplicateFinder()
-    t0 = time.perf_counter()
-    for a in articles:
-        finder.add(a.ref or a.id, a.text, a.published, a.title)
-    dedup_s = time.perf_counter() - t0
-    grown_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before_mb
+    with tempfile.TemporaryDirectory() as scratch:
+        store = None if args.memory else Store(str(Path(scratch) / "dedup.db"))
+        if store is not None:
+            t0 = time.perf_counter()
+            store.add_articles([dataclasses.replace(a, id=a.ref or a.id) for a in articles])
+            print(f"scratch database: {len(articles)} articles stored in {time.perf_counter() - t0:.1f} s (not timed)")
+        finder, dedup_s, grown_mb, traced_mb = run_dedup(articles, store, args.trace_memory)
+        found = pairs(finder.groups())
+        n_groups, n_linked = len(finder.groups()), sum(len(g) - 1 for g in finder.groups())
+        if store is not None:
+            bands = store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0]
+            store.close()
+            size_mb = (Path(scratch) / "dedup.db").stat().st_size / 1e6
+    where = ("in memory (every sample kept: no texts to re-read here)" if store is None else
+             f"in the store ({bands} band rows; database {size_mb:.0f} MB with the texts)")
+    traced = f", tracemalloc peak {traced_mb:.0f} MB" if args.trace_memory else ""
 
     lines = [line.strip() for line in (args.data / "list_of_duplicates.txt").read_text().splitlines() if line.strip()]
     gold_groups = {line: [x for x in line.split(",") if x in by_ref] for line in lines}
@@ -140,14 +195,12 @@ def main() -> int:
     gold_all = pairs(gold_groups.values())
     gold_ok = pairs(m for g, m in gold_groups.items() if g not in wrong)
     wrong_pairs = gold_all - gold_ok
-    found = pairs(finder.groups())
 
     print(f"machine: {platform.processor() or platform.machine()}, {platform.python_implementation()} "
           f"{platform.python_version()}, {sys.platform}")
     print(f"articles: {len(articles)} ({chars / 1e6:.1f} M characters), read in {read_s:.1f} s")
-    print(f"dedup: {dedup_s:.1f} s ({len(articles) / dedup_s:.0f} articles/s), "
-          f"{len(finder.groups())} groups, {sum(len(g) - 1 for g in finder.groups())} duplicates linked; "
-          f"peak memory +{grown_mb:.0f} MB (every sample kept: no texts to re-read here)")
+    print(f"dedup {where}: {dedup_s:.1f} s ({len(articles) / dedup_s:.0f} articles/s), "
+          f"{n_groups} groups, {n_linked} duplicates linked; peak RSS +{grown_mb:.0f} MB{traced}")
     print(f"gold: {len(gold_groups)} groups, {len(gold_all)} pairs; known wrong: {len(wrong)} groups "
           f"({len(wrong_pairs)} pairs)")
     for name, gold, ours in (("all gold groups", gold_all, found),
@@ -203,8 +256,8 @@ def main() -> int:
         with open_workspace(args.db) as ws:
             t0 = time.perf_counter()
             restored = storylines.finder(ws)
-            print(f"finder restored from the store (next run): {time.perf_counter() - t0:.1f} s, "
-                  f"{len(restored)} articles")
+            print(f"finder ready on the stored database (next run, nothing to rebuild): "
+                  f"{time.perf_counter() - t0:.2f} s, {len(restored)} articles known")
             t0 = time.perf_counter()
             storylines.rebuild_stories(ws)
             print(f"stories rebuilt (text only, {stats['articles'] - stats['duplicates']} canonical articles): "

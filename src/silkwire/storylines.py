@@ -2,8 +2,9 @@
 
 Duplicates are found at ingest, inside each batch's transaction (``link_duplicates``, called by
 ``service.ingest``): a duplicate is stored like any article and linked to its group's canonical
-(earliest) article. The finder's state is persisted per article (table ``article_dedup``) and
-restored from it when a process first ingests into a workspace, without re-reading texts.
+(earliest) article. The finder's memory is the store (tables ``article_dedup`` and
+``dedup_bands``, written as each article is added), so a process starts with nothing to rebuild
+and memory does not grow with the corpus.
 
 Stories are rebuilt as a whole (``rebuild_stories``) at the end of every ingest (text and dates
 only, for what is not enriched yet) and of every enrich (then entities, countries and events
@@ -26,17 +27,16 @@ from typing import TYPE_CHECKING, Any
 
 from silkwire.errors import NotFoundError
 from silkwire.model import Article
-from silkwire.store import Store
+from silkwire.store import Store, dedup_index
 from silkwire.store import stories as tables
 from silkwire.stories.cluster import StoryItem, cluster
 from silkwire.workspace import Workspace
 
-if TYPE_CHECKING:  # imported when a finder is made: datasketch pulls in scipy (~0.5 s), which
-    # search, show and the web pages, readers of the links only, should not pay at start-up
+if TYPE_CHECKING:  # imported when a finder is made: readers of the links (search, show, the web
+    # pages) need none of it at start-up
     from silkwire.stories.dedup import DuplicateFinder
 
 _FINDERS: weakref.WeakKeyDictionary[Store, DuplicateFinder] = weakref.WeakKeyDictionary()
-_SEEN: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()  # rowids the finder has
 _BACKFILL_BATCH = 500
 
 
@@ -44,10 +44,11 @@ _BACKFILL_BATCH = 500
 
 
 def finder(ws: Workspace) -> DuplicateFinder:
-    """This workspace's duplicate finder, restored from the stored states on first use, and
-    brought up to date with what other writers (another process, another pooled connection)
-    stored since. Their relinks of older groups are not replayed: only new articles are."""
-    from silkwire.stories.dedup import DedupState, DuplicateFinder
+    """This workspace's duplicate finder. What it knows of earlier articles lives in the store
+    (``store.dedup_index``: rows and LSH bands, queried per article), so other writers' articles
+    are seen at once and nothing is rebuilt; the finder itself keeps only the latest samples.
+    Articles deduplicated before the bands were stored (schema < 7) get theirs here, once."""
+    from silkwire.stories.dedup import DuplicateFinder
 
     made = _FINDERS.get(ws.store)
     if made is None:
@@ -55,60 +56,66 @@ def finder(ws: Workspace) -> DuplicateFinder:
             article = ws.store.get(key)
             return article.title, article.text
 
-        made = _FINDERS[ws.store] = DuplicateFinder(loader=load, remember_copies=False)
-    seen = _SEEN.get(ws.store, 0)
-    for row in tables.dedup_rows(ws.store, seen):
-        state = DedupState(row.digest, row.size, row.signature, row.head_signature)
-        made.restore(row.article_id, row.published, state, row.duplicate_of, row.similarity)
-        seen = max(seen, row.rowid)
-    _SEEN[ws.store] = seen
+        made = DuplicateFinder(loader=load, seen=dedup_index.StoredDedup(ws.store))
+        _fill_bands(ws, made)
+        _FINDERS[ws.store] = made
     return made
 
 
+def _fill_bands(ws: Workspace, f: DuplicateFinder) -> None:
+    """Compute the LSH bands of every stored article from its stored signatures, unless they are
+    there for this layout already (one transaction, no text read). The articles banded are those
+    the finder would have banded: the first of each digest, unless a near-identical copy."""
+    from silkwire.stories.dedup import DedupState
+
+    layout = f.params.band_layout()
+    if ws.store.get_meta(dedup_index.BAND_LAYOUT) == layout:
+        return
+    with ws.store.transaction():
+        if ws.store.get_meta(dedup_index.BAND_LAYOUT) == layout:  # another writer did it meanwhile
+            return
+        dedup_index.clear_bands(ws.store)
+        digests: set[bytes] = set()
+        for row in tables.dedup_rows(ws.store):  # canonical articles first
+            first = row.digest not in digests
+            digests.add(row.digest)
+            if first and f.is_banded(row.duplicate_of, row.similarity):
+                state = DedupState(row.digest, row.size, row.signature, row.head_signature)
+                dedup_index.save_bands(ws.store, [(band, value, row.rowid) for band, value in f.bands(state)])
+        ws.store.set_meta(dedup_index.BAND_LAYOUT, layout)
+
+
 def forget_finder(ws: Workspace) -> None:
-    """Drop the in-memory finder (after a rolled-back batch: the store is the truth)."""
+    """Drop the finder's samples (after a rolled-back batch: the store is the truth)."""
     _FINDERS.pop(ws.store, None)
-    _SEEN.pop(ws.store, None)
 
 
 def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]]) -> int:
     """Find the duplicates among newly stored articles and store their links; returns how many.
 
-    Runs inside the caller's transaction (one per ingest batch): links and articles commit
-    together. Articles stored before duplicates existed (an older database) are caught up first.
+    Runs inside the caller's transaction (one per ingest batch): links, bands and articles
+    commit together. Articles stored before duplicates existed (an older database) are caught
+    up first.
     """
     f = finder(ws)
     if added:
         _backfill(ws, f, below=min(rowid for rowid, _ in added))
-    return _link(ws, f, added)
+    return _link(f, added)
 
 
-def _link(ws: Workspace, f: DuplicateFinder, added: Sequence[tuple[int, Article]]) -> int:
-    rows: list[tuple[int, bytes, int, bytes, bytes, str | None, float | None]] = []
+def _link(f: DuplicateFinder, added: Sequence[tuple[int, Article]]) -> int:
     found = 0
-    for rowid, article in added:
-        if article.id in f:  # already known (restored): its stored row stands
+    for _, article in added:
+        if article.id in f:  # already known: its stored row stands
             continue
-        result = f.add(article.id, article.text, article.published, article.title)
-        state = f.state(article.id)
-        rows.append((rowid, state.digest, state.size, state.signature, state.head_signature,
-                     result.duplicate_of, result.similarity if result.duplicate_of else None))
-        found += result.duplicate_of is not None
-        if result.previous is not None:
-            tables.save_dedup(ws.store, rows)  # the new canonical's row must exist before relinking
-            rows.clear()
-            tables.relink(ws.store, article.id, result.previous, result.similarity)
-            found += 1
-    list(f.pop_states())
-    tables.save_dedup(ws.store, rows)
-    if added:
-        _SEEN[ws.store] = max(_SEEN.get(ws.store, 0), max(rowid for rowid, _ in added))
+        result = f.add(article.id, article.text, article.published, article.title)  # writes its rows
+        found += result.duplicate_of is not None or result.previous is not None
     return found
 
 
 def _backfill(ws: Workspace, f: DuplicateFinder, below: int | None = None) -> None:
     while rowids := tables.undeduplicated(ws.store, _BACKFILL_BATCH, below):
-        _link(ws, f, list(zip(rowids, ws.store.by_rowids(rowids), strict=True)))
+        _link(f, list(zip(rowids, ws.store.by_rowids(rowids), strict=True)))
 
 
 def catch_up(ws: Workspace) -> None:

@@ -181,4 +181,28 @@ MIGRATIONS.append(
     )
 )
 
+# Duplicates at scale: the finder's LSH bands in the store instead of in memory.
+MIGRATIONS.append(
+    (
+        7,
+        [
+            # One row per LSH band of an article (stories/dedup.py: its text's bands, then its
+            # head's; none for a copy, whose twin stands for it): (band number, 64-bit hash of the
+            # band's MinHash values) -> article. Candidates for a new article are its bands'
+            # rows. Written with the article's article_dedup row; filled from the stored
+            # signatures for articles deduplicated before this migration (storylines.finder).
+            """CREATE TABLE dedup_bands (
+                band INTEGER NOT NULL,
+                hash INTEGER NOT NULL,
+                article_rowid INTEGER NOT NULL REFERENCES articles(rowid),
+                PRIMARY KEY (band, hash, article_rowid)
+            ) WITHOUT ROWID""",
+            # The exact layer: the first article with a digest, without a dictionary in memory.
+            "CREATE INDEX article_dedup_digest ON article_dedup(digest)",
+            # Thread links: the stories that follow one (a scan of every story without it).
+            "CREATE INDEX stories_follows ON stories(follows) WHERE follows IS NOT NULL",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

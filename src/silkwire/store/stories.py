@@ -1,4 +1,4 @@
-"""The store's side of duplicates and stories: the tables of migration 4, read and written.
+"""The store's side of duplicates and stories: the tables of migration 6, read and written.
 
 Plain rows in and out (bytes, ids, JSON-able dicts): the algorithms live in ``stories/``, and
 the use cases (``storylines.py``) carry values between the two.
@@ -47,7 +47,8 @@ def is_duplicate_sql(column: str) -> str:
 
 
 def dedup_rows(store: Store, after: int = 0) -> Iterator[DedupRow]:
-    """The stored dedup states of articles past rowid ``after``, canonical articles first."""
+    """The stored dedup states of articles past rowid ``after``, canonical articles first (the
+    finder's own reads and writes are in ``dedup_index``)."""
     rows = store.db.execute(
         "SELECT d.article_rowid, a.id, a.published, d.digest, d.size, d.signature, d.head_signature, c.id, "
         "d.similarity "
@@ -66,28 +67,6 @@ def undeduplicated(store: Store, limit: int, below: int | None = None) -> list[i
         "WHERE d.article_rowid IS NULL AND a.rowid < ? ORDER BY a.rowid LIMIT ?",
         (below if below is not None else 1 << 62, limit))
     return [r[0] for r in rows]
-
-
-def save_dedup(store: Store, rows: Sequence[tuple[int, bytes, int, bytes, bytes, str | None, float | None]]) -> None:
-    """(rowid, digest, size, signature, head signature, canonical id or None, similarity) per article."""
-    with store.transaction() as db:
-        db.executemany(
-            "INSERT OR REPLACE INTO article_dedup (article_rowid, digest, size, signature, head_signature, "
-            "duplicate_of, similarity) VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?)",
-            rows,
-        )
-
-
-def relink(store: Store, canonical_id: str, previous_id: str, similarity: float) -> None:
-    """Make ``canonical_id`` the canonical of ``previous_id``'s group (an earlier copy came in):
-    the previous canonical and every article linked to it now point to the new one."""
-    with store.transaction() as db:
-        new = db.execute("SELECT rowid FROM articles WHERE id = ?", (canonical_id,)).fetchone()[0]
-        old = db.execute("SELECT rowid FROM articles WHERE id = ?", (previous_id,)).fetchone()[0]
-        db.execute("UPDATE article_dedup SET duplicate_of = NULL, similarity = NULL WHERE article_rowid = ?", (new,))
-        db.execute("UPDATE article_dedup SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
-        db.execute("UPDATE article_dedup SET duplicate_of = ?, similarity = ? WHERE article_rowid = ?",
-                   (new, similarity, old))
 
 
 def duplicate_of(store: Store, rowid: int) -> str | None:

@@ -8,9 +8,9 @@ Layers:
 
 1. **Exact**: a hash of the comparable form (``shingles.comparable``: folded case and accents,
    typography and spacing ignored). The same dispatch from two feeds -> same digest, O(1).
-2. **Near**: MinHash LSH (datasketch) proposes candidates from two signatures, one over the
-   character 5-shingles of the whole text and one over those of the *head* (the title, or the
-   first ``head_chars`` characters of an untitled text); each candidate is then verified on a
+2. **Near**: MinHash LSH proposes candidates from two signatures, one over the character
+   5-shingles of the whole text and one over those of the *head* (the title, or the first
+   ``head_chars`` characters of an untitled text); each candidate is then verified on a
    bottom-k sample of the two shingle sets (exact for any text of at most ``sample`` shingles).
 
 A pair is a duplicate when
@@ -25,24 +25,34 @@ not a duplicate. Measured on OrangeSum (``bench/dedup_orangesum.py``, BENCHMARKS
 on titles is what separates an updated dispatch (same title, half the body rewritten) from two
 articles reusing paragraphs of one agency story under different titles.
 
-Nothing here touches the database: ``state`` says what to persist for an article and
-``restore`` puts it back, so the caller keeps the finder's state across runs; texts of restored
-articles are fetched through ``loader`` only when one of them must be verified.
+LSH banding: a signature of ``num_perm`` values is cut into ``b`` bands of ``r`` values; two
+articles are candidates when one band is equal. Each band is keyed by (band number, a 64-bit
+hash of its values), so that a database can index it (``band_hashes``); (b, r) are datasketch's
+optimum for a threshold of 0.7 on the text and 0.6 on the head (a test checks that they are, and
+that the candidates are datasketch's). Copies (exact or near-identical) are not banded: their
+twin stands for them, so one dispatch repeated N times costs O(N), not O(N²).
+
+Nothing here touches the database: what the finder remembers goes through a ``SeenArticles``
+(``seen.py``): dictionaries by default, the store's tables at ingest. Texts of earlier articles
+are re-read through ``loader`` only when one must be verified and its sample is not among the
+latest ``keep_material`` kept in memory.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
+from silkwire.stories.seen import Band, DedupState, MemorySeen, Seen, SeenArticles
 from silkwire.stories.shingles import U32, comparable, content_digest, shingle_hashes
 
-# (title or None, text) of a stored article, to verify a restored one
+__all__ = ["AddResult", "DedupParams", "DedupState", "DuplicateFinder", "band_hashes", "estimate_overlap"]
+
+# (title or None, text) of a stored article, to verify an earlier one
 Loader = Callable[[str], tuple[str | None, str]]
 
 
@@ -51,8 +61,11 @@ class DedupParams:
     shingle: int = 5
     num_perm: int = 128
     head_perm: int = 64
-    lsh_threshold: float = 0.7  # candidates for the near-identical rule (estimate noise below 0.9)
-    head_threshold: float = 0.6  # candidates for the same-head rule
+    # (bands, rows per band): datasketch's optimum for MinHashLSH(threshold=0.7, num_perm=128),
+    # candidates for the near-identical rule (estimate noise below 0.9) ...
+    text_bands: tuple[int, int] = (14, 9)
+    # ... and for MinHashLSH(threshold=0.6, num_perm=64), candidates for the same-head rule
+    head_bands: tuple[int, int] = (10, 6)
     sample: int = 256
     head_chars: int = 120  # the head of an untitled text: about a title's length
     min_jaccard: float = 0.9
@@ -63,6 +76,11 @@ class DedupParams:
     max_days: int = 2  # versions of one dispatch come out within days; a recurring title weeks apart
     seed: int = 20250730
 
+    def band_layout(self) -> str:
+        """What the stored band hashes depend on: when it changes, they must be recomputed."""
+        return (f"text {self.text_bands[0]}x{self.text_bands[1]} of {self.num_perm}, "
+                f"head {self.head_bands[0]}x{self.head_bands[1]} of {self.head_perm}, seed {self.seed}, blake2b-64")
+
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
@@ -72,39 +90,18 @@ class AddResult:
 
     duplicate_of: str | None
     similarity: float = 0.0
-    relinked: tuple[str, ...] = ()  # the members this finder remembers (all, unless it forgets copies)
+    relinked: tuple[str, ...] = ()
     previous: str | None = None  # the group's canonical until now, when this article took its place
 
 
-@dataclass(frozen=True, slots=True)
-class DedupState:
-    """What to persist of one article so that ``restore`` needs no text."""
-
-    digest: bytes
-    size: int
-    signature: bytes
-    head_signature: bytes
-
-
-@dataclass(slots=True)
-class _Doc:
-    seq: int
-    published: str | None
-    group: int
-    size: int  # number of distinct shingles
-    indexed: bool  # False for exact and near-identical copies: their twin stands for them
-    sample: U32 | None  # bottom-k of the sorted shingle hashes; None until needed (restored)
-    head: U32 | None  # the head's shingle hashes; None until needed (restored)
-
-
-def _order(doc: _Doc) -> tuple[int, str, int]:
+def _order(doc: Seen) -> tuple[int, str, int]:
     """Sort key for 'earliest': dated before undated, then date, then first seen."""
     return (0, doc.published, doc.seq) if doc.published else (1, "", doc.seq)
 
 
 class _Permutations:
     """Affine permutations h -> a*h + b mod 2^32 with odd a (bijections), datasketch's
-    "affine32" scheme with our own seed, so signatures stay stable across datasketch releases."""
+    "affine32" scheme with our own seed, so signatures stay stable across library releases."""
 
     def __init__(self, n: int, seed: int) -> None:
         rng = np.random.RandomState(seed)
@@ -121,42 +118,47 @@ class _Permutations:
             values: U32 = (self._a * hashes + self._b).min(axis=1)
         return values
 
-    def minhash(self, signature: U32) -> MinHash:
-        return MinHash(len(signature), hashvalues=signature, permutations=self.pair, scheme="affine32")
+
+def band_hashes(signature: bytes, layout: tuple[int, int], first: int = 0) -> list[Band]:
+    """(band number, hash) of each band of a signature (uint32 values, as stored), numbered from
+    ``first``. The hash is 64 bits of BLAKE2b over the band's values, as a signed integer (an
+    SQLite INTEGER): two bands collide by chance with probability 2^-64, and a collision only
+    adds a candidate, which verification then rejects."""
+    bands, rows = layout
+    width = 4 * rows
+    return [(first + i, int.from_bytes(hashlib.blake2b(signature[i * width:(i + 1) * width], digest_size=8).digest(),
+                                       "little", signed=True)) for i in range(bands)]
 
 
 class DuplicateFinder:
     """Online duplicate detection; see the module doc. Not thread-safe (one writer)."""
 
     def __init__(self, params: DedupParams | None = None, loader: Loader | None = None,
-                 remember_copies: bool = True) -> None:
-        """``remember_copies=False``: exact and near-identical duplicates that are not canonical
-        are not kept in memory (they are never candidates: their twin stands for them), so memory
-        grows with the distinct articles only; the caller keeps the links (the store does)."""
+                 seen: SeenArticles | None = None) -> None:
+        """``seen``: where earlier articles are remembered (default: in memory, for this finder)."""
         self.params = p = params or DedupParams()
+        for (bands, rows), perm in ((p.text_bands, p.num_perm), (p.head_bands, p.head_perm)):
+            if bands < 2 or bands * rows > perm:
+                raise ValueError(f"LSH bands {bands}x{rows}: need at least 2 bands of at most {perm} values")
         self._loader = loader
-        self._remember_copies = remember_copies
+        self._seen: SeenArticles = seen if seen is not None else MemorySeen()
         self._text_perm = _Permutations(p.num_perm, p.seed)
         self._head_perm = _Permutations(p.head_perm, p.seed + 1)
-        self._lsh = MinHashLSH(threshold=p.lsh_threshold, num_perm=p.num_perm)
-        self._head_lsh = MinHashLSH(threshold=p.head_threshold, num_perm=p.head_perm)
-        self._docs: dict[str, _Doc] = {}
-        self._exact: dict[bytes, str] = {}
-        self._groups: dict[int, list[str]] = {}
-        self._canonical: dict[int, str] = {}
-        self._states: dict[str, DedupState] = {}
-        self._recent: deque[tuple[str, _Doc]] = deque()
-        self._seq = 0  # arrival order, for "first seen" ties
+        # key -> (bottom-k sample, head hashes); without a loader every one is kept
+        self._material: dict[str, tuple[U32, U32]] = {}
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._seen)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._docs
+        return isinstance(key, str) and self._seen.get(key) is not None
 
     def canonical_of(self, key: str) -> str:
         """The canonical article of ``key``'s group (``key`` itself when it is canonical)."""
-        return self._canonical[self._docs[key].group]
+        seen = self._seen.get(key)
+        if seen is None:
+            raise KeyError(key)
+        return seen[4]
 
     def duplicate_of(self, key: str) -> str | None:
         canonical = self.canonical_of(key)
@@ -164,160 +166,110 @@ class DuplicateFinder:
 
     def groups(self) -> list[list[str]]:
         """Every group of two or more articles, canonical first."""
-        out = []
-        for gid, members in self._groups.items():
-            if len(members) > 1:
-                canonical = self._canonical[gid]
-                out.append([canonical, *(m for m in members if m != canonical)])
-        return out
+        return self._seen.groups()
 
-    def state(self, key: str) -> DedupState:
-        """What to store for ``key`` (added in this run) so that ``restore`` can bring it back."""
-        return self._states[key]
+    def forget_material(self) -> None:
+        """Drop the samples kept in memory (after a rolled-back batch: they are re-read if needed)."""
+        self._material.clear()
 
-    def pop_states(self) -> Iterator[tuple[str, DedupState]]:
-        """The states of the articles added since the last call (then forgotten: they are stored)."""
-        states, self._states = self._states, {}
-        yield from states.items()
+    def bands(self, state: DedupState) -> list[Band]:
+        """The LSH bands of an article: its head's, and its text's unless it is empty (every
+        empty text would share them). Text bands are numbered first, then the head's."""
+        p = self.params
+        head = band_hashes(state.head_signature, p.head_bands, p.text_bands[0])
+        return (band_hashes(state.signature, p.text_bands) if state.size else []) + head
+
+    def is_banded(self, duplicate_of: str | None, similarity: float | None) -> bool:
+        """Whether a stored article with this link has bands: not when it is a near-identical
+        copy, whose twin stands for it (exact copies: only the first of a digest has)."""
+        return duplicate_of is None or (similarity or 0.0) < self.params.min_jaccard
 
     # -- adding ---------------------------------------------------------------------------
 
     def add(self, key: str, text: str, published: str | None = None, title: str | None = None) -> AddResult:
         """Index one article and say what it duplicates. The same key again changes nothing."""
-        if key in self._docs:
-            return AddResult(self.duplicate_of(key))
+        known = self._seen.get(key)
+        if known is not None:
+            return AddResult(None if known[4] == key else known[4])
         p = self.params
         cps = comparable(text)
-        digest = content_digest(cps)
         hashes = shingle_hashes(cps, p.shingle)
         head = self._head_hashes(cps, title)
         sample = hashes[: p.sample].copy()  # a copy: a slice would keep every hash alive
-        signature = self._text_perm.signature(hashes)
-        head_signature = self._head_perm.signature(head)
-        self._states[key] = DedupState(digest, int(hashes.size), signature.tobytes(), head_signature.tobytes())
-        twin = self._exact.get(digest)
-        doc = _Doc(self._seq, published, -1, int(hashes.size), False, sample, head)
-        self._seq += 1
-        match: str | None = twin
+        state = DedupState(content_digest(cps), int(hashes.size), self._text_perm.signature(hashes).tobytes(),
+                           self._head_perm.signature(head).tobytes())
+        doc = Seen(key, self._seen.arrival(key), published, state.size, key)
+        twin = self._seen.twin(state.digest)
+        bands = self.bands(state)
+        match: Seen | None = None if twin is None else Seen(*twin)
         similarity = 1.0
-        if twin is None:
-            match, similarity = self._best_candidate(signature, head_signature, doc)
-        copy = match is not None and similarity >= p.min_jaccard  # a copy adds nothing to find
-        if copy and not self._remember_copies:
-            assert match is not None
-            canonical = self._canonical[self._docs[match].group]
-            if _order(doc) > _order(self._docs[canonical]):
-                return AddResult(canonical, similarity)  # linked by the caller, forgotten here
-        if twin is None:
-            self._exact[digest] = key
-        self._docs[key] = doc
-        if not copy:
-            self._index(key, doc, signature, head_signature)
-        self._forget_material(key, doc)
-        return self._join(key, doc, match, similarity)
-
-    def restore(self, key: str, published: str | None, state: DedupState, canonical: str | None,
-                similarity: float | None = None) -> None:
-        """Put back an article added in an earlier run, with its stored link; no text needed.
-
-        Restore canonical articles before their duplicates (e.g. in insertion order).
-        """
-        if key in self._docs:
-            return
-        near_identical = canonical is not None and (similarity or 0.0) >= self.params.min_jaccard
-        if near_identical and not self._remember_copies:
-            return
-        doc = _Doc(self._seq, published, -1, state.size, False, None, None)
-        self._seq += 1
-        twin = self._exact.get(state.digest)
-        self._docs[key] = doc
-        if twin is None:
-            self._exact[state.digest] = key
-        if twin is None and not near_identical:
-            signature = np.frombuffer(state.signature, dtype=np.uint32)
-            head_signature = np.frombuffer(state.head_signature, dtype=np.uint32)
-            self._index(key, doc, signature, head_signature)
-        if canonical is None or canonical not in self._docs:
-            doc.group = len(self._canonical)
-            self._groups[doc.group] = [key]
-            self._canonical[doc.group] = key
-        else:
-            doc.group = self._docs[canonical].group
-            self._groups[doc.group].append(key)
+        if match is None:
+            match, similarity = self._best_candidate(bands, doc, sample, head)
+        self._keep(key, sample, head)
+        if match is not None and similarity >= p.min_jaccard:
+            bands = []  # a copy adds nothing to find: its twin stands for it
+        if match is None:
+            self._seen.add(key, published, state, bands, None, None)
+            return AddResult(None)
+        canonical_row = self._seen.get(match.canonical)
+        assert canonical_row is not None, match.canonical
+        canonical = Seen(*canonical_row)
+        if _order(doc) < _order(canonical):
+            self._seen.add(key, published, state, bands, None, None)
+            relinked = self._seen.relink(key, canonical.key, similarity)
+            return AddResult(None, similarity, relinked, canonical.key)
+        self._seen.add(key, published, state, bands, canonical.key, similarity)
+        return AddResult(canonical.key, similarity)
 
     def _head_hashes(self, cps: U32, title: str | None) -> U32:
         p = self.params
         head = comparable(title) if title else cps[: p.head_chars]
         return shingle_hashes(head, p.shingle)
 
-    def _forget_material(self, key: str, doc: _Doc) -> None:
+    def _keep(self, key: str, sample: U32, head: U32) -> None:
         """With a loader, keep the samples of the latest ``keep_material`` articles only (memory
         stays bounded: older ones are re-read from their text when a candidate needs them)."""
-        if self._loader is None:
-            return
-        self._recent.append((key, doc))
-        if len(self._recent) > self.params.keep_material:
-            _, old = self._recent.popleft()
-            old.sample = old.head = None
-
-    def _index(self, key: str, doc: _Doc, signature: U32, head_signature: U32) -> None:
-        doc.indexed = True
-        if doc.size:
-            self._lsh.insert(key, self._text_perm.minhash(signature), check_duplication=False)
-        self._head_lsh.insert(key, self._head_perm.minhash(head_signature), check_duplication=False)
-
-    def _join(self, key: str, doc: _Doc, match: str | None, similarity: float) -> AddResult:
-        if match is None:
-            doc.group = len(self._canonical)
-            self._groups[doc.group] = [key]
-            self._canonical[doc.group] = key
-            return AddResult(None)
-        gid = doc.group = self._docs[match].group
-        self._groups[gid].append(key)
-        previous = self._canonical[gid]
-        if _order(doc) < _order(self._docs[previous]):
-            self._canonical[gid] = key
-            relinked = tuple(m for m in self._groups[gid] if m != key)
-            return AddResult(None, similarity, relinked, previous)
-        return AddResult(previous, similarity)
+        self._material[key] = (sample, head)
+        if self._loader is not None:
+            while len(self._material) > self.params.keep_material:
+                del self._material[next(iter(self._material))]  # the oldest (dicts keep insertion order)
 
     # -- verifying ------------------------------------------------------------------------
 
-    def _best_candidate(self, signature: U32, head_signature: U32, doc: _Doc) -> tuple[str | None, float]:
-        candidates = set(self._head_lsh.query(self._head_perm.minhash(head_signature)))
-        if doc.size:
-            candidates.update(self._lsh.query(self._text_perm.minhash(signature)))
-        best: str | None = None
+    def _best_candidate(self, bands: Sequence[Band], doc: Seen, sample: U32, head: U32) -> tuple[Seen | None, float]:
+        best: Seen | None = None
         best_sim = 0.0
-        latest = sorted(candidates, key=lambda c: -self._docs[c].seq)[: self.params.max_verify]
-        for cand in sorted(latest, key=lambda c: self._docs[c].seq):
-            other = self._docs[cand]
-            sim = self._verify(doc, cand, other)
-            if sim > best_sim or (sim == best_sim and best is not None and _order(other) < _order(self._docs[best])):
-                best, best_sim = cand, sim
+        latest = sorted((Seen(*row) for row in self._seen.candidates(bands, self.params.max_verify)),
+                        key=lambda c: c.seq)
+        for other in latest:
+            sim = self._verify(doc, sample, head, other)
+            if sim > best_sim or (sim == best_sim and best is not None and _order(other) < _order(best)):
+                best, best_sim = other, sim
         return best, best_sim
 
-    def _material(self, key: str, doc: _Doc) -> tuple[U32, U32]:
-        if doc.sample is None or doc.head is None:
-            if self._loader is None:
-                raise RuntimeError(f"{key}: restored article without a loader to read its text")
-            title, text = self._loader(key)
-            cps = comparable(text)
-            doc.sample = shingle_hashes(cps, self.params.shingle)[: self.params.sample].copy()
-            doc.head = self._head_hashes(cps, title)
-        return doc.sample, doc.head
+    def _material_of(self, key: str) -> tuple[U32, U32]:
+        kept = self._material.get(key)
+        if kept is not None:
+            return kept
+        if self._loader is None:
+            raise RuntimeError(f"{key}: an earlier article without a loader to read its text")
+        title, text = self._loader(key)
+        cps = comparable(text)
+        sample = shingle_hashes(cps, self.params.shingle)[: self.params.sample].copy()
+        head = self._head_hashes(cps, title)
+        self._keep(key, sample, head)
+        return sample, head
 
-    def _verify(self, doc: _Doc, key: str, other: _Doc) -> float:
+    def _verify(self, doc: Seen, sample: U32, head: U32, other: Seen) -> float:
         """The similarity that makes the pair a duplicate (>0), or 0.0 when it is not one."""
         p = self.params
-        sample_b, head_b = self._material(key, other)
-        assert doc.sample is not None and doc.head is not None
-        jaccard, containment = estimate_overlap(doc.sample, doc.size, sample_b, other.size, p.sample)
+        sample_b, head_b = self._material_of(other.key)
+        jaccard, containment = estimate_overlap(sample, doc.size, sample_b, other.size, p.sample)
         if jaccard >= p.min_jaccard:
             return jaccard
         if containment < p.min_containment or _days_apart(doc.published, other.published) > p.max_days:
             return 0.0
-        heads, _ = estimate_overlap(doc.head, doc.head.size, head_b, head_b.size, 1 << 30)
+        heads, _ = estimate_overlap(head, head.size, head_b, head_b.size, 1 << 30)
         return containment if heads >= p.min_head else 0.0
 
 

@@ -1,0 +1,151 @@
+"""What the duplicate finder remembers of the articles it has seen, and where it keeps it.
+
+``DuplicateFinder`` (``dedup.py``) asks a ``SeenArticles`` for everything it knows of earlier
+articles: whether a key or an exact digest was seen, which articles share an LSH band with a
+new one, each group's canonical. Two implementations:
+
+- ``MemorySeen`` (here): dictionaries, for a finder without a database (the OrangeSum bench,
+  tests). Grows with the articles seen.
+- the store's tables (``store/dedup_index.py``, wired by ``storylines``): one row per article
+  plus one per LSH band, read back per query, so memory does not grow with the corpus and a new
+  process starts with nothing to rebuild.
+
+Both give the same answers for the same additions; band hashes are 64-bit integers
+(``dedup.band_hashes``), stored as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+# (band number, 64-bit hash of the band's signature values): the LSH key of one band
+Band = tuple[int, int]
+
+
+class Seen(NamedTuple):
+    """An article the finder has seen: what it needs to compare a new one with it."""
+
+    key: str
+    seq: int  # arrival order (the store's rowid), for "first seen" ties and "latest first"
+    published: str | None
+    size: int  # number of distinct shingles
+    canonical: str  # its group's canonical article (itself when it is canonical)
+
+
+# The plain form of ``Seen`` (the store returns rows, it does not import this package)
+SeenRow = tuple[str, int, str | None, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DedupState:
+    """What is persisted of one article so that its later comparisons need no text."""
+
+    digest: bytes
+    size: int
+    signature: bytes
+    head_signature: bytes
+
+
+class SeenArticles(Protocol):
+    """The finder's memory of earlier articles (see the module doc)."""
+
+    def __len__(self) -> int: ...
+
+    def arrival(self, key: str) -> int:
+        """The arrival number (``Seen.seq``) of a new article, greater than every earlier one's."""
+        ...
+
+    def get(self, key: str) -> SeenRow | None: ...
+
+    def twin(self, digest: bytes) -> SeenRow | None:
+        """The earliest-arrived article with this exact content digest."""
+        ...
+
+    def candidates(self, bands: Sequence[Band], limit: int) -> Sequence[SeenRow]:
+        """The ``limit`` latest-arrived articles sharing at least one of ``bands`` (any order)."""
+        ...
+
+    def add(self, key: str, published: str | None, state: DedupState, bands: Sequence[Band],
+            canonical: str | None, similarity: float | None) -> None:
+        """Remember a new article, its LSH ``bands`` (none for a copy: its twin stands for it) and
+        its group's canonical (None: it is canonical), in one write."""
+        ...
+
+    def relink(self, key: str, previous: str, similarity: float) -> tuple[str, ...]:
+        """``key`` (added as canonical) becomes the canonical of ``previous``'s group; returns the
+        group's other members."""
+        ...
+
+    def groups(self) -> list[list[str]]:
+        """Every group of two or more articles, canonical first."""
+        ...
+
+
+class MemorySeen:
+    """``SeenArticles`` in dictionaries."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, tuple[int, str | None, int, int]] = {}  # key -> (seq, published, size, group)
+        self._exact: dict[bytes, str] = {}
+        self._buckets: dict[Band, list[str]] = {}
+        self._members: dict[int, list[str]] = {}
+        self._canonical: dict[int, str] = {}
+        self._seq = 0
+        self._arrived: tuple[str, int] = ("", 0)  # the key given its number last, and the number
+        self._next_group = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def arrival(self, key: str) -> int:
+        self._seq += 1
+        self._arrived = (key, self._seq)
+        return self._seq
+
+    def get(self, key: str) -> Seen | None:
+        doc = self._docs.get(key)
+        return None if doc is None else Seen(key, doc[0], doc[1], doc[2], self._canonical[doc[3]])
+
+    def twin(self, digest: bytes) -> Seen | None:
+        key = self._exact.get(digest)
+        return None if key is None else self.get(key)
+
+    def candidates(self, bands: Sequence[Band], limit: int) -> list[Seen]:
+        keys = {key for band in bands for key in self._buckets.get(band, ())}
+        latest = sorted(keys, key=lambda k: -self._docs[k][0])[:limit]
+        return [seen for seen in map(self.get, latest) if seen is not None]
+
+    def add(self, key: str, published: str | None, state: DedupState, bands: Sequence[Band],
+            canonical: str | None, similarity: float | None) -> None:
+        seq = self._arrived[1] if self._arrived[0] == key else self.arrival(key)
+        if canonical is None:
+            group = self._next_group
+            self._next_group += 1
+            self._members[group] = [key]
+            self._canonical[group] = key
+        else:
+            group = self._docs[canonical][3]
+            self._members[group].append(key)
+        self._docs[key] = (seq, published, state.size, group)
+        self._exact.setdefault(state.digest, key)
+        for band in bands:
+            self._buckets.setdefault(band, []).append(key)
+
+    def relink(self, key: str, previous: str, similarity: float) -> tuple[str, ...]:
+        seq, published, size, alone = self._docs[key]
+        group = self._docs[previous][3]
+        del self._members[alone], self._canonical[alone]  # its group of one
+        self._members[group].append(key)
+        self._canonical[group] = key
+        self._docs[key] = (seq, published, size, group)
+        return tuple(m for m in self._members[group] if m != key)
+
+    def groups(self) -> list[list[str]]:
+        out = []
+        for group, members in self._members.items():
+            if len(members) > 1:
+                canonical = self._canonical[group]
+                out.append([canonical, *(m for m in members if m != canonical)])
+        return out

@@ -1,7 +1,7 @@
 """Duplicate detection on OrangeSum: pairwise precision/recall against the authors' groups, and time.
 
     python bench/dedup_orangesum.py [--data DIR] [--limit N] [--memory] [--trace-memory]
-                                    [--show N] [--sample N] [--db PATH]
+                                    [--replicas N] [--show N] [--sample N] [--db PATH]
 
 Data: ``../shared/data/orangesum/orangesum.jsonl.gz`` (36,152 articles) and
 ``list_of_duplicates.txt`` (2,032 groups of ids such as ``1447.json,1491.json``), read from the
@@ -38,7 +38,10 @@ each OrangeSum file is one article, keyed by its file name, as the gold counts t
 deduplicated. ``--memory``: the in-memory finder instead (dictionaries, every sample kept).
 Memory: the growth of the peak RSS over the dedup step; ``--trace-memory`` adds tracemalloc's
 peak of the Python and numpy allocations made during it (which slows the step: time not
-comparable then).
+comparable then). ``--replicas N``: the corpus N times, each copy's letters rotated by its own
+shift (a Caesar shift: another corpus of the same shape, no 5-shingle in common with the
+others), to see how time and memory grow with distinct articles; scores are not computed then,
+the links found must be N times one corpus's.
 """
 
 from __future__ import annotations
@@ -85,6 +88,14 @@ def wrong_groups(groups: dict[str, list[str]], by_ref: dict[str, Article]) -> di
     return out
 
 
+def rotated(article: Article, shift: int) -> Article:
+    """The article with its ASCII letters shifted by ``shift`` (title too), under a new ref."""
+    table = str.maketrans({chr(base + i): chr(base + (i + shift) % 26) for base in (65, 97) for i in range(26)})
+    return dataclasses.replace(article, id=f"r{shift}-{article.id}", ref=f"r{shift}-{article.ref}",
+                               text=article.text.translate(table),
+                               title=article.title.translate(table) if article.title else None)
+
+
 def pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for group in groups:
@@ -115,15 +126,16 @@ def prf(found: set[tuple[str, str]], gold: set[tuple[str, str]]) -> tuple[float,
 
 
 def run_dedup(articles: list[Article], store: Store | None, trace: bool
-              ) -> tuple[DuplicateFinder, float, float, float]:
-    """The finder over every article in file order -> (finder, seconds, RSS growth MB, traced peak MB)."""
+              ) -> tuple[DuplicateFinder, float, float, float, float]:
+    """The finder over every article in file order -> (finder, seconds, CPU seconds, RSS growth
+    MB, traced peak MB). CPU time beside wall time: the machine is shared."""
     import resource
     import tracemalloc
 
     if trace:
         tracemalloc.start()
     before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     if store is None:
         finder = DuplicateFinder()
         for a in articles:
@@ -138,13 +150,13 @@ def run_dedup(articles: list[Article], store: Store | None, trace: bool
             with store.transaction():
                 for a in articles[start:start + 500]:
                     finder.add(a.ref or a.id, a.text, a.published, a.title)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     grown_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before_mb
     traced_mb = 0.0
     if trace:
         traced_mb = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-    return finder, seconds, grown_mb, traced_mb
+    return finder, seconds, cpu, grown_mb, traced_mb
 
 
 def main() -> int:
@@ -156,6 +168,7 @@ def main() -> int:
                         help="print a seeded sample of N pairs the gold lacks (the review file's sample: 30)")
     parser.add_argument("--memory", action="store_true", help="the in-memory finder instead of the store's tables")
     parser.add_argument("--trace-memory", action="store_true", help="also measure tracemalloc's peak (slower)")
+    parser.add_argument("--replicas", type=int, default=1, help="the corpus N times, letters rotated (growth only)")
     parser.add_argument("--db", help="also time a real 'silkwire ingest' into this (new) database")
     args = parser.parse_args()
     corpus = args.data / "orangesum.jsonl.gz"
@@ -168,6 +181,7 @@ def main() -> int:
     if args.limit:
         articles = articles[: args.limit]
     read_s = time.perf_counter() - t0
+    articles += [rotated(a, shift) for shift in range(1, args.replicas) for a in articles]
     by_ref = {a.ref: a for a in articles}
     chars = sum(len(a.text) for a in articles)
 
@@ -177,7 +191,7 @@ def main() -> int:
             t0 = time.perf_counter()
             store.add_articles([dataclasses.replace(a, id=a.ref or a.id) for a in articles])
             print(f"scratch database: {len(articles)} articles stored in {time.perf_counter() - t0:.1f} s (not timed)")
-        finder, dedup_s, grown_mb, traced_mb = run_dedup(articles, store, args.trace_memory)
+        finder, dedup_s, cpu_s, grown_mb, traced_mb = run_dedup(articles, store, args.trace_memory)
         found = pairs(finder.groups())
         n_groups, n_linked = len(finder.groups()), sum(len(g) - 1 for g in finder.groups())
         if store is not None:
@@ -188,6 +202,11 @@ def main() -> int:
              f"in the store ({bands} band rows; database {size_mb:.0f} MB with the texts)")
     traced = f", tracemalloc peak {traced_mb:.0f} MB" if args.trace_memory else ""
 
+    if args.replicas > 1:
+        print(f"articles: {len(articles)} ({args.replicas} replicas, {chars / 1e6:.1f} M characters)")
+        print(f"dedup {where}: {dedup_s:.1f} s, CPU {cpu_s:.1f} s ({len(articles) / dedup_s:.0f} articles/s), "
+              f"{n_groups} groups, {n_linked} duplicates linked; peak RSS +{grown_mb:.0f} MB{traced}")
+        return 0
     lines = [line.strip() for line in (args.data / "list_of_duplicates.txt").read_text().splitlines() if line.strip()]
     gold_groups = {line: [x for x in line.split(",") if x in by_ref] for line in lines}
     known_wrong = wrong_groups(gold_groups, by_ref)
@@ -199,7 +218,7 @@ def main() -> int:
     print(f"machine: {platform.processor() or platform.machine()}, {platform.python_implementation()} "
           f"{platform.python_version()}, {sys.platform}")
     print(f"articles: {len(articles)} ({chars / 1e6:.1f} M characters), read in {read_s:.1f} s")
-    print(f"dedup {where}: {dedup_s:.1f} s ({len(articles) / dedup_s:.0f} articles/s), "
+    print(f"dedup {where}: {dedup_s:.1f} s, CPU {cpu_s:.1f} s ({len(articles) / dedup_s:.0f} articles/s), "
           f"{n_groups} groups, {n_linked} duplicates linked; peak RSS +{grown_mb:.0f} MB{traced}")
     print(f"gold: {len(gold_groups)} groups, {len(gold_all)} pairs; known wrong: {len(wrong)} groups "
           f"({len(wrong_pairs)} pairs)")

@@ -46,12 +46,14 @@ class StoredDedup:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._arrived: tuple[str, int] = ("", 0)  # the last key looked up by ``arrival``, its rowid
 
     def __len__(self) -> int:
         return int(self.store.db.execute("SELECT count(*) FROM article_dedup").fetchone()[0])
 
     def arrival(self, key: str) -> int:
-        return self._rowid(key)
+        self._arrived = (key, self._rowid(key))
+        return self._arrived[1]
 
     def _rowid(self, key: str) -> int:
         row = self.store.db.execute("SELECT rowid FROM articles WHERE id = ?", (key,)).fetchone()
@@ -68,21 +70,23 @@ class StoredDedup:
         return None if row is None else _row(row)
 
     def candidates(self, bands: Sequence[tuple[int, int]], limit: int) -> list[SeenRow]:
-        db = self.store.db
-        rowids: set[int] = set()
-        for band in bands:  # one index seek per band
-            rowids.update(r[0] for r in db.execute(
-                "SELECT article_rowid FROM dedup_bands WHERE band = ? AND hash = ?", band))
+        if not bands:
+            return []
+        # One statement, one primary-key seek per band (SQLite's MULTI-INDEX OR): 24 separate
+        # queries cost ~1.7x more; "(band, hash) IN (VALUES ...)" scans the whole table.
+        where = " OR ".join(["(band = ? AND hash = ?)"] * len(bands))
+        rowids = {r[0] for r in self.store.db.execute(f"SELECT article_rowid FROM dedup_bands WHERE {where}",
+                                                       [value for band in bands for value in band])}
         if not rowids:
             return []
         latest = heapq.nlargest(limit, rowids)
         marks = ", ".join("?" * len(latest))
-        return [_row(r) for r in db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks})", latest)]
+        return [_row(r) for r in self.store.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks})", latest)]
 
     def add(self, key: str, published: str | None, state: _State, bands: Sequence[tuple[int, int]],
             canonical: str | None, similarity: float | None) -> None:
         with self.store.transaction() as db:
-            rowid = self._rowid(key)
+            rowid = self._arrived[1] if self._arrived[0] == key else self._rowid(key)
             db.execute(
                 "INSERT INTO article_dedup (article_rowid, digest, size, signature, head_signature, duplicate_of, "
                 "similarity) VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?)",

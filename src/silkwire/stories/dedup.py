@@ -168,10 +168,6 @@ class DuplicateFinder:
         """Every group of two or more articles, canonical first."""
         return self._seen.groups()
 
-    def forget_material(self) -> None:
-        """Drop the samples kept in memory (after a rolled-back batch: they are re-read if needed)."""
-        self._material.clear()
-
     def bands(self, state: DedupState) -> list[Band]:
         """The LSH bands of an article: its head's, and its text's unless it is empty (every
         empty text would share them). Text bands are numbered first, then the head's."""

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from silkwire.analytics.relations import EventFact, aggregate, fact_dict
+from silkwire.analytics.relations import EventFact, aggregate, cooperative, fact_dict
 from silkwire.errors import QueryError
 from silkwire.search.index import start_day
 from silkwire.store.events import EventKey, event_keys, facet_rowids, stored_fields
@@ -59,13 +59,21 @@ def _facts(ws: Workspace, keys: Sequence[EventKey], entity: str | None = None) -
         start, end = e["evidence"]
         if entity is not None and not _names(record, entity, start, end):
             continue
-        published = record.get("published") or article.published
+        published = article.published or record.get("published")
+        estimated = article.published is None and bool(published) and bool(record.get("published_estimated"))
         out.append(EventFact(
             article.id, key.n, e["type"], tuple(e["source"]), tuple(e["target"]), e.get("date"), e.get("status"),
             e.get("place"), article.title, str(published) if published else None, (start, end),
             article.text[start:end],
-            tuple((float(a["value"]), a.get("unit")) for a in e.get("amounts") or ())))
+            tuple((float(a["value"]), a.get("unit")) for a in e.get("amounts") or ()), estimated))
     return out
+
+
+def event_tone(event_type: str, source: Sequence[str] = (), target: Sequence[str] = ()) -> str | None:
+    """"cooperative" or "conflictual" as ``relations`` counts the event (its PLOVER quad class,
+    ``analytics/plover_quad.tsv``; a MOBILIZE both ways is cooperation); None for an unknown type."""
+    found = cooperative(event_type, bool(source) and set(source) == set(target))
+    return None if found is None else "cooperative" if found else "conflictual"
 
 
 def relations(ws: Workspace, country: str, with_: str | None = None, since: str | None = None,

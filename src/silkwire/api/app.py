@@ -134,7 +134,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         with pool.take() as ws:
             if query is None:
                 page = queries.list_articles(ws, filters, limit, offset, duplicates)
-                total, items = page.total, [queries.summary(a) for a in page.articles]
+                total, items = page.total, [queries.summary(a, page.estimates.get(a.id)) for a in page.articles]
             else:
                 search = service.search if order == "relevance" else queries.search_newest_first
                 result = search(ws, query, filters, limit, offset, duplicates)

@@ -89,12 +89,19 @@ def relations(ws: Workspace, country: str, with_: str | None = None, since: str 
 
 def timeline(ws: Workspace, country: str | None = None, entity: str | None = None, since: str | None = None,
              until: str | None = None, types: Sequence[str] = (),
-             limit: int = DEFAULT_TIMELINE_LIMIT) -> list[dict[str, Any]]:
-    """Events in date order (module doc); ``types`` keeps only those PLOVER types."""
+             limit: int = DEFAULT_TIMELINE_LIMIT, sources: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Events in date order (module doc); ``types`` keeps only those PLOVER types, ``sources``
+    only the events of those sources' articles."""
     code = _code(country, "country") if country else None
     rowids: list[int] | None = None
     if entity is not None:
         rowids = facet_rowids(ws.store.db, "entity", entity)
+        if not rowids:
+            return []
+    if sources:
+        of_sources = [r[0] for r in ws.store.db.execute(
+            f"SELECT rowid FROM articles WHERE source IN ({', '.join('?' * len(sources))})", list(sources))]
+        rowids = of_sources if rowids is None else sorted(set(rowids) & set(of_sources))
         if not rowids:
             return []
     keys = event_keys(ws.store.db, actor=code, types=[t.upper() for t in types], since_day=_day(since, "--since"),

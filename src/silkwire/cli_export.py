@@ -46,6 +46,9 @@ def filters(since: str | None, until: str | None, by: str, sources: list[str] | 
         except InputError:
             raise QueryError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
     first, last = days
+    for code in countries or ():  # before check_filters, so the message shows the code as typed
+        if len(code) != 2 or not code.isalpha():
+            raise QueryError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
     from silkwire.exporting import check_filters
 
     wanted = service.SearchFilters(

@@ -48,6 +48,8 @@ class ArticleRecord(BaseModel):
     source: str
     url: str | None
     published: str | None
+    published_estimated: bool | None = Field(None, description="published is silkwire's estimate (a day or a "
+                                             "window) for an article that gives no date; absent before enrich")
     title: str | None
     text: str = Field(description="Exactly as ingested; every span indexes this string")
     ref: str | None = Field(None, description="The input's own id, when it had one")

@@ -147,3 +147,22 @@ def test_non_ascii_letters_never_open_a_trigger(text: str) -> None:
     found = [m.span() for m in tagger._TRIGGERS.finditer(spaced)
              if not (spaced[m.start()] >= "\x80" and spaced[m.start()].isalnum())]
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30) | st.text(alphabet="AÀÉÈÇÎÔÛÜŸÆŒẞİµßÿaéz É-'", max_size=30))
+def test_lowering_keeps_length_and_agrees_with_str_lower(text: str) -> None:
+    # lower_same_length lowers Latin-1 texts through a byte table, others through str.lower.
+    from silkwire.nlp.temporal.context import lower_same_length
+
+    lowered = lower_same_length(text)
+    assert len(lowered) == len(text)
+    if text.lower() == "".join(ch.lower()[0] for ch in text):
+        assert lowered == text.lower()
+
+
+def test_the_latin1_table_is_what_str_lower_says() -> None:
+    from silkwire.nlp.temporal.context import lower_same_length
+
+    latin1 = "".join(chr(code) for code in range(256))
+    assert lower_same_length(latin1) == latin1.lower()

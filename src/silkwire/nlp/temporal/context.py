@@ -43,8 +43,18 @@ _NOT_PARTICIPLES: Final = frozenset(["puis", "plus", "jusqu", "dès", "depuis", 
 _YEAR_IN: Final = re.compile(r"(?<![\d-])(?:19|20)\d{2}(?!\d)")
 
 
+# Every Latin-1 character lower-cases to one Latin-1 character: for a text within Latin-1 (most
+# French news once typography is normalised) a byte table does what str.lower does, ~2x faster
+# (str.lower looks each non-ASCII character up in the Unicode tables).
+_LATIN1_LOWER: Final = bytes(ord(chr(code).lower()) for code in range(256))
+
+
 def lower_same_length(text: str) -> str:
     """``text`` lower-cased, keeping its length (a few characters lengthen, İ): offsets stay valid."""
+    try:
+        return text.encode("latin-1").translate(_LATIN1_LOWER).decode("latin-1")
+    except UnicodeEncodeError:
+        pass  # a character beyond Latin-1 (œ, €, Cyrillic): the general way
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(ch.lower()[0] for ch in text)

@@ -161,6 +161,10 @@ def weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
         found = weekday_near(ctx.published, number, future=False, include_anchor=False)
     elif m["det"]:
         found = weekday_near(ctx.published, number, future=True)
+    elif number == ctx.published.isoweekday():
+        # The publication's own weekday is the publication day, past or future: the sentence's
+        # tense (the costly part) is not asked. Two weekdays in three in news leads.
+        found = ctx.published
     else:
         # "ouverte lundi", "depuis mercredi": the past, whatever the rest of the sentence says
         # ("ouverte lundi, se poursuit jusqu'au 13 juin").

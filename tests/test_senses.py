@@ -159,10 +159,20 @@ def test_region_span_covers_the_compound_and_the_country_alone_is_still_named() 
     assert hows("dans le Kazakhstan occidental") == {"KZ": ("name",)}  # "western Kazakhstan"
 
 
-def test_a_region_beats_the_city_that_lists_its_name_as_an_alias() -> None:
-    # GeoNames lists "Khorezm" among the alternate names of Khiva, the region's old capital.
+def test_a_region_beats_the_city_that_lists_its_name_as_an_alias(tmp_path: Path) -> None:
     assert places("la vieille ville fortifiée de la région du Khorezm", ("UZ",)) == {"Khorezm": "UZ"}
     assert places("Khiva, ville-musée", ("UZ",)) == {"Khiva": "UZ"}
+    # The tie-break itself: both own names (hand-written), the place whose name it is wins over
+    # the bigger place that lists it as an alias.
+    from silkwire.nlp.kb import load_kb
+
+    mine = tmp_path / "mine.places.tsv"
+    mine.write_text(
+        "id\tgeonameid\tname\tcountry\tkind\tlat\tlon\tpopulation\taliases\tcontext_only\tsource\n"
+        "x:bigtown\t\tBigtown\tKZ\tcity\t\t\t500000\tBigtown|Smallregion\t\ttest\n"
+        "x:smallregion\t\tSmallregion\tKZ\tregion\t\t\t\tSmallregion\t\ttest\n", encoding="utf-8")
+    kb = load_kb([mine])
+    assert [p.name for p in find_places("la région de Smallregion", ("KZ",), kb=kb)] == ["Smallregion"]
 
 
 # --- the cue file -----------------------------------------------------------------------------
@@ -205,3 +215,16 @@ def test_pipeline_keeps_languages_treaties_and_regions_apart() -> None:
     assert set(codes) == {"KZ", "FR"} and codes["FR"] == ("demonym",)  # the minister, not Paris
     assert [(p.name, p.country) for p in enrichment.places] == [("Kazakhstan-Occidental", "KZ")]
     assert not any(e.type in ("ORG", "LOC") and "Paris" in e.name for e in enrichment.entities)
+
+
+@pytest.mark.slow
+def test_pipeline_a_currency_is_not_a_place() -> None:
+    pytest.importorskip("spacy")
+    from silkwire.model import Article
+    from silkwire.nlp.pipeline import enrich
+
+    title = "Tenge : la banque centrale kazakhe relève son taux"
+    item = Article(id="t2", source="test", title=title, text=f"{title}\n\nLa décision a surpris les marchés.")
+    [enrichment] = list(enrich([item]))
+    assert not any(p.name == "Tenge" for p in enrichment.places)
+    assert not any(e.name == "Tenge" for e in enrichment.entities)

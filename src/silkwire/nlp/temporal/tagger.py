@@ -17,7 +17,7 @@ import unicodedata
 from collections import defaultdict
 from datetime import date
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from silkwire.model import TimeRef
 from silkwire.nlp.numbers_fr import number_words, trie_alternation
@@ -38,7 +38,7 @@ from silkwire.textnorm import normalize
 
 # Every expression starts at a word boundary: checking it first lets the engine skip the inside
 # of words at once instead of trying each family's alternations there.
-_FAMILIES = [(re.compile(r"\b(?:" + pattern.pattern + ")", pattern.flags), handler)
+_FAMILIES: Final = [(re.compile(r"\b(?:" + pattern.pattern + ")", pattern.flags), handler)
              for pattern, handler in absolute.FAMILIES + relative.FAMILIES]
 # Speed (the budget is tens of µs per lead): one cheap scan finds the trigger words a family
 # cannot do without (a month name, a year, a weekday...); a family runs only in windows around
@@ -47,7 +47,7 @@ _FAMILIES = [(re.compile(r"\b(?:" + pattern.pattern + ")", pattern.flags), handl
 # family, in _FAMILIES order; a test checks that each lexicon entry holds a trigger of its family.
 # A kind listed twice is needed twice (a range of months names two months), "code" is a year
 # right after a quarter code ("T3 2024").
-_SPECS: list[tuple[tuple[str, ...], int, int]] = [
+_SPECS: Final[list[tuple[tuple[str, ...], int, int]]] = [
     (("month", "mois"), 45, 50),  # day_range
     (("month",), 10, 45),  # month_day
     (("month",), 35, 25),  # day_date
@@ -80,7 +80,7 @@ class Feed(NamedTuple):
     ranks: tuple[int, ...]
 
 
-_MIN_TRIGGERS = [max(needs.count(kind) for kind in needs) for needs, _, _ in _SPECS]
+_MIN_TRIGGERS: Final = [max(needs.count(kind) for kind in needs) for needs, _, _ in _SPECS]
 
 
 def _feeds(kinds: frozenset[str]) -> Feed | None:
@@ -112,21 +112,22 @@ def _trigger_words() -> dict[str, frozenset[str]]:
     return {word: frozenset(found) for word, found in kinds.items()}
 
 
-_TRIGGER_WORDS = _trigger_words()
-_WORD_FEEDS = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
-_NUMSEP_FEEDS = _feeds(frozenset(["numsep"]))
-_DAY_ALONE_FEEDS = {  # by (followed by a separator and a digit)
+_TRIGGER_WORDS: Final = _trigger_words()
+_WORD_FEEDS: Final = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
+_NUMSEP_FEEDS: Final = _feeds(frozenset(["numsep"]))
+_DAY_ALONE_FEEDS: Final = {  # by (followed by a separator and a digit)
     numsep: _feeds(frozenset(["dayalone", *(["numsep"] if numsep else [])])) for numsep in (False, True)
 }
-_YEAR_FEEDS = {  # by (after a quarter code, followed by a separator and a digit)
+_YEAR_FEEDS: Final = {  # by (after a quarter code, followed by a separator and a digit)
     (code, numsep): _feeds(frozenset(["year", *(["code"] if code else []), *(["numsep"] if numsep else [])]))
     for code in (False, True) for numsep in (False, True)
 }
-_QUARTER_CODE = re.compile(r"[tqsh][1-4]\s+$")
-_MONTH_WORDS = frozenset(word for word, kinds in _TRIGGER_WORDS.items() if "month" in kinds)
-_RANK_OF = {handler.__name__: rank for rank, (_, handler) in enumerate(_FAMILIES)}
-_DAY_RANGE, _MONTH_DAY, _NUMERIC_DATE = _RANK_OF["day_range"], _RANK_OF["month_day"], _RANK_OF["numeric_date"]
-_NTH_WEEKDAY = _RANK_OF["nth_weekday"]
+_MONTH_WORDS: Final = frozenset(word for word, kinds in _TRIGGER_WORDS.items() if "month" in kinds)
+_RANK_OF: Final = {handler.__name__: rank for rank, (_, handler) in enumerate(_FAMILIES)}
+_DAY_RANGE: Final = _RANK_OF["day_range"]
+_MONTH_DAY: Final = _RANK_OF["month_day"]
+_NUMERIC_DATE: Final = _RANK_OF["numeric_date"]
+_NTH_WEEKDAY: Final = _RANK_OF["nth_weekday"]
 
 
 def _vocabulary() -> set[str]:
@@ -143,22 +144,26 @@ def _vocabulary() -> set[str]:
 # An expression is a run of such words, digits and punctuation around its trigger: the run's ends
 # (found once per trigger, backwards on the reversed text) bound the windows far more tightly
 # than the fixed reach — the regex engine pays for every position it is asked to try.
-_VOCABULARY = _vocabulary()
+_VOCABULARY: Final = _vocabulary()
 # Ahead, the run and the word after it in one match: the run's end is where that word starts
 # (the word can be empty, so the greedy run is never given back).
-_RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*(\w*)")
-_RUN_BACK = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(w[::-1] for w in _VOCABULARY)})(?![^\W\d]))*")
+_RUN_AHEAD: Final = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*(\w*)")
+_RUN_BACK: Final = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(w[::-1] for w in _VOCABULARY)})(?![^\W\d]))*")
 # Run on " " + the lower-cased text: a pattern opening on a character class is scanned for in C,
 # faster than one opening on a word-boundary assertion tried at every position.
 # No capturing groups: each one costs at every position tried; a digit opens a number.
-_TRIGGERS = re.compile(rf"\W(?:\d+|(?:{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
-_NUMBER_SEPARATORS = frozenset("/.-")
-_DEADLINE_BEFORE = re.compile(rf"(?<![\w'])(?:{alternation(DEADLINE_PREFIXES)})\s*$", re.IGNORECASE)
-_DEADLINE_LAST_CHARS = frozenset(prefix[-1].lower() for prefix in DEADLINE_PREFIXES)
+# The opening non-word character is tested the ASCII way ("(?a:...)": a table lookup instead of
+# Unicode category calls, half the scan's time), which also lets a non-ASCII letter or digit open
+# a match: _windows skips those. Skipping gives what the Unicode pattern finds because the rest
+# of the pattern is Unicode and every trigger is made of word characters (a test checks it): no
+# Unicode match can start inside a skipped one.
+_TRIGGERS: Final = re.compile(rf"(?a:\W)(?:\d+|(?:{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
+_NUMBER_SEPARATORS: Final = frozenset("/.-")
+_DEADLINE_BEFORE: Final = re.compile(rf"(?<![\w'])(?:{alternation(DEADLINE_PREFIXES)})\s*$", re.IGNORECASE)
+_DEADLINE_LAST_CHARS: Final = frozenset(prefix[-1].lower() for prefix in DEADLINE_PREFIXES)
 # Characters normalisation would touch: when none is present the text is its own normal form,
 # and the costly offset map is skipped (most leads).
-_NEEDS_NORMALISING = re.compile("[\u2019\u2018\u02bc\u2032\u00a0\u202f\u2007\u2009\u200a\u3000\u2011\u2010"
+_NEEDS_NORMALISING: Final = re.compile("[\u2019\u2018\u02bc\u2032\u00a0\u202f\u2007\u2009\u200a\u3000\u2011\u2010"
                                 "\u00ab\u00bb\u201c\u201d\u201e\u2039\u203a\u1d49\u02b3\u02e2\u1d48\u1d50"
                                 "\u1d52\u207f\u1d57\u1d43\u1d4d\u02e1\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -203,8 +208,12 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
     backwards = ""
     run_end = first = last = -1
     month_day_ok = day_range_ok = numeric_ok = nth_ok = False  # guards.py: may these families match at all?
-    for match in _TRIGGERS.finditer(" " + lowered):
+    spaced = " " + lowered
+    for match in _TRIGGERS.finditer(spaced):
         start, end = match.span()  # the trigger's offsets in ``lowered`` (one leading space, one \W)
+        opener = spaced[start]
+        if opener >= "\x80" and opener.isalnum():  # a word character for Unicode: no trigger here
+            continue
         end -= 1
         year = False
         if not lowered[start].isdecimal():  # a word (what \d matches is what isdecimal accepts)
@@ -215,8 +224,8 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
             word = ""
             numsep = end + 1 < size and lowered[end] in _NUMBER_SEPARATORS and lowered[end + 1].isdigit()
             numeric_ok = numeric_ok or numsep
-            if len(digits) == 4 and _YEAR_DIGITS.match(digits):
-                code = _QUARTER_CODE.search(lowered, max(0, start - 6), start) is not None
+            if len(digits) == 4 and (digits.startswith("19") or digits.startswith("20")):  # (?:19|20)\d\d
+                code = _after_quarter_code(lowered, start)
                 feeds = _YEAR_FEEDS[code, numsep]
                 year = True
             else:
@@ -266,6 +275,16 @@ def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
         if not nth_ok:
             windows.pop(_NTH_WEEKDAY, None)
     return windows
+
+
+def _after_quarter_code(lowered: str, start: int) -> bool:
+    """Whether a quarter code and spaces end at ``start`` ("T3 2024"): what ``[tqsh][1-4]\\s+$``
+    searched in the 6 characters before would say, without a regex call."""
+    low = max(0, start - 6)
+    last = start - 1
+    while last >= low and lowered[last].isspace():
+        last -= 1
+    return last < start - 1 and last - 1 >= low and lowered[last] in "1234" and lowered[last - 1] in "tqsh"
 
 
 def _end_of(match: re.Match[str] | None) -> int:
@@ -350,14 +369,14 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
     return out
 
 
-_BY_LENGTH_START_RANK = itemgetter(0, 1, 2)
-_PATTERNS = [pattern for pattern, _ in _FAMILIES]
-_HANDLERS = [handler for _, handler in _FAMILIES]
+_BY_LENGTH_START_RANK: Final = itemgetter(0, 1, 2)
+_PATTERNS: Final = [pattern for pattern, _ in _FAMILIES]
+_HANDLERS: Final = [handler for _, handler in _FAMILIES]
 
 
 # "de X à Y", "du lundi au mercredi", "entre X et Y", "X - Y": two expressions joined into one span.
-_RANGE_JOINER = re.compile(r"\s*(?:-|–|au|à|a|jusqu'à|jusqu'au|jusqu'a|et)\s*", re.IGNORECASE)
-_RANGE_OPENER = re.compile(r"(?<![\w'])(?:de|du|depuis|entre|d')\s*$", re.IGNORECASE)
+_RANGE_JOINER: Final = re.compile(r"\s*(?:-|–|au|à|a|jusqu'à|jusqu'au|jusqu'a|et)\s*", re.IGNORECASE)
+_RANGE_OPENER: Final = re.compile(r"(?<![\w'])(?:de|du|depuis|entre|d')\s*$", re.IGNORECASE)
 
 
 def _merge_ranges(text: str, taken: list[tuple[int, int, Resolved]]) -> list[tuple[int, int, Resolved]]:

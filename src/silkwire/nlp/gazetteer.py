@@ -177,8 +177,13 @@ def _read_senses(work: str, start: int, end: int, refs: list[Ref], kb: Knowledge
 def _masculine_singular(form: str, demonyms: tuple[str, ...]) -> bool:
     """Is this demonym form the masculine singular: not another form + e, s, es, ne or nes
     ("kazakhe", "russes", "italienne" are not; "russe", "anglais", "kazakh" are)?"""
-    folded = {fold(d) for d in demonyms}
+    folded = _folded(demonyms)
     return not any(form.endswith(tail) and form[:-len(tail)] in folded for tail in ("e", "s", "es", "ne", "nes"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded(forms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(f) for f in forms)
 
 
 def _valid_prefixes(scan: Scan, matches: list[Match[Ref]]) -> list[bool]:

@@ -47,6 +47,7 @@ _ARTICLE_LA = re.compile(r"(?<![\w'])la\s+$")
 # "Poitiers (Vienne)": a region in parentheses qualifies the town before it.
 _QUALIFIED_BEFORE = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'-]*\s*\(\s*$")
 _CLOSING = re.compile(r"\s*\)")
+_DE_BEFORE = re.compile(r"(?i:\bde\s+|\bd'\s*)$")
 
 
 def read_cues(path: Path = _FILE) -> dict[str, tuple[str, ...]]:
@@ -135,6 +136,8 @@ def coordinated(text: str, left_end: int, start: int) -> bool:
 
 def names_document(text: str, start: int) -> bool:
     """Does the city name at ``start`` end the name of a treaty or text (rule 2)?"""
+    if not _DE_BEFORE.search(text, max(0, start - 4), start):  # most places: no "de" before
+        return False
     before = _before(text, start)
     c = cues()
     m = c.document.search(before)

@@ -11,20 +11,26 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 import re
 from datetime import date, timedelta
-from typing import Final, NamedTuple
+from typing import Final
 
 Grain = str  # day | week | month | quarter | half | season | year | decade
 
 
-class Resolved(NamedTuple):
-    """What one time expression resolves to (value None when it cannot be resolved). A named
-    tuple: several are built per text, and a tuple is built about twice as fast as a frozen
-    dataclass."""
+class Resolved:
+    """What one time expression resolves to (value None when it cannot be resolved). A plain
+    class with slots: compiled (setup.py) it is built by a native call, where a named tuple's
+    constructor is interpreted Python."""
 
-    value: str | None
-    grain: Grain | None
-    kind: str = "point"  # point | interval | deadline | recurrence
-    anchor: str = "text"  # text | published | none
+    __slots__ = ("anchor", "grain", "kind", "value")
+
+    def __init__(self, value: str | None, grain: Grain | None, kind: str = "point", anchor: str = "text") -> None:
+        self.value = value
+        self.grain = grain
+        self.kind = kind  # point | interval | deadline | recurrence
+        self.anchor = anchor  # text | published | none
+
+    def __repr__(self) -> str:
+        return f"Resolved({self.value!r}, {self.grain!r}, {self.kind!r}, {self.anchor!r})"
 
 
 def day_value(d: date) -> str:

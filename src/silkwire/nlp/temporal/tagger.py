@@ -196,8 +196,9 @@ def tag_dates(text: str, published: str | None = None) -> list[TimeRef]:
     for start, end, found in _select(ctx, lowered, windows):
         if norm is not None:
             start, end = norm.to_original(start, end)
-        # A Resolved is (value, grain, kind, anchor): TimeRef's last four fields, in order.
-        refs.append(TimeRef(text[start:end], (start, end), *found))  # type: ignore[arg-type]
+        # Resolved's grain, kind and anchor are plain str (its handlers build them from literals).
+        value, grain, kind, anchor = found.value, found.grain, found.kind, found.anchor
+        refs.append(TimeRef(text[start:end], (start, end), value, grain, kind, anchor))  # type: ignore[arg-type]
     return refs
 
 

@@ -15,7 +15,7 @@ from setuptools import setup
 
 # Modules of silkwire.nlp.temporal that tag_dates and event_date_and_status run through.
 COMPILED = [f"src/silkwire/nlp/temporal/{name}.py"
-            for name in ("tagger", "absolute", "relative", "context", "calendar", "guards", "status")]
+            for name in ("tagger", "windows", "absolute", "relative", "context", "calendar", "guards", "status")]
 
 
 def ext_modules() -> list[object]:

@@ -20,7 +20,7 @@ from pure_python import ENV
 from temporal_outputs import outputs
 
 TESTS = Path(__file__).resolve().parent
-TEMPORAL = ["tagger", "absolute", "relative", "context", "calendar", "guards", "status"]  # setup.py's COMPILED
+TEMPORAL = ["tagger", "windows", "absolute", "relative", "context", "calendar", "guards", "status"]  # setup.py's COMPILED
 
 
 def _compiled_files() -> dict[str, Path]:

@@ -110,14 +110,14 @@ def test_no_family_matches_the_empty_string() -> None:
 
 
 def test_every_trigger_word_is_made_of_word_characters() -> None:
-    # tagger._windows skips a trigger opened by a non-ASCII word character without searching again
+    # windows.find_windows skips a trigger opened by a non-ASCII word character without searching again
     # inside it: that is only what the Unicode pattern finds when no trigger holds a non-word
     # character (a space, an apostrophe, a hyphen) where another trigger could start.
     import re
 
-    from silkwire.nlp.temporal import tagger
+    from silkwire.nlp.temporal import windows
 
-    assert all(re.fullmatch(r"\w+", word) for word in tagger._TRIGGER_WORDS)
+    assert all(re.fullmatch(r"\w+", word) for word in windows.TRIGGER_WORDS)
 
 
 @settings(max_examples=300, deadline=None)
@@ -125,11 +125,11 @@ def test_every_trigger_word_is_made_of_word_characters() -> None:
 def test_the_quarter_code_check_says_what_its_regex_says(text: str, start: int) -> None:
     import re
 
-    from silkwire.nlp.temporal import tagger
+    from silkwire.nlp.temporal import windows
 
     start = min(start, len(text))
     expected = re.compile(r"[tqsh][1-4]\s+$").search(text, max(0, start - 6), start) is not None
-    assert tagger._after_quarter_code(text, start) == expected
+    assert windows.after_quarter_code(text, start) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -139,12 +139,12 @@ def test_non_ascii_letters_never_open_a_trigger(text: str) -> None:
     # letter ("émai", "é2025") must still not be one; the Unicode pattern is the reference.
     import re
 
-    from silkwire.nlp.temporal import tagger
+    from silkwire.nlp.temporal import windows
 
-    unicode_scan = re.compile(tagger._TRIGGERS.pattern.replace("(?a:\\W)", "\\W", 1))
+    unicode_scan = re.compile(windows.TRIGGERS.pattern.replace("(?a:\\W)", "\\W", 1))
     spaced = " " + text
     expected = [m.span() for m in unicode_scan.finditer(spaced)]
-    found = [m.span() for m in tagger._TRIGGERS.finditer(spaced)
+    found = [m.span() for m in windows.TRIGGERS.finditer(spaced)
              if not (spaced[m.start()] >= "\x80" and spaced[m.start()].isalnum())]
     assert found == expected
 

@@ -17,7 +17,7 @@ from silkwire.nlp.temporal.lexicon import TENSE_MARKERS, alternation
 # The start of a word is a character matched before the marker (run on " " + the text): a pattern
 # opening on a lookbehind is tried at every position, one opening on a character class is
 # scanned for in C.
-# The opening character is tested the ASCII way, cheaper (see tagger._TRIGGERS): a non-ASCII
+# The opening character is tested the ASCII way, cheaper (see windows.TRIGGERS): a non-ASCII
 # letter or digit it lets through is refused by _sentence_marks, which searches again one further.
 _MARKERS: Final = re.compile(rf"(?a:[^\w'])(?:{alternation(list(TENSE_MARKERS))})(?![\w'])")  # no group: it costs
 # The simple future of regular verbs (effectuera, accueillera, dureront, signeront) and the

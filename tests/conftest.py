@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+from pure_python import ENV, prefer_sources
+
+if os.environ.get(ENV):
+    prefer_sources()  # before any silkwire import: the interpreted modules, not the compiled ones
 
 from silkwire import service
 

@@ -270,3 +270,22 @@ def test_digest_of_the_demo_corpus(tmp_path):
 ])
 def test_money_is_written_the_french_way(value, unit, shown):
     assert digest.money(value, unit) == shown
+
+
+def test_source_filter_keeps_its_articles_and_their_events(db, tmp_path):
+    out = tmp_path / "pamir.md"
+    result = run("digest", "--db", db, "--source", "Pamir", "--since", "2025-07-01", "--until", "2025-07-31",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    pamir = out.read_text(encoding="utf-8")
+    assert pamir.startswith("# Synthèse — source : Pamir\n\n1 article, du 2025-07-01 au 2025-07-31")
+    assert "Aucun événement sur la période." in pamir and "Accords" not in pamir  # the AGREE is Steppe's
+    assert "3 millions d'euros" in pamir
+    steppe = run("digest", "--db", db, "--source", "Steppe", "--since", "2025-07-01", "--until", "2025-07-31").output
+    assert steppe.startswith("# Synthèse — source : Steppe\n\n2 articles,") and "### Accords (AGREE) — 1" in steppe
+    assert "3 millions d'euros" not in steppe
+    both = run("digest", "--db", db, "--source", "Steppe", "--source", "Pamir", "--since", "2025-07-01",
+               "--until", "2025-07-31").output
+    assert both.startswith("# Synthèse — sources : Steppe, Pamir\n\n3 articles,")
+    # the default period ends at the source's own newest article (Pamir: 2025-07-12)
+    assert "1 article, du 2025-07-06 au 2025-07-12" in run("digest", "--db", db, "--source", "Pamir").output

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from silkwire.nlp.temporal import tag_dates
+from silkwire.nlp.temporal import guards, tag_dates
 from silkwire.nlp.temporal.lexicon import HOLIDAYS, MONTHS, RELATIVE, SEASONS, WEEKDAYS
 
 PUB = "2025-07-30"
+# Compiled (setup.py), the tagger calls guards' functions directly: monkeypatching them changes
+# nothing, so those tests run interpreted (tests/test_compiled.py runs this file that way).
+_guards_compiled = pytest.mark.skipif(
+    not (guards.__file__ or "").endswith(".py"), reason="guards is compiled: run interpreted by test_compiled.py")
 
 
 @pytest.mark.parametrize(
@@ -67,12 +73,11 @@ _GUARDED_TEXTS = [
 ]
 
 
+@_guards_compiled
 @pytest.mark.parametrize("text", _GUARDED_TEXTS)
 def test_the_family_guards_never_hide_a_match(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # guards.py lets the tagger skip four families; with every check forced to pass (the
     # families always run) the result must be the same.
-    from silkwire.nlp.temporal import guards
-
     guarded = [(r.text, r.value) for r in tag_dates(text, PUB)]
     for name in ("month_day_possible", "day_range_possible", "numeric_date_possible", "nth_weekday_possible"):
         monkeypatch.setattr(guards, name, lambda *_: True)
@@ -80,11 +85,10 @@ def test_the_family_guards_never_hide_a_match(text: str, monkeypatch: pytest.Mon
     assert guarded  # each text has dates the guarded families find
 
 
+@_guards_compiled
 def test_the_family_guards_never_hide_a_match_in_the_gold(monkeypatch: pytest.MonkeyPatch) -> None:
     import json
     from pathlib import Path
-
-    from silkwire.nlp.temporal import guards
 
     rows = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "temporal_gold.jsonl").read_text(
         encoding="utf-8").splitlines()]
@@ -103,3 +107,62 @@ def test_no_family_matches_the_empty_string() -> None:
 
     for pattern, handler in absolute.FAMILIES + relative.FAMILIES:
         assert _parser.parse(pattern.pattern, pattern.flags).getwidth()[0] > 0, handler.__name__
+
+
+def test_every_trigger_word_is_made_of_word_characters() -> None:
+    # windows.find_windows skips a trigger opened by a non-ASCII word character without searching again
+    # inside it: that is only what the Unicode pattern finds when no trigger holds a non-word
+    # character (a space, an apostrophe, a hyphen) where another trigger could start.
+    import re
+
+    from silkwire.nlp.temporal import windows
+
+    assert all(re.fullmatch(r"\w+", word) for word in windows.TRIGGER_WORDS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="tqshTQ1234 \t\u00a0\u2009x5é", max_size=12), st.integers(min_value=0, max_value=12))
+def test_the_quarter_code_check_says_what_its_regex_says(text: str, start: int) -> None:
+    import re
+
+    from silkwire.nlp.temporal import windows
+
+    start = min(start, len(text))
+    expected = re.compile(r"[tqsh][1-4]\s+$").search(text, max(0, start - 6), start) is not None
+    assert windows.after_quarter_code(text, start) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" éèàïç'-.,2019juilletmaiété", max_size=40))
+def test_non_ascii_letters_never_open_a_trigger(text: str) -> None:
+    # The trigger scan tests its opening character the ASCII way: a trigger glued to an accented
+    # letter ("émai", "é2025") must still not be one; the Unicode pattern is the reference.
+    import re
+
+    from silkwire.nlp.temporal import windows
+
+    unicode_scan = re.compile(windows.TRIGGERS.pattern.replace("(?a:\\W)", "\\W", 1))
+    spaced = " " + text
+    expected = [m.span() for m in unicode_scan.finditer(spaced)]
+    found = [m.span() for m in windows.TRIGGERS.finditer(spaced)
+             if not (spaced[m.start()] >= "\x80" and spaced[m.start()].isalnum())]
+    assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30) | st.text(alphabet="AÀÉÈÇÎÔÛÜŸÆŒẞİµßÿaéz É-'", max_size=30))
+def test_lowering_keeps_length_and_agrees_with_str_lower(text: str) -> None:
+    # lower_same_length lowers Latin-1 texts through a byte table, others through str.lower.
+    from silkwire.nlp.temporal.context import lower_same_length
+
+    lowered = lower_same_length(text)
+    assert len(lowered) == len(text)
+    if text.lower() == "".join(ch.lower()[0] for ch in text):
+        assert lowered == text.lower()
+
+
+def test_the_latin1_table_is_what_str_lower_says() -> None:
+    from silkwire.nlp.temporal.context import lower_same_length
+
+    latin1 = "".join(chr(code) for code in range(256))
+    assert lower_same_length(latin1) == latin1.lower()

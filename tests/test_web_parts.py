@@ -123,11 +123,28 @@ def test_demo_serves_unless_told_not_to(tmp_path, monkeypatch):
     assert CliRunner().invoke(app, ["demo", "--out", db]).exit_code == 0 and calls == []
 
 
-def test_labels_tone_agrees_with_the_analysis_quad_classes():
-    from silkwire.analytics.relations import is_cooperative
+def test_web_tone_is_the_relations_classification_for_every_type():
+    from silkwire.analytics.relations import EventFact, aggregate, quad_of
 
-    for type_ in labels.event_labels():
-        assert (labels.event_tone(type_) == "cooperative") == is_cooperative(type_), type_
+    assert set(labels.event_labels()) == set(quad_of())  # the labels file names the 16 types, no tone
+    for type_ in quad_of():
+        for source, target in ((("KZ",), ("CN",)), (("KZ", "CN"), ("KZ", "CN"))):  # one way, both ways
+            fact = EventFact("a", 0, type_, source, target, "2025-05-01", "done", None, None, None, (0, 1), "x")
+            rel = aggregate([fact], "KZ")[0]
+            expected = "cooperative" if rel.cooperative else "conflictual"
+            assert rel.cooperative + rel.conflictual == 1
+            assert labels.event_tone(type_, source, target) == expected, (type_, source, target)
+    assert labels.event_tone("MOBILIZE") == "conflictual"  # a joint exercise (both ways) is cooperation
+    assert labels.event_tone("MOBILIZE", ("KZ", "CN"), ("KZ", "CN")) == "cooperative"
+    assert labels.event_tone("NOT_A_TYPE") is None
+
+
+def test_web_tone_comes_from_the_quad_classes_file(monkeypatch):
+    from silkwire.analytics import relations
+
+    quads = {**relations.quad_of(), "AGREE": "verbal conflict"}
+    monkeypatch.setattr(relations, "quad_of", lambda: quads)
+    assert labels.event_tone("AGREE") == "conflictual"  # one source of truth: changing it changes the web
 
 
 def test_relation_shade_tells_cooperation_from_conflict():

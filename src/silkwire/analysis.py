@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from silkwire.analytics.relations import EventFact, aggregate, fact_dict
+from silkwire.analytics.relations import EventFact, aggregate, cooperative, fact_dict
 from silkwire.errors import QueryError
 from silkwire.search.index import start_day
 from silkwire.store.events import EventKey, event_keys, facet_rowids, stored_fields
@@ -59,13 +59,21 @@ def _facts(ws: Workspace, keys: Sequence[EventKey], entity: str | None = None) -
         start, end = e["evidence"]
         if entity is not None and not _names(record, entity, start, end):
             continue
-        published = record.get("published") or article.published
+        published = article.published or record.get("published")
+        estimated = article.published is None and bool(published) and bool(record.get("published_estimated"))
         out.append(EventFact(
             article.id, key.n, e["type"], tuple(e["source"]), tuple(e["target"]), e.get("date"), e.get("status"),
             e.get("place"), article.title, str(published) if published else None, (start, end),
             article.text[start:end],
-            tuple((float(a["value"]), a.get("unit")) for a in e.get("amounts") or ())))
+            tuple((float(a["value"]), a.get("unit")) for a in e.get("amounts") or ()), estimated))
     return out
+
+
+def event_tone(event_type: str, source: Sequence[str] = (), target: Sequence[str] = ()) -> str | None:
+    """"cooperative" or "conflictual" as ``relations`` counts the event (its PLOVER quad class,
+    ``analytics/plover_quad.tsv``; a MOBILIZE both ways is cooperation); None for an unknown type."""
+    found = cooperative(event_type, bool(source) and set(source) == set(target))
+    return None if found is None else "cooperative" if found else "conflictual"
 
 
 def relations(ws: Workspace, country: str, with_: str | None = None, since: str | None = None,
@@ -81,12 +89,19 @@ def relations(ws: Workspace, country: str, with_: str | None = None, since: str 
 
 def timeline(ws: Workspace, country: str | None = None, entity: str | None = None, since: str | None = None,
              until: str | None = None, types: Sequence[str] = (),
-             limit: int = DEFAULT_TIMELINE_LIMIT) -> list[dict[str, Any]]:
-    """Events in date order (module doc); ``types`` keeps only those PLOVER types."""
+             limit: int = DEFAULT_TIMELINE_LIMIT, sources: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Events in date order (module doc); ``types`` keeps only those PLOVER types, ``sources``
+    only the events of those sources' articles."""
     code = _code(country, "country") if country else None
     rowids: list[int] | None = None
     if entity is not None:
         rowids = facet_rowids(ws.store.db, "entity", entity)
+        if not rowids:
+            return []
+    if sources:
+        of_sources = [r[0] for r in ws.store.db.execute(
+            f"SELECT rowid FROM articles WHERE source IN ({', '.join('?' * len(sources))})", list(sources))]
+        rowids = of_sources if rowids is None else sorted(set(rowids) & set(of_sources))
         if not rowids:
             return []
     keys = event_keys(ws.store.db, actor=code, types=[t.upper() for t in types], since_day=_day(since, "--since"),

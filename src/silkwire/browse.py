@@ -63,6 +63,7 @@ def register_functions(ws: Workspace) -> None:
 class Page:
     total: int
     articles: list[Article]
+    estimates: dict[str, str] = field(default_factory=dict)  # id -> estimated publication, for undated ones
 
 
 def filter_conditions(filters: SearchFilters) -> tuple[list[str], list[Any]]:
@@ -138,16 +139,19 @@ def list_articles(ws: Workspace, filters: SearchFilters, limit: int, offset: int
         f"SELECT a.rowid FROM articles a {clause} ORDER BY a.published DESC, a.rowid ASC LIMIT ? OFFSET ?",
         [*args, limit, offset],
     )]
-    return Page(total, ws.store.by_rowids(rowids))
+    articles = ws.store.by_rowids(rowids)
+    return Page(total, articles, ws.store.published_estimates([a.id for a in articles if a.published is None]))
 
 
-def summary(article: Article) -> dict[str, Any]:
-    """What a list shows of an article: its fields and the start of its body."""
+def summary(article: Article, estimate: str | None = None) -> dict[str, Any]:
+    """What a list shows of an article: its fields and the start of its body. As in the
+    article record, an ``estimate`` of its publication stands in for a missing date, flagged."""
     return {
         "id": article.id,
         "source": article.source,
         "url": article.url,
-        "published": article.published,
+        "published": article.published or estimate,
+        "published_estimated": article.published is None and estimate is not None,
         "title": article.title,
         "snippet": make_snippet(article.body, []).text,
     }

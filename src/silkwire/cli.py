@@ -160,7 +160,8 @@ def search(
         title = Text(a.title or "(sans titre)", style="bold")
         for s, e in hit.title_highlights:
             title.stylize("reverse", s, e)
-        meta = " · ".join(x for x in (a.source, a.published) if x)
+        meta = " · ".join(x for x in (a.source, published_text(a.published or hit.published_estimate,
+                                                              a.published is None)) if x)
         out.print(Text(f"{rank}. ") + title + Text(f"  [{a.id}] {meta}", style="dim"))
         snippet = Text(hit.snippet.text)
         for s, e in hit.snippet.highlights:
@@ -197,11 +198,21 @@ def show(
     table = Table(show_header=False, box=None)
     for key in ("id", "source", "published", "url", "ref", "event_date", "status"):
         if record.get(key) is not None:
-            table.add_row(Text(key, style="dim"), Text(str(record[key])))
+            value = published_text(record[key], record.get("published_estimated")) if key == "published" \
+                else str(record[key])
+            table.add_row(Text(key, style="dim"), Text(value))
     out.print(table)
     out.print(Text(record["text"]))
     _print_facts(record)
     cli_stories.print_links(record)
+
+
+def published_text(value: str | None, estimated: bool | None = False) -> str:
+    """A publication date as printed: silkwire's estimate (``published_estimated``) is marked,
+    ``≈ 2025-05-03/2025-05-05 (estimated)``, never shown as the source's date."""
+    if not value:
+        return ""
+    return f"≈ {value} (estimated)" if estimated else value
 
 
 def _print_facts(record: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 def register(app: typer.Typer) -> None:
     from silkwire import analysis
-    from silkwire.cli import DbOption, JsonFlag, _open, out
+    from silkwire.cli import DbOption, JsonFlag, _open, out, published_text
 
     Since = Annotated[str | None, typer.Option(help="Events dated on or after (YYYY-MM-DD)")]
     Until = Annotated[str | None, typer.Option(help="Events dated on or before (YYYY-MM-DD)")]
@@ -43,8 +43,8 @@ def register(app: typer.Typer) -> None:
             table.add_row(r["partner"], str(r["events"]), str(r["cooperative"]), str(r["conflictual"]),
                           ", ".join(f"{t} {n}" for t, n in r["by_type"].items()), str(r["planned"]),
                           ", ".join(f"{v:,.0f} {u}" for u, v in r["amounts"].items()),
-                          Text(f"{last['date'] or last['published'] or ''} {last['type']}: {last['title'] or ''}"
-                               if last else ""))
+                          Text(f"{last['date'] or published_text(last['published'], last['published_estimated'])} "
+                               f"{last['type']}: {last['title'] or ''}" if last else ""))
         out.print(table)
         if with_ is not None:
             for r in rows:
@@ -76,7 +76,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_event(out: Any, e: dict[str, Any]) -> None:
-    when = e["date"] or (f"(published {e['published']})" if e["published"] else "(undated)")
+    from silkwire.cli import published_text
+
+    published = published_text(e["published"], e.get("published_estimated"))
+    when = e["date"] or (f"(published {published})" if published else "(undated)")
     actors = f"{','.join(e['source']) or '?'} -> {','.join(e['target']) or '?'}"
     head = Text(f"{when}  {e['type']:<9} {actors}  {e['status'] or ''}", style="bold")
     out.print(head + Text(f"  [{e['article']}]", style="dim"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,24 +46,18 @@ def filters(since: str | None, until: str | None, by: str, sources: list[str] | 
         except InputError:
             raise QueryError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
     first, last = days
-    if first and last and first > last:
-        raise QueryError(f"--since {first} is after --until {last}")
-    for code in countries or ():
+    for code in countries or ():  # before check_filters, so the message shows the code as typed
         if len(code) != 2 or not code.isalpha():
             raise QueryError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
-    from silkwire.export.briefing import type_labels
+    from silkwire.exporting import check_filters
 
-    for event in events or ():
-        if event.upper() not in type_labels():
-            raise QueryError(f"--event {event!r}: expected a PLOVER type: {', '.join(type_labels())}")
-    for topic in topics or ():
-        if not re.fullmatch(r"medtop:\d{8}", topic):
-            raise QueryError(f"--topic {topic!r}: expected an IPTC Media Topic code such as medtop:04000000")
-    return service.SearchFilters(
+    wanted = service.SearchFilters(
         since=first, until=last, by=by, sources=tuple(sources or ()),
         countries=tuple(c.upper() for c in countries or ()), entities=tuple(entities or ()),
         places=tuple(places or ()), events=tuple(e.upper() for e in events or ()), topics=tuple(topics or ()),
     )
+    check_filters(wanted)  # since after until, country, event type and topic codes
+    return wanted
 
 
 def register(app: typer.Typer) -> None:
@@ -105,6 +98,7 @@ def register(app: typer.Typer) -> None:
     def digest(
         db: Db = None,
         country: Annotated[str | None, typer.Option(help="About this country (ISO code, e.g. KZ)")] = None,
+        source: Annotated[list[str] | None, typer.Option(help="Only this source's articles (repeatable)")] = None,
         since: Since = None,
         until: Until = None,
         by: By = "published",
@@ -120,9 +114,9 @@ def register(app: typer.Typer) -> None:
         with _user_errors():
             if output_format not in ("md", "html"):
                 raise QueryError(f"--format {output_format!r}: expected md or html")
-            wanted = filters(since, until, by, countries=[country] if country else None)
+            wanted = filters(since, until, by, source, countries=[country] if country else None)
             with service.open_workspace(db or service.default_db_path()) as ws:
-                d = digests.build(ws, country, wanted.since, wanted.until, by, base_url)
+                d = digests.build(ws, country, wanted.since, wanted.until, by, base_url, wanted.sources)
             page = digests.render(d, output_format)
             with atomic_output(out, binary=False) as stream:
                 stream.write(page)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.analysis import timeline
-from silkwire.browse import register_functions
+from silkwire.browse import filter_conditions, register_functions
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
 from silkwire.exporting import country_names, matching_records
@@ -44,10 +44,9 @@ def default_period(ws: Workspace, filters: SearchFilters) -> tuple[str | None, s
     if until is None:
         register_functions(ws)  # silkwire_start_day: an event date of any grain -> its first day
         column = "silkwire_start_day(e.event_date)" if filters.by == "event" else "a.published"
-        where, args = [f"{column} IS NOT NULL"], []
-        for code in filters.countries:
-            where.append("a.rowid IN (SELECT article_rowid FROM article_facets WHERE kind = 'country' AND value = ?)")
-            args.append(code)
+        # the filters but the dates (search's semantics: every country, any source)
+        where, args = filter_conditions(SearchFilters(sources=filters.sources, countries=filters.countries))
+        where.append(f"{column} IS NOT NULL")
         newest = ws.store.db.execute(
             f"SELECT max({column}) FROM articles a LEFT JOIN enrichments e "
             f"ON e.article_rowid = a.rowid WHERE {' AND '.join(where)}", args).fetchone()[0]
@@ -159,17 +158,18 @@ class _Scan:
 
 
 def build(ws: Workspace, country: str | None = None, since: str | None = None, until: str | None = None,
-          by: str = "published", base_url: str = DEFAULT_BASE_URL) -> Digest:
-    """The digest of the articles matching the filters in the period (see ``default_period``)."""
+          by: str = "published", base_url: str = DEFAULT_BASE_URL, sources: Sequence[str] = ()) -> Digest:
+    """The digest of the articles matching the filters in the period (see ``default_period``);
+    with ``sources``, of those sources' articles (and events) only."""
     if not base_url.startswith(("http://", "https://")):
         raise QueryError(f"--base-url {base_url!r}: expected an http:// or https:// URL")
     names = country_names()
     code = country.upper() if country else None
     if code and code not in names:
         raise QueryError(f"--country {country!r}: not an ISO 3166-1 alpha-2 code silkwire knows")
-    base = SearchFilters(since=since, until=until, by=by, countries=(code,) if code else ())
+    base = SearchFilters(since=since, until=until, by=by, countries=(code,) if code else (), sources=tuple(sources))
     first, last = default_period(ws, base)
-    filters = SearchFilters(since=first, until=last, by=by, countries=base.countries)
+    filters = SearchFilters(since=first, until=last, by=by, countries=base.countries, sources=base.sources)
     notes: list[str] = []
     if first is None and last is None:
         notes.append("Aucun article daté : la synthèse couvre toute la base.")
@@ -193,8 +193,10 @@ def build(ws: Workspace, country: str | None = None, since: str | None = None, u
         basis, stories = "none", []
     event_groups: tuple[EventGroup, ...] | None = None
     if scan.has_events or _event_data(ws):
-        event_groups = _key_events(ws, code, first, last, names, labels)
+        event_groups = _key_events(ws, code, first, last, names, labels, base.sources)
     title = "Synthèse" + (f" — {names[code]}" if code else "")
+    if base.sources:
+        title += f" — source{'s' if len(base.sources) > 1 else ''} : {', '.join(base.sources)}"
     return Digest(
         title=title, since=first, until=last, by=by, country=(code, names[code]) if code else None,
         articles=scan.articles, base_url=base_url, stories=tuple(stories), stories_basis=basis,
@@ -252,10 +254,12 @@ def _event_data(ws: Workspace) -> bool:
 
 
 def _key_events(ws: Workspace, country: str | None, first: str | None, last: str | None,
-                names: Mapping[str, str], labels: Mapping[str, str]) -> tuple[EventGroup, ...]:
-    """The period's events (dated in it; the country among their actors), by type, busiest first."""
+                names: Mapping[str, str], labels: Mapping[str, str],
+                sources: Sequence[str] = ()) -> tuple[EventGroup, ...]:
+    """The period's events (dated in it; the country among their actors; from these sources'
+    articles when given), by type, busiest first."""
     by_type: dict[str, list[EventLine]] = defaultdict(list)
-    for e in timeline(ws, country=country, since=first, until=last, limit=MAX_EVENTS):
+    for e in timeline(ws, country=country, since=first, until=last, limit=MAX_EVENTS, sources=sources):
         by_type[e["type"]].append(_event_line(e, names))
     return tuple(sorted((EventGroup(t, labels.get(t, t), len(lines), tuple(lines[:EVENTS_PER_TYPE]))
                          for t, lines in by_type.items()), key=lambda g: (-g.total, g.type)))

@@ -210,8 +210,14 @@ def _records(ws: Workspace, kind: str, value: str, limit: int | None, with_text:
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
-    return [({"id": i, "source": s, "title": t, "published": p}, json.loads(f), x)
-            for i, s, t, p, f, x in _db(ws).execute(sql, args)]
+    out = []
+    for i, s, t, p, f, x in _db(ws).execute(sql, args):
+        fields = json.loads(f)
+        # As in the article record: the estimate stands in for a missing date, flagged.
+        estimated = p is None and bool(fields.get("published_estimated")) and bool(fields.get("published"))
+        out.append(({"id": i, "source": s, "title": t, "published": fields["published"] if estimated else p,
+                     "published_estimated": estimated}, fields, x))
+    return out
 
 
 def country_overview(ws: Workspace, code: str, top: int = 10, latest: int = 15) -> dict[str, Any]:
@@ -266,7 +272,8 @@ def _event_day(e: dict[str, Any]) -> int:
 def _event_out(e: dict[str, Any]) -> dict[str, Any]:
     return {"type": e["type"], "source": e["source"], "target": e["target"], "date": e["date"], "status": e["status"],
             "place": e["place"], "evidence_text": e["evidence_text"],
-            "article": {"id": e["article"], "title": e["title"], "published": e["published"]}}
+            "article": {"id": e["article"], "title": e["title"], "published": e["published"],
+                        "published_estimated": e.get("published_estimated", False)}}
 
 
 def _events_per_month(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,10 +14,12 @@ for ``entities``, which holds one counter per distinct entity.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 from silkwire.browse import filter_conditions, register_functions
 from silkwire.errors import QueryError
@@ -30,7 +32,13 @@ from silkwire.storylines import with_links  # duplicate_of, story: the record of
 
 BATCH = 500
 
-__all__ = ["FORMATS", "WHATS", "ExportReport", "check_request", "export", "matching_records"]
+CHUNK = 64 * 1024  # bytes a streamed export gathers before handing them on
+MEDIA_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8",
+               "geojson": "application/geo+json", "parquet": "application/vnd.apache.parquet"}
+EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "geojson": "geojson", "parquet": "parquet"}
+
+__all__ = ["FORMATS", "WHATS", "ExportReport", "check_filters", "check_format", "check_request", "export",
+           "export_chunks", "matching_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +48,41 @@ class ExportReport:
     path: str | None  # None: standard output
 
 
+def check_format(fmt: str, what: str, flag: str = "--") -> None:
+    """Refuse an unknown format or ``what``, or a format that cannot hold it (``QueryError``).
+    ``flag`` prefixes the option names in the message ("--" on the command line, "" in the API)."""
+    if fmt not in FORMATS:
+        raise QueryError(f"{flag}format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if what not in WHATS:
+        raise QueryError(f"{flag}what {what!r}: expected one of {', '.join(WHATS)}")
+    if what not in SUPPORTED[fmt]:
+        raise QueryError(f"{flag}format {fmt} holds {' or '.join(SUPPORTED[fmt])}, not {what} "
+                         "(GeoJSON needs coordinates: places and events)")
+
+
 def check_request(fmt: str, what: str, out: str | None) -> None:
     """Refuse a bad combination before anything is read or written (``QueryError``: exit 2)."""
-    if fmt not in FORMATS:
-        raise QueryError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    if what not in WHATS:
-        raise QueryError(f"--what {what!r}: expected one of {', '.join(WHATS)}")
-    if what not in SUPPORTED[fmt]:
-        raise QueryError(f"--format {fmt} holds {' or '.join(SUPPORTED[fmt])}, not {what} "
-                         "(GeoJSON needs coordinates: places and events)")
+    check_format(fmt, what)
     if fmt in BINARY_FORMATS and out is None:
         raise QueryError(f"--format {fmt} is binary: give --out FILE")
+
+
+def check_filters(filters: SearchFilters, flag: str = "--") -> None:
+    """Refuse filters that can match nothing by mistake: ``since`` after ``until``, a country
+    that is no ISO code, an unknown PLOVER type or IPTC code (``QueryError``)."""
+    from silkwire.export.briefing import type_labels
+
+    if filters.since and filters.until and filters.since > filters.until:
+        raise QueryError(f"{flag}since {filters.since} is after {flag}until {filters.until}")
+    for code in filters.countries:
+        if len(code) != 2 or not code.isalpha():
+            raise QueryError(f"{flag}country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
+    for event in filters.events:
+        if event.upper() not in type_labels():
+            raise QueryError(f"{flag}event {event!r}: expected a PLOVER type: {', '.join(type_labels())}")
+    for topic in filters.topics:
+        if not re.fullmatch(r"medtop:\d{8}", topic):
+            raise QueryError(f"{flag}topic {topic!r}: expected an IPTC Media Topic code such as medtop:04000000")
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
@@ -103,6 +135,32 @@ def matching_records(ws: Workspace, query: str | None = None, filters: SearchFil
         after = rows[-1][0]
 
 
+@dataclass
+class _Counts:
+    articles: int = 0
+    rows: int = 0
+
+
+def _export_rows(ws: Workspace, fmt: str, what: str, query: str | None, filters: SearchFilters | None,
+                 counts: _Counts) -> Iterator[dict[str, Any]]:
+    """The rows of an export (records, event rows, entity rows or features), counted as they go."""
+    records = matching_records(ws, query, filters)
+    types = frozenset(filters.events) if filters else frozenset()
+    names = country_names() if what == "events" or fmt == "geojson" else {}
+    tally = EntityTally() if what == "entities" else None
+    for record in records:
+        counts.articles += 1
+        if tally is not None:
+            tally.add(record)
+            continue
+        for row in _rows(fmt, what, record, types, names):
+            counts.rows += 1
+            yield row
+    for row in tally.rows() if tally is not None else ():
+        counts.rows += 1
+        yield row
+
+
 def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = None,
            filters: SearchFilters | None = None, out: str | None = None) -> ExportReport:
     """Write the export; ``out`` None writes to standard output (text formats only).
@@ -112,30 +170,85 @@ def export(ws: Workspace, fmt: str, what: str = "records", query: str | None = N
     check_request(fmt, what, out)
     if query is not None and query.strip():
         parse_query(query)
-    records = matching_records(ws, query, filters)
-    types = frozenset(filters.events) if filters else frozenset()
-    names = country_names() if what == "events" or fmt == "geojson" else {}
-    articles = rows = 0
+    counts = _Counts()
+    rows = _export_rows(ws, fmt, what, query, filters, counts)
     with atomic_output(out, fmt in BINARY_FORMATS) as stream:
         writer = make_writer(fmt, what, stream)
         try:
-            tally = EntityTally() if what == "entities" else None
-            for record in records:
-                articles += 1
-                if tally is not None:
-                    tally.add(record)
-                    continue
-                for row in _rows(fmt, what, record, types, names):
-                    writer.write(row)
-                    rows += 1
-            for row in tally.rows() if tally is not None else ():
+            for row in rows:
                 writer.write(row)
-                rows += 1
         except BaseException:
             getattr(writer, "abort", lambda: None)()
             raise
         writer.close()
-    return ExportReport(articles, rows, out)
+    return ExportReport(counts.articles, counts.rows, out)
+
+
+class _ByteChunks(io.RawIOBase):
+    """A write-only binary sink whose bytes are taken out as they come (the Parquet writer's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        piece = bytes(data)
+        self.parts.append(piece)
+        self.size += len(piece)
+        self.position += len(piece)
+        return len(piece)
+
+    def tell(self) -> int:
+        return self.position
+
+    def take(self) -> bytes:
+        out, self.parts, self.size = b"".join(self.parts), [], 0
+        return out
+
+
+class _TextChunks(io.StringIO):
+    """A text sink whose content is taken out as UTF-8 as it comes (the text writers')."""
+
+    def __init__(self) -> None:
+        super().__init__(newline="")  # the CSV writer's own line ends, as written
+
+    @property
+    def size(self) -> int:
+        return self.tell()
+
+    def take(self) -> bytes:
+        out = self.getvalue().encode("utf-8")
+        self.seek(0)
+        self.truncate(0)
+        return out
+
+
+def export_chunks(ws: Workspace, fmt: str, what: str = "records", query: str | None = None,
+                  filters: SearchFilters | None = None) -> Generator[bytes, None, None]:
+    """The export as a stream of bytes (UTF-8 for the text formats; Parquet too), handed on
+    about ``CHUNK`` bytes at a time: the API streams it, holding one batch, never the export.
+
+    The checks of ``export`` happen on the first ``next``, before any byte is produced."""
+    check_format(fmt, what)
+    if query is not None and query.strip():
+        parse_query(query)
+    sink: _ByteChunks | _TextChunks = _ByteChunks() if fmt in BINARY_FORMATS else _TextChunks()
+    writer = make_writer(fmt, what, cast(IO[Any], sink))  # a file-like sink: what the writers use
+    try:
+        for row in _export_rows(ws, fmt, what, query, filters, _Counts()):
+            writer.write(row)
+            if sink.size >= CHUNK:
+                yield sink.take()
+    except BaseException:
+        getattr(writer, "abort", lambda: None)()
+        raise
+    writer.close()
+    yield sink.take()
 
 
 def country_names() -> dict[str, str]:

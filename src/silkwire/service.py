@@ -272,6 +272,7 @@ class Hit:
     title_highlights: list[tuple[int, int]]  # spans in the title
     snippet: Snippet  # from the body
     spans: list[tuple[int, int]]  # every highlight, as spans of article.text
+    published_estimate: str | None = None  # silkwire's estimate, for an article without a date of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +303,7 @@ def search(
     else:
         ranked, total = storylines.collapsed_ranking(ws, parsed.node, filters or SearchFilters(), limit, offset)
     articles = ws.store.by_rowids([rowid for rowid, _ in ranked])
+    estimates = ws.store.published_estimates([a.id for a in articles if a.published is None])
     hits = []
     for article, (_, score) in zip(articles, ranked, strict=False):
         spans = highlight_spans(article.text, parsed)
@@ -314,6 +316,7 @@ def search(
                 title_highlights=[s for s in spans if s[1] <= title_len],
                 snippet=make_snippet(article.body, spans, offset=body_start),
                 spans=spans,
+                published_estimate=estimates.get(article.id),
             )
         )
     return SearchResult(query=query, total=total, hits=hits)
@@ -324,7 +327,9 @@ def hit_record(hit: Hit) -> dict[str, Any]:
     return {
         "id": a.id,
         "source": a.source,
-        "published": a.published,
+        # As in the article record: an estimated window stands in for a missing date, flagged.
+        "published": a.published or hit.published_estimate,
+        "published_estimated": a.published is None and hit.published_estimate is not None,
         "title": a.title,
         "score": round(hit.score, 4),
         "snippet": hit.snippet.text,

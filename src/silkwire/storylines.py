@@ -139,11 +139,19 @@ def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if ws.store.db.execute("SELECT 1 FROM article_dedup WHERE article_rowid = ?", (rowid,)).fetchone():
         out["duplicate_of"] = tables.duplicate_of(ws.store, rowid)
-        out["duplicates"] = tables.duplicates(ws.store, rowid)
+        out["duplicates"] = with_estimates(ws, tables.duplicates(ws.store, rowid))
     if ws.store.db.execute("SELECT 1 FROM stories LIMIT 1").fetchone():
         # an article alone is no story (null), as in the gold (demo/ANNOTATION.md §12)
         out["story"] = tables.story_of(ws.store, rowid, min_articles=2)
     return out
+
+
+def with_estimates(ws: Workspace, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Article summaries (``id``, ``published``) with ``published_estimated``: as in the article
+    record, an undated article's estimated publication stands in for its date, flagged."""
+    found = ws.store.published_estimates([i["id"] for i in items if i.get("published") is None])
+    return [{**i, "published": i.get("published") or found.get(i["id"]), "published_estimated": i["id"] in found}
+            for i in items]
 
 
 def with_links(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +270,7 @@ def story(ws: Workspace, story_id: str) -> dict[str, Any]:
     if row is None:
         raise NotFoundError(f"{story_id}: no story with this id")
     out = _summary(row)
-    out["articles_list"] = tables.story_members(ws.store, story_id)
+    out["articles_list"] = with_estimates(ws, tables.story_members(ws.store, story_id))
     out["followed_by"] = tables.follow_ups(ws.store, story_id)
     return out
 

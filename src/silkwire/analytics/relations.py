@@ -43,6 +43,16 @@ def is_cooperative(event_type: str) -> bool | None:
     return None if quad is None else quad.endswith("cooperation")
 
 
+def cooperative(event_type: str, both_ways: bool = False) -> bool | None:
+    """Is an event cooperation (True) or conflict (False)? None for a type the file lacks.
+
+    Its type's quad class, except a MOBILIZE that goes both ways (two parties mobilising
+    together, a joint exercise): military cooperation between them, not conflict."""
+    if both_ways and event_type == "MOBILIZE":
+        return True
+    return is_cooperative(event_type)
+
+
 @dataclass(frozen=True, slots=True)
 class EventFact:
     """One stored event, with what a reader needs to check it."""
@@ -60,6 +70,7 @@ class EventFact:
     evidence: tuple[int, int]
     evidence_text: str
     amounts: tuple[tuple[float, str | None], ...] = ()  # (value, ISO 4217) of money in the evidence
+    published_estimated: bool = False  # ``published`` is silkwire's estimate (the article gives no date)
 
     @property
     def when(self) -> str | None:
@@ -125,6 +136,7 @@ class Relation:
 def fact_dict(e: EventFact) -> dict[str, Any]:
     return {"article": e.article, "n": e.n, "type": e.type, "source": list(e.source), "target": list(e.target),
             "date": e.date, "status": e.status, "place": e.place, "title": e.title, "published": e.published,
+            "published_estimated": e.published_estimated,
             "evidence": list(e.evidence), "evidence_text": e.evidence_text,
             "amounts": [{"value": v, "unit": u} for v, u in e.amounts]}
 
@@ -145,9 +157,7 @@ def aggregate(facts: Iterable[EventFact], country: str, partner: str | None = No
                 continue
             rel = found.setdefault(other, Relation(country, other))
             rel.events += 1
-            coop = is_cooperative(fact.type)
-            if direction == "both" and fact.type == "MOBILIZE":
-                coop = True  # two parties mobilising together (a joint exercise): military cooperation
+            coop = cooperative(fact.type, direction == "both")
             rel.cooperative += coop is True
             rel.conflictual += coop is False
             rel.by_type[fact.type] += 1

@@ -8,6 +8,7 @@ Routes (all JSON, schema at ``/api/openapi.json``):
   date order); filters since/until/by/source/country/entity/place/event/topic; limit/offset paging;
 - ``GET /api/articles/{id}`` — the article record with its facts and spans;
 - ``GET /api/stats`` — what the database holds;
+- ``GET /api/export`` — ``silkwire export`` streamed (``export_routes.py``);
 - ``POST /api/articles`` — ingest records; 403 unless the server was given an ingest token,
   then 401 without a bearer token and 403 with a wrong one.
 
@@ -35,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from silkwire import browse as queries
 from silkwire import service
 from silkwire.api.explore_routes import install_explore_routes, install_story_routes
+from silkwire.api.export_routes import install_export_routes
 from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
@@ -134,7 +136,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         with pool.take() as ws:
             if query is None:
                 page = queries.list_articles(ws, filters, limit, offset, duplicates)
-                total, items = page.total, [queries.summary(a) for a in page.articles]
+                total, items = page.total, [queries.summary(a, page.estimates.get(a.id)) for a in page.articles]
             else:
                 search = service.search if order == "relevance" else queries.search_newest_first
                 result = search(ws, query, filters, limit, offset, duplicates)
@@ -191,6 +193,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
 
     install_explore_routes(app, pool, settings)
     install_story_routes(app, pool, settings)
+    install_export_routes(app, pool)
     facet_cache = None
     if settings.web:
         from silkwire import web  # here: an API-only app never loads the templates

@@ -17,7 +17,10 @@ class ArticleSummary(BaseModel):
     id: str
     source: str
     url: str | None
-    published: str | None = Field(description="Publication date YYYY-MM-DD")
+    published: str | None = Field(description="Publication date YYYY-MM-DD; when published_estimated, "
+                                  "silkwire's estimate for an article that has none (a day, a window "
+                                  "YYYY-MM-DD/YYYY-MM-DD, or open: YYYY-MM-DD/.. or ../YYYY-MM-DD)")
+    published_estimated: bool = Field(False, description="published is an estimate, not the source's date")
     title: str | None
     snippet: str = Field(description="The start of the body, or with q the passage around the first match")
     score: float | None = Field(None, description="BM25 score (with q, sorted by relevance)")
@@ -45,6 +48,8 @@ class ArticleRecord(BaseModel):
     source: str
     url: str | None
     published: str | None
+    published_estimated: bool | None = Field(None, description="published is silkwire's estimate (a day or a "
+                                             "window) for an article that gives no date; absent before enrich")
     title: str | None
     text: str = Field(description="Exactly as ingested; every span indexes this string")
     ref: str | None = Field(None, description="The input's own id, when it had one")

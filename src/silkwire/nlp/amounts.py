@@ -34,6 +34,11 @@ _CURRENCY_FILE = Path(__file__).parent / "data" / "currencies.tsv"
 _CURRENCIES: dict[str, str] = {row[0].lower(): row[1] for row in read_tsv(_CURRENCY_FILE)}
 
 
+def is_currency_name(name: str) -> bool:
+    """Is ``name`` (any case) a currency's name or symbol in data/currencies.tsv ("Tenge", "manat")?"""
+    return name.strip().lower() in _CURRENCIES
+
+
 def _currency_re(names: list[str]) -> str:
     # Longest first, as a trie (the regex is tried at every position); a name ending in a letter
     # must end a word ("som" is not the start of "sommet"), a symbol need not ("$500").

@@ -16,7 +16,8 @@ Every rule below removes one such family, by its form, never by a list of names:
   organisation or place) is left to the knowledge base; a longer ORG/MISC span that contains
   such a hit ("Conseil de sécurité de l'ONU") is kept as its own name;
 - the head noun fixes the type when the model hesitates: an "Agence", "Parti", "Conseil"…
-  is an ORG, a "Forum", "Sommet", "Conférence"… is an event (MISC), a domain name is a medium.
+  is an ORG, a "Forum", "Sommet", "Conférence"… is an event (MISC), so is a treaty ("Accord de
+  Paris", "Traité de Rome"), a domain name is a medium.
 
 Within one article, unknown names are merged when one is a variant of another: same letters
 after transliteration folding (Djeyhoun/Jeyhun, Baïramov/Bayramov), a surname alone for a full
@@ -49,7 +50,9 @@ _ORG_HEADS = frozenset({"agence", "association", "assemblée", "banque", "comit�
                         "union", "université", "académie", "bureau", "centre", "chambre"})
 _EVENT_HEADS = frozenset({"forum", "sommet", "conférence", "congrès", "festival", "exposition",
                           "année", "journée", "semaine", "championnat", "coupe", "jeux", "exercice",
-                          "attentat", "session", "réunion", "dialogue"})
+                          "attentat", "session", "réunion", "dialogue",
+                          # a treaty or text (MISC, like an event): "Accord de Paris", "Traité de Rome"
+                          "accord", "accords", "traité", "protocole", "pacte", "charte", "convention"})
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3})$")
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\"«»(—–\n]\s*)$")
 

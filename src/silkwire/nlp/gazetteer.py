@@ -21,6 +21,14 @@ Decisions (also in knowledge/README.md):
   place whose own name it is, then to the most populous.
 - A bare surname shared by several people ("Japarov") goes to the one named in full in the
   same text, else to the first listed in people.tsv (the more prominent).
+- Context rules out some readings (:mod:`silkwire.nlp.senses`): a demonym used as a language
+  ("en russe", "la langue kazakhe") is not the country; a city naming a treaty ("l'accord de
+  Paris") is neither a place nor its state; a capital's homonym in another country ("Vienne",
+  the French department) counts only after "la" or as "Poitiers (Vienne)", else the capital.
+  A name set aside as a language or a treaty is kept in ``Analysis.set_aside``, so that the
+  NER does not take it back.
+- A region named after its country ("Kazakhstan-Occidental") is a place in places.tsv: the
+  longest match wins, so it is that region, and not a mention of the country by name.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from silkwire.model import CountryRef, Entity, Place, Span
+from silkwire.nlp import senses
 from silkwire.nlp.kb import KnowledgeBase, load_kb
 from silkwire.nlp.textmatch import Match, Matcher, Scan, fold
 from silkwire.textnorm import normalize, normalize_text
@@ -43,7 +52,7 @@ _HOW_ORDER = {"name": 0, "capital": 1, "demonym": 2, "prefix": 3}
 class Ref:
     kind: RefKind
     target: str  # country code, entity id or place id
-    how: str  # name | demonym | capital | prefix | surname
+    how: str  # name | demonym | capital | prefix | surname; places: name | curated | alias
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +106,8 @@ def matcher_for(kb: KnowledgeBase) -> Matcher[Ref]:
             add(form, Ref("entity", o.id, "prefix"))
     for pl in kb.places.values():
         add(pl.name, Ref("place", pl.id, "name"))
-        for form in pl.aliases:
-            add(form, Ref("place", pl.id, "name" if pl.curated else "alias"))
+        for form in pl.aliases:  # a hand-written alias is as good as a name, but for ties
+            add(form, Ref("place", pl.id, "curated" if pl.curated else "alias"))
     return matcher
 
 
@@ -106,6 +115,7 @@ def matcher_for(kb: KnowledgeBase) -> Matcher[Ref]:
 class Analysis:
     hits: tuple[Hit, ...]
     to_original: Callable[[int, int], Span]
+    set_aside: tuple[Span, ...] = ()  # original-text spans of names read as a language or a treaty
 
 
 def _identity(start: int, end: int) -> Span:
@@ -124,6 +134,8 @@ def analyse(text: str, kb: KnowledgeBase) -> Analysis:
     matches = list(found)
     valid_prefix = _valid_prefixes(scan, matches)
     hits = []
+    set_aside: list[Span] = []
+    language_end = -1  # end of the last name read as a language (for "en kazakh et russe")
     for index, m in enumerate(matches):
         refs = [a.payload for a in m.aliases]
         if not valid_prefix[index]:
@@ -133,9 +145,45 @@ def analyse(text: str, kb: KnowledgeBase) -> Analysis:
         words = any(r.kind != "place" and r.how != "capital" for r in refs)
         if words and not any(r.how == "capital" for r in refs):
             refs = [r for r in refs if r.kind != "place"]
-        if refs:
-            hits.append(Hit(m.start, m.end, tuple(dict.fromkeys(refs))))
-    return Analysis(tuple(hits), to_original)
+        after_language = language_end >= 0 and senses.coordinated(work, language_end, m.start)
+        kept, sense = _read_senses(work, m.start, m.end, refs, kb, after_language)
+        if sense is not None:
+            set_aside.append(to_original(m.start, m.end))
+            language_end = m.end if sense == "language" else language_end
+        if kept:
+            hits.append(Hit(m.start, m.end, tuple(dict.fromkeys(kept))))
+    return Analysis(tuple(hits), to_original, tuple(set_aside))
+
+
+def _read_senses(work: str, start: int, end: int, refs: list[Ref], kb: KnowledgeBase,
+                 after_language: bool) -> tuple[list[Ref], str | None]:
+    """``refs`` without the readings the context rules out (module doc, nlp/senses.py), and
+    "language" or "document" when the name was set aside as one."""
+    demonyms = [r.target for r in refs if r.kind == "country" and r.how == "demonym"]
+    if demonyms and (after_language or senses.language_use(
+            work, start, end, _masculine_singular(fold(work[start:end]), kb.countries[demonyms[0]].demonyms))):
+        return [r for r in refs if not (r.kind == "country" and r.how == "demonym")], "language"
+    if any(r.kind == "place" or r.how == "capital" for r in refs) and senses.names_document(work, start):
+        return [r for r in refs if r.kind != "place" and r.how != "capital"], "document"
+    capitals = {r.target for r in refs if r.kind == "country" and r.how == "capital"}
+    homonyms = [r for r in refs if r.kind == "place" and kb.places[r.target].country not in capitals]
+    if not (capitals and homonyms):
+        return refs, None
+    if senses.not_the_capital(work, start, end):  # "dans la Vienne": the homonym, not the city
+        return homonyms + [r for r in refs if r.kind == "entity"], None
+    return [r for r in refs if r not in homonyms], None
+
+
+def _masculine_singular(form: str, demonyms: tuple[str, ...]) -> bool:
+    """Is this demonym form the masculine singular: not another form + e, s, es, ne or nes
+    ("kazakhe", "russes", "italienne" are not; "russe", "anglais", "kazakh" are)?"""
+    folded = _folded(demonyms)
+    return not any(form.endswith(tail) and form[:-len(tail)] in folded for tail in ("e", "s", "es", "ne", "nes"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded(forms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(f) for f in forms)
 
 
 def _valid_prefixes(scan: Scan, matches: list[Match[Ref]]) -> list[bool]:
@@ -216,12 +264,15 @@ def _places(analysis: Analysis, kb: KnowledgeBase, context: set[str]) -> list[Pl
                 continue
             place = kb.places[ref.target]
             in_context = place.country in context
-            own_name = ref.how == "name"
+            own_name = ref.how in ("name", "curated")
             # GeoNames alternate names include old and foreign names that are words or people
             # in French ("Molotov" for Perm, "Senna" for Sanandaj): they need context too.
             if (place.context_only or not own_name) and not in_context:
                 continue
-            candidates.append(((in_context, own_name, place.population), place.id))
+            # Between own names, the place whose name it is beats one that lists it as an alias
+            # ("Khorezm" is the region, and only an alternate name of its city Khiva).
+            rank = (in_context, own_name, ref.how == "name", place.population)
+            candidates.append((rank, place.id))
         if candidates:
             best = max(candidates)[1]
             chosen.setdefault(best, []).append(analysis.to_original(hit.start, hit.end))
@@ -230,6 +281,12 @@ def _places(analysis: Analysis, kb: KnowledgeBase, context: set[str]) -> list[Pl
         p = kb.places[place_id]
         out.append(Place(p.name, tuple(spans), p.geonameid, p.country, p.lat, p.lon))
     return out
+
+
+def find_set_aside(text: str, *, kb: KnowledgeBase | None = None) -> list[Span]:
+    """Spans of names the context reads as a language or a treaty, not as what the knowledge
+    base lists (module doc): no other matcher (the NER) should claim them."""
+    return list(analyse(text, _kb(kb)).set_aside)
 
 
 def find_known_entities(text: str, *, kb: KnowledgeBase | None = None) -> list[Entity]:

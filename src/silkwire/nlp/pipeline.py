@@ -38,9 +38,10 @@ from typing import Any
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
 from silkwire.nlp import entities as ents
 from silkwire.nlp import where
+from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
-from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_places
+from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_places, find_set_aside
 from silkwire.nlp.kb import KnowledgeBase, load_kb
 from silkwire.nlp.roles import find_roles
 from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
@@ -100,6 +101,9 @@ def _kb_spans(ctx: Context) -> list[Span]:
     spans = [s for c in ctx.facts["kb_countries"] for s in c.spans]
     spans += [s for e in ctx.facts["kb_entities"] for s in e.spans]
     spans += [s for p in ctx.facts["kb_places"] for s in p.spans]
+    # A language or a treaty's city ("en russe", "l'accord de Paris") is set aside by the KB:
+    # the NER must not take it back as a place ("Paris"/LOC); a longer name around it stays.
+    spans += find_set_aside(ctx.article.text, kb=ctx.kb)
     return spans
 
 
@@ -158,6 +162,8 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
         label = ents.retype(span.label, text[start:end])
         if not ents.keep(text, start, end, label, ctx.is_common):
             continue
+        if label in ("LOC", "PER") and is_currency_name(text[start:end]):
+            continue  # "Tenge : la banque centrale relève son taux": a currency, not a place
         if label == "PER" and start == 0 and title_end and re.match(r"\s*:", text[end:title_end]):
             continue  # "Transafghan : …": a one-word rubric before the colon of a title
         places = [s for p in ctx.facts["kb_places"] for s in p.spans]

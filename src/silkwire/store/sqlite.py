@@ -303,6 +303,21 @@ class Store:
                 [(value, "true" if estimated else "false", rowid) for rowid, value, estimated in updates],
             )
 
+    def published_estimates(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id -> estimated publication value, for those of these articles that have no
+        publication date of their own and an estimate in their enrichment."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self.db.execute(
+                "SELECT a.id, json_extract(e.fields, '$.published') FROM articles a "
+                "JOIN enrichments e ON e.article_rowid = a.rowid "
+                f"WHERE a.id IN ({', '.join('?' * len(chunk))}) AND a.published IS NULL "
+                "AND json_extract(e.fields, '$.published_estimated') = 1 "
+                "AND json_extract(e.fields, '$.published') IS NOT NULL", chunk).fetchall())
+        return out
+
     def ids_by_title(self, title: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE title = ? ORDER BY rowid", (title,))]
 

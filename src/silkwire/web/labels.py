@@ -1,4 +1,5 @@
-"""French wording for the pages: event types (data/plover_labels_fr.tsv), dates, fact rows."""
+"""French wording for the pages: event types (data/plover_labels_fr.tsv), their tone (the
+analysis's), dates (publication dates estimated by silkwire marked as such), fact rows."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from silkwire import analysis
 from silkwire.web.highlight import amount_label
 
 LABELS_FILE = Path(__file__).parent / "data" / "plover_labels_fr.tsv"
@@ -14,36 +16,37 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "novembre", "décembre")
 STATUS = {"done": "réalisé", "planned": "prévu"}
 ENTITY_TYPES = {"PER": "personne", "ORG": "organisation", "LOC": "lieu", "MISC": "autre"}
+ESTIMATED = "(date estimée)"
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[str, tuple[str, str]]:
-    rows: dict[str, tuple[str, str]] = {}
+def _table() -> dict[str, str]:
+    rows: dict[str, str] = {}
     with LABELS_FILE.open(encoding="utf-8") as fh:
         lines = [line.rstrip("\n") for line in fh if line.strip() and not line.startswith("#")]
     header = lines[0].split("\t")
-    if header != ["type", "label", "tone"]:
-        raise ValueError(f"{LABELS_FILE}:1: expected the header type/label/tone, got {header}")
+    if header != ["type", "label"]:
+        raise ValueError(f"{LABELS_FILE}:1: expected the header type/label, got {header}")
     for n, line in enumerate(lines[1:], 2):
         cells = line.split("\t")
-        if len(cells) != 3 or cells[2] not in ("cooperative", "conflictual"):
-            raise ValueError(f"{LABELS_FILE}: row {n}: expected type, label, cooperative|conflictual; got {cells}")
-        rows[cells[0]] = (cells[1], cells[2])
+        if len(cells) != 2 or not cells[1]:
+            raise ValueError(f"{LABELS_FILE}: row {n}: expected type, label; got {cells}")
+        rows[cells[0]] = cells[1]
     return rows
 
 
 def event_labels() -> dict[str, str]:
-    return {t: label for t, (label, _) in _table().items()}
+    return dict(_table())
 
 
 def event_label(type_: str) -> str:
-    return _table().get(type_, (type_.lower(), ""))[0]
+    return _table().get(type_, type_.lower())
 
 
-def event_tone(type_: str) -> str | None:
-    """cooperative | conflictual, None for a type the file does not list."""
-    found = _table().get(type_)
-    return found[1] if found else None
+def event_tone(type_: str, source: Sequence[str] = (), target: Sequence[str] = ()) -> str | None:
+    """cooperative | conflictual as the relations count it (``analysis.event_tone``: PLOVER quad
+    classes; with the actors, a MOBILIZE both ways is cooperation); None for an unknown type."""
+    return analysis.event_tone(type_, source, target)
 
 
 def day_label(value: str | None) -> str:
@@ -53,13 +56,38 @@ def day_label(value: str | None) -> str:
     parts = value.split("-")
     try:
         if len(parts) == 3 and len(value) == 10:
-            day = int(parts[2])
-            return f"{'1er' if day == 1 else day} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+            return f"{_day(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
         if len(parts) == 2 and parts[1].isdigit():
             return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
     except (ValueError, IndexError):
         pass
     return value
+
+
+def _day(dd: str) -> str:
+    return "1er" if int(dd) == 1 else str(int(dd))
+
+
+def published_label(value: str | None, estimated: bool = False) -> str:
+    """A publication date in French; silkwire's estimate (``published_estimated``) said to be one:
+    ``2025-05-03/2025-05-05`` -> ``vers le 3–5 mai 2025 (date estimée)``, ``2025-04-28/2025-05-05``
+    -> ``entre le 28 avril et le 5 mai 2025 (date estimée)``, ``2025-05-03/..`` -> ``le 3 mai 2025
+    ou après (date estimée)``, ``../2025-05-03`` -> ``le 3 mai 2025 ou avant (date estimée)``."""
+    if not estimated or not value:
+        return day_label(value)
+    start, _, end = value.partition("/")
+    if not end:
+        return f"vers le {day_label(start)} {ESTIMATED}"
+    if start == "..":
+        return f"le {day_label(end)} ou avant {ESTIMATED}"
+    if end == "..":
+        return f"le {day_label(start)} ou après {ESTIMATED}"
+    if len(start) == len(end) == 10 and start[:7] == end[:7]:
+        return f"vers le {_day(start[8:])}–{day_label(end)} {ESTIMATED}"
+    if len(start) == len(end) == 10 and start[:4] == end[:4]:
+        first = day_label(start).rsplit(" ", 1)[0]  # the year once, at the end
+        return f"entre le {first} et le {day_label(end)} {ESTIMATED}"
+    return f"entre le {day_label(start)} et le {day_label(end)} {ESTIMATED}"
 
 
 def fact_rows(record: dict[str, Any], country_name: Callable[[str], str]) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.globals.update(kinds=highlight.KINDS, country_name=explore.country_name, event_label=labels.event_label,
                        event_tone=labels.event_tone, actors=labels.actors, month_label=charts.month_label,
-                       day_label=labels.day_label)
+                       day_label=labels.day_label, published_label=labels.published_label)
     env.filters.update(country_label=explore.country_name, http_url=_http_url)
     return env
 
@@ -255,14 +255,17 @@ def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters:
     # says how many copies it has.
     if q is None:
         listing = browse.list_articles(ws, filters, PAGE_SIZE, offset, duplicates=False)
-        items = [{**browse.summary(a), "snippet_pieces": None} for a in listing.articles]
+        items = [{**browse.summary(a, listing.estimates.get(a.id)), "snippet_pieces": None}
+                 for a in listing.articles]
         return _with_copies(ws, items), listing.total
     search = browse.search_newest_first if sort == "date" else service.search
     result = search(ws, q, filters, PAGE_SIZE, offset)
     items = []
     for hit in result.hits:
         a = hit.article
-        items.append({"id": a.id, "source": a.source, "published": a.published, "title": a.title, "url": a.url,
+        items.append({"id": a.id, "source": a.source, "published": a.published or hit.published_estimate,
+                      "published_estimated": a.published is None and hit.published_estimate is not None,
+                      "title": a.title, "url": a.url,
                       "title_pieces": highlight.search_pieces(a.title or "", hit.title_highlights),
                       "snippet_pieces": highlight.search_pieces(hit.snippet.text, hit.snippet.highlights)})
     return _with_copies(ws, items), result.total

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Final
 
 from silkwire.nlp.temporal.calendar import (
     Resolved,
@@ -33,15 +34,15 @@ from silkwire.nlp.temporal.lexicon import (
 
 Handler = Callable[[re.Match[str], Context], Resolved | None]
 # Patterns run on a lower-cased copy (tagger.py): case-insensitive matching costs ~2x.
-FLAGS = 0
+FLAGS: Final = 0
 
 # "début", "mi-", "fin" before a month or a year ("fin 2025", "mi-juin", "au début de mars").
-POS = (
+POS: Final = (
     r"(?:(?:au|à\s+la|a\s+la|la|en|dès\s+la|dès|dès\s+le)\s+)?"
     r"(?P<pos>début|debut|mi|milieu|fin)(?:\s+d[e']\s*|\s*-\s*|\s+)"
 )
-_REL_MONTH = r"(?P<rel>(?:de\s+|du\s+)?(?:ce|cette)\s+mois(?:-ci)?|(?:du\s+)?mois\s+(?:prochain|dernier))"
-_MOD = r"(?:\s+(?P<mod>dernier|dernière|prochain|prochaine|passé))?"
+_REL_MONTH: Final = r"(?P<rel>(?:de\s+|du\s+)?(?:ce|cette)\s+mois(?:-ci)?|(?:du\s+)?mois\s+(?:prochain|dernier))"
+_MOD: Final = r"(?:\s+(?P<mod>dernier|dernière|prochain|prochaine|passé))?"
 
 
 def _part(word: str) -> str:
@@ -52,14 +53,17 @@ def _part(word: str) -> str:
 def _modifier(m: re.Match[str]) -> str:
     """The "mod" or "pre" group, lower-cased ("" when absent; looked up by name: groupdict would
     build a dict of every group per call)."""
-    groups = _MODIFIER_GROUPS.get(m.re)
+    # Keyed by the pattern's id: hashing a Pattern hashes its whole compiled program (~0.7 µs);
+    # the patterns are module constants, so their ids never change.
+    key = id(m.re)
+    groups = _MODIFIER_GROUPS.get(key)
     if groups is None:  # once per pattern: groupindex builds a mapping at every access
         names = m.re.groupindex
-        groups = _MODIFIER_GROUPS[m.re] = ("mod" in names, "pre" in names)
+        groups = _MODIFIER_GROUPS[key] = ("mod" in names, "pre" in names)
     return ((m["mod"] if groups[0] else None) or (m["pre"] if groups[1] else None) or "").lower()
 
 
-_MODIFIER_GROUPS: dict[re.Pattern[str], tuple[bool, bool]] = {}  # pattern -> (has "mod", has "pre")
+_MODIFIER_GROUPS: Final[dict[int, tuple[bool, bool]]] = {}  # id(pattern) -> (has "mod", has "pre")
 
 
 def _direction(m: re.Match[str], ctx: Context) -> bool | None:
@@ -92,7 +96,7 @@ def _relative_month(word: str, published: date) -> tuple[int, int]:
 
 
 # -- day ranges and lists: "du 3 au 5 mars", "les 21-22 août 2025", "entre le 1er janvier et le 30 juin"
-DAY_RANGE = re.compile(
+DAY_RANGE: Final = re.compile(
     rf"(?:(?:du|entre\s+le|entre|les|le)\s+)?(?:{WEEKDAY}\s+)?(?P<d1>{DAY})"
     rf"(?:\s+(?P<m1>{MONTH_ANY})(?:\s+(?P<y1>{YEAR}))?)?"
     rf"\s*(?:-|–|—|au|à|a|et(?:\s+le)?|jusqu'au|jusqu'à|jusqu'a)\s*(?:{WEEKDAY}\s+)?(?P<d2>{DAY})"
@@ -131,7 +135,7 @@ def day_range(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- one day: "le 30 juillet 2025", "mardi 12 mars", "le 1er avril", "le 5 mai dernier"
-DAY_DATE = re.compile(
+DAY_DATE: Final = re.compile(
     rf"(?:(?P<wd>{WEEKDAY})\s+)?(?:le\s+)?(?P<d>{DAY})\s+(?P<m>{MONTH_ANY})(?:,?\s+(?P<y>{YEAR}))?{_MOD}",
     FLAGS,
 )
@@ -155,7 +159,7 @@ def day_date(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- numeric dates: 30/07/2025, 30.07.2025, 2025-07-30, 22/04, 07/2025, 2025-07
-NUMERIC_DATE = re.compile(
+NUMERIC_DATE: Final = re.compile(
     r"(?<![\d/.,-])(?:"
     r"(?P<y1>(?:19|20)\d{2})(?P<s1>[-/.])(?P<m1>[01]?\d)(?P=s1)(?P<d1>[0-3]?\d)"
     r"|(?P<d2>[0-3]?\d)(?P<s2>[/.-])(?P<m2>[01]?\d)(?P=s2)(?P<y2>(?:19|20)\d{2}|\d{2})"
@@ -202,7 +206,7 @@ def numeric_date(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- months: "en octobre 2025", "octobre dernier", "fin mars", "cette septembre", "mi-juin 2025"
-MONTH = re.compile(
+MONTH: Final = re.compile(
     rf"(?:{POS}|(?P<pre>prochain|dernier)\s+|(?:(?:ce|cette)\s+)?(?:(?:le\s+)?mois\s+d[e']\s*)?)"
     rf"(?P<m>{MONTH_ANY})(?:,?\s+(?:de\s+)?(?P<y>{YEAR}))?{_MOD}",
     FLAGS,
@@ -237,7 +241,7 @@ def month(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- month ranges: "de janvier à mars 2025", "entre mai et juin"
-MONTH_RANGE = re.compile(
+MONTH_RANGE: Final = re.compile(
     rf"(?:(?:de|d'|entre)\s*)?(?P<m1>{MONTH_FULL})(?:\s+(?P<y1>{YEAR}))?"
     rf"\s*(?:-|–|à|a|et|jusqu'à|jusqu'en)\s*(?P<m2>{MONTH_FULL})(?:\s+(?P<y2>{YEAR}))?",
     FLAGS,
@@ -261,7 +265,7 @@ def month_range(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- years: "en 2024", "fin 2025", "l'année 2024", "de 2020 à 2025", "2024-2025"
-YEAR_RANGE = re.compile(
+YEAR_RANGE: Final = re.compile(
     rf"(?<![\w-])(?:(?:de|entre|du)\s+)?(?P<y1>{YEAR})\s*(?:-|–|à|a|au|et|jusqu'en|jusqu'à)\s*(?P<y2>{YEAR})",
     FLAGS,
 )
@@ -274,13 +278,13 @@ def year_range(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(interval(str(y1), str(y2)), "year", "interval", "text")
 
 
-YEAR_ALONE = re.compile(
+YEAR_ALONE: Final = re.compile(
     rf"(?:{POS}|(?P<pre>(?:l'année|l'an|de\s+l'année|année)\s+))?(?<![\w])(?P<y>{YEAR})(?![\w-])",
     FLAGS,
 )
 # A plural noun right after a bare number makes it a count ("2000 soldats"), not a year.
-_COUNT_AFTER = re.compile(r"\s+(?P<w>[a-zéèêàâîôûç]+[sx])\b")
-_FUNCTION_WORDS = frozenset(
+_COUNT_AFTER: Final = re.compile(r"\s+(?P<w>[a-zéèêàâîôûç]+[sx])\b")
+_FUNCTION_WORDS: Final = frozenset(
     [
         "les", "des", "ses", "ces", "mes", "nos", "vos", "leurs", "aux", "dans", "sous", "vers", "depuis", "puis",
         "plus", "moins", "mais", "après", "très", "lors", "tous", "toutes", "nous", "vous", "pas", "alors", "ainsi",
@@ -289,7 +293,7 @@ _FUNCTION_WORDS = frozenset(
 )
 # Matched on the reversed 30 characters before a year: anchored, where a search for
 # "word, separator, end" in the window would try (and backtrack from) every start (~10x slower).
-_WORD_BEFORE_REVERSED = re.compile(r"(?P<sep>[\s-]+)(?P<w>[\w']+)")
+_WORD_BEFORE_REVERSED: Final = re.compile(r"(?P<sep>[\s-]+)(?P<w>[\w']+)")
 
 
 def _word_before(text: str, start: int) -> tuple[str, str] | None:
@@ -329,7 +333,7 @@ def year_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 # -- parts of relative years and months: "fin de l'année", "début de l'année prochaine",
 # "depuis le début du mois", "à la fin de ce mois", "mi-mois"
-PART_OF_RELATIVE_YEAR = re.compile(
+PART_OF_RELATIVE_YEAR: Final = re.compile(
     rf"{POS}(?:(?P<year>l'année|l'an|cette\s+année)(?:\s+(?P<rel>dernière|derniere|passée|prochaine|en\s+cours))?"
     rf"|(?:du\s+|de\s+ce\s+|ce\s+)?(?P<month>mois)(?:\s+(?P<mrel>dernier|passé|prochain|en\s+cours))?(?![\w-]|\s+d[e']\s))",
     FLAGS,
@@ -355,7 +359,7 @@ def part_of_relative_year(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- month first (wire copy, headlines): "Oct. 2", "Novembre 19-20", "mai vingt et un"
-MONTH_DAY = re.compile(
+MONTH_DAY: Final = re.compile(
     rf"(?:(?:entre|de|du)\s+)?(?P<m>{MONTH_ANY})\s*[-/]?\s*(?:entre\s+)?(?P<d>\d{{1,2}}(?![\d,.:]?\d)|{DAY})"
     rf"(?:\s*(?:-|–|au|à|a|et|jusqu'à|jusqu'a|jusqu'au)\s*(?:(?P<m2>{MONTH_ANY})\s*)?(?P<d2>\d{{1,2}}(?!\d)))?"
     rf"(?!\s*(?:[^\W\d_]|%|\d))",
@@ -382,7 +386,7 @@ def month_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(interval(first, day_value(date(year, second, end_day))), "day", "interval", anchor)
 
 
-FAMILIES: list[tuple[re.Pattern[str], Handler]] = [
+FAMILIES: Final[list[tuple[re.Pattern[str], Handler]]] = [
     (DAY_RANGE, day_range),
     (MONTH_DAY, month_day),
     (DAY_DATE, day_date),

@@ -11,20 +11,26 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 import re
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Final
 
 Grain = str  # day | week | month | quarter | half | season | year | decade
 
 
-class Resolved(NamedTuple):
-    """What one time expression resolves to (value None when it cannot be resolved). A named
-    tuple: several are built per text, and a tuple is built about twice as fast as a frozen
-    dataclass."""
+class Resolved:
+    """What one time expression resolves to (value None when it cannot be resolved). A plain
+    class with slots: compiled (setup.py) it is built by a native call, where a named tuple's
+    constructor is interpreted Python."""
 
-    value: str | None
-    grain: Grain | None
-    kind: str = "point"  # point | interval | deadline | recurrence
-    anchor: str = "text"  # text | published | none
+    __slots__ = ("anchor", "grain", "kind", "value")
+
+    def __init__(self, value: str | None, grain: Grain | None, kind: str = "point", anchor: str = "text") -> None:
+        self.value = value
+        self.grain = grain
+        self.kind = kind  # point | interval | deadline | recurrence
+        self.anchor = anchor  # text | published | none
+
+    def __repr__(self) -> str:
+        return f"Resolved({self.value!r}, {self.grain!r}, {self.kind!r}, {self.anchor!r})"
 
 
 def day_value(d: date) -> str:
@@ -46,7 +52,7 @@ def interval(start: str, end: str) -> str:
 
 # Days per month, February of a common year (calendar.monthrange also computes the weekday the
 # month opens on, which costs more than the rest of a handler).
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MONTH_DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def valid_day(year: int, month: int, day: int) -> bool:
@@ -97,8 +103,8 @@ def weekday_near(anchor: date, weekday: int, future: bool, include_anchor: bool 
 
 # Where "début", "mi-" and "fin" fall: in a month, by thirds (1–10, 11–20, 21–end); in a year,
 # by months (début: January–March, mi-: June–July, fin: October–December).
-_PART_OF_YEAR = {"début": (1, 3), "mi": (6, 7), "fin": (10, 12)}
-_PART_OF_MONTH = {"début": (1, 10), "mi": (11, 20), "fin": (21, 31)}
+_PART_OF_YEAR: Final = {"début": (1, 3), "mi": (6, 7), "fin": (10, 12)}
+_PART_OF_MONTH: Final = {"début": (1, 10), "mi": (11, 20), "fin": (21, 31)}
 
 
 def part_of_year(year: int, part: str) -> str:
@@ -117,11 +123,11 @@ def season_value(year: int, first_month: int, last_month: int) -> str:
     return interval(month_value(year, first_month), month_value(end_year, last_month))
 
 
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_YEAR = re.compile(r"(\d{4})")
-_PART = re.compile(r"(\d{4})-([QH])(\d)")
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH: Final = re.compile(r"(\d{4})-(\d{2})")
+_YEAR: Final = re.compile(r"(\d{4})")
+_PART: Final = re.compile(r"(\d{4})-([QH])(\d)")
+_WEEK: Final = re.compile(r"(\d{4})-W(\d{2})")
 
 
 def bounds(value: str) -> tuple[date, date] | None:

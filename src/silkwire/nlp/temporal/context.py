@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import date
+from typing import Final
 
 from silkwire.nlp.numbers_fr import parse_ordinal, parse_words
 from silkwire.nlp.temporal.lexicon import TENSE_MARKERS, alternation
@@ -16,7 +17,9 @@ from silkwire.nlp.temporal.lexicon import TENSE_MARKERS, alternation
 # The start of a word is a character matched before the marker (run on " " + the text): a pattern
 # opening on a lookbehind is tried at every position, one opening on a character class is
 # scanned for in C.
-_MARKERS = re.compile(rf"[^\w'](?:{alternation(list(TENSE_MARKERS))})(?![\w'])")  # no group: it costs
+# The opening character is tested the ASCII way, cheaper (see windows.TRIGGERS): a non-ASCII
+# letter or digit it lets through is refused by _sentence_marks, which searches again one further.
+_MARKERS: Final = re.compile(rf"(?a:[^\w'])(?:{alternation(list(TENSE_MARKERS))})(?![\w'])")  # no group: it costs
 # The simple future of regular verbs (effectuera, accueillera, dureront, signeront) and the
 # periphrastic future (va signer, vont accueillir). The stem length keeps "extra", "Sahara" out.
 # Irregular stems (rendra, tiendra, permettra, recevra, saura) end in -dra, -tra, -vra, -ura, -rra;
@@ -24,24 +27,34 @@ _MARKERS = re.compile(rf"[^\w'](?:{alternation(list(TENSE_MARKERS))})(?![\w'])")
 # Speed: every such ending is "r" + "a"/"ont" at a word's end, and the periphrastic future starts
 # with "v": a pattern opening on one literal letter is scanned for in C, ~15x faster than one
 # opening on a word boundary; the letter before the "r" and the stem length are checked by hand.
-_FUTURE_R = re.compile(r"r(?:a|ont)\b")
-_FUTURE_GO = re.compile(r"v(?:a|ont)\s+\w+(?:er|ir|re)\b")
-_STEM_BEFORE = {"e": 3, "i": 3, "d": 2, "t": 2, "v": 2, "r": 2, "u": 2}  # minimum stem before e/i/d...
+_FUTURE_R: Final = re.compile(r"r(?:a|ont)\b")
+_FUTURE_GO: Final = re.compile(r"v(?:a|ont)\s+\w+(?:er|ir|re)\b")
+_STEM_BEFORE: Final = {"e": 3, "i": 3, "d": 2, "t": 2, "v": 2, "r": 2, "u": 2}  # minimum stem before e/i/d...
 # A sentence ends at ".!?;" and a space, or at a line break: "[.!?;]\s|\n" written to open on one
 # character class, which the engine scans for in C (an alternation is tried at every position).
-_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|\s)")
+_SENTENCE_END: Final = re.compile(r"[.!?;\n](?:(?<=\n)|\s)")
 # Matched on the reversed 40 characters before a day (anchored: fast; see absolute._word_before).
-_LEAD_IN_REVERSED = re.compile(r"\s+(?:\s*(?:à|ua|a)'uqsuj\s+)?(?P<w>[^\W\d_]+)(?![\w'])")
+_LEAD_IN_REVERSED: Final = re.compile(r"\s+(?:\s*(?:à|ua|a)'uqsuj\s+)?(?P<w>[^\W\d_]+)(?![\w'])")
 # Past participles of the verbs news use before a day ("ouvert", "signé", "tenue", "réunis",
 # "élu", "prolongées"); words of these shapes that are no participles are listed.
-_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|ert|erte|erts|ertes|enu|enue|enus|enues|is|ise|ies|lu|lue|lus|lues)$")
-_NOT_PARTICIPLES = frozenset(["puis", "plus", "jusqu", "dès", "depuis", "mais", "pris", "après", "près", "assis",
+_PARTICIPLE: Final = re.compile(r"(?:é|ée|és|ées|ert|erte|erts|ertes|enu|enue|enus|enues|is|ise|ies|lu|lue|lus|lues)$")
+_NOT_PARTICIPLES: Final = frozenset(["puis", "plus", "jusqu", "dès", "depuis", "mais", "pris", "après", "près", "assis",
                               "parmi", "tandis", "jadis", "alors", "lorsque"])
-_YEAR_IN = re.compile(r"(?<![\d-])(?:19|20)\d{2}(?!\d)")
+_YEAR_IN: Final = re.compile(r"(?<![\d-])(?:19|20)\d{2}(?!\d)")
+
+
+# Every Latin-1 character lower-cases to one Latin-1 character: for a text within Latin-1 (most
+# French news once typography is normalised) a byte table does what str.lower does, ~2x faster
+# (str.lower looks each non-ASCII character up in the Unicode tables).
+_LATIN1_LOWER: Final = bytes(ord(chr(code).lower()) for code in range(256))
 
 
 def lower_same_length(text: str) -> str:
     """``text`` lower-cased, keeping its length (a few characters lengthen, İ): offsets stay valid."""
+    try:
+        return text.encode("latin-1").translate(_LATIN1_LOWER).decode("latin-1")
+    except UnicodeEncodeError:
+        pass  # a character beyond Latin-1 (œ, €, Cyrillic): the general way
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(ch.lower()[0] for ch in text)
@@ -137,8 +150,16 @@ class Context:
             # On " " + the text (offsets one further), one pass: the character each marker
             # opens on must not be a word character or an apostrophe ("sont", "imprévues").
             spaced = self._spaced
-            marks = [(start, end - 1, TENSE_MARKERS[spaced[start + 1:end]] == "future")
-                     for start, end in map(re.Match.span, _MARKERS.finditer(spaced, left, right + 1))]
+            marks = []
+            pos, stop = left, right + 1
+            while (found := _MARKERS.search(spaced, pos, stop)) is not None:
+                start, end = found.span()
+                opener = spaced[start]
+                if opener >= "\x80" and opener.isalnum():
+                    pos = start + 1
+                    continue
+                marks.append((start, end - 1, TENSE_MARKERS[spaced[start + 1:end]] == "future"))
+                pos = end
             for m in _FUTURE_R.finditer(text, left, right):
                 before = m.start() - 1
                 need = _STEM_BEFORE.get(text[before]) if before >= left else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Final
 
 from silkwire.nlp.numbers_fr import parse_ordinal, parse_words
 from silkwire.nlp.temporal.absolute import FLAGS, Handler
@@ -42,7 +43,7 @@ from silkwire.nlp.temporal.lexicon import (
 )
 
 # Longest first: the regex takes the first alternative that matches ("derniere" before "dernier").
-_MOD = r"(?:\s+(?P<mod>dernière|derniere|dernier|prochaine|prochain|passé|précédent))?"
+_MOD: Final = r"(?:\s+(?P<mod>dernière|derniere|dernier|prochaine|prochain|passé|précédent))?"
 
 
 def _offset_of(mod: str | None) -> int | None:
@@ -53,7 +54,7 @@ def _offset_of(mod: str | None) -> int | None:
 
 # -- seasons: "l'été 2025", "cet automne", "au printemps dernier". Alone, "été" is mostly the
 # participle ("a été signé"), so a determiner, a year or a modifier is required.
-SEASON_RE = re.compile(
+SEASON_RE: Final = re.compile(
     rf"(?:(?P<det>l'|cet|cette|ce|le|au|en|à\s+l'|pendant\s+l'|durant\s+l'|dès\s+l'|(?P<pre>prochain|dernier|derniere|dernière))\s*)?"
     rf"(?<![\w])(?P<s>{SEASON})(?![\w])"
     rf"(?:\s+(?:de\s+)?(?P<y>{YEAR})|{_MOD})",
@@ -99,7 +100,7 @@ def _season_days(year: int, first: int, last: int) -> tuple[date, date]:
 
 
 # -- semesters and quarters: "au premier semestre 2025", "le troisième trimestre", "T3 2025"
-PERIOD = re.compile(
+PERIOD: Final = re.compile(
     rf"(?:(?:au|le|du|ce|au\s+cours\s+du)\s+)?(?P<ord>{ORDINAL_WORD}|\d(?:er|e|ème|nd)?)\s+(?P<unit>semestre|trimestre|quart)"
     rf"(?:\s+(?:de\s+l'année\s+|de\s+|d')?(?P<y>{YEAR})|\s+(?P<rel>de\s+l'année\s+(?:dernière|prochaine)|de\s+(?:l'|cette\s+)année|dernier|prochain))?"
     rf"|(?<![\w])(?P<code>[tqsh])(?P<n>[1-4])\s+(?P<y2>{YEAR})",
@@ -133,7 +134,7 @@ def period(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- weekdays: "mardi", "ce vendredi", "dimanche dernier"
-WEEKDAY_RE = re.compile(
+WEEKDAY_RE: Final = re.compile(
     rf"(?:(?P<det>ce|cette)\s+)?(?<![\w])(?P<wd>{WEEKDAY})(?![\w])(?:"
     rf"\s+(?:de\s+)?(?P<week>cette\s+semaine|la\s+semaine\s+(?:prochaine|prochain|dernière|derniere|dernier|passée))|{_MOD})",
     FLAGS,
@@ -160,6 +161,10 @@ def weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
         found = weekday_near(ctx.published, number, future=False, include_anchor=False)
     elif m["det"]:
         found = weekday_near(ctx.published, number, future=True)
+    elif number == ctx.published.isoweekday():
+        # The publication's own weekday is the publication day, past or future: the sentence's
+        # tense (the costly part) is not asked. Two weekdays in three in news leads.
+        found = ctx.published
     else:
         # "ouverte lundi", "depuis mercredi": the past, whatever the rest of the sentence says
         # ("ouverte lundi, se poursuit jusqu'au 13 juin").
@@ -170,7 +175,7 @@ def weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 # -- ordinal weekdays: "le premier vendredi de juillet", "le troisième mardi du mois prochain",
 # "le dernier dimanche de mai", "1er dimanche" (of the publication month)
-NTH_WEEKDAY = re.compile(
+NTH_WEEKDAY: Final = re.compile(
     rf"(?:le\s+)?(?P<ord>{ORDINAL_WORD}|[1-5](?:er|re|e|ème|eme|nd|nde))\s+(?P<wd>{WEEKDAY})(?![\w])"
     rf"(?:\s+(?:(?:de|d')\s*)?(?:(?P<m>{MONTH_ANY})(?:\s+(?P<y>{YEAR}))?"
     rf"|(?P<rel>(?:de\s+)?(?:ce|cette)\s+mois|du\s+mois(?:\s+(?:prochain|dernier))?|mois\s+(?:prochain|dernier))))?",
@@ -209,7 +214,7 @@ def nth_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 # -- a day of the month alone: "le 27." (at a sentence's end: elsewhere "le 27" is mostly a rank,
 # a score or a number), "le 20 du mois prochain", "le 15 de ce mois"
-DAY_ALONE = re.compile(
+DAY_ALONE: Final = re.compile(
     r"le\s+(?P<d>[0-3]?\d)(?:er|e)?(?:\s+(?P<rel>(?:du\s+|de\s+)?(?:ce|cette)\s+mois(?:-ci)?"
     r"|du\s+mois(?:\s+(?:prochain|dernier))?|(?:du\s+)?mois\s+(?:prochain|dernier))|(?=\s*(?:[.!?]|$)))",
     FLAGS,
@@ -236,7 +241,7 @@ def day_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- relative words: "hier", "la semaine dernière", "l'an prochain", "ce mois-ci"
-RELATIVE_RE = re.compile(rf"(?<![\w'-])(?:{RELATIVE_PHRASE})", FLAGS)
+RELATIVE_RE: Final = re.compile(rf"(?<![\w'-])(?:{RELATIVE_PHRASE})", FLAGS)
 
 
 def relative(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -249,8 +254,8 @@ def relative(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 # -- counted offsets: "il y a trois ans", "dans deux semaines", "les six derniers mois"
-_COUNT = rf"(?:\d+|{NUMBER_WORDS}|quelques)"
-COUNTED = re.compile(
+_COUNT: Final = rf"(?:\d+|{NUMBER_WORDS}|quelques)"
+COUNTED: Final = re.compile(
     rf"(?P<dir>il\s+y\s+a|voici|dans|d'ici)\s+(?P<n>{_COUNT})\s+(?P<u>{UNIT})(?!\s+(?:de|d')\s)"
     rf"|(?:(?:au\s+cours\s+des|durant\s+les|pendant\s+les|ces|les)\s+)(?P<n2>{_COUNT})\s+(?P<dir2>derniers|dernières|prochains|prochaines)\s+(?P<u2>{UNIT})"
     rf"|(?P<n3>{_COUNT})\s+(?P<u3>{UNIT})\s+plus\s+tard",
@@ -300,21 +305,21 @@ def _shift_date(anchor: date, unit: str, n: int) -> date:
 
 
 # -- recurrences: "chaque 1er mai", "tous les ans", "tous les deux ans", "chaque lundi", "les vendredis"
-RECURRENCE = re.compile(
+RECURRENCE: Final = re.compile(
     rf"(?:chaque|tous\s+les|toutes\s+les)\s+(?:(?P<n>\d+|{NUMBER_WORDS})\s+)?(?:"
     rf"(?P<d>{DAY})\s+(?P<m>{MONTH_ANY})|(?P<nd>\d{{1,2}})/(?P<nm>\d{{1,2}})(?![\d/])|(?P<wd>{WEEKDAY})s?(?![\w])|(?P<u>{UNIT}))"
     rf"|(?P<adv>annuellement|quotidiennement|journellement|mensuellement|hebdomadairement)"
     rf"|(?<![\w])(?:les\s+)?(?P<wds>{WEEKDAY})s(?![\w])",
     FLAGS,
 )
-ADVERB_PERIOD = {
+ADVERB_PERIOD: Final = {
     "annuellement": "P1Y",
     "quotidiennement": "P1D",
     "journellement": "P1D",
     "mensuellement": "P1M",
     "hebdomadairement": "P1W",
 }
-_UNIT_LETTER = {"day": "D", "week": "W", "month": "M", "year": "Y"}
+_UNIT_LETTER: Final = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 
 
 def recurrence(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -344,7 +349,7 @@ def recurrence(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 # -- holidays: "à Noël", "le Nouvel An 2025", "Nowruz", "Thanksgiving", "le Vendredi saint",
 # "Halloween l'année prochaine"
-HOLIDAY_RE = re.compile(
+HOLIDAY_RE: Final = re.compile(
     rf"(?<![\w])(?:(?:la|le|l')\s*)?(?P<h>{HOLIDAY})(?:\s+(?:de\s+|d')?(?P<y>{YEAR})"
     rf"|\s+(?:d'|de\s+l')?(?P<rel>(?:cette\s+)?ann[ée]e(?:\s+(?:prochaine?|dernière|derniere|dernier))?))?",
     FLAGS,
@@ -370,7 +375,7 @@ def holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(day_value(found), "day", "point", anchor)
 
 
-FAMILIES: list[tuple[re.Pattern[str], Handler]] = [
+FAMILIES: Final[list[tuple[re.Pattern[str], Handler]]] = [
     (HOLIDAY_RE, holiday),
     (SEASON_RE, season),
     (PERIOD, period),

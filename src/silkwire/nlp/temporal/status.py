@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Final
 
 from silkwire.model import TimeRef
 from silkwire.nlp.numbers_fr import parse_words
@@ -39,16 +40,16 @@ from silkwire.nlp.temporal.context import Context
 from silkwire.nlp.temporal.tagger import parse_published
 from silkwire.textnorm import normalize_text
 
-_TITLE_GRAINS = frozenset(["day", "week", "month"])
-_UNTIL = re.compile(r"^(?:jusqu'au|jusqu'à|jusqu’au|jusqu’à)\s", re.IGNORECASE)
-_PART_OF_MONTH = re.compile(r"(?<![\w])(?:début|debut|mi|milieu|fin)(?![\w])", re.IGNORECASE)
+_TITLE_GRAINS: Final = frozenset(["day", "week", "month"])
+_UNTIL: Final = re.compile(r"^(?:jusqu'au|jusqu'à|jusqu’au|jusqu’à)\s", re.IGNORECASE)
+_PART_OF_MONTH: Final = re.compile(r"(?<![\w])(?:début|debut|mi|milieu|fin)(?![\w])", re.IGNORECASE)
 # A conference, a festival, games run for days or weeks and are dated by their whole span; an
 # exhibition that runs for months is dated by its opening.
-_LONGEST_RUN = 31
+_LONGEST_RUN: Final = 31
 # "a entamé vendredi deux jours de négociations": the run of days the event opens.
-_DAYS_OF = re.compile(r"(?<![\w-])(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+jours\s+(?:de|d')",
-                      re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+_DAYS_OF: Final = re.compile(
+    r"(?<![\w-])(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+jours\s+(?:de|d')", re.IGNORECASE)
+_SENTENCE_END: Final = re.compile(r"[.!?;]\s|\n")
 
 
 def _dated(dates: list[TimeRef]) -> list[TimeRef]:

@@ -6,159 +6,30 @@ match wins where they overlap (ties: the earlier family), and its handler may st
 before a kept expression ("d'ici", "avant", "au plus tard", "jusqu'à") joins its span and makes
 it a deadline. Spans are mapped back to the original text.
 
-Speed (tens of µs per lead): a family only searches windows around the trigger words it needs,
-and four that rarely match are skipped when no trigger can start one (guards.py).
+Speed (tens of µs per lead): a family only searches the windows around the trigger words it
+needs (windows.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from datetime import date
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Final
 
 from silkwire.model import TimeRef
-from silkwire.nlp.numbers_fr import number_words, trie_alternation
-from silkwire.nlp.temporal import absolute, guards, relative
 from silkwire.nlp.temporal.calendar import Resolved, bounds
 from silkwire.nlp.temporal.context import Context, lower_same_length
-from silkwire.nlp.temporal.lexicon import (
-    DEADLINE_PREFIXES,
-    HOLIDAYS,
-    MONTHS,
-    RELATIVE,
-    SEASONS,
-    UNITS,
-    WEEKDAYS,
-    alternation,
-)
+from silkwire.nlp.temporal.lexicon import DEADLINE_PREFIXES, alternation
+from silkwire.nlp.temporal.windows import FAMILIES, MIN_TRIGGERS, find_windows
 from silkwire.textnorm import normalize
 
-# Every expression starts at a word boundary: checking it first lets the engine skip the inside
-# of words at once instead of trying each family's alternations there.
-_FAMILIES = [(re.compile(r"\b(?:" + pattern.pattern + ")", pattern.flags), handler)
-             for pattern, handler in absolute.FAMILIES + relative.FAMILIES]
-# Speed (the budget is tens of µs per lead): one cheap scan finds the trigger words a family
-# cannot do without (a month name, a year, a weekday...); a family runs only in windows around
-# its triggers, reaching back over its longest optional lead-in ("au cours des quatre-vingts
-# derniers", "entre le mercredi") and forward over its longest tail. (needs, back, ahead) per
-# family, in _FAMILIES order; a test checks that each lexicon entry holds a trigger of its family.
-# A kind listed twice is needed twice (a range of months names two months), "code" is a year
-# right after a quarter code ("T3 2024").
-_SPECS: list[tuple[tuple[str, ...], int, int]] = [
-    (("month", "mois"), 45, 50),  # day_range
-    (("month",), 10, 45),  # month_day
-    (("month",), 35, 25),  # day_date
-    (("year", "numsep"), 12, 14),  # numeric_date
-    (("month", "month"), 30, 35),  # month_range
-    (("month",), 25, 22),  # month
-    (("year", "year"), 25, 25),  # year_range
-    (("year",), 25, 2),  # year_alone
-    (("unit",), 25, 15),  # part_of_relative_year
-    (("holiday",), 5, 50),  # holiday
-    (("season",), 15, 15),  # season
-    (("part", "code"), 30, 30),  # period
-    (("weekday",), 8, 30),  # weekday
-    (("weekday",), 22, 30),  # nth_weekday
-    (("dayalone",), 3, 30),  # day_alone
-    (("rel",), 10, 25),  # relative
-    (("unit",), 45, 15),  # counted
-    (("every", "weekdays"), 25, 45),  # recurrence
-]
-assert len(_SPECS) == len(_FAMILIES)
-
-
-class Feed(NamedTuple):
-    """The families a trigger opens a window for: (rank, back, ahead) each, and the shortest reach
-    back and ahead among them (a run within both gives every family the same window)."""
-
-    reaches: tuple[tuple[int, int, int], ...]
-    back: int
-    ahead: int
-    ranks: tuple[int, ...]
-
-
-_MIN_TRIGGERS = [max(needs.count(kind) for kind in needs) for needs, _, _ in _SPECS]
-
-
-def _feeds(kinds: frozenset[str]) -> Feed | None:
-    reaches = tuple((rank, back, ahead) for rank, (needs, back, ahead) in enumerate(_SPECS) if kinds & set(needs))
-    if not reaches:
-        return None
-    return Feed(reaches, min(back for _, back, _ in reaches), min(ahead for _, _, ahead in reaches),
-                tuple(rank for rank, _, _ in reaches))
-
-
-def _trigger_words() -> dict[str, frozenset[str]]:
-    kinds: dict[str, set[str]] = {}
-
-    def add(kind: str, words: list[str]) -> None:
-        for word in words:
-            kinds.setdefault(word, set()).add(kind)
-
-    add("month", list(MONTHS))
-    add("weekday", list(WEEKDAYS))
-    add("weekdays", [w + "s" for w in WEEKDAYS])  # "les vendredis": a recurrence
-    add("season", list(SEASONS))
-    add("unit", list(UNITS))
-    add("rel", [*UNITS, "aujourd", "hier", "demain", "lendemain", "week", "weekend"])
-    add("mois", ["mois"])
-    # A holiday is found from its first word ("veille" de Noël, "jour" de l'an, "saint"-Sylvestre).
-    add("holiday", [re.findall(r"\w+", name)[0] for name in HOLIDAYS])
-    add("every", ["chaque", "tous", "toutes", *relative.ADVERB_PERIOD])
-    add("part", ["semestre", "trimestre", "quart", "semestres", "trimestres", "quarts"])
-    return {word: frozenset(found) for word, found in kinds.items()}
-
-
-_TRIGGER_WORDS = _trigger_words()
-_WORD_FEEDS = {word: _feeds(kinds) for word, kinds in _TRIGGER_WORDS.items()}
-_NUMSEP_FEEDS = _feeds(frozenset(["numsep"]))
-_DAY_ALONE_FEEDS = {  # by (followed by a separator and a digit)
-    numsep: _feeds(frozenset(["dayalone", *(["numsep"] if numsep else [])])) for numsep in (False, True)
-}
-_YEAR_FEEDS = {  # by (after a quarter code, followed by a separator and a digit)
-    (code, numsep): _feeds(frozenset(["year", *(["code"] if code else []), *(["numsep"] if numsep else [])]))
-    for code in (False, True) for numsep in (False, True)
-}
-_QUARTER_CODE = re.compile(r"[tqsh][1-4]\s+$")
-_MONTH_WORDS = frozenset(word for word, kinds in _TRIGGER_WORDS.items() if "month" in kinds)
-_RANK_OF = {handler.__name__: rank for rank, (_, handler) in enumerate(_FAMILIES)}
-_DAY_RANGE, _MONTH_DAY, _NUMERIC_DATE = _RANK_OF["day_range"], _RANK_OF["month_day"], _RANK_OF["numeric_date"]
-_NTH_WEEKDAY = _RANK_OF["nth_weekday"]
-
-
-def _vocabulary() -> set[str]:
-    """Every word an expression can be made of: the lexicons, the number words, the literal words
-    of the family patterns (their tries add harmless fragments)."""
-    words: set[str] = set()
-    sources = [*MONTHS, *WEEKDAYS, *SEASONS, *UNITS, *HOLIDAYS, *RELATIVE, *DEADLINE_PREFIXES, *number_words()]
-    sources += [re.sub(r"\?P<\w+>|\\[a-zA-Z]", " ", pattern.pattern) for pattern, _ in _FAMILIES]
-    for source in sources:
-        words.update(re.findall(r"[^\W\d_]+", source))
-    return words
-
-
-# An expression is a run of such words, digits and punctuation around its trigger: the run's ends
-# (found once per trigger, backwards on the reversed text) bound the windows far more tightly
-# than the fixed reach — the regex engine pays for every position it is asked to try.
-_VOCABULARY = _vocabulary()
-# Ahead, the run and the word after it in one match: the run's end is where that word starts
-# (the word can be empty, so the greedy run is never given back).
-_RUN_AHEAD = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(_VOCABULARY)})(?![^\W\d]))*(\w*)")
-_RUN_BACK = re.compile(rf"(?:\W+|\d+|(?:{trie_alternation(w[::-1] for w in _VOCABULARY)})(?![^\W\d]))*")
-# Run on " " + the lower-cased text: a pattern opening on a character class is scanned for in C,
-# faster than one opening on a word-boundary assertion tried at every position.
-# No capturing groups: each one costs at every position tried; a digit opens a number.
-_TRIGGERS = re.compile(rf"\W(?:\d+|(?:{trie_alternation(_TRIGGER_WORDS)})(?![\w]))")
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
-_NUMBER_SEPARATORS = frozenset("/.-")
-_DEADLINE_BEFORE = re.compile(rf"(?<![\w'])(?:{alternation(DEADLINE_PREFIXES)})\s*$", re.IGNORECASE)
-_DEADLINE_LAST_CHARS = frozenset(prefix[-1].lower() for prefix in DEADLINE_PREFIXES)
+_DEADLINE_BEFORE: Final = re.compile(rf"(?<![\w'])(?:{alternation(DEADLINE_PREFIXES)})\s*$", re.IGNORECASE)
+_DEADLINE_LAST_CHARS: Final = frozenset(prefix[-1].lower() for prefix in DEADLINE_PREFIXES)
 # Characters normalisation would touch: when none is present the text is its own normal form,
 # and the costly offset map is skipped (most leads).
-_NEEDS_NORMALISING = re.compile("[\u2019\u2018\u02bc\u2032\u00a0\u202f\u2007\u2009\u200a\u3000\u2011\u2010"
+_NEEDS_NORMALISING: Final = re.compile("[\u2019\u2018\u02bc\u2032\u00a0\u202f\u2007\u2009\u200a\u3000\u2011\u2010"
                                 "\u00ab\u00bb\u201c\u201d\u201e\u2039\u203a\u1d49\u02b3\u02e2\u1d48\u1d50"
                                 "\u1d52\u207f\u1d57\u1d43\u1d4d\u02e1\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -183,7 +54,7 @@ def tag_dates(text: str, published: str | None = None) -> list[TimeRef]:
         norm = normalize(text)
         work = norm.text
     lowered = lower_same_length(work)
-    windows = _windows(lowered)
+    windows = find_windows(lowered)
     if windows is None:
         return []
     ctx = Context(work, parse_published(published), lowered=lowered)
@@ -191,86 +62,10 @@ def tag_dates(text: str, published: str | None = None) -> list[TimeRef]:
     for start, end, found in _select(ctx, lowered, windows):
         if norm is not None:
             start, end = norm.to_original(start, end)
-        # A Resolved is (value, grain, kind, anchor): TimeRef's last four fields, in order.
-        refs.append(TimeRef(text[start:end], (start, end), *found))  # type: ignore[arg-type]
+        # Resolved's grain, kind and anchor are plain str (its handlers build them from literals).
+        value, grain, kind, anchor = found.value, found.grain, found.kind, found.anchor
+        refs.append(TimeRef(text[start:end], (start, end), value, grain, kind, anchor))  # type: ignore[arg-type]
     return refs
-
-
-def _windows(lowered: str) -> dict[int, list[tuple[int, int]]] | None:
-    """Per family rank, the text windows to search (a family absent cannot match); None: no trigger."""
-    windows: dict[int, list[tuple[int, int]]] | None = None
-    size = len(lowered)
-    backwards = ""
-    run_end = first = last = -1
-    month_day_ok = day_range_ok = numeric_ok = nth_ok = False  # guards.py: may these families match at all?
-    for match in _TRIGGERS.finditer(" " + lowered):
-        start, end = match.span()  # the trigger's offsets in ``lowered`` (one leading space, one \W)
-        end -= 1
-        year = False
-        if not lowered[start].isdecimal():  # a word (what \d matches is what isdecimal accepts)
-            word = lowered[start:end]
-            feeds = _WORD_FEEDS[word]
-        else:
-            digits = lowered[start:end]
-            word = ""
-            numsep = end + 1 < size and lowered[end] in _NUMBER_SEPARATORS and lowered[end + 1].isdigit()
-            numeric_ok = numeric_ok or numsep
-            if len(digits) == 4 and _YEAR_DIGITS.match(digits):
-                code = _QUARTER_CODE.search(lowered, max(0, start - 6), start) is not None
-                feeds = _YEAR_FEEDS[code, numsep]
-                year = True
-            else:
-                feeds = _NUMSEP_FEEDS if numsep else None
-                if len(digits) <= 2 and lowered[max(0, start - 3):start] == "le ":
-                    feeds = _DAY_ALONE_FEEDS[numsep]  # "le 27.": a day alone (relative.DAY_ALONE)
-        if feeds is None:
-            continue
-        if windows is None:
-            windows = defaultdict(list)
-            backwards = lowered[::-1]
-        if word in _MONTH_WORDS:
-            month_day_ok = month_day_ok or guards.month_day_possible(lowered, end)
-            day_range_ok = day_range_ok or guards.day_range_possible(backwards, start)
-        elif word == "mois":
-            day_range_ok = True
-        elif word in WEEKDAYS:
-            nth_ok = nth_ok or guards.nth_weekday_possible(backwards, start)
-        elif year and not numeric_ok:
-            numeric_ok = guards.numeric_date_possible(lowered, backwards, start, end)
-        if end > run_end:
-            # A run is a sequence of whole tokens (non-word runs, digit runs, letter runs that
-            # are vocabulary words), so its ends do not depend on which of its triggers it is
-            # scanned from: a trigger inside the previous trigger's run reuses its ends.
-            first = size - _end_of(_RUN_BACK.match(backwards, size - start))
-            run_ahead = _RUN_AHEAD.match(lowered, end)
-            assert run_ahead is not None  # the pattern matches the empty string: it always matches
-            run_end = run_ahead.start(1)
-            # The word after the run too: the patterns' lookaheads peek at it, and a modifier
-            # glued to it by a lost space ("l'été dernierCette") still belongs to the expression.
-            last = run_ahead.end() + 1
-        high = min(size, last)
-        if start - feeds.back <= first and end + feeds.ahead >= high:
-            window = (first, high)  # the run bounds every family's window (most triggers)
-            for rank in feeds.ranks:
-                windows[rank].append(window)
-            continue
-        for rank, back, ahead in feeds.reaches:
-            windows[rank].append((max(first, start - back), min(high, end + ahead)))
-    if windows is not None:
-        if not day_range_ok:
-            windows.pop(_DAY_RANGE, None)
-        if not month_day_ok:
-            windows.pop(_MONTH_DAY, None)
-        if not numeric_ok:
-            windows.pop(_NUMERIC_DATE, None)
-        if not nth_ok:
-            windows.pop(_NTH_WEEKDAY, None)
-    return windows
-
-
-def _end_of(match: re.Match[str] | None) -> int:
-    assert match is not None  # these patterns match the empty string: they always match
-    return match.end()
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -292,7 +87,7 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
     size = len(lowered)
     text = ctx.text
     for rank, spans in windows.items():
-        if len(spans) < _MIN_TRIGGERS[rank]:
+        if len(spans) < MIN_TRIGGERS[rank]:
             continue
         pattern = _PATTERNS[rank]
         for w_start, w_end in (_merged(spans) if len(spans) > 1 else spans):
@@ -350,14 +145,14 @@ def _select(ctx: Context, lowered: str, windows: dict[int, list[tuple[int, int]]
     return out
 
 
-_BY_LENGTH_START_RANK = itemgetter(0, 1, 2)
-_PATTERNS = [pattern for pattern, _ in _FAMILIES]
-_HANDLERS = [handler for _, handler in _FAMILIES]
+_BY_LENGTH_START_RANK: Final = itemgetter(0, 1, 2)
+_PATTERNS: Final = [pattern for pattern, _ in FAMILIES]
+_HANDLERS: Final = [handler for _, handler in FAMILIES]
 
 
 # "de X à Y", "du lundi au mercredi", "entre X et Y", "X - Y": two expressions joined into one span.
-_RANGE_JOINER = re.compile(r"\s*(?:-|–|au|à|a|jusqu'à|jusqu'au|jusqu'a|et)\s*", re.IGNORECASE)
-_RANGE_OPENER = re.compile(r"(?<![\w'])(?:de|du|depuis|entre|d')\s*$", re.IGNORECASE)
+_RANGE_JOINER: Final = re.compile(r"\s*(?:-|–|au|à|a|jusqu'à|jusqu'au|jusqu'a|et)\s*", re.IGNORECASE)
+_RANGE_OPENER: Final = re.compile(r"(?<![\w'])(?:de|du|depuis|entre|d')\s*$", re.IGNORECASE)
 
 
 def _merge_ranges(text: str, taken: list[tuple[int, int, Resolved]]) -> list[tuple[int, int, Resolved]]:

@@ -1,0 +1,32 @@
+"""Build hook: the temporal tagger's modules are compiled to C with mypyc.
+
+The tagger runs on every title and lead; compiled, it costs about two thirds of the interpreted
+time (BENCHMARKS.md, "When and how much"). The sources stay the single truth: the compiled
+modules are built from the same ``.py`` files, which still run as they are when
+``SILKWIRE_PURE_PYTHON=1`` is set at install time or when no C compiler is found (each extension
+is optional: a failed build leaves the pure-Python module in place). ``tests/test_compiled.py``
+checks that both give the same results and that the compiled modules are not older than their
+sources.
+"""
+
+import os
+
+from setuptools import setup
+
+# Modules of silkwire.nlp.temporal that tag_dates and event_date_and_status run through.
+COMPILED = [f"src/silkwire/nlp/temporal/{name}.py"
+            for name in ("tagger", "windows", "absolute", "relative", "context", "calendar", "guards", "status")]
+
+
+def ext_modules() -> list[object]:
+    if os.environ.get("SILKWIRE_PURE_PYTHON"):
+        return []
+    from mypyc.build import mypycify
+
+    extensions = mypycify(COMPILED, opt_level="3", group_name="silkwire_temporal")
+    for extension in extensions:
+        extension.optional = True  # no compiler: the pure-Python modules are used
+    return list(extensions)
+
+
+setup(ext_modules=ext_modules())

@@ -65,7 +65,8 @@ def finder(ws: Workspace) -> DuplicateFinder:
 def _fill_bands(ws: Workspace, f: DuplicateFinder) -> None:
     """Compute the LSH bands of every stored article from its stored signatures, unless they are
     there for this layout already (one transaction, no text read). The articles banded are those
-    the finder would have banded: the first of each digest, unless a near-identical copy."""
+    the in-memory finder indexed when it restored itself from these rows (before schema 7): the
+    first of each digest in canonical-first order, unless a near-identical copy."""
     from silkwire.stories.dedup import DedupState
 
     layout = f.params.band_layout()

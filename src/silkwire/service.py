@@ -25,9 +25,9 @@ from typing import Any
 from silkwire.errors import InputError, InputWarning
 from silkwire.ingest import Format, read_paths
 from silkwire.model import PIPELINE_VERSION, Article, Enrichment, TimeRef, article_record, enrichment_fields
-from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
 from silkwire.search.index import IndexFilters as SearchFilters
 from silkwire.search.index import first_day
+from silkwire.searching import Hit, SearchResult, hit_record, search
 from silkwire.store import EventRow, StoredEnrichment
 from silkwire.workspace import (
     INDEXED_THROUGH,
@@ -39,7 +39,8 @@ from silkwire.workspace import (
     sync_index,
 )
 
-__all__ = ["SearchFilters", "Workspace", "index_path", "open_workspace", "sync_index"]
+__all__ = ["Hit", "SearchFilters", "SearchResult", "Workspace", "hit_record", "index_path", "open_workspace",
+           "search", "sync_index"]
 
 BATCH_SIZE = 500
 ENRICH_BATCH = 256
@@ -260,82 +261,6 @@ def estimate_publication(ws: Workspace) -> int:
 def _time_ref(d: dict[str, Any]) -> TimeRef:
     return TimeRef(text=d["text"], span=(d["span"][0], d["span"][1]), value=d["value"], grain=d["grain"],
                    kind=d["kind"], anchor=d["anchor"])
-
-
-# -- search ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    article: Article
-    score: float
-    title_highlights: list[tuple[int, int]]  # spans in the title
-    snippet: Snippet  # from the body
-    spans: list[tuple[int, int]]  # every highlight, as spans of article.text
-    published_estimate: str | None = None  # silkwire's estimate, for an article without a date of its own
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    query: str
-    total: int
-    hits: list[Hit]
-
-
-def search(
-    ws: Workspace,
-    query: str,
-    filters: SearchFilters | None = None,
-    limit: int = 10,
-    offset: int = 0,
-    duplicates: bool = False,
-) -> SearchResult:
-    """French full-text search, best first (BM25), with highlights. Raises ``QueryError``.
-
-    Duplicates are collapsed (each group shows once) unless ``duplicates`` is true.
-    """
-    from silkwire import storylines
-
-    parsed = parse_query(query)
-    assert parsed.node is not None  # parse_query raises on an empty query
-    if duplicates:
-        ranked, total = ws.index.search(parsed.node, filters or SearchFilters(), limit, offset)
-    else:
-        ranked, total = storylines.collapsed_ranking(ws, parsed.node, filters or SearchFilters(), limit, offset)
-    articles = ws.store.by_rowids([rowid for rowid, _ in ranked])
-    estimates = ws.store.published_estimates([a.id for a in articles if a.published is None])
-    hits = []
-    for article, (_, score) in zip(articles, ranked, strict=False):
-        spans = highlight_spans(article.text, parsed)
-        title_len = len(article.title) if article.title else 0
-        body_start = len(article.text) - len(article.body)
-        hits.append(
-            Hit(
-                article=article,
-                score=score,
-                title_highlights=[s for s in spans if s[1] <= title_len],
-                snippet=make_snippet(article.body, spans, offset=body_start),
-                spans=spans,
-                published_estimate=estimates.get(article.id),
-            )
-        )
-    return SearchResult(query=query, total=total, hits=hits)
-
-
-def hit_record(hit: Hit) -> dict[str, Any]:
-    a = hit.article
-    return {
-        "id": a.id,
-        "source": a.source,
-        # As in the article record: an estimated window stands in for a missing date, flagged.
-        "published": a.published or hit.published_estimate,
-        "published_estimated": a.published is None and hit.published_estimate is not None,
-        "title": a.title,
-        "score": round(hit.score, 4),
-        "snippet": hit.snippet.text,
-        "snippet_highlights": [list(s) for s in hit.snippet.highlights],
-        "highlights": [list(s) for s in hit.spans],
-    }
 
 
 # -- browse ------------------------------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""The search use case: French full-text search over a workspace, best first, with highlights
+and snippets, duplicates collapsed. ``silkwire.service`` re-exports it (the Python API's one
+entry point); its own module because the service module grew past ~400 lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from silkwire.model import Article
+from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
+from silkwire.search.index import IndexFilters as SearchFilters
+from silkwire.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article: Article
+    score: float
+    title_highlights: list[tuple[int, int]]  # spans in the title
+    snippet: Snippet  # from the body
+    spans: list[tuple[int, int]]  # every highlight, as spans of article.text
+    published_estimate: str | None = None  # silkwire's estimate, for an article without a date of its own
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit]
+
+
+def search(
+    ws: Workspace,
+    query: str,
+    filters: SearchFilters | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    duplicates: bool = False,
+) -> SearchResult:
+    """French full-text search, best first (BM25), with highlights. Raises ``QueryError``.
+
+    Duplicates are collapsed (each group shows once) unless ``duplicates`` is true.
+    """
+    from silkwire import storylines
+
+    parsed = parse_query(query)
+    assert parsed.node is not None  # parse_query raises on an empty query
+    if duplicates:
+        ranked, total = ws.index.search(parsed.node, filters or SearchFilters(), limit, offset)
+    else:
+        ranked, total = storylines.collapsed_ranking(ws, parsed.node, filters or SearchFilters(), limit, offset)
+    articles = ws.store.by_rowids([rowid for rowid, _ in ranked])
+    estimates = ws.store.published_estimates([a.id for a in articles if a.published is None])
+    hits = []
+    for article, (_, score) in zip(articles, ranked, strict=False):
+        spans = highlight_spans(article.text, parsed)
+        title_len = len(article.title) if article.title else 0
+        body_start = len(article.text) - len(article.body)
+        hits.append(
+            Hit(
+                article=article,
+                score=score,
+                title_highlights=[s for s in spans if s[1] <= title_len],
+                snippet=make_snippet(article.body, spans, offset=body_start),
+                spans=spans,
+                published_estimate=estimates.get(article.id),
+            )
+        )
+    return SearchResult(query=query, total=total, hits=hits)
+
+
+def hit_record(hit: Hit) -> dict[str, Any]:
+    a = hit.article
+    return {
+        "id": a.id,
+        "source": a.source,
+        # As in the article record: an estimated window stands in for a missing date, flagged.
+        "published": a.published or hit.published_estimate,
+        "published_estimated": a.published is None and hit.published_estimate is not None,
+        "title": a.title,
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet.text,
+        "snippet_highlights": [list(s) for s in hit.snippet.highlights],
+        "highlights": [list(s) for s in hit.spans],
+    }

@@ -14,8 +14,10 @@ from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.store import Store
 from silkwire.store.dedup_index import BAND_LAYOUT, StoredDedup
+from silkwire.store.schema import LATEST
 from silkwire.stories.dedup import DedupParams, DuplicateFinder, band_hashes
 from silkwire.stories.seen import DedupState, MemorySeen
+from test_story_updates import downgrade_to_7
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "silkwire" / "demo"
 
@@ -114,6 +116,7 @@ def test_a_new_process_finds_duplicates_without_rebuilding(tmp_path: Path) -> No
 
 def _downgrade_to_6(db: str) -> None:
     """What a database written before migration 7 holds: the same article_dedup rows, no bands."""
+    downgrade_to_7(db)
     con = sqlite3.connect(db)
     con.executescript("DROP TABLE dedup_bands; DROP INDEX article_dedup_digest; DROP INDEX stories_follows; "
                       f"DELETE FROM meta WHERE key = '{BAND_LAYOUT}'; DELETE FROM schema_version WHERE version = 7;")
@@ -136,7 +139,7 @@ def test_migration_7_fills_the_bands_of_an_older_database(tmp_path: Path) -> Non
         links = set(ws.store.db.execute("SELECT article_rowid, duplicate_of, similarity FROM article_dedup"))
     _downgrade_to_6(db)
     with Store(db) as store:
-        assert store.schema_version() == 7
+        assert store.schema_version() == LATEST
         indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"article_dedup_digest", "stories_follows"} <= indexes
         plan = " ".join(str(r) for r in store.db.execute(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from silkwire import service, storylines
+from silkwire import service, story_updates, storylines
 from silkwire.cli import app
 from silkwire.stories.bcubed import bcubed
 from silkwire.stories.cluster import StoryItem, cluster
@@ -92,7 +92,7 @@ def test_stories_commands_and_record_fields(tmp_path: Path):
     assert runner.invoke(app, ["story", "s-nope", "--db", db]).exit_code != 0
 
 
-def test_small_ingest_into_a_large_database_defers_the_rebuild(tmp_path: Path, monkeypatch):
+def test_a_small_ingest_is_added_to_the_stored_stories(tmp_path: Path):
     db = str(tmp_path / "d.db")
     first = tmp_path / "first.jsonl"
     first.write_text(json.dumps({"title": SUMMIT[0].title, "lead": SUMMIT[0].text, "published": SUMMIT[0].day,
@@ -103,12 +103,18 @@ def test_small_ingest_into_a_large_database_defers_the_rebuild(tmp_path: Path, m
         {"title": TENNIS.title, "lead": TENNIS.text, "published": TENNIS.day, "source": "S"})), encoding="utf-8")
     with service.open_workspace(db, create=True) as ws:
         service.ingest(ws, [str(first)])
-        monkeypatch.setattr(storylines, "REBUILD_ALWAYS_BELOW", 0)  # as if the database were large
-        service.ingest(ws, [str(later)])
+        calls: list[str] = []
+        real = story_updates.update_stories
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(story_updates, "MAX_DRIFT", 10.0)  # two new articles on one: not a drift here
+            mp.setattr(story_updates, "update_stories", lambda w, *a: calls.append(real(w, *a)) or calls[-1])
+            service.ingest(ws, [str(later)])
+        assert calls == ["increment"]
         story = storylines.stories(ws, min_articles=1)
-        assert [s["articles"] for s in story] == [2]  # the copy joined at once; the tennis item waits
+        assert sorted(s["articles"] for s in story) == [1, 2]  # the copy joined its canonical; tennis alone
         tennis = ws.store.ids_by_title(TENNIS.title)[0]
-        assert service.show(ws, tennis)["story"] is None
+        assert service.show(ws, tennis)["story"] is None  # a story of one is no story
+        incremental = {(s["id"], s["articles"], s["label"]) for s in story}
     runner = CliRunner()
     rebuilt = json.loads(runner.invoke(app, ["stories", "--db", db, "--rebuild", "--json", "--min-articles", "1"]).output)
-    assert sorted(s["articles"] for s in rebuilt) == [1, 2]
+    assert {(s["id"], s["articles"], s["label"]) for s in rebuilt} == incremental

@@ -131,7 +131,7 @@ def ingest_items(
     ws.index.commit()
     ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
     if report.new:
-        storylines.after_ingest(ws, report.new)
+        storylines.after_ingest(ws)
     return report
 
 
@@ -220,7 +220,9 @@ def enrich(
     ws.index.begin_write()
     report = EnrichReport()
     after = 0
+    enriched: list[int] = []
     while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
+        enriched += [rowid for rowid, _ in rows]
         enrichments = list(run([article for _, article in rows]))
         pairs = zip(rows, enrichments, strict=True)
         ws.store.save_enrichments([stored_enrichment(rowid, e) for (rowid, _), e in pairs])
@@ -230,10 +232,10 @@ def enrich(
             on_batch(report)
     reindex_pending(ws)
     if report.enriched:
-        from silkwire import storylines
+        from silkwire.story_updates import update_stories
 
         estimate_publication(ws)
-        storylines.rebuild_stories(ws)  # now with entities, countries, events and date estimates
+        update_stories(ws, enriched)  # now with entities, countries, events and date estimates
     return report
 
 

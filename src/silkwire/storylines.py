@@ -29,7 +29,7 @@ from silkwire.errors import NotFoundError
 from silkwire.model import Article
 from silkwire.store import Store, dedup_index
 from silkwire.store import stories as tables
-from silkwire.stories.cluster import StoryItem, cluster
+from silkwire.stories.cluster import Story, StoryItem, cluster_with_vocabulary, day_of
 from silkwire.workspace import Workspace
 
 if TYPE_CHECKING:  # imported when a finder is made: readers of the links (search, show, the web
@@ -219,38 +219,39 @@ def _start(value: Any) -> str | None:
     return start if len(start) == 10 and start[4] == "-" and start[7] == "-" else None
 
 
-REBUILD_MIN_NEW = 50
-REBUILD_ALWAYS_BELOW = 5000
+def after_ingest(ws: Workspace) -> str:
+    """Stories after an ingest (text and dates only, for what is not enriched yet): new articles
+    that come after the clustered ones are added to the stored stories (cheap); otherwise, or
+    after many new articles, every article is clustered again (``story_updates``). Returns
+    what was done: "none", "increment" or "rebuild"."""
+    from silkwire.story_updates import update_stories
 
-
-def after_ingest(ws: Workspace, new: int) -> bool:
-    """Stories after an ingest of ``new`` articles; returns whether they were rebuilt.
-
-    A rebuild costs ~0.4-0.7 ms per stored article (BENCHMARKS.md), so a small ingest (fewer
-    than 50 new articles) into a large database (more than 5,000 articles) does not pay it on
-    every POST: its copies join their canonical's story at once, its other new articles have no
-    story (``"story": null``) until the next ``enrich`` or larger ingest rebuilds them (or
-    ``silkwire stories --rebuild``).
-    """
-    if new >= REBUILD_MIN_NEW or ws.store.count() <= REBUILD_ALWAYS_BELOW:
-        rebuild_stories(ws)
-        return True
-    tables.attach_copies(ws.store)
-    return False
+    return update_stories(ws)
 
 
 def rebuild_stories(ws: Workspace) -> int:
-    """Cluster every canonical article into stories and store them (one transaction)."""
+    """Cluster every canonical article into stories and store them, with the day each was
+    clustered on and the vocabulary (one transaction). Returns how many stories."""
+    from silkwire.store import story_state
+    from silkwire.story_updates import params_key
+
     rows = tables.clustering_rows(ws.store)
     items = [_item(*row) for row in rows]
     rowid_of = {row[1]: row[0] for row in rows}
-    found = cluster(items)
-    stored = [tables.StoryRow(s.id, s.label, s.first, s.last, len(s.keys),
-                              [{"id": i, "name": n, "articles": c} for i, n, c in s.entities],
-                              s.countries, s.follows) for s in found]
-    members = [(rowid_of[k], s.id) for s in found for k in s.keys]
-    tables.replace_stories(ws.store, stored, members)
+    found, vocab = cluster_with_vocabulary(items)
+    days = {it.key: (d.isoformat() if (d := day_of(it.day)) else story_state.UNDATED) for it in items}
+    stored = [story_row(s) for s in found]
+    members = [(rowid_of[k], s.id, days[k]) for s in found for k in s.keys]
+    with ws.store.transaction():
+        tables.replace_stories(ws.store, stored, members)
+        story_state.save_vocabulary(ws.store, vocab.df)
+        story_state.save_state(ws.store, story_state.StoredState(vocab.n, params_key(), 0))
     return len(found)
+
+
+def story_row(s: Story) -> tables.StoryRow:
+    return tables.StoryRow(s.id, s.label, s.first, s.last, len(s.keys),
+                           [{"id": i, "name": n, "articles": c} for i, n, c in s.entities], s.countries, s.follows)
 
 
 def _summary(s: tables.StoryRow) -> dict[str, Any]:

@@ -205,4 +205,25 @@ MIGRATIONS.append(
     )
 )
 
+
+# Stories at scale: articles are added to the stored stories instead of re-clustering them all.
+MIGRATIONS.append(
+    (
+        8,
+        [
+            # The day each canonical article was clustered on (YYYY-MM-DD; '9999-12-31' when
+            # undated: clustering takes those last); NULL for a copy attached to its canonical's
+            # story. Articles added later re-cluster from the earliest new one onwards, found by day.
+            "ALTER TABLE story_articles ADD COLUMN day TEXT",
+            "CREATE INDEX story_articles_day ON story_articles(day) WHERE day IS NOT NULL",
+            # The document frequencies of the last whole clustering: articles added later are
+            # weighed with the same IDF (stories/incremental.py), until the next whole one.
+            """CREATE TABLE story_vocabulary (
+                term TEXT PRIMARY KEY,
+                df INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

@@ -115,8 +115,9 @@ def clustering_rows(store: Store, text_chars: int = 1200) -> list[ClusteringRow]
     return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
 
 
-def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence[tuple[int, str]]) -> None:
-    """Replace every story and membership in one transaction; duplicates join their canonical's story."""
+def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence[tuple[int, str, str]]) -> None:
+    """Replace every story and membership (rowid, story id, day clustered on) in the caller's
+    transaction or one of its own; duplicates join their canonical's story."""
     with store.transaction() as db:
         db.execute("DELETE FROM story_articles")
         db.execute("DELETE FROM stories")
@@ -126,7 +127,7 @@ def replace_stories(store: Store, stories: Sequence[StoryRow], members: Sequence
             [(s.id, s.label, s.first, s.last, s.articles, json.dumps(s.entities, ensure_ascii=False),
               json.dumps(s.countries), s.follows) for s in stories],
         )
-        db.executemany("INSERT INTO story_articles (article_rowid, story_id) VALUES (?, ?)", members)
+        db.executemany("INSERT INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)", members)
         _attach_copies(db)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -94,17 +94,35 @@ def terms(text: str) -> list[str]:
     return [_term(w) for w in _WORD.findall(normalize_text(text))]
 
 
-def _vectors(items: Sequence[StoryItem], max_df: float, chars: int) -> list[dict[str, float]]:
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Document frequencies of the terms over ``n`` articles: the IDF of a full clustering, kept
+    so that articles clustered later (``stories/incremental.py``) get the same weights."""
+
+    n: int
+    df: dict[str, int]
+
+
+def _bags(items: Sequence[StoryItem], chars: int) -> list[Counter[str]]:
     # the title counts twice: it is the densest statement of what the article is about
-    bags = [Counter(terms(f"{it.title or ''} {it.title or ''} {it.text[:chars]}")) for it in items]
+    return [Counter(terms(f"{it.title or ''} {it.title or ''} {it.text[:chars]}")) for it in items]
+
+
+def vocabulary_of(bags: Sequence[Counter[str]]) -> Vocabulary:
     df: Counter[str] = Counter()
     for bag in bags:
         df.update(bag.keys())
-    n = len(items)
+    return Vocabulary(len(bags), dict(df))
+
+
+def _vectors(bags: Sequence[Counter[str]], vocab: Vocabulary, max_df: float) -> list[dict[str, float]]:
+    n, df = vocab.n, vocab.df
     limit = max_df * n if n >= 20 else n  # on a handful of articles document frequency says nothing
     vectors = []
     for bag in bags:
-        vec = {t: (1 + math.log(c)) * (1 + math.log((1 + n) / (1 + df[t]))) for t, c in bag.items() if df[t] <= limit}
+        # a term the vocabulary lacks (an article clustered after it was made) weighs as if once seen
+        vec = {t: (1 + math.log(c)) * (1 + math.log((1 + n) / (1 + df.get(t, 1)))) for t, c in bag.items()
+               if df.get(t, 1) <= limit}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         vectors.append({t: v / norm for t, v in vec.items()})
     return vectors
@@ -120,22 +138,24 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _day(value: str | None) -> date | None:
+def day_of(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
 
 
-class _Features:
-    def __init__(self, items: Sequence[StoryItem], params: StoryParams) -> None:
+class Features:
+    def __init__(self, items: Sequence[StoryItem], params: StoryParams, vocab: Vocabulary | None = None) -> None:
         self.items = items
-        self.vectors = _vectors(items, params.max_df, params.text_chars)
+        bags = _bags(items, params.text_chars)
+        self.vocabulary = vocab or vocabulary_of(bags)
+        self.vectors = _vectors(bags, self.vocabulary, params.max_df)
         self.entities = [frozenset([*(i for i, _ in it.entities), *(f"place:{n}" for n in it.places)])
                          for it in items]
         self.countries = [frozenset(it.countries) for it in items]
         self.events = [frozenset(it.events) for it in items]
-        self.days = [_day(it.day) for it in items]
+        self.days = [day_of(it.day) for it in items]
         self.params = params
 
     def similarity(self, i: int, j: int) -> float:
@@ -154,18 +174,45 @@ class _Features:
 
 def cluster(items: Sequence[StoryItem], params: StoryParams | None = None) -> list[Story]:
     """Stories of ``items`` (every item is in exactly one story; a lone article is a story of one)."""
+    return cluster_with_vocabulary(items, params)[0]
+
+
+def cluster_with_vocabulary(items: Sequence[StoryItem], params: StoryParams | None = None
+                            ) -> tuple[list[Story], Vocabulary]:
+    """``cluster``, and the vocabulary its TF-IDF weights came from."""
     p = params or StoryParams()
-    f = _Features(items, p)
-    # date order (undated last, then input order): "online" in the order events happened
-    order = sorted(range(len(items)), key=lambda i: (f.days[i] is None, f.days[i] or date.min, i))
+    f = Features(items, p)
     groups: list[list[int]] = []
     group_of: dict[int, int] = {}
-    # candidates come from an inverted index over each article's strongest terms and its
-    # entities, recent postings first: comparing with every story would be quadratic
-    postings: dict[str, list[int]] = defaultdict(list)
+    assign(f, date_order(f, range(len(items))), groups, group_of, defaultdict(list))
+    stories = [story_of(f, members) for members in groups]
+    link_threads(f, stories, p)
+    return stories, f.vocabulary
+
+
+def date_order(f: Features, indices: Iterable[int]) -> list[int]:
+    """Date order (undated last, then input order): "online" in the order events happened."""
+    return sorted(indices, key=lambda i: (f.days[i] is None, f.days[i] or date.min, i))
+
+
+def probe_keys(f: Features, i: int) -> list[str]:
+    """The posting keys of article ``i``: its strongest terms and its entities."""
+    keys = [t for t, _ in sorted(f.vectors[i].items(), key=lambda x: -x[1])[: f.params.probe_terms]]
+    return keys + [f"@{e}" for e in f.entities[i]]
+
+
+def assign(f: Features, order: Sequence[int], groups: list[list[int]], group_of: dict[int, int],
+           postings: dict[str, list[int]]) -> None:
+    """Put each article of ``order`` into the group it is most similar to, or a new one.
+
+    ``groups``, ``group_of`` and ``postings`` are the state so far (empty for a whole clustering;
+    the recent articles and their stories when articles are added to stored stories).
+    Candidates come from an inverted index over each article's strongest terms and its
+    entities, recent postings first: comparing with every story would be quadratic.
+    """
+    p = f.params
     for i in order:
-        keys = [t for t, _ in sorted(f.vectors[i].items(), key=lambda x: -x[1])[: p.probe_terms]]
-        keys += [f"@{e}" for e in f.entities[i]]
+        keys = probe_keys(f, i)
         hits: Counter[int] = Counter()
         for key in keys:
             hits.update(postings[key][-p.probe_postings:])
@@ -184,12 +231,9 @@ def cluster(items: Sequence[StoryItem], params: StoryParams | None = None) -> li
             groups.append([i])
         for key in keys:
             postings[key].append(i)
-    stories = [_story(f, members) for members in groups]
-    _link_threads(f, stories, p)
-    return stories
 
 
-def _story(f: _Features, members: list[int]) -> Story:
+def story_of(f: Features, members: list[int]) -> Story:
     items = f.items
     days = sorted(d for d in (f.days[m] for m in members) if d)
     named: Counter[str] = Counter()
@@ -217,7 +261,7 @@ def _story(f: _Features, members: list[int]) -> Story:
     )
 
 
-def _link_threads(f: _Features, stories: list[Story], p: StoryParams) -> None:
+def link_threads(f: Features, stories: list[Story], p: StoryParams) -> None:
     """A story follows the latest earlier story with the same main actors and related text."""
     by_entity: dict[str, list[Story]] = defaultdict(list)
     for s in stories:

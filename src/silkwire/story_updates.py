@@ -34,7 +34,7 @@ from datetime import date, timedelta
 
 from silkwire.store import stories as tables
 from silkwire.store import story_state
-from silkwire.stories.cluster import Story, StoryItem, StoryParams, Vocabulary, day_of, terms
+from silkwire.stories.cluster import Story, StoryItem, StoryParams, Vocabulary, day_of, may_follow, terms
 from silkwire.stories.incremental import Member, extend, summaries, threads
 from silkwire.storylines import _item, rebuild_stories, story_row
 from silkwire.workspace import Workspace
@@ -135,18 +135,18 @@ def _threads(ws: Workspace, saved: story_state.StoredState, stories: list[Story]
     if not firsts or not mains:
         return
     since = (date.fromisoformat(min(firsts)) - timedelta(days=p.thread_days)).isoformat()
-    earlier = story_state.thread_candidates(ws.store, since, max(firsts), mains)
     mine = {s.id for s in stories}
-    earlier = [t for t in earlier if t.id not in mine]
-    firsts_of = story_state.canonical_members(ws.store, [t.id for t in earlier])
-    by_story: dict[str, list[int]] = {}
-    for r, sid in sorted(firsts_of):
-        by_story.setdefault(sid, []).append(r)
-    # a story's first articles by day: rowid order is close enough to pick 20 of them to compare
-    picked = [(r, sid) for sid, rs in by_story.items() for r in rs[:20]]
-    rows = {r[0]: _item(*r) for r in story_state.clustering_rows_of(ws.store, [r for r, _ in picked])}
-    earlier_members = [Member(rows[r], sid) for r, sid in sorted(picked)]
-    vocab = _vocabulary(ws, saved, earlier_members, vocab)
+    rows = [t for t in story_state.thread_candidates(ws.store, since, max(firsts), mains) if t.id not in mine]
     candidates = [Story(t.id, [], t.label, t.first, t.last, [(e["id"], e["name"], e["articles"]) for e in t.entities],
-                        t.countries) for t in earlier if t.id in by_story]
+                        t.countries) for t in rows]
+    # only the stories one of these could follow (entities, dates): their articles are read
+    candidates = [t for t in candidates if any(may_follow(s, t, p) is not None for s in stories)]
+    by_story: dict[str, list[int]] = {}
+    for r, sid in sorted(story_state.canonical_members(ws.store, [t.id for t in candidates])):
+        by_story.setdefault(sid, []).append(r)
+    # a story's first articles: rowid order stands in for date order to pick the 20 compared
+    picked = [(r, sid) for sid, rs in by_story.items() for r in rs[:20]]
+    found = {r[0]: _item(*r) for r in story_state.clustering_rows_of(ws.store, [r for r, _ in picked])}
+    earlier_members = [Member(found[r], sid) for r, sid in sorted(picked)]
+    vocab = _vocabulary(ws, saved, earlier_members, vocab)
     threads(stories, members, candidates, earlier_members, vocab, p)

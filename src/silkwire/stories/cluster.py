@@ -268,22 +268,31 @@ def link_threads(f: Features, stories: list[Story], p: StoryParams) -> None:
         for i, _, _ in s.entities[:5]:
             by_entity[i].append(s)
     for s in stories:
-        if not s.first:
-            continue
-        mine = frozenset(i for i, _, _ in s.entities[:5])
-        best, best_score = None, 0.0
-        candidates = {id(t): t for i in mine for t in by_entity[i][: p.probe_candidates]}
-        for t in candidates.values():
-            if t is s or not t.last or t.last > s.first:
-                continue
-            gap = (date.fromisoformat(s.first) - date.fromisoformat(t.last)).days
-            if gap > p.thread_days:
-                continue
-            shared = _jaccard(mine, frozenset(i for i, _, _ in t.entities[:5]))
-            if shared < p.thread_entities:
-                continue
-            text = max(_cosine(f.vectors[a], f.vectors[b]) for a in s._members[:20] for b in t._members[:20])
-            if text >= p.thread_text and shared + text > best_score:
-                best, best_score = t, shared + text
+        candidates = {id(t): t for i, _, _ in s.entities[:5] for t in by_entity[i][: p.probe_candidates]}
+        best = follow_up(f, s, candidates.values(), p)
         if best is not None:
             s.follows = best.id
+
+
+def may_follow(s: Story, t: Story, p: StoryParams) -> float | None:
+    """The main-entity overlap (Jaccard) when ``s`` could follow ``t`` (ended before it, within
+    ``thread_days``, enough main entities shared), else None; the text decides (``follow_up``)."""
+    if t is s or not s.first or not t.last or t.last > s.first:
+        return None
+    if (date.fromisoformat(s.first) - date.fromisoformat(t.last)).days > p.thread_days:
+        return None
+    shared = _jaccard(frozenset(i for i, _, _ in s.entities[:5]), frozenset(i for i, _, _ in t.entities[:5]))
+    return shared if shared >= p.thread_entities else None
+
+
+def follow_up(f: Features, s: Story, candidates: Iterable[Story], p: StoryParams) -> Story | None:
+    """The story ``s`` follows among ``candidates``: the best by shared entities + text cosine."""
+    best, best_score = None, 0.0
+    for t in candidates:
+        shared = may_follow(s, t, p)
+        if shared is None:
+            continue
+        text = max(_cosine(f.vectors[a], f.vectors[b]) for a in s._members[:20] for b in t._members[:20])
+        if text >= p.thread_text and shared + text > best_score:
+            best, best_score = t, shared + text
+    return best

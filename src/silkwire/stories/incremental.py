@@ -26,7 +26,7 @@ from silkwire.stories.cluster import (
     Vocabulary,
     assign,
     date_order,
-    link_threads,
+    follow_up,
     probe_keys,
     story_of,
 )
@@ -87,8 +87,8 @@ def summaries(members: Sequence[Member], vocab: Vocabulary, params: StoryParams 
 def threads(stories: Sequence[Story], members: Sequence[Member], earlier: Sequence[Story],
             earlier_members: Sequence[Member], vocab: Vocabulary, params: StoryParams | None = None) -> None:
     """Set ``follows`` on ``stories`` against themselves and the ``earlier`` stories (oldest first,
-    each with up to 20 of its first articles in ``earlier_members``), as a whole clustering does
-    among the stories it sees."""
+    each with up to 20 of its first articles in ``earlier_members``), by the rule of a whole
+    clustering (``cluster.follow_up``)."""
     p = params or StoryParams()
     everything = list(members) + list(earlier_members)
     f = Features([m.item for m in everything], p, vocab)
@@ -96,7 +96,9 @@ def threads(stories: Sequence[Story], members: Sequence[Member], earlier: Sequen
     for i in date_order(f, range(len(everything))):
         by_story[everything[i].story].append(i)
     mine = {s.id for s in stories}
-    candidates = [t for t in earlier if t.id not in mine]
+    candidates = [t for t in earlier if t.id not in mine and by_story.get(t.id)]
     for s in [*candidates, *stories]:
         s._members = by_story.get(s.id, [])
-    link_threads(f, [*candidates, *stories], p)
+    for s in stories:
+        best = follow_up(f, s, [*candidates, *stories], p)
+        s.follows = best.id if best is not None else None

@@ -59,6 +59,7 @@ def test_chronological_batches_score_as_a_whole_clustering_and_keep_ids(tmp_path
         whole = storylines.evaluate_stories(ws, service.gold_files())
         rebuilt = {s["id"] for s in storylines.stories(ws)}
     assert incremental["items"] == whole["items"] == len(records)
+    print("F1 incremental", round(incremental["f1"], 4), "whole", round(whole["f1"], 4))
     assert abs(incremental["f1"] - whole["f1"]) <= 0.02, (incremental, whole)
     assert len(ids & rebuilt) >= 0.8 * len(rebuilt)  # most stories keep their id through a rebuild
 
@@ -110,3 +111,29 @@ def test_migration_8_and_the_first_update_of_an_older_database(tmp_path: Path) -
         assert ws.store.db.execute("SELECT count(*) FROM story_articles WHERE day IS NULL").fetchone()[0] == 0
         service.ingest(ws, [write(tmp_path / "b.jsonl", [{**records[100], "published": "2026-01-01"}])])
         assert json.loads(ws.store.get_meta(STATE) or "")["added"] == 1  # then increments
+
+
+@pytest.mark.slow
+def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``silkwire watch`` does: each batch ingested (text only), then enriched (its articles
+    re-clustered with their entities, countries and events)."""
+    pytest.importorskip("spacy")
+    monkeypatch.setattr(story_updates, "MAX_DRIFT", 100.0)
+    records = demo_records()
+    half = len(records) // 2
+    done: list[str] = []
+    real = story_updates.update_stories
+    monkeypatch.setattr(story_updates, "update_stories", lambda ws, *a: done.append(real(ws, *a)) or done[-1])
+    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+        service.ingest(ws, [write(tmp_path / "first.jsonl", records[:half])])
+        service.enrich(ws)
+        for n, start in enumerate(range(half, len(records), 16)):
+            service.ingest(ws, [write(tmp_path / f"batch{n}.jsonl", records[start:start + 16])])
+            service.enrich(ws)
+        assert set(done[2:]) == {"increment"}
+        incremental = storylines.evaluate_stories(ws, service.gold_files())
+        storylines.rebuild_stories(ws)
+        whole = storylines.evaluate_stories(ws, service.gold_files())
+    print("F1 incremental", round(incremental["f1"], 4), "whole", round(whole["f1"], 4))
+    assert abs(incremental["f1"] - whole["f1"]) <= 0.02, (incremental, whole)

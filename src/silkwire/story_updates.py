@@ -34,7 +34,7 @@ from datetime import date, timedelta
 
 from silkwire.store import stories as tables
 from silkwire.store import story_state
-from silkwire.stories.cluster import Story, StoryItem, StoryParams, Vocabulary, day_of, may_follow, terms
+from silkwire.stories.cluster import Story, StoryItem, StoryParams, Vocabulary, day_of, may_follow
 from silkwire.stories.incremental import Member, extend, summaries, threads
 from silkwire.storylines import _item, rebuild_stories, story_row
 from silkwire.workspace import Workspace
@@ -94,7 +94,8 @@ def _increment(ws: Workspace, saved: story_state.StoredState, items: dict[int, S
     window_rows = {r[0]: _item(*r) for r in story_state.clustering_rows_of(store, [r for r, _ in window])}
     recent = [Member(window_rows[r], sid) for r, sid in window]
     new = [tail[r] for r in tail_ids]
-    vocab = _vocabulary(ws, saved, [*recent, *(Member(it, "") for it in new)])
+    # the stored frequencies, read for the terms the articles at hand use
+    vocab = Vocabulary(saved.n, {}, lambda wanted: story_state.vocabulary(store, wanted))
     joined = extend(recent, new, vocab, p)
     rowid_of = {it.key: r for r, it in tail.items()}
     touched = set(before.values()) | set(joined.values())
@@ -103,9 +104,8 @@ def _increment(ws: Workspace, saved: story_state.StoredState, items: dict[int, S
     members_rows = {r[0]: _item(*r) for r in story_state.clustering_rows_of(store, [r for r, _ in kept])}
     everyone = sorted([(r, sid) for r, sid in kept] + [(rowid_of[k], sid) for k, sid in joined.items()])
     members = [Member(members_rows[r] if r in members_rows else tail[r], sid) for r, sid in everyone]
-    vocab = _vocabulary(ws, saved, members, vocab)
     stories = summaries(members, vocab, p)
-    _threads(ws, saved, stories, members, vocab, p)
+    _threads(ws, stories, members, vocab, p)
     alive = {s.id for s in stories}
     emptied = sorted(touched - alive)
     days = {r: (d.isoformat() if (d := day_of(it.day)) else story_state.UNDATED) for r, it in tail.items()}
@@ -116,19 +116,7 @@ def _increment(ws: Workspace, saved: story_state.StoredState, items: dict[int, S
         story_state.save_state(store, dataclasses.replace(saved, added=saved.added + added))
 
 
-def _vocabulary(ws: Workspace, saved: story_state.StoredState, members: list[Member],
-                known: Vocabulary | None = None) -> Vocabulary:
-    """The stored document frequencies of the terms these articles use (read once per term)."""
-    have = dict(known.df) if known else {}
-    wanted: set[str] = set()
-    for m in members:
-        wanted.update(t for t in terms(f"{m.item.title or ''} {m.item.text[:StoryParams().text_chars]}")
-                      if t not in have)
-    have.update(story_state.vocabulary(ws.store, wanted))
-    return Vocabulary(saved.n, have)
-
-
-def _threads(ws: Workspace, saved: story_state.StoredState, stories: list[Story], members: list[Member],
+def _threads(ws: Workspace, stories: list[Story], members: list[Member],
              vocab: Vocabulary, p: StoryParams) -> None:
     firsts = [s.first for s in stories if s.first]
     mains = {i for s in stories for i, _, _ in s.entities[:5]}
@@ -148,5 +136,4 @@ def _threads(ws: Workspace, saved: story_state.StoredState, stories: list[Story]
     picked = [(r, sid) for sid, rs in by_story.items() for r in rs[:20]]
     found = {r[0]: _item(*r) for r in story_state.clustering_rows_of(ws.store, [r for r, _ in picked])}
     earlier_members = [Member(found[r], sid) for r, sid in sorted(picked)]
-    vocab = _vocabulary(ws, saved, earlier_members, vocab)
     threads(stories, members, candidates, earlier_members, vocab, p)

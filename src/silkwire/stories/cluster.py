@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -101,6 +101,16 @@ class Vocabulary:
 
     n: int
     df: dict[str, int]
+    # where the frequencies of terms not in ``df`` yet are read (a stored vocabulary, read
+    # term by term as articles need them); what it returns is kept in ``df``
+    lookup: Callable[[set[str]], dict[str, int]] | None = None
+
+    def covering(self, bags: Sequence[Counter[str]]) -> Vocabulary:
+        if self.lookup is not None:
+            missing = {t for bag in bags for t in bag if t not in self.df}
+            if missing:
+                self.df.update(self.lookup(missing))
+        return self
 
 
 def _bags(items: Sequence[StoryItem], chars: int) -> list[Counter[str]]:
@@ -149,7 +159,7 @@ class Features:
     def __init__(self, items: Sequence[StoryItem], params: StoryParams, vocab: Vocabulary | None = None) -> None:
         self.items = items
         bags = _bags(items, params.text_chars)
-        self.vocabulary = vocab or vocabulary_of(bags)
+        self.vocabulary = vocab.covering(bags) if vocab else vocabulary_of(bags)
         self.vectors = _vectors(bags, self.vocabulary, params.max_df)
         self.entities = [frozenset([*(i for i, _ in it.entities), *(f"place:{n}" for n in it.places)])
                          for it in items]

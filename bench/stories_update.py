@@ -103,6 +103,15 @@ def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace)
           f"then {len(hidden)} articles in batches of {args.batch}")
     times: list[float] = []
     modes: list[str] = []
+    windows: list[int] = []
+    real_between = story_state.clustered_between
+
+    def between(store: Any, *a: Any) -> list[tuple[int, str]]:
+        found = real_between(store, *a)
+        windows.append(len(found))
+        return found
+
+    story_state.clustered_between = between  # type: ignore[assignment]
     for start in range(0, len(hidden), args.batch):
         if args.max_batches and len(times) >= args.max_batches:
             break
@@ -113,10 +122,12 @@ def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace)
         modes.append(story_updates.update_stories(ws, max_drift=1e9))
         times.append(time.perf_counter() - t)
     story_state.unclustered = real_unclustered
+    story_state.clustered_between = real_between  # type: ignore[assignment]
     tables.clustering_rows = real_rows  # type: ignore[assignment]
     print(f"increments: {len(times)} ({set(modes)}), per batch median {statistics.median(times) * 1000:.0f} ms, "
           f"p95 {sorted(times)[int(0.95 * (len(times) - 1))] * 1000:.0f} ms, max {max(times) * 1000:.0f} ms, "
-          f"total {sum(times):.1f} s")
+          f"total {sum(times):.1f} s; articles of the window read per increment: median "
+          f"{statistics.median(windows):.0f}")
     got = memberships(ws)
     scored = [r for r in reference if r in got]
     tail = hidden[: len(times) * args.batch]

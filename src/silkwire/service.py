@@ -81,7 +81,7 @@ def ingest(
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
     A new article that duplicates another (other source, other typography, another version of
     the dispatch) is stored and linked to its canonical, in the batch's transaction
-    (``storylines``); stories are rebuilt at the end (``storylines.after_ingest``).
+    (``storylines``); stories are updated at the end (``storylines.after_ingest``).
     """
     return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
 

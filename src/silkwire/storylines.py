@@ -6,11 +6,14 @@ Duplicates are found at ingest, inside each batch's transaction (``link_duplicat
 ``dedup_bands``, written as each article is added), so a process starts with nothing to rebuild
 and memory does not grow with the corpus.
 
-Stories are rebuilt as a whole (``rebuild_stories``) at the end of every ingest (text and dates
-only, for what is not enriched yet) and of every enrich (then entities, countries and events
-weigh in). A whole rebuild keeps stories independent of arrival order (an earlier article that
-arrives late still opens its story) and picks up new enrichment; its cost is measured in
-BENCHMARKS.md. Story ids are stable across rebuilds as long as a story's earliest article stays.
+Stories are clustered as a whole (``rebuild_stories``) or, when new articles come after the
+clustered ones in date order, the new ones are added to the stored stories (``story_updates``:
+the cost of the recent window, not of the corpus), at the end of every ingest (text and dates
+only, for what is not enriched yet) and of every enrich (its articles clustered again with
+entities, countries and events). A whole clustering keeps stories independent of arrival order
+(an earlier article that arrives late still opens its story) and refreshes the vocabulary; its
+cost and an update's are measured in BENCHMARKS.md. Story ids are stable as long as a story's
+earliest article stays.
 
 Functions for interfaces:
 - ``stories(ws, since, until, country, min_articles)`` -> list of story summaries (dicts);

@@ -15,8 +15,11 @@ corpus. Everything is clustered again instead when:
   whole clustering exceed ``MAX_DRIFT`` (10%) of the articles it clustered: the vocabulary's
   frequencies have drifted, and an article that arrived late (far back in time) would re-cluster
   most of the corpus anyway;
-- the earliest new article is undated (clustering takes undated articles last, against every
-  earlier article: no window bounds what it would be compared with).
+- ``silkwire stories --rebuild``.
+
+Undated articles (no date, no estimate) come last in a whole clustering, compared with every
+earlier article (no window bounds them): an update leaves them where they are, and a new one
+has no story until the next whole clustering (``enrich`` usually gives it an estimate first).
 
 Trade-offs of an increment against a whole clustering, measured in BENCHMARKS.md: the IDF is
 the last whole clustering's (a word new since then weighs as a word seen once); a thread
@@ -65,18 +68,23 @@ def update_stories(ws: Workspace, changed: Iterable[int] = (), max_drift: float 
         tables.attach_copies(store)
         return "none"
     limit = (MAX_DRIFT if max_drift is None else max_drift) * max(saved.n, 1)
-    if saved.added + len(pending) > limit:
+    if len(canonical) > limit:  # e.g. everything enriched again by a new pipeline version
         rebuild_stories(ws)
         return "rebuild"
-    rows = {r[0]: r for r in story_state.clustering_rows_of(store, sorted(canonical))}
-    items = {rowid: _item(*row) for rowid, row in rows.items()}
-    start = min(items, key=lambda r: (day_of(items[r].day) is None, day_of(items[r].day) or date.min, r))
-    first_day = day_of(items[start].day)
-    if first_day is None:
+    rows = story_state.clustering_rows_of(store, sorted(canonical))
+    # undated articles come last in a whole clustering, compared with every article: an update
+    # leaves them as they are (a new one waits, with no story, for the next whole clustering)
+    items = {row[0]: item for row in rows if day_of((item := _item(*row)).day) is not None}
+    if not items:
+        tables.attach_copies(store)
+        return "none"
+    if saved.added + len([r for r in pending if r in items]) > limit:
         rebuild_stories(ws)
         return "rebuild"
+    start = min(items, key=lambda r: (day_of(items[r].day) or date.min, r))
+    first_day = day_of(items[start].day) or date.min
     later = story_state.clustered_from(store, first_day.isoformat(), start)
-    if len(later) + len(pending) > limit:
+    if len(set(r for r, _ in later) | set(items)) > limit:
         rebuild_stories(ws)
         return "rebuild"
     _increment(ws, saved, items, later, first_day, start)

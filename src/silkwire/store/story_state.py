@@ -78,10 +78,10 @@ def clustering_rows_of(store: Store, rowids: Sequence[int], text_chars: int = 12
 
 
 def clustered_from(store: Store, day: str, rowid: int) -> list[tuple[int, str]]:
-    """(rowid, story id) of the canonical articles clustered at or after position (day, rowid)."""
+    """(rowid, story id) of the dated canonical articles clustered at or after position (day, rowid)."""
     return list(store.db.execute(
-        "SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL "
-        "AND (day > ? OR (day = ? AND article_rowid >= ?)) ORDER BY article_rowid", (day, day, rowid)))
+        "SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL AND day != ? "
+        "AND (day > ? OR (day = ? AND article_rowid >= ?)) ORDER BY article_rowid", (UNDATED, day, day, rowid)))
 
 
 def clustered_between(store: Store, since: str, day: str, rowid: int) -> list[tuple[int, str]]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from silkwire import service, story_updates, storylines
-from silkwire.store import Store
+from silkwire.store import Store, story_state
 from silkwire.store.schema import LATEST
 from silkwire.store.story_state import STATE
 
@@ -142,3 +142,23 @@ def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Pa
         whole = storylines.evaluate_stories(ws, service.gold_files())
     print("F1 incremental", round(incremental["f1"], 4), "whole", round(whole["f1"], 4))
     assert abs(incremental["f1"] - whole["f1"]) <= 0.02, (incremental, whole)
+
+
+def test_a_relinked_group_clusters_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(story_updates, "MAX_DRIFT", 100.0)  # not for the drift: for the relink
+    records = demo_records()
+    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+        service.ingest(ws, [write(tmp_path / "a.jsonl", records[40:])])
+        earlier = {**records[-1], "source": "Autre", "published": "2023-12-01"}  # the same dispatch, earlier: the new canonical
+        service.ingest(ws, [write(tmp_path / "b.jsonl", [earlier])])
+        newest = ws.store.max_rowid()
+        links = ws.store.db.execute("SELECT article_rowid, duplicate_of FROM article_dedup "
+                                    "WHERE duplicate_of IS NOT NULL").fetchall()
+        assert len(links) == 1 and links[0][1] == newest  # the first copy now points to the earlier one
+        assert json.loads(ws.store.get_meta(STATE) or "")["added"] == 0  # clustered again as a whole
+        assert not story_state.relinked(ws.store)
+        assert memberships(ws)[links[0][0]] == memberships(ws)[newest]
+        kinds = {r[0] for r in ws.store.db.execute(
+            "SELECT d.duplicate_of IS NULL FROM story_articles s JOIN article_dedup d "
+            "ON d.article_rowid = s.article_rowid WHERE s.day IS NOT NULL")}
+        assert kinds == {1}  # every article clustered as a canonical is one

@@ -15,6 +15,8 @@ corpus. Everything is clustered again instead when:
   whole clustering exceed ``MAX_DRIFT`` (10%) of the articles it clustered: the vocabulary's
   frequencies have drifted, and an article that arrived late (far back in time) would re-cluster
   most of the corpus anyway;
+- an article clustered as a canonical has become a copy (its group relinked to an earlier copy
+  that arrived later: that one now stands for the group, earlier in time);
 - ``silkwire stories --rebuild``.
 
 Undated articles (no date, no estimate) come last in a whole clustering, compared with every
@@ -56,7 +58,7 @@ def update_stories(ws: Workspace, changed: Iterable[int] = (), max_drift: float 
     store = ws.store
     saved = story_state.state(store)
     built = store.db.execute("SELECT 1 FROM stories LIMIT 1").fetchone() is not None
-    if saved is None or saved.params != params_key() or not built:
+    if saved is None or saved.params != params_key() or not built or story_state.relinked(store):
         rebuild_stories(ws)
         return "rebuild"
     pending = story_state.unclustered(store)

@@ -62,6 +62,13 @@ def unclustered(store: Store) -> list[int]:
         "AND a.rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)")]
 
 
+def relinked(store: Store) -> bool:
+    """Whether an article clustered as canonical has become a copy since (an earlier copy came)."""
+    return store.db.execute(
+        "SELECT 1 FROM story_articles s JOIN article_dedup d ON d.article_rowid = s.article_rowid "
+        "WHERE s.day IS NOT NULL AND d.duplicate_of IS NOT NULL LIMIT 1").fetchone() is not None
+
+
 def clustering_rows_of(store: Store, rowids: Sequence[int], text_chars: int = 1200) -> list[ClusteringRow]:
     """``stories.clustering_rows`` for these articles only, in rowid order."""
     out: list[ClusteringRow] = []

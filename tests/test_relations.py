@@ -170,3 +170,25 @@ def test_timeline_of_an_entity_keeps_the_events_whose_evidence_names_it(ws, tmp_
     service.enrich(ws, enricher=with_entity)
     assert [e["type"] for e in analysis.timeline(ws, entity="per:poutine")] == ["CONSULT"]
     assert analysis.timeline(ws, entity="per:nobody") == []
+
+
+def test_an_open_publication_estimate_dates_no_event() -> None:
+    # "2025-03-01/.." only says the article is not older than March: it must not file an undated
+    # event under March; a closed window or a real date still does.
+    def fact(published: str, estimated: bool) -> EventFact:
+        return EventFact("a", 0, "AGREE", ("KZ",), ("CN",), None, "done", None, "t", published, (0, 1), "x", (),
+                         estimated)
+
+    assert fact("2025-03-01/..", True).when is None
+    assert fact("../2025-03-01", True).when is None
+    assert fact("2025-03-01/2025-03-05", True).when == "2025-03-01/2025-03-05"
+    assert fact("2025-03-01", False).when == "2025-03-01"
+
+
+def test_an_undated_story_item_takes_its_event_date_over_an_open_estimate() -> None:
+    from silkwire.storylines import _item
+
+    fields = {"published": "2023-01-01/..", "published_estimated": True, "event_date": "2025-04-04"}
+    assert _item(1, "k", None, "t", "x", fields).day == "2025-04-04"
+    fields = {"published": "2025-04-01/2025-04-10", "published_estimated": True, "event_date": "2025-04-04"}
+    assert _item(1, "k", None, "t", "x", fields).day == "2025-04-01"

@@ -123,3 +123,46 @@ def test_estimates_lie_within_the_dated_neighbours(known: list[date | None], tex
             assert last == newer
         if ".." not in value:
             assert bounds(value) == (first, last)  # the calendar reads what the estimate writes
+
+
+def test_done_events_of_older_items_carry_up_once_two_agree() -> None:
+    # An item is newer than every item below it: their done events happened before it was
+    # published too, once two of them agree (the second latest), so one misread tense is ignored.
+    items = [(None, None), (None, [ref("2025-03-10")]), (None, None), (None, [ref("2025-03-01")])]
+    assert estimate_published(items) == [
+        ("2025-03-01/..", True),  # the second latest of 03-10 and 03-01 below it
+        ("2025-03-10/..", True),  # its own done event
+        (None, False),  # one done date below it only: not confirmed
+        ("2025-03-01/..", True),
+    ]
+
+
+def test_a_single_outlier_below_does_not_move_the_items_above() -> None:
+    items = [(None, None), (None, [ref("2027-01-01")]), (None, [ref("2025-03-01")]), (None, [ref("2025-02-01")])]
+    assert estimate_published(items)[0] == ("2025-03-01/..", True)  # 2027 alone is not believed above it
+
+
+def test_an_announced_main_event_bounds_publication_from_above() -> None:
+    items = [(None, None), (None, None), ("2025-01-10", None)]
+    planned = [None, "2025-10-30/2025-11-13", None]
+    assert estimate_published(items, planned) == [
+        ("2025-01-10/..", True),  # above it: not bounded by the announcement below
+        ("2025-01-10/2025-10-30", True),  # on or before the event's first day
+        ("2025-01-10", False),
+    ]
+
+
+def test_announcements_of_newer_items_carry_down_once_two_agree() -> None:
+    items = [(None, None), (None, None), (None, None)]
+    planned = ["2025-06-01", "2025-05-20", None]
+    assert estimate_published(items, planned) == [
+        ("../2025-06-01", True),
+        ("../2025-05-20", True),
+        ("../2025-06-01", True),  # the second earliest of 06-01 and 05-20 above it
+    ]
+
+
+def test_a_year_alone_is_no_announced_date_and_contradicting_bounds_are_dropped() -> None:
+    assert estimate_published([(None, None)], ["2027"]) == [(None, False)]  # "le niveau de 2022"
+    # Done on 2025-08-01 but announced for 2025-05-01: one tense was misread, neither is kept.
+    assert estimate_published([(None, [ref("2025-08-01")])], ["2025-05-01"]) == [(None, False)]

@@ -5,6 +5,8 @@
 - ``status``: done | planned, over gold rows whose status is not null; accuracy.
 - ``money``: the set of (value, ISO 4217 unit) of predicted money amounts against the gold's,
   per article, micro-averaged precision / recall / F1 ("exact": value and unit both right).
+- ``published_estimate`` (``score_estimates``, stored records only: estimates need the whole
+  listing): whether the estimated publication window of an undated article holds the gold's day.
 
 The publication date is an input of date resolution: "hier", "lundi", "le 30 novembre" mean
 nothing without it, and the gold resolves them against its ``published`` (ANNOTATION.md §7).
@@ -55,6 +57,37 @@ def score_time(predicted: Mapping[str, Mapping[str, Any]], gold: Iterable[Mappin
     out["event_date_end_to_end"] = as_is["event_date"]
     out["status_end_to_end"] = as_is["status"]
     return out
+
+
+def score_estimates(predicted: Mapping[str, Mapping[str, Any]],
+                    gold: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+    """Publication-date estimates of the articles that have no date of their own (listing items),
+    against the gold's ``published``: an estimate is right when its window holds the gold's day.
+    Precision over the estimates made, recall over the undated articles the gold dates."""
+    right = made = undated = 0
+    for row in gold:
+        record = predicted.get(gold_key(row))
+        if record is None or not row.get("published") or not _undated(record):
+            continue
+        undated += 1
+        value = record.get("published") if record.get("published_estimated") else None
+        if not value:
+            continue
+        made += 1
+        right += _holds(str(value), str(row["published"])[:10])
+    precision = right / made if made else 1.0
+    recall = right / undated if undated else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    # tp: right estimates; fp: wrong ones; fn: undated articles without a right estimate.
+    return {"published_estimate": {"precision": precision, "recall": recall, "f1": f1,
+                                   "tp": right, "fp": made - right, "fn": undated - right}}
+
+
+def _holds(window: str, day: str) -> bool:
+    """Whether an estimate (``2025-07-28/2025-07-30``, ``2025-07-28/..``, ``../2025-07-30`` or one
+    day) holds ``day`` (both YYYY-MM-DD: they compare as strings)."""
+    start, _, end = window.partition("/") if "/" in window else (window, "", window)
+    return (start == ".." or start[:10] <= day) and (end == ".." or day <= end[:10])
 
 
 def _score(predicted: Mapping[str, Mapping[str, Any]],

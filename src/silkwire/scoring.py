@@ -34,7 +34,7 @@ def evaluate(
     """
     from silkwire.evaluation import gold_key, index_records, read_gold, score
     from silkwire.evaluation_events import score_events
-    from silkwire.evaluation_time import score_time
+    from silkwire.evaluation_time import score_estimates, score_time
 
     gold = read_gold(gold_paths)
     records: list[dict[str, Any]] = []
@@ -52,9 +52,10 @@ def evaluate(
                     records.append(show(ws, article_id))
     index = index_records(records)
     missing = [row["key"] for row in gold if gold_key(row) not in index]
-    return Evaluation(len(gold) - len(missing), missing,
-                      {**score(index, gold), **score_time(index, gold, retime=_retime),
-                       **score_events(index, gold)})
+    scores = {**score(index, gold), **score_time(index, gold, retime=_retime), **score_events(index, gold)}
+    if ws is not None and not inputs:  # estimates exist for stored articles only (the whole listing)
+        scores.update(score_estimates(index, gold))
+    return Evaluation(len(gold) - len(missing), missing, scores)
 
 
 def _retime(record: Mapping[str, Any], published: str) -> dict[str, str | None]:

@@ -243,8 +243,8 @@ def estimate_publication(ws: Workspace) -> int:
     """Publication windows for undated articles (listing pages), stored with their enrichment.
 
     In input order (a listing is newest first), an undated article was published between its
-    nearest dated neighbours, and after the done events its own text reports
-    (``nlp/temporal/estimate.py``). Returns how many articles got an estimate.
+    nearest dated neighbours, after the done events its own text reports and before the main event
+    it announces (``nlp/temporal/estimate.py``). Returns how many articles got an estimate.
     """
     from silkwire.nlp.temporal.estimate import done_dates, estimate_published
 
@@ -253,7 +253,9 @@ def estimate_publication(ws: Workspace) -> int:
         rows = ws.store.enriched_in_order(source)
         items = [(published, done_dates(text, [_time_ref(d) for d in fields.get("dates", ())]))
                  for _, published, text, fields in rows]
-        results = estimate_published(items)
+        planned = [fields.get("event_date") if fields.get("status") == "planned" else None
+                   for _, _, _, fields in rows]
+        results = estimate_published(items, planned)
         ws.store.set_published_estimates(
             [(rowid, value, flag) for (rowid, *_), (value, flag) in zip(rows, results, strict=True)])
         estimated += sum(1 for _, flag in results if flag)

@@ -204,7 +204,12 @@ def collapsed_ranking(ws: Workspace, node: Any, filters: Any, limit: int, offset
 def _item(rowid: int, key: str, published: str | None, title: str | None, text: str,
           fields: dict[str, Any] | None) -> StoryItem:
     fields = fields or {}
-    day = published or _start(fields.get("published")) or _start(fields.get("event_date"))
+    # An undated article's day: its estimate when the window is closed, else its main event's
+    # date; never where an open estimate starts ("2025-03-01/.."): a lower bound only, often far
+    # from the story (demo stories B-cubed 0.887 with it, 0.911 without).
+    estimate = fields.get("published")
+    closed = estimate if isinstance(estimate, str) and ".." not in estimate else None
+    day = published or _start(closed) or _start(fields.get("event_date"))
     return StoryItem(
         key=key, text=text, title=title, day=day, enriched=bool(fields),
         entities=tuple((e["id"], e["name"]) for e in fields.get("entities", ())),

@@ -74,8 +74,13 @@ class EventFact:
 
     @property
     def when(self) -> str | None:
-        """The event's date, else the article's publication date (what orders a timeline)."""
-        return self.date or self.published
+        """The event's date, else the article's publication date (what orders a timeline); an
+        open-ended publication estimate ("2025-03-01/..", a bound only) dates nothing."""
+        if self.date:
+            return self.date
+        if self.published_estimated and self.published and ".." in self.published:
+            return None
+        return self.published
 
 
 def dyads(source: Sequence[str], target: Sequence[str]) -> list[tuple[str, str]]:

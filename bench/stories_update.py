@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import platform
 import pstats
 import shutil
@@ -83,11 +84,15 @@ def main() -> int:
             whole = timed_rebuild(ws, args.profile)
             print("whole re-clustering: " + ", ".join(f"{k} {v:.2f}" for k, v in whole.items()) + " (s)")
             reference = memberships(ws)
-            run_increments(ws, reference, args)
+            result = {"machine": platform.platform(), "python": platform.python_version(), "whole": whole,
+                      **run_increments(ws, reference, args)}
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "stories_update.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0
 
 
-def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace) -> None:
+def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace) -> dict[str, Any]:
     days = dict(ws.store.db.execute("SELECT article_rowid, day FROM story_articles WHERE day IS NOT NULL"))
     order = sorted(days, key=lambda r: (days[r], r))
     dated = [r for r in order if days[r] != story_state.UNDATED]
@@ -128,6 +133,7 @@ def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace)
           f"p95 {sorted(times)[int(0.95 * (len(times) - 1))] * 1000:.0f} ms, max {max(times) * 1000:.0f} ms, "
           f"total {sum(times):.1f} s; articles of the window read per increment: median "
           f"{statistics.median(windows):.0f}")
+    result: dict[str, Any] = {"tail": len(hidden), "batch": args.batch, "increments": times, "windows": windows}
     got = memberships(ws)
     scored = [r for r in reference if r in got]
     tail = hidden[: len(times) * args.batch]
@@ -135,9 +141,12 @@ def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace)
         score = bcubed({str(r): got[r] for r in keys}, {str(r): reference[r] for r in keys})
         print(f"B-cubed against the whole clustering, {name} ({len(keys)}): P {score['precision']:.4f} "
               f"R {score['recall']:.4f} F1 {score['f1']:.4f}")
+        result[f"bcubed {name}"] = score
     same = _stories(got, scored) & _stories(reference, scored)
     multi = [s for s in _stories(reference, scored) if len(s[1]) > 1]
     print(f"multi-article stories identical (id and members): {len([s for s in multi if s in same])} / {len(multi)}")
+    result["same_stories"] = [len([s for s in multi if s in same]), len(multi)]
+    return result
 
 
 def _stories(members: dict[int, str], keys: list[int]) -> set[tuple[str, frozenset[int]]]:

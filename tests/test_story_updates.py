@@ -162,3 +162,34 @@ def test_a_relinked_group_clusters_everything_again(tmp_path: Path, monkeypatch:
             "SELECT d.duplicate_of IS NULL FROM story_articles s JOIN article_dedup d "
             "ON d.article_rowid = s.article_rowid WHERE s.day IS NOT NULL")}
         assert kinds == {1}  # every article clustered as a canonical is one
+
+
+def test_an_update_made_stale_by_another_writer_writes_nothing(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    records = demo_records()
+    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+        service.ingest(ws, [write(tmp_path / "a.jsonl", records[:100])])
+        before = memberships(ws)
+        real = story_state.apply_increment
+
+        def other_writer_first(*a: Any) -> None:
+            raise AssertionError("a stale increment was written")
+
+        monkeypatch.setattr(story_state, "apply_increment", other_writer_first)
+        real_summaries = story_updates.summaries
+
+        def meanwhile(*a: Any, **k: Any) -> Any:  # another process re-clusters during this update
+            found = real_summaries(*a, **k)
+            saved = story_state.state(ws.store)
+            assert saved is not None
+            with ws.store.transaction():
+                story_state.save_state(ws.store, story_state.StoredState(saved.n, saved.params, saved.added + 7))
+            return found
+
+        monkeypatch.setattr(story_updates, "summaries", meanwhile)
+        service.ingest(ws, [write(tmp_path / "b.jsonl", [{**records[100], "published": "2026-01-01"}])])
+        assert memberships(ws) == before  # nothing written; the new article waits for the next update
+        monkeypatch.setattr(story_state, "apply_increment", real)
+        monkeypatch.setattr(story_updates, "summaries", real_summaries)
+        assert story_updates.update_stories(ws) == "increment"
+        assert len(memberships(ws)) == len(before) + 1

@@ -120,6 +120,8 @@ def _increment(ws: Workspace, saved: story_state.StoredState, items: dict[int, S
     emptied = sorted(touched - alive)
     days = {r: (d.isoformat() if (d := day_of(it.day)) else story_state.UNDATED) for r, it in tail.items()}
     with store.transaction():
+        if story_state.state(store) != saved:  # another writer updated the stories meanwhile: its
+            return  # stories stand, and what this one saw is stale (the next update takes it up)
         joins = [(rowid_of[k], sid, days[rowid_of[k]]) for k, sid in joined.items()]
         story_state.apply_increment(store, tail_ids, joins, [story_row(s) for s in stories], emptied)
         added = len([r for r in items if r not in before])

@@ -166,3 +166,10 @@ def test_a_year_alone_is_no_announced_date_and_contradicting_bounds_are_dropped(
     assert estimate_published([(None, None)], ["2027"]) == [(None, False)]  # "le niveau de 2022"
     # Done on 2025-08-01 but announced for 2025-05-01: one tense was misread, neither is kept.
     assert estimate_published([(None, [ref("2025-08-01")])], ["2025-05-01"]) == [(None, False)]
+
+
+def test_a_date_in_a_conditional_sentence_is_no_done_event() -> None:
+    text = "Le traité a été signé en 2024. Selon Astana, il pourrait entrer en vigueur en 2026."
+    assert [r.value for r in done_dates(text, tag_dates(text))] == ["2024"]
+    text = "Après un an de débat, la réforme serait soumise à référendum en 2027."
+    assert done_dates(text, tag_dates(text)) == []

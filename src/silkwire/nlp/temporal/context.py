@@ -109,7 +109,7 @@ class Context:
         """True (future) or False (past) from the nearest tense marker of the sentence around
         ``start:end``; None when the sentence has none (a headline in the present: "reportée au
         1er mai", "fixées au 30 novembre")."""
-        left, right = self._sentence(start, end)
+        left, right = self.sentence(start, end)
         best: tuple[int, bool] | None = None
         for m_start, m_end, future in self._sentence_marks(left, right):
             if future is not None and start <= m_start < end:
@@ -117,7 +117,7 @@ class Context:
             best = _nearer(best, m_start, m_end, start, end, future is not False)
         return best[1] if best else None
 
-    def _sentence(self, start: int, end: int) -> tuple[int, int]:
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
         """The sentence around ``start:end``: from the last sentence end before ``start`` to the
         first one at or after ``end`` (the text's sentence ends are found once)."""
         if self._starts is None:

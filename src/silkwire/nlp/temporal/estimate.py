@@ -50,12 +50,11 @@ def done_dates(text: str, refs: Sequence[TimeRef]) -> list[TimeRef]:
     we do not have) and that name a time, not a deadline or a recurrence; the tense of the
     sentence around each decides, as for the main event's status.
     """
-    norm = normalize_text(text)
-    ctx = Context(norm, None)
+    ctx = Context(normalize_text(text), None)
     return [
         ref for ref in refs
         if ref.anchor == "text" and ref.value is not None and ref.kind in ("point", "interval")
-        and not ctx.is_future(ref.span[0], ref.span[1]) and not _conditional(norm, ref.span[0], ref.span[1])
+        and not ctx.is_future(ref.span[0], ref.span[1]) and not _conditional(ctx, ref.span[0], ref.span[1])
     ]
 
 
@@ -63,15 +62,12 @@ def done_dates(text: str, refs: Sequence[TimeRef]) -> list[TimeRef]:
 # serait arrivé") makes its date no sure past: a lower bound is only taken from plain statements.
 # (As a tense marker for the main event's status it was measured worse: kept to estimates.)
 _CONDITIONAL = re.compile(r"(?<![\w'])(?:pourrai|serai|aurai|devrai)(?:t|ent)(?![\w'])", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
-def _conditional(text: str, start: int, end: int) -> bool:
-    """Whether the sentence around ``start:end`` holds a verb in the conditional."""
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    after = _SENTENCE_END.search(text, end)
-    right = after.start() if after else len(text)
-    return _CONDITIONAL.search(text, left, right) is not None
+def _conditional(ctx: Context, start: int, end: int) -> bool:
+    """Whether the sentence around ``start:end`` (as the tense reads it) holds a conditional verb."""
+    left, right = ctx.sentence(start, end)
+    return _CONDITIONAL.search(ctx.text, left, right) is not None
 
 
 def estimate_published(items: Sequence[Item], planned: Sequence[str | None] | None = None,

@@ -13,9 +13,10 @@ import os
 
 from setuptools import setup
 
-# Modules of silkwire.nlp.temporal that tag_dates and event_date_and_status run through.
-COMPILED = [f"src/silkwire/nlp/temporal/{name}.py"
-            for name in ("tagger", "windows", "absolute", "relative", "context", "calendar", "guards", "status")]
+# Modules of silkwire.nlp.temporal that tag_dates and event_date_and_status run through
+# (tests/test_compiled.py reads this list).
+MODULES = ("tagger", "windows", "absolute", "relative", "context", "calendar", "guards", "status")
+COMPILED = [f"src/silkwire/nlp/temporal/{name}.py" for name in MODULES]
 
 
 def ext_modules() -> list[object]:
@@ -29,4 +30,5 @@ def ext_modules() -> list[object]:
     return list(extensions)
 
 
-setup(ext_modules=ext_modules())
+if __name__ == "__main__":  # as setuptools runs it; a test reads MODULES without building
+    setup(ext_modules=ext_modules())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import runpy
 import subprocess
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
@@ -20,7 +21,7 @@ from pure_python import ENV
 from temporal_outputs import outputs
 
 TESTS = Path(__file__).resolve().parent
-TEMPORAL = ["tagger", "windows", "absolute", "relative", "context", "calendar", "guards", "status"]  # setup.py's COMPILED
+TEMPORAL = list(runpy.run_path(str(TESTS.parent / "setup.py"), run_name="setup")["MODULES"])
 
 
 def _compiled_files() -> dict[str, Path]:

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from localdb import enriched_db
 from silkwire import service
 from silkwire.api import ApiSettings, create_app
 from silkwire.cli import app
@@ -51,15 +52,8 @@ def facts(articles):
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("estimates")
-    path = tmp / "items.jsonl"
-    path.write_text("".join(json.dumps({"source": s, "title": t, "lead": lead, "published": p}, ensure_ascii=False)
-                            + "\n" for s, t, lead, p in ITEMS), encoding="utf-8")
-    db_path = str(tmp / "e.db")
-    with service.open_workspace(db_path, create=True) as ws:
-        service.ingest(ws, [str(path)])
-        service.enrich(ws, enricher=facts)
-    return db_path
+    rows = [{"source": s, "title": t, "lead": lead, "published": p} for s, t, lead, p in ITEMS]
+    return enriched_db(tmp_path_factory.mktemp("estimates"), rows, facts, name="estimates")
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from localdb import write_jsonl as write
 from silkwire import service, story_updates, storylines
 from silkwire.store import Store, story_state
 from silkwire.store.schema import LATEST
@@ -25,9 +26,12 @@ def demo_records() -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["published"], r["id"]))
 
 
-def write(path: Path, rows: list[dict[str, Any]]) -> str:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return str(path)
+def recorded_updates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each story update did ("rebuild" or an increment), in order, as the updates run."""
+    done: list[str] = []
+    real = story_updates.update_stories
+    monkeypatch.setattr(story_updates, "update_stories", lambda ws, *a: done.append(real(ws, *a)) or done[-1])
+    return done
 
 
 def memberships(ws: Any) -> dict[int, str]:
@@ -39,9 +43,7 @@ def test_chronological_batches_score_as_a_whole_clustering_and_keep_ids(tmp_path
     monkeypatch.setattr(story_updates, "MAX_DRIFT", 100.0)  # every batch an increment, however many
     records = demo_records()
     half = len(records) // 2
-    done: list[str] = []
-    real = story_updates.update_stories
-    monkeypatch.setattr(story_updates, "update_stories", lambda ws, *a: done.append(real(ws, *a)) or done[-1])
+    done = recorded_updates(monkeypatch)
     with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
         service.ingest(ws, [write(tmp_path / "first.jsonl", records[:half])])
         assert done == ["rebuild"]  # no stored stories yet
@@ -127,9 +129,7 @@ def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Pa
     monkeypatch.setattr(story_updates, "MAX_DRIFT", 100.0)
     records = demo_records()
     half = len(records) // 2
-    done: list[str] = []
-    real = story_updates.update_stories
-    monkeypatch.setattr(story_updates, "update_stories", lambda ws, *a: done.append(real(ws, *a)) or done[-1])
+    done = recorded_updates(monkeypatch)
     with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
         service.ingest(ws, [write(tmp_path / "first.jsonl", records[:half])])
         service.enrich(ws)

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate as validate_openapi
 
+from localdb import enriched_db
 from silkwire import service
 from silkwire.api import ApiSettings, create_app
 from silkwire.model import Amount, CountryRef, Enrichment, Entity, Event, Place, TimeRef, Topic
@@ -76,15 +77,8 @@ def facts(articles):
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web")
-    path = tmp / "items.jsonl"
-    path.write_text("".join(json.dumps({"title": t, "lead": lead, "published": p, "source": s}, ensure_ascii=False) + "\n"
-                            for t, lead, p, s in ITEMS), encoding="utf-8")
-    db_path = str(tmp / "web.db")
-    with service.open_workspace(db_path, create=True) as ws:
-        service.ingest(ws, [str(path)])
-        service.enrich(ws, enricher=facts)
-    return db_path
+    rows = [{"title": t, "lead": lead, "published": p, "source": s} for t, lead, p, s in ITEMS]
+    return enriched_db(tmp_path_factory.mktemp("web"), rows, facts, name="web")
 
 
 @pytest.fixture(scope="module")

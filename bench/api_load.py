@@ -42,7 +42,7 @@ TARGET_P95_MS = 50.0
 
 def build_db(db: str) -> None:
     """Title + lead of every OrangeSum article that has a lead, as the ingest benchmark does."""
-    from silkwire import service
+    from silkwire.service import articles as service
 
     if os.path.exists(db):
         with service.open_workspace(db) as ws:

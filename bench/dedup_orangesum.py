@@ -263,8 +263,8 @@ def main() -> int:
                     art = by_ref[key]
                     print(f"  {key} {art.published} {len(art.text)} chars: {art.text[:300]!r}")
     if args.db:
-        from silkwire import storylines
-        from silkwire.service import ingest, open_workspace
+        from silkwire.service import stories as storylines
+        from silkwire.service.articles import ingest, open_workspace
 
         t0 = time.perf_counter()
         with open_workspace(args.db, create=True) as ws:

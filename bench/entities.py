@@ -6,7 +6,7 @@ Quality, on the same gold (the demo gold files, and tests/gold/seed-002.jsonl wh
 ../shared/data is present): the peer is spaCy's own NER (the full model, as shipped) plus a
 lookup of its LOC/GPE entities in the knowledge base's country names (name and aliases only:
 no demonyms, no capitals); its PER/ORG entities are its persons and organisations, its other
-LOC entities its places (it has no way to give them a country). Scored by silkwire.evaluation.
+LOC entities its places (it has no way to give them a country). Scored by silkwire.evaluation.facts.
 
 Speed, on OrangeSum (../shared/data/orangesum/orangesum.jsonl.gz; skipped when absent): the
 same items, title + lead and title + lead + body, through silkwire's ``enrich`` and through
@@ -28,13 +28,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from silkwire.evaluation import fold as gold_fold
-from silkwire.evaluation import geonames_accuracy, index_records, read_gold, score
+from silkwire.evaluation.facts import fold as gold_fold
+from silkwire.evaluation.facts import geonames_accuracy, index_records, read_gold, score
 from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.nlp.kb import load_kb
 from silkwire.nlp.textmatch import fold
-from silkwire.service import demo_files, gold_files
+from silkwire.service.articles import demo_files, gold_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "data" / "seeds" / "002_0afaed159990aab2.txt"

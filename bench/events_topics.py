@@ -3,7 +3,7 @@ speed of the whole enrichment against bare spaCy with its parser, in one run.
 
     python bench/events_topics.py [--show-errors] [--repeat N]
 
-- Quality: the pipeline's records scored by ``silkwire.evaluation_events`` (the rules of
+- Quality: the pipeline's records scored by ``silkwire.evaluation.events`` (the rules of
   ``silkwire eval``): demo gold (160 articles, matched by title) and, when ../shared/data is
   here, the seed listing's gold (21 articles, by id).
 - Speed: the same demo items (title + lead) through (a) ``silkwire.nlp.pipeline.enrich`` — NER,
@@ -24,12 +24,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from silkwire.evaluation import index_records, read_gold
-from silkwire.evaluation_events import event_dyads, score_events
+from silkwire.evaluation.events import event_dyads, score_events
+from silkwire.evaluation.facts import index_records, read_gold
 from silkwire.ingest import read_paths
 from silkwire.model import Article, article_record, enrichment_fields
 from silkwire.nlp.pipeline import enrich
-from silkwire.service import demo_files, gold_files
+from silkwire.service.articles import demo_files, gold_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "data" / "seeds" / "002_0afaed159990aab2.txt"

@@ -40,7 +40,8 @@ CORPUS = ROOT.parent / "shared" / "data" / "orangesum" / "orangesum.jsonl.gz"
 # A non-streaming export, for comparison only: every record in memory, then written.
 LOAD_ALL = """
 import json, sys
-from silkwire import exporting, service
+from silkwire.service import export as exporting
+from silkwire.service import articles as service
 with service.open_workspace(sys.argv[1]) as ws:
     records = list(exporting.matching_records(ws))
 with open(sys.argv[2], "w", encoding="utf-8") as fh:
@@ -82,7 +83,7 @@ def write_input(corpus: Path, path: Path, with_body: bool) -> int:
 
 
 def build(db: str, input_path: Path, enrich: bool) -> dict[str, Any]:
-    from silkwire import service
+    from silkwire.service import articles as service
 
     with service.open_workspace(db, create=True) as ws:
         t0 = time.perf_counter()

@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from silkwire import watching  # noqa: E402
 from silkwire.ingest.feeds import read_feed  # noqa: E402
 from silkwire.ingest.html_text import html_to_text  # noqa: E402
 from silkwire.ingest.pages import read_page  # noqa: E402
+from silkwire.service import watch as watching  # noqa: E402
 
 ARTICLE = (ROOT / "tests" / "fixtures" / "web" / "article.html").read_bytes()
 

@@ -103,8 +103,8 @@ def latency(run_query: Any) -> dict[str, float]:
 
 
 def bench_silkwire(input_path: Path, n: int, workdir: Path) -> dict[str, Any]:
-    from silkwire import service
     from silkwire.search import parse_query
+    from silkwire.service import articles as service
 
     db = str(workdir / "bench.db")
     service.remove_database(db)

@@ -33,10 +33,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from silkwire import service, story_updates, storylines
+from silkwire.evaluation.bcubed import bcubed
+from silkwire.service import articles as service
+from silkwire.service import stories as storylines
+from silkwire.service import story_updates
 from silkwire.store import stories as tables
 from silkwire.store import story_state
-from silkwire.stories.bcubed import bcubed
 from silkwire.stories.cluster import cluster_with_vocabulary
 
 

@@ -61,7 +61,7 @@ def _lead(r: dict[str, Any]) -> str:
 
 
 def build_db(db: str, workers: int) -> None:
-    from silkwire import service
+    from silkwire.service import articles as service
 
     if os.path.exists(db):
         with service.open_workspace(db) as ws:

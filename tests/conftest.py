@@ -10,7 +10,7 @@ from pure_python import ENV, prefer_sources
 if os.environ.get(ENV):
     prefer_sources()  # before any silkwire import: the interpreted modules, not the compiled ones
 
-from silkwire import service
+from silkwire.service import articles as service
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED = SHARED / "seeds" / "002_0afaed159990aab2.txt"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from silkwire import service
 from silkwire.model import Amount, CountryRef, Enrichment, Entity, Event, Place, Topic
+from silkwire.service import articles as service
 
 ITEMS = [
     {"title": "Le Kazakhstan et l’Afghanistan signent un accord ferroviaire",

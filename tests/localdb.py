@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from silkwire import service
+from silkwire.service import articles as service
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> str:

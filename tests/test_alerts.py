@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from localweb import WEB, serve
-from silkwire.cli import app
+from silkwire.cli.main import app
 from silkwire.errors import SilkwireError
 
 runner = CliRunner()
@@ -116,7 +116,7 @@ def test_webhook_gets_each_match_once_and_a_failed_delivery_is_retried(web, tmp_
 
 
 def test_a_backlog_goes_out_in_bounded_posts(web, tmp_path, monkeypatch):
-    from silkwire import alerting
+    from silkwire.service import alerts as alerting
 
     monkeypatch.setattr(alerting, "WEBHOOK_BATCH", 2)
     db = str(tmp_path / "a.db")

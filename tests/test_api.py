@@ -9,10 +9,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate as validate_openapi
 
-from silkwire import service
 from silkwire.api import ApiSettings, create_app
-from silkwire.api.pool import WorkspacePool
 from silkwire.model import CountryRef, Enrichment, Entity, Place
+from silkwire.service import articles as service
+from silkwire.service.pool import WorkspacePool
 
 # (title, lead, published, source); facts come from FACTS below, by title.
 ITEMS = [

@@ -13,9 +13,10 @@ from openapi_spec_validator import validate as validate_openapi
 from typer.testing import CliRunner
 
 from export_data import ITEMS, build_db
-from silkwire import exporting, service
 from silkwire.api import ApiSettings, create_app
-from silkwire.cli import app
+from silkwire.cli.main import app
+from silkwire.service import articles as service
+from silkwire.service import export as exporting
 
 
 @pytest.fixture(scope="module")

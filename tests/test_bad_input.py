@@ -1,6 +1,6 @@
 """Bad input: a clear error naming file and line, the good items still go in, the store stays consistent."""
 
-from silkwire import service
+from silkwire.service import articles as service
 
 
 def test_each_kind_of_bad_input_is_reported_and_good_items_go_in(ws, tmp_path):

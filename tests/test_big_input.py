@@ -8,7 +8,7 @@ import pytest
 
 CHILD = """
 import resource, sys
-from silkwire import service
+from silkwire.service import articles as service
 with service.open_workspace(sys.argv[2], create=True) as ws:
     report = service.ingest(ws, [sys.argv[1]])
 print(report.new, len(report.rejected), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)

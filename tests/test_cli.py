@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from silkwire.cli import app
+from silkwire.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -111,7 +111,7 @@ def test_errors_are_one_line_without_traceback(tmp_path):
 
 def test_commands_that_need_no_model_do_not_import_it():
     code = (
-        "import sys; from silkwire.cli import app; "
+        "import sys; from silkwire.cli.main import app; "
         "print(any(m.split('.')[0] in ('spacy', 'thinc', 'torch') for m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -144,7 +144,7 @@ def test_demo_builds_an_enriched_database(tmp_path):
 
 @pytest.mark.slow
 def test_eval_scores_the_stored_facts_and_checks_floors(tmp_path):
-    from silkwire import service
+    from silkwire.service import articles as service
 
     db = str(tmp_path / "demo.db")
     assert run("demo", "--out", db, "--no-serve").exit_code == 0
@@ -197,7 +197,7 @@ def test_search_does_not_load_the_duplicate_finder(tmp_path):
     """Readers of duplicate links (search, show) must not pay for datasketch/scipy at start-up."""
     db = str(tmp_path / "s.db")
     assert run("ingest", str(ROOT / "tests" / "fixtures" / "listing-sample.txt"), "--db", db).exit_code == 0
-    code = ("import sys; from typer.testing import CliRunner; from silkwire.cli import app; "
+    code = ("import sys; from typer.testing import CliRunner; from silkwire.cli.main import app; "
             f"r = CliRunner().invoke(app, ['search', 'sommet', '--db', {db!r}]); assert r.exit_code == 0, r.output; "
             "print(sorted(m for m in ('datasketch', 'scipy', 'spacy') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

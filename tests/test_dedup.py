@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from silkwire import service, storylines
-from silkwire.cli import app
+from silkwire.cli.main import app
+from silkwire.service import articles as service
+from silkwire.service import stories as storylines
 from silkwire.stories.dedup import DuplicateFinder
 
 BODY = (
@@ -155,8 +156,8 @@ def test_api_record_and_stats_carry_duplicates_and_story(tmp_path):
 
 
 def test_relations_count_a_duplicated_event_once(ws, tmp_path):
-    from silkwire import analysis
     from silkwire.model import CountryRef, Enrichment, Event
+    from silkwire.service import relations as analysis
 
     def fake_enricher(articles):  # one AGREE event KZ -> AF per article, no model
         for a in articles:

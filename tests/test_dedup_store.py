@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from silkwire import service, storylines
 from silkwire.ingest import read_paths
 from silkwire.model import Article
+from silkwire.service import articles as service
+from silkwire.service import stories as storylines
 from silkwire.store import Store
 from silkwire.store.dedup_index import BAND_LAYOUT, StoredDedup
 from silkwire.store.schema import LATEST

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from silkwire import service
 from silkwire.ingest import read_paths
 from silkwire.model import Article
+from silkwire.service import articles as service
 
 PLOVER = set(["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"])
 ISO_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-[HQ]\d|-W\d{2})?(/\d{4}(-\d{2}(-\d{2})?)?)?$")

@@ -11,10 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from export_data import build_db
-from silkwire import digest, exporting, service
-from silkwire.cli import app
+from silkwire.cli.main import app
 from silkwire.export.briefing import md as digest_md
 from silkwire.export.briefing_html import bar_chart
+from silkwire.service import articles as service
+from silkwire.service import digest
+from silkwire.service import export as exporting
 
 runner = CliRunner()
 JULY = {"since": "2025-07-01", "until": "2025-07-31"}
@@ -242,7 +244,7 @@ def test_digest_of_the_demo_corpus(tmp_path):
         for path in paths:
             assert client.get(path).status_code == 200, path
     # Main stories are the stored stories (storylines), with their labels and their period counts.
-    from silkwire import storylines
+    from silkwire.service import stories as storylines
 
     with service.open_workspace(db) as ws:
         members: dict[str, list[str]] = {}

@@ -2,9 +2,9 @@
 
 import json
 
-from silkwire import service
 from silkwire.model import CountryRef, Enrichment
 from silkwire.nlp.timefacts import enrich_time_only
+from silkwire.service import articles as service
 
 LEADS = [
     ("Sommet à Samarcande", "Le sommet s’est tenu le 4 avril 2025 à Samarcande, avec 12 milliards d’euros promis.", "2025-04-05"),

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from silkwire import scoring, service
+from silkwire.service import articles as service
+from silkwire.service import evaluate as scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))["demo_estimates"]
@@ -30,7 +31,7 @@ def test_demo_estimates_meet_the_floors(tmp_path: Path) -> None:
 
 
 def test_an_estimate_holds_a_day_inside_its_window() -> None:
-    from silkwire.evaluation_time import score_estimates
+    from silkwire.evaluation.time import score_estimates
 
     gold = [{"key": {"title": t}, "published": p} for t, p in
             (("a", "2025-05-03"), ("b", "2025-05-03"), ("c", "2025-05-03"), ("d", "2025-05-03"))]

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from silkwire.evaluation import fold, geonames_accuracy, index_records, score, score_article
+from silkwire.evaluation.facts import fold, geonames_accuracy, index_records, score, score_article
 
 
 def gold(**fields: object) -> dict[str, object]:
@@ -101,6 +101,6 @@ def test_geonames_accuracy_counts_only_checkable_places() -> None:
 
 
 def test_scorer_does_not_import_spacy() -> None:
-    code = "import sys, silkwire.evaluation; print('spacy' in sys.modules)"
+    code = "import sys, silkwire.evaluation.facts; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

@@ -5,9 +5,9 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from silkwire.cli import app
+from silkwire.cli.main import app
 from silkwire.errors import InputError, QueryError
-from silkwire.evaluation_events import event_dyads, score_events
+from silkwire.evaluation.events import event_dyads, score_events
 from silkwire.nlp.kb import load_kb
 
 runner = CliRunner()

@@ -12,9 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from export_data import ITEMS, build_db
-from silkwire import browse, exporting, service
-from silkwire.cli import app
+from silkwire.cli.main import app
 from silkwire.export.rows import ENTITY_COLUMNS, EVENT_COLUMNS, RECORD_COLUMNS, csv_record_row
+from silkwire.service import articles as service
+from silkwire.service import browse
+from silkwire.service import export as exporting
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from localweb import WEB, serve
-from silkwire.cli import app
+from silkwire.cli.main import app
 from silkwire.errors import InputError, InputWarning
 from silkwire.ingest import read_paths
 from silkwire.ingest.documents import document_kind

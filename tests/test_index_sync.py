@@ -2,9 +2,9 @@
 
 import shutil
 
-from silkwire import service
 from silkwire.ingest.articles import make_article
-from silkwire.workspace import index_doc
+from silkwire.service import articles as service
+from silkwire.service.workspace import index_doc
 
 
 def items(n, start=0):

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from localdb import enriched_db
-from silkwire import service
 from silkwire.api import ApiSettings, create_app
-from silkwire.cli import app
+from silkwire.cli.main import app
 from silkwire.model import CountryRef, Enrichment, Event
+from silkwire.service import articles as service
 from silkwire.web import labels
 
 # (source, title, lead, published): each source's items in listing order, newest first

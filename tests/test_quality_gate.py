@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from silkwire.evaluation import FIELDS, index_records, read_gold, score
+from silkwire.evaluation.facts import FIELDS, index_records, read_gold, score
 from silkwire.ingest import read_paths
 from silkwire.model import Article
-from silkwire.service import demo_files, gold_files
+from silkwire.service.articles import demo_files, gold_files
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))
@@ -40,12 +40,12 @@ def scores(inputs: list[str], golds: list[str], time: bool = False,
     missing = [row["key"] for row in gold if (row["key"].get("id") or row["key"].get("title")) not in index]
     assert not missing, f"gold rows without an article: {missing[:3]}"
     if time:
-        from silkwire.evaluation_time import score_time
+        from silkwire.evaluation.time import score_time
         from silkwire.nlp.timefacts import event_fields
 
         return score_time(index, gold, retime=lambda record, published: event_fields(record["text"], published))
     if events:
-        from silkwire.evaluation_events import score_events
+        from silkwire.evaluation.events import score_events
 
         return score_events(index, gold)
     return score(index, gold)
@@ -92,7 +92,7 @@ def test_demo_gold_time_facts_meet_the_floors() -> None:
 
 
 def test_event_floors_cover_every_field() -> None:
-    from silkwire.evaluation_events import EVENT_FIELDS
+    from silkwire.evaluation.events import EVENT_FIELDS
 
     for name in ("demo_events", "seed_events"):
         assert set(FLOORS[name]) == set(EVENT_FIELDS)

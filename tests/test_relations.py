@@ -5,11 +5,12 @@ import json
 
 import pytest
 
-from silkwire import analysis, service
 from silkwire.analytics.relations import EventFact, aggregate, dyads, month_of, quad_of
 from silkwire.errors import QueryError
 from silkwire.model import Amount, CountryRef, Enrichment, Event, Topic
 from silkwire.nlp.events import PLOVER_TYPES
+from silkwire.service import articles as service
+from silkwire.service import relations as analysis
 
 
 def fact(type_, source, target, date="2025-07-11", status="done", article="a1", amounts=()):
@@ -186,7 +187,7 @@ def test_an_open_publication_estimate_dates_no_event() -> None:
 
 
 def test_an_undated_story_item_takes_its_event_date_over_an_open_estimate() -> None:
-    from silkwire.storylines import _item
+    from silkwire.service.stories import _item
 
     fields = {"published": "2023-01-01/..", "published_estimated": True, "event_date": "2025-04-04"}
     assert _item(1, "k", None, "t", "x", fields).day == "2025-04-04"

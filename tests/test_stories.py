@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from silkwire import service, story_updates, storylines
-from silkwire.cli import app
-from silkwire.stories.bcubed import bcubed
+from silkwire.cli.main import app
+from silkwire.evaluation.bcubed import bcubed
+from silkwire.service import articles as service
+from silkwire.service import stories as storylines
+from silkwire.service import story_updates
 from silkwire.stories.cluster import StoryItem, cluster
 
 UE = (("org:ue", "Union européenne"), ("loc:asie-centrale", "Asie centrale"))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from silkwire import service, storylines
+from silkwire.service import articles as service
+from silkwire.service import stories as storylines
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))

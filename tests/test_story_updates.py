@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from localdb import write_jsonl as write
-from silkwire import service, story_updates, storylines
+from silkwire.service import articles as service
+from silkwire.service import stories as storylines
+from silkwire.service import story_updates
 from silkwire.store import Store, story_state
 from silkwire.store.schema import LATEST
 from silkwire.store.story_state import STATE

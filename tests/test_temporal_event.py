@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from silkwire.evaluation_time import score_time
+from silkwire.evaluation.time import score_time
 from silkwire.nlp.temporal import event_date_and_status, tag_dates
 from silkwire.nlp.timefacts import event_fields
 

@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from localweb import serve
-from silkwire import service
-from silkwire.cli import app
+from silkwire.cli.main import app
 from silkwire.errors import InputError
-from silkwire.sources_file import Source, add_source, load_sources, remove_source, sources_path
+from silkwire.service import articles as service
+from silkwire.service.sources import Source, add_source, load_sources, remove_source, sources_path
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -245,7 +245,7 @@ def test_items_that_could_not_be_stored_are_fetched_again(web, tmp_path):
 
 
 def test_watch_loop_polls_on_the_interval_until_stopped(web, tmp_path):
-    from silkwire import watching
+    from silkwire.service import watch as watching
 
     db, sources = str(tmp_path / "w.db"), tmp_path / "w.sources.toml"
     web.site.live["fast"] = [("Un titre", "Un texte.")]

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from openapi_spec_validator import validate as validate_openapi
 
 from localdb import enriched_db
-from silkwire import service
 from silkwire.api import ApiSettings, create_app
 from silkwire.model import Amount, CountryRef, Enrichment, Entity, Event, Place, TimeRef, Topic
+from silkwire.service import articles as service
 
 EVIL = "<script>alert('x')</script>"
 # (title, lead, published, source)
@@ -429,7 +429,7 @@ def test_article_page_links_duplicates_and_its_story(client):
 
 
 def test_stories_endpoints_and_pages(client, db):
-    from silkwire import storylines
+    from silkwire.service import stories as storylines
 
     with service.open_workspace(db) as ws:
         every = storylines.stories(ws, min_articles=1)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from silkwire import service
 from silkwire.api import ApiSettings, create_app
+from silkwire.service import articles as service
 
 CHROMIUM = os.environ.get("SILKWIRE_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -107,8 +107,8 @@ def test_demo_serves_unless_told_not_to(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     import silkwire.api.serve as serve_module
-    from silkwire import service
-    from silkwire.cli import app
+    from silkwire.cli.main import app
+    from silkwire.service import articles as service
 
     calls = []
     monkeypatch.setattr(serve_module, "serve", lambda *a, **k: calls.append((a, k)))

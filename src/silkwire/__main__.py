@@ -1,3 +1,3 @@
-from silkwire.cli import main
+from silkwire.cli.main import main
 
 main()

@@ -1,4 +1,4 @@
-"""The REST API (FastAPI) over ``silkwire.service``: ``create_app(ApiSettings(db_path=...))``."""
+"""The REST API (FastAPI) over ``silkwire.service.articles``: ``create_app(ApiSettings(db_path=...))``."""
 
 from silkwire.api.app import ApiSettings, create_app
 

@@ -33,13 +33,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from silkwire import browse as queries
-from silkwire import service
 from silkwire.api.explore_routes import install_explore_routes, install_story_routes
 from silkwire.api.export_routes import install_export_routes
-from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
+from silkwire.service import articles as service
+from silkwire.service import browse as queries
+from silkwire.service.pool import WorkspacePool
 
 
 @dataclass(frozen=True, slots=True)

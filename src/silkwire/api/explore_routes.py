@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query
 
-from silkwire import analysis, browse, explore, service, storylines
 from silkwire.api.explore_schemas import (
     CountryDetail,
     CountryOut,
@@ -24,8 +23,12 @@ from silkwire.api.explore_schemas import (
     StoryList,
     Timeline,
 )
-from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ErrorOut
+from silkwire.service import articles as service
+from silkwire.service import browse, explore
+from silkwire.service import relations as analysis
+from silkwire.service import stories as storylines
+from silkwire.service.pool import WorkspacePool
 
 _400: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut, "description": "Malformed query or parameter"}}
 _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such item"}, **_400}

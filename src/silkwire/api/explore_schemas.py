@@ -91,7 +91,7 @@ class Facets(BaseModel):
 
 
 class RelationOut(BaseModel):
-    """One partner of a country (silkwire.analysis.relations)."""
+    """One partner of a country (silkwire.service.relations.relations)."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -1,6 +1,6 @@
 """``GET /api/export``: ``silkwire export`` over HTTP, streamed.
 
-Same formats, ``what`` and filters as the command (``silkwire.exporting``). Everything that can
+Same formats, ``what`` and filters as the command (``silkwire.service.export``). Everything that can
 be refused (format, what, filters, query) is refused before the first byte, as a JSON 400; the
 first chunk is produced before the response starts too, so an error there is still a JSON
 answer. The workspace is held by the stream until it ends (or the client leaves): rows are read
@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query
 from fastapi.responses import StreamingResponse
 
-from silkwire import exporting
 from silkwire.api.explore_routes import Filters
-from silkwire.api.pool import WorkspacePool
 from silkwire.api.schemas import ErrorOut
+from silkwire.service import export as exporting
+from silkwire.service.pool import WorkspacePool
 
 _ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"description": "The export, streamed: JSON Lines, CSV (with a header), GeoJSON FeatureCollection or "

@@ -6,7 +6,7 @@ import os
 import sys
 
 from silkwire.api.app import ApiSettings, create_app
-from silkwire.service import open_workspace
+from silkwire.service.articles import open_workspace
 
 # The ingest token comes from the environment, never from a command-line option: a process's
 # arguments are visible to every user of the machine (ps).

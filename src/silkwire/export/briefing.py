@@ -1,6 +1,6 @@
 """A digest's content as plain data, and its Markdown rendering (the HTML one: briefing_html).
 
-The digest use case (``silkwire.digest``) fills these from the database; the renderers only
+The digest use case (``silkwire.service.digest``) fills these from the database; the renderers only
 lay them out, so both formats say the same thing. Every text that comes from an article is
 escaped: in Markdown, markup characters are backslash-escaped and ``< > &`` become entities,
 so an article containing ``<script>`` stays text wherever the Markdown is rendered.

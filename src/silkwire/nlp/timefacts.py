@@ -29,7 +29,7 @@ def add_time_facts(article: Article, enrichment: Enrichment) -> Enrichment:
 
 def event_fields(text: str, published: str | None) -> dict[str, str | None]:
     """``event_date`` and ``status`` of a text resolved against ``published`` (the scorer asks
-    this for articles whose source gives no publication date: silkwire.evaluation_time)."""
+    this for articles whose source gives no publication date: silkwire.evaluation.time)."""
     event_date, status = event_date_and_status(text, tag_dates(text, published), published)
     return {"event_date": event_date, "status": status if status in ("done", "planned") else None}
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from silkwire import analysis
+from silkwire.service import relations as analysis
 from silkwire.web.highlight import amount_label
 
 LABELS_FILE = Path(__file__).parent / "data" / "plover_labels_fr.tsv"

@@ -24,9 +24,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
-from silkwire import analysis, browse, explore, service, storylines
-from silkwire.api.pool import WorkspacePool
 from silkwire.errors import SilkwireError, StoreError
+from silkwire.service import articles as service
+from silkwire.service import browse, explore
+from silkwire.service import relations as analysis
+from silkwire.service import stories as storylines
+from silkwire.service.pool import WorkspacePool
 from silkwire.web import charts, geo, highlight, labels
 
 HERE = Path(__file__).parent

@@ -21,7 +21,6 @@ from typing import Any
 
 import tantivy
 
-from silkwire import service
 from silkwire.errors import InputError, InputWarning, QueryError, StoreError
 from silkwire.ingest.records import parse_published
 from silkwire.model import Article
@@ -31,7 +30,8 @@ from silkwire.search.index import (  # the index's own date rules; see register_
     first_day,
     start_day,
 )
-from silkwire.service import SearchFilters, Workspace
+from silkwire.service import articles as service
+from silkwire.service.articles import SearchFilters, Workspace
 from silkwire.store.stories import is_duplicate_sql
 
 

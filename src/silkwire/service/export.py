@@ -6,7 +6,8 @@ matching rowids (integers only) and the rows are read in batches too. So the mem
 export is one batch of records, whatever the corpus size (bench/export.py measures it), except
 for ``entities``, which holds one counter per distinct entity.
 
-    from silkwire import exporting, service
+    from silkwire.service import export as exporting
+    from silkwire.service import articles as service
     with service.open_workspace("news.db") as ws:
         report = exporting.export(ws, "parquet", "events", out="events.parquet",
                                   filters=service.SearchFilters(countries=("KZ",)))
@@ -21,14 +22,14 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
-from silkwire.browse import filter_conditions, register_functions
 from silkwire.errors import QueryError
 from silkwire.export.rows import EntityTally, event_features, event_rows, place_features
 from silkwire.export.writers import BINARY_FORMATS, FORMATS, SUPPORTED, WHATS, atomic_output, make_writer
 from silkwire.model import Article
 from silkwire.search import parse_query
-from silkwire.service import SearchFilters, Workspace, stored_record
-from silkwire.storylines import with_links  # duplicate_of, story: the record of show()
+from silkwire.service.articles import SearchFilters, Workspace, stored_record
+from silkwire.service.browse import filter_conditions, register_functions
+from silkwire.service.stories import with_links  # duplicate_of, story: the record of show()
 
 BATCH = 500
 

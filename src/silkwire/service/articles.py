@@ -3,7 +3,7 @@
 Every function takes plain values and a ``Store``, and returns plain values or dataclasses; no
 printing, no exiting. Usable on its own::
 
-    from silkwire.service import ingest, open_workspace, search
+    from silkwire.service.articles import ingest, open_workspace, search
     with open_workspace("news.db", create=True) as ws:
         report = ingest(ws, ["listing.txt"])
         result = search(ws, "ouzbek*")
@@ -27,9 +27,8 @@ from silkwire.ingest import Format, read_paths
 from silkwire.model import PIPELINE_VERSION, Article, Enrichment, TimeRef, article_record, enrichment_fields
 from silkwire.search.index import IndexFilters as SearchFilters
 from silkwire.search.index import first_day
-from silkwire.searching import Hit, SearchResult, hit_record, search
-from silkwire.store import EventRow, StoredEnrichment
-from silkwire.workspace import (
+from silkwire.service.search import Hit, SearchResult, hit_record, search
+from silkwire.service.workspace import (
     INDEXED_THROUGH,
     Workspace,
     index_doc,
@@ -38,6 +37,7 @@ from silkwire.workspace import (
     reindex_pending,
     sync_index,
 )
+from silkwire.store import EventRow, StoredEnrichment
 
 __all__ = ["Hit", "SearchFilters", "SearchResult", "Workspace", "hit_record", "index_path", "open_workspace",
            "search", "sync_index"]
@@ -93,7 +93,7 @@ def ingest_items(
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Store articles from any reader (files, fetched feeds and pages): ``ingest``'s path."""
-    from silkwire import storylines
+    from silkwire.service import stories as storylines
 
     ws.index.begin_write()
     report = IngestReport()
@@ -232,7 +232,7 @@ def enrich(
             on_batch(report)
     reindex_pending(ws)
     if report.enriched:
-        from silkwire.story_updates import update_stories
+        from silkwire.service.story_updates import update_stories
 
         estimate_publication(ws)
         update_stories(ws, enriched)  # now with entities, countries, events and date estimates
@@ -272,7 +272,7 @@ def _time_ref(d: dict[str, Any]) -> TimeRef:
 
 def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     """The article record of one stored article (id or unique id prefix), with its facts."""
-    from silkwire import storylines
+    from silkwire.service import stories as storylines
 
     article = ws.store.get(article_id)
     return storylines.with_links(ws, stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id))))

@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from silkwire.errors import NotFoundError
 from silkwire.model import Article
+from silkwire.service.workspace import Workspace
 from silkwire.store import Store, dedup_index
 from silkwire.store import stories as tables
 from silkwire.stories.cluster import Story, StoryItem, cluster_with_vocabulary, day_of
-from silkwire.workspace import Workspace
 
 if TYPE_CHECKING:  # imported when a finder is made: readers of the links (search, show, the web
     # pages) need none of it at start-up
@@ -232,7 +232,7 @@ def after_ingest(ws: Workspace) -> str:
     that come after the clustered ones are added to the stored stories (cheap); otherwise, or
     after many new articles, every article is clustered again (``story_updates``). Returns
     what was done: "none", "increment" or "rebuild"."""
-    from silkwire.story_updates import update_stories
+    from silkwire.service.story_updates import update_stories
 
     return update_stories(ws)
 
@@ -240,8 +240,8 @@ def after_ingest(ws: Workspace) -> str:
 def rebuild_stories(ws: Workspace) -> int:
     """Cluster every canonical article into stories and store them, with the day each was
     clustered on and the vocabulary (one transaction). Returns how many stories."""
+    from silkwire.service.story_updates import params_key
     from silkwire.store import story_state
-    from silkwire.story_updates import params_key
 
     rows = tables.clustering_rows(ws.store)
     items = [_item(*row) for row in rows]
@@ -297,7 +297,7 @@ def evaluate_stories(ws: Workspace, gold_paths: Sequence[str]) -> dict[str, Any]
     """
     import json
 
-    from silkwire.stories.bcubed import bcubed
+    from silkwire.evaluation.bcubed import bcubed
 
     gold: dict[str, Any] = {}
     predicted: dict[str, Any] = {}

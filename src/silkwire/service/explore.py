@@ -19,12 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from silkwire import analysis, browse
 from silkwire.errors import NotFoundError, QueryError
 from silkwire.nlp.kb_files import load_tables  # plain TSV reading: no spaCy behind it
 from silkwire.search import parse_query
 from silkwire.search.index import first_day
-from silkwire.service import SearchFilters, Workspace
+from silkwire.service import browse
+from silkwire.service import relations as analysis
+from silkwire.service.articles import SearchFilters, Workspace
 from silkwire.store.stories import is_duplicate_sql
 
 FACET_KINDS = ("country", "entity", "place", "event", "topic")
@@ -49,7 +50,7 @@ def country_name(code: str) -> str:
 @lru_cache(maxsize=1)
 def topic_names() -> dict[str, str]:
     """IPTC Media Topic code -> French label (the topic engine's own data file)."""
-    path = Path(__file__).parent / "nlp" / "data" / "iptc_topics_fr.tsv"
+    path = Path(__file__).parent.parent / "nlp" / "data" / "iptc_topics_fr.tsv"
     rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
     return {r[0]: r[1] for r in rows if len(r) >= 2}
@@ -223,7 +224,7 @@ def _records(ws: Workspace, kind: str, value: str, limit: int | None, with_text:
 def country_overview(ws: Workspace, code: str, top: int = 10, latest: int = 15) -> dict[str, Any]:
     """What the country page shows: coverage per month, partners (co-mentioned), people,
     organisations, places, latest articles; and when the pipeline stores them, topics, events
-    (latest, and per month by type) and relations (cooperative vs conflictual, silkwire.analysis)."""
+    (latest, and per month by type) and relations (cooperative vs conflictual, silkwire.service.relations)."""
     code = check_country(code)
     total = int(_db(ws).execute(f"SELECT count(*) FROM ({_facet_rowids('country')})", (code,)).fetchone()[0])
     out: dict[str, Any] = {"code": code, "name": country_name(code), "articles": total,
@@ -378,7 +379,7 @@ def places(ws: Workspace, country: str | None = None, limit: int = 300) -> list[
 def relation_matrix(ws: Workspace, since: str | None = None, until: str | None = None, partners: int = 12
                     ) -> dict[str, Any]:
     """The five republics (rows) against their busiest partners (columns, the five first):
-    per cell the events between the two, cooperative and conflictual (``silkwire.analysis``)."""
+    per cell the events between the two, cooperative and conflictual (``silkwire.service.relations``)."""
     rows = {c: {r["partner"]: r for r in analysis.relations(ws, c, since=since, until=until, evidence=False)}
             for c in CENTRAL_ASIA}
     busy: Counter[str] = Counter()

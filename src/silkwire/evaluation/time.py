@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from silkwire.evaluation import Counts, gold_key
+from silkwire.evaluation.facts import Counts, gold_key
 
 TIME_FIELDS = ("event_date", "status", "money")
 # (record, publication date) -> the record's time fields resolved against that date

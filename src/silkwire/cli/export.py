@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from silkwire import service
 from silkwire.errors import InputError, QueryError, SilkwireError
+from silkwire.service import articles as service
 
 Db = Annotated[str | None, typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]",
                                         show_default=False)]
@@ -49,7 +49,7 @@ def filters(since: str | None, until: str | None, by: str, sources: list[str] | 
     for code in countries or ():  # before check_filters, so the message shows the code as typed
         if len(code) != 2 or not code.isalpha():
             raise QueryError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
-    from silkwire.exporting import check_filters
+    from silkwire.service.export import check_filters
 
     wanted = service.SearchFilters(
         since=first, until=last, by=by, sources=tuple(sources or ()),
@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
         out: Out = None,
     ) -> None:
         """Export the matching articles as records, events or entities (JSONL, CSV, Parquet, GeoJSON)."""
-        from silkwire import exporting
+        from silkwire.service import export as exporting
 
         with _user_errors():
             wanted = filters(since, until, by, source, country, entity, place, event, topic)
@@ -108,8 +108,8 @@ def register(app: typer.Typer) -> None:
         out: Out = None,
     ) -> None:
         """A briefing of the period: main stories, key events, new people and organisations, figures."""
-        from silkwire import digest as digests
         from silkwire.export.writers import atomic_output
+        from silkwire.service import digest as digests
 
         with _user_errors():
             if output_format not in ("md", "html"):

@@ -1,4 +1,4 @@
-"""``silkwire relations`` and ``silkwire timeline``: the analysis use cases (silkwire.analysis)
+"""``silkwire relations`` and ``silkwire timeline``: the analysis use cases (silkwire.service.relations)
 on the command line."""
 
 # No "from __future__ import annotations": typer reads the annotations, which use names local to register().
@@ -12,8 +12,8 @@ from rich.text import Text
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire import analysis
-    from silkwire.cli import DbOption, JsonFlag, _open, out, published_text
+    from silkwire.cli.common import DbOption, JsonFlag, open_db, out, published_text
+    from silkwire.service import relations as analysis
 
     Since = Annotated[str | None, typer.Option(help="Events dated on or after (YYYY-MM-DD)")]
     Until = Annotated[str | None, typer.Option(help="Events dated on or before (YYYY-MM-DD)")]
@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """A country's partners in events: counts by type, cooperative vs conflictual, last event."""
-        with _open(db) as ws:
+        with open_db(db) as ws:
             rows = analysis.relations(ws, country, with_, since, until, evidence=as_json or with_ is not None)
         if as_json:
             out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Events in date order, each with its status and the sentence that proves it."""
-        with _open(db) as ws:
+        with open_db(db) as ws:
             rows = analysis.timeline(ws, country, entity, since, until, event or (), limit)
         if as_json:
             out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_event(out: Any, e: dict[str, Any]) -> None:
-    from silkwire.cli import published_text
+    from silkwire.cli.common import published_text
 
     published = published_text(e["published"], e.get("published_estimated"))
     when = e["date"] or (f"(published {published})" if published else "(undated)")

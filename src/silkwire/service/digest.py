@@ -6,7 +6,8 @@ the type of their main event (and the digest says so); without event data the ev
 is omitted with a note. Nothing depends on the clock: the default period ends at the newest
 article matching the filters, so the same database always gives the same digest.
 
-    from silkwire import digest, service
+    from silkwire.service import digest
+    from silkwire.service import articles as service
     with service.open_workspace("news.db") as ws:
         d = digest.build(ws, country="KZ", since="2025-06-01", until="2025-06-30")
         html = digest.render(d, "html")
@@ -20,13 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from silkwire.analysis import timeline
-from silkwire.browse import filter_conditions, register_functions
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
-from silkwire.exporting import country_names, matching_records
 from silkwire.search.index import first_day, start_day
-from silkwire.service import SearchFilters, Workspace
+from silkwire.service.articles import SearchFilters, Workspace
+from silkwire.service.browse import filter_conditions, register_functions
+from silkwire.service.export import country_names, matching_records
+from silkwire.service.relations import timeline
 
 DEFAULT_DAYS = 7
 EVENTS_PER_TYPE = 8
@@ -221,7 +222,7 @@ def _main_stories(ws: Workspace, by_story: Mapping[str, list[Mapping[str, Any]]]
                   names: Mapping[str, str]) -> list[Story]:
     """The stories with the most articles in the period, each with its label, its size in all
     and the story it follows up (``storylines``)."""
-    from silkwire import storylines
+    from silkwire.service import stories as storylines
 
     top = sorted(by_story.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:STORIES]
     out = []

@@ -37,12 +37,12 @@ import json
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from silkwire.service.stories import _item, rebuild_stories, story_row
+from silkwire.service.workspace import Workspace
 from silkwire.store import stories as tables
 from silkwire.store import story_state
 from silkwire.stories.cluster import Story, StoryItem, StoryParams, Vocabulary, day_of, may_follow
 from silkwire.stories.incremental import Member, extend, summaries, threads
-from silkwire.storylines import _item, rebuild_stories, story_row
-from silkwire.workspace import Workspace
 
 MAX_DRIFT = 0.10
 

@@ -18,15 +18,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from silkwire import service
 from silkwire.errors import InputError, InputWarning, StoreError
 from silkwire.ingest import Format, document_kind, read_document, read_paths
 from silkwire.ingest.documents import describe_body
 from silkwire.model import Article
 from silkwire.net import Fetched, Fetcher, FetchError, FetchPolicy, Validators
+from silkwire.service import articles as service
 
 __all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "ingest_inputs", "poll_source", "watch"]
-from silkwire.sources_file import Source, load_sources
+from silkwire.service.sources import Source, load_sources
 from silkwire.store.monitoring import WatchState, all_watch_states, save_watch_state, watch_state
 
 Item = Article | InputError | InputWarning

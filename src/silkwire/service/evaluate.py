@@ -10,7 +10,7 @@ from typing import Any
 from silkwire.errors import NotFoundError
 from silkwire.ingest import read_paths
 from silkwire.model import Article, article_record, enrichment_fields
-from silkwire.service import Enricher, Workspace, default_enricher, show
+from silkwire.service.articles import Enricher, Workspace, default_enricher, show
 
 
 @dataclass
@@ -32,9 +32,9 @@ def evaluate(
     the gold's articles are looked up in the workspace (by id, else by exact title) and their
     stored facts are scored.
     """
-    from silkwire.evaluation import gold_key, index_records, read_gold, score
-    from silkwire.evaluation_events import score_events
-    from silkwire.evaluation_time import score_estimates, score_time
+    from silkwire.evaluation.events import score_events
+    from silkwire.evaluation.facts import gold_key, index_records, read_gold, score
+    from silkwire.evaluation.time import score_estimates, score_time
 
     gold = read_gold(gold_paths)
     records: list[dict[str, Any]] = []

@@ -1,6 +1,6 @@
 """Commands for following outlets: ``silkwire sources``, ``silkwire watch``, ``silkwire alert``.
 
-A thin layer over ``silkwire.watching``, ``silkwire.sources_file`` and ``silkwire.alerting``.
+A thin layer over ``silkwire.service.watch``, ``silkwire.service.sources`` and ``silkwire.service.alerts``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire import alerting, service, watching
 from silkwire.errors import InputError
 from silkwire.ingest.records import parse_published
-from silkwire.sources_file import (
+from silkwire.service import alerts as alerting
+from silkwire.service import articles as service
+from silkwire.service import watch as watching
+from silkwire.service.sources import (
     KINDS,
     Source,
     add_source,
@@ -52,7 +54,7 @@ alert_app = typer.Typer(help="Saved searches whose new matches are printed (and 
                         no_args_is_help=True, rich_markup_mode=None)
 
 
-def _fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> None:
     err.print(Text(f"error: {message}", style="red"))
     raise typer.Exit(code)
 
@@ -111,11 +113,11 @@ def sources_add(
     = False,
 ) -> None:
     """Add a source to the sources file (created if missing)."""
-    from silkwire.sources_file import validate
+    from silkwire.service.sources import validate
 
     _, path = _paths(db, sources)
     if kind not in KINDS:
-        _fail(f"--kind {kind!r}: expected {', '.join(KINDS)}")
+        fail(f"--kind {kind!r}: expected {', '.join(KINDS)}")
     table: dict[str, Any] = {"name": name, "url": url, "kind": kind, "language": language,
                              "interval": parse_interval(interval, "--interval"), "allow_private": allow_private}
     if country:
@@ -196,7 +198,7 @@ def watch(
         for item in load_sources(path):
             if isinstance(item, InputError):
                 _problem(item)
-        _fail(f"no usable sources in {path}: add one with 'silkwire sources add NAME URL'")
+        fail(f"no usable sources in {path}: add one with 'silkwire sources add NAME URL'")
     stop = {"now": False}
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -253,7 +255,7 @@ def alert_add(
 ) -> None:
     """Save a search; 'silkwire alert run' then reports its new matches."""
     if by not in ("published", "event"):
-        _fail(f"--by {by!r}: expected published or event")
+        fail(f"--by {by!r}: expected published or event")
     filters = service.SearchFilters(
         since=parse_published(since, "--since", "since") if since else None,
         until=parse_published(until, "--until", "until") if until else None,

@@ -1,5 +1,5 @@
 """The search use case: French full-text search over a workspace, best first, with highlights
-and snippets, duplicates collapsed. ``silkwire.service`` re-exports it (the Python API's one
+and snippets, duplicates collapsed. ``silkwire.service.articles`` re-exports it (the Python API's one
 entry point); its own module because the service module grew past ~400 lines.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from silkwire.model import Article
 from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
 from silkwire.search.index import IndexFilters as SearchFilters
-from silkwire.workspace import Workspace
+from silkwire.service.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def search(
 
     Duplicates are collapsed (each group shows once) unless ``duplicates`` is true.
     """
-    from silkwire import storylines
+    from silkwire.service import stories as storylines
 
     parsed = parse_query(query)
     assert parsed.node is not None  # parse_query raises on an empty query

@@ -11,7 +11,7 @@ Per article, on the *main* (first) event of the record and its *primary* (first)
   is exactly the gold's (an article with no gold pair and none predicted counts as right).
 - ``topic``: the primary topic's code equals the gold ``topic``; accuracy.
 
-Pure Python on plain dicts, like :mod:`silkwire.evaluation`.
+Pure Python on plain dicts, like :mod:`silkwire.evaluation.facts`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from silkwire.evaluation import Counts, gold_key
+from silkwire.evaluation.facts import Counts, gold_key
 
 EVENT_FIELDS = ("event_type", "dyads", "dyads_exact", "topic")
 

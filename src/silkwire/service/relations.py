@@ -20,9 +20,9 @@ from typing import Any
 from silkwire.analytics.relations import EventFact, aggregate, cooperative, fact_dict
 from silkwire.errors import QueryError
 from silkwire.search.index import start_day
+from silkwire.service.workspace import Workspace
 from silkwire.store.events import EventKey, event_keys, facet_rowids, stored_fields
 from silkwire.store.stories import is_duplicate_sql
-from silkwire.workspace import Workspace
 
 DEFAULT_TIMELINE_LIMIT = 200
 

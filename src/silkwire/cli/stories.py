@@ -12,7 +12,7 @@ from rich.text import Text
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli import DbOption, JsonFlag, _fail, _open, out
+    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out
 
     @app.command(name="stories")
     def list_stories(
@@ -26,17 +26,17 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Stories (articles about one real-world story, duplicates included), latest first."""
-        from silkwire import storylines
         from silkwire.errors import InputError
         from silkwire.ingest.records import parse_published
+        from silkwire.service import stories as storylines
 
         try:
             bounds = [parse_published(v, name, name) if v else None for v, name in ((since, "--since"),
                                                                                       (until, "--until"))]
         except InputError as exc:
-            _fail(str(exc))
+            fail(str(exc))
             return
-        with _open(db) as ws:
+        with open_db(db) as ws:
             if rebuild:
                 storylines.rebuild_stories(ws)
             rows = storylines.stories(ws, bounds[0], bounds[1], country.upper() if country else None, min_articles)
@@ -58,9 +58,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """One story: its articles in date order, main entities and thread (follows / followed by)."""
-        from silkwire import storylines
+        from silkwire.service import stories as storylines
 
-        with _open(db) as ws:
+        with open_db(db) as ws:
             data = storylines.story(ws, story_id)
         if as_json:
             out.print_json(json.dumps(data, ensure_ascii=False))
@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
 
 def print_links(record: dict[str, Any]) -> None:
     """``silkwire show``: the article's canonical, its duplicates and its story."""
-    from silkwire.cli import out
+    from silkwire.cli.common import out
 
     if record.get("duplicate_of"):
         out.print(Text(f"duplicate of {record['duplicate_of']} (the earliest copy)", style="yellow"))

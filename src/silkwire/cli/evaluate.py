@@ -1,4 +1,4 @@
-"""``silkwire eval``: the evaluation use case (silkwire.scoring) on the command line."""
+"""``silkwire eval``: the evaluation use case (silkwire.service.evaluate) on the command line."""
 
 # No "from __future__ import annotations": typer reads the annotations, which use names local to register().
 import json
@@ -14,7 +14,7 @@ def _headline(s: dict[str, float]) -> float:
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli import MAX_LISTED_ERRORS, DbOption, JsonFlag, _open, err, out
+    from silkwire.cli.common import MAX_LISTED_ERRORS, DbOption, JsonFlag, err, open_db, out
 
     @app.command(name="eval")
     def evaluate(
@@ -27,12 +27,12 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Score the facts against gold annotations: P/R/F1 per field; exit 1 below the floors."""
-        from silkwire import scoring
+        from silkwire.service import evaluate as scoring
 
         if inputs:
             result = scoring.evaluate(gold, inputs)
         else:
-            with _open(db) as ws:
+            with open_db(db) as ws:
                 result = scoring.evaluate(gold, ws=ws)
         if as_json:
             out.print_json(json.dumps({"articles": result.articles, "missing": result.missing,

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from silkwire import service
 from silkwire.errors import QueryError
 from silkwire.model import article_record
 from silkwire.net import Fetcher, FetchError
 from silkwire.net.safety import check_url
 from silkwire.search import parse_query
+from silkwire.service import articles as service
 from silkwire.store import monitoring
 from silkwire.store.monitoring import Alert
 

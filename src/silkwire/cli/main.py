@@ -1,4 +1,5 @@
-"""The ``silkwire`` command line: a thin layer over ``silkwire.service``.
+"""The ``silkwire`` command line: the core commands (ingest, search, enrich, show, entities, stats,
+extract, demo, serve); the other groups live in their own modules and join the app here.
 
 Exit codes: 0 success; 1 the command ran but some input was rejected (the rest went in);
 2 the command could not run (bad query, missing database, bad option).
@@ -11,62 +12,31 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire import cli_stories, service
-from silkwire.errors import InputError, SilkwireError
-from silkwire.ingest import FORMATS, Format
-
-app = typer.Typer(
-    help="silkwire: French news on Central Asia -> an evidence-linked, searchable knowledge base.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
+from silkwire.cli import evaluate as cli_eval
+from silkwire.cli import export as cli_export
+from silkwire.cli import relations as cli_analysis
+from silkwire.cli import stories as cli_stories
+from silkwire.cli import watch as cli_watch
+from silkwire.cli.common import (
+    DbOption,
+    InputFormat,
+    JsonFlag,
+    KbOption,
+    SourceOption,
+    app,
+    err,
+    fail,
+    open_db,
+    out,
+    parse_input_format,
+    print_problems,
+    published_text,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]", show_default=False),
-]
-InputFormat = Annotated[str, typer.Option("--input-format", "-f",
-                                          help="Input format: auto, listing, jsonl, csv, feed or page")]
-SourceOption = Annotated[
-    str | None,
-    typer.Option("--source", help="Source (outlet) name for items that do not give one [default: the file name]"),
-]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
-KbOption = Annotated[
-    list[str] | None,
-    typer.Option("--kb", help="Your knowledge-base file or folder, merged over the shipped one (repeatable)"),
-]
-MAX_LISTED_ERRORS = 20
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(Text(f"error: {message}", style="red"))
-    raise typer.Exit(code)
-
-
-def _input_format(value: str) -> Format:
-    if value not in FORMATS:
-        _fail(f"--input-format {value!r}: expected {', '.join(FORMATS)}")
-    return value  # type: ignore[return-value]
-
-
-def _open(db: str | None, create: bool = False) -> service.Workspace:
-    return service.open_workspace(db or service.default_db_path(), create=create)
-
-
-def _print_problems(report: service.IngestReport) -> None:
-    for label, items in (("rejected", report.rejected), ("warning", report.warnings)):
-        for problem in items[:MAX_LISTED_ERRORS]:
-            err.print(Text(f"{label}: {problem}", style="yellow"))
-        if len(items) > MAX_LISTED_ERRORS:
-            err.print(f"… and {len(items) - MAX_LISTED_ERRORS} more {label} lines")
+from silkwire.errors import InputError, SilkwireError
+from silkwire.service import articles as service
 
 
 @app.command()
@@ -80,10 +50,10 @@ def ingest(
                                                 "link-local addresses (refused by default)")] = False,
 ) -> None:
     """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles."""
-    from silkwire.watching import ingest_inputs
+    from silkwire.service.watch import ingest_inputs
 
-    fmt = _input_format(input_format)
-    with _open(db, create=True) as ws:
+    fmt = parse_input_format(input_format)
+    with open_db(db, create=True) as ws:
         if quiet or not err.is_terminal:
             report = ingest_inputs(ws, paths, fmt, source, allow_private)
         else:
@@ -100,7 +70,7 @@ def ingest(
                     allow_private,
                     on_batch=lambda r: progress.update(task, description=f"{r.seen} articles"),
                 )
-    _print_problems(report)
+    print_problems(report)
     out.print(
         f"{report.new} new, {report.duplicate} duplicate, {len(report.rejected)} rejected"
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
@@ -145,8 +115,8 @@ def search(
         topics=tuple(topic or ()),
     )
     if by not in ("published", "event"):
-        _fail(f"--by {by!r}: expected published or event")
-    with _open(db) as ws:
+        fail(f"--by {by!r}: expected published or event")
+    with open_db(db) as ws:
         result = service.search(ws, query, filters, limit, offset, duplicates=duplicates)
     if as_json:
         payload = {"query": result.query, "total": result.total, "hits": [service.hit_record(h) for h in result.hits]}
@@ -178,7 +148,7 @@ def enrich(
     kb: KbOption = None,
 ) -> None:
     """Find the facts (countries, people, places, dates, amounts…) of articles not yet enriched."""
-    with _open(db) as ws:
+    with open_db(db) as ws:
         report = service.enrich(ws, service.default_enricher(workers, kb or ()))
     out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
 
@@ -190,7 +160,7 @@ def show(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one article with everything known about it."""
-    with _open(db) as ws:
+    with open_db(db) as ws:
         record = service.show(ws, article_id)
     if as_json:
         out.print_json(json.dumps(record, ensure_ascii=False))
@@ -206,13 +176,6 @@ def show(
     _print_facts(record)
     cli_stories.print_links(record)
 
-
-def published_text(value: str | None, estimated: bool | None = False) -> str:
-    """A publication date as printed: silkwire's estimate (``published_estimated``) is marked,
-    ``≈ 2025-05-03/2025-05-05 (estimated)``, never shown as the source's date."""
-    if not value:
-        return ""
-    return f"≈ {value} (estimated)" if estimated else value
 
 
 def _print_facts(record: dict[str, Any]) -> None:
@@ -253,8 +216,8 @@ def list_entities(
 ) -> None:
     """People, organisations and other entities, with the number of articles naming them."""
     if type_ and type_.upper() not in ("PER", "ORG", "LOC", "MISC"):
-        _fail(f"--type {type_!r}: expected PER, ORG, LOC or MISC")
-    with _open(db) as ws:
+        fail(f"--type {type_!r}: expected PER, ORG, LOC or MISC")
+    with open_db(db) as ws:
         rows = service.entities(ws, type_.upper() if type_ else None, country.upper() if country else None, limit)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -268,7 +231,7 @@ def list_entities(
 @app.command()
 def stats(db: DbOption = None, as_json: JsonFlag = False) -> None:
     """What the database holds: articles, sources, dates, size."""
-    with _open(db) as ws:
+    with open_db(db) as ws:
         data = service.stats(ws)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
@@ -296,10 +259,10 @@ def extract(
 ) -> None:
     """Print one article record per article, in input order (no database)."""
     if output_format != "jsonl":
-        _fail(f"--format {output_format!r}: expected jsonl")
+        fail(f"--format {output_format!r}: expected jsonl")
     enricher = service.default_enricher(workers, kb or ()) if nlp else None
     rejected = 0
-    for item in service.extract(paths, _input_format(input_format), source, enricher=enricher):
+    for item in service.extract(paths, parse_input_format(input_format), source, enricher=enricher):
         if isinstance(item, dict):
             sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
         else:
@@ -320,7 +283,7 @@ def demo(
 ) -> None:
     """Build a fresh database from the bundled demo corpus, then serve it (web pages + API) until Ctrl-C."""
     report, enriched = service.build_demo(out_path)
-    _print_problems(report)
+    print_problems(report)
     out.print(
         f"Demo database {out_path}: {report.new} articles "
         f"({report.duplicate} duplicate, {len(report.rejected)} rejected), {enriched.enriched} enriched."
@@ -357,7 +320,6 @@ def serve(
     run(host, port, db or service.default_db_path())
 
 
-from silkwire import cli_analysis, cli_eval, cli_export, cli_watch  # noqa: E402  (their commands join the app above)
 
 cli_eval.register(app)
 cli_analysis.register(app)

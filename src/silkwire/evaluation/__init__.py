@@ -1,0 +1,1 @@
+"""Scorers against gold data: facts, time, events, B-cubed (stories)."""

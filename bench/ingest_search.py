@@ -103,6 +103,7 @@ def latency(run_query: Any) -> dict[str, float]:
 
 
 def bench_silkwire(input_path: Path, n: int, workdir: Path) -> dict[str, Any]:
+    from silkwire.model import SearchFilters
     from silkwire.search import parse_query
     from silkwire.service import articles as service
 
@@ -118,11 +119,11 @@ def bench_silkwire(input_path: Path, n: int, workdir: Path) -> dict[str, Any]:
         index_size = sum(p.stat().st_size for p in Path(f"{db}.index").rglob("*") if p.is_file())
         totals = [service.search(ws, q).total for q in QUERIES]
         plain = latency(lambda q: service.search(ws, q))
-        dated = service.SearchFilters(since="2019-01-01", until="2019-12-31")
+        dated = SearchFilters(since="2019-01-01", until="2019-12-31")
         by_date = latency(lambda q: service.search(ws, q, dated))
-        by_source = latency(lambda q: service.search(ws, q, service.SearchFilters(sources=("orangesum-0",))))
+        by_source = latency(lambda q: service.search(ws, q, SearchFilters(sources=("orangesum-0",))))
         nodes = {q: parse_query(q).node for q in QUERIES}
-        engine = latency(lambda q: ws.index.search(nodes[q], service.SearchFilters(), 10, 0))
+        engine = latency(lambda q: ws.index.search(nodes[q], SearchFilters(), 10, 0))
     return {
         "articles": n, "stored": report.new, "ingest_seconds": round(elapsed, 1),
         "articles_per_s": round(n / elapsed), "db_mb": round(db_size / 1e6, 1),

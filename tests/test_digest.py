@@ -14,6 +14,7 @@ from export_data import build_db
 from silkwire.cli.main import app
 from silkwire.export.briefing import md as digest_md
 from silkwire.export.briefing_html import bar_chart
+from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 from silkwire.service import digest
 from silkwire.service import export as exporting
@@ -207,7 +208,7 @@ def test_duplicates_are_counted_once(db):
     (["--format", "pdf"], "--format 'pdf': expected md or html"),
     (["--country", "XX"], "--country 'XX': not an ISO 3166-1 alpha-2 code silkwire knows"),
     (["--base-url", "javascript:alert(1)"], "expected an http:// or https:// URL"),
-    (["--until", "juillet"], "--until 'juillet': expected a date YYYY-MM-DD"),
+    (["--until", "juillet"], "--until: expected a date YYYY-MM-DD, got 'juillet'"),
 ])
 def test_bad_options_exit_2(db, args, message):
     result = run("digest", "--db", db, *args)
@@ -248,7 +249,7 @@ def test_digest_of_the_demo_corpus(tmp_path):
 
     with service.open_workspace(db) as ws:
         members: dict[str, list[str]] = {}
-        for r in exporting.matching_records(ws, None, service.SearchFilters(
+        for r in exporting.matching_records(ws, None, SearchFilters(
                 since="2025-01-01", until="2025-12-31", countries=("KZ",))):
             if r.get("story") and not r.get("duplicate_of"):
                 members.setdefault(r["story"], []).append(r["id"])

@@ -2,7 +2,7 @@
 
 import json
 
-from silkwire.model import CountryRef, Enrichment
+from silkwire.model import CountryRef, Enrichment, SearchFilters
 from silkwire.nlp.timefacts import enrich_time_only
 from silkwire.service import articles as service
 
@@ -40,10 +40,10 @@ def test_time_facts_are_stored_and_shown(ws, tmp_path):
 def test_search_by_event_date(ws, tmp_path):
     fill(ws, tmp_path)
     service.enrich(ws, enricher=enrich_time_only)
-    by_event = service.SearchFilters(since="2025-09-01", by="event")
+    by_event = SearchFilters(since="2025-09-01", by="event")
     titles = [h.article.title for h in service.search(ws, "visite OR sommet OR gaz", by_event).hits]
     assert titles == ["Visite prévue à Douchanbé"]
-    by_published = service.SearchFilters(since="2025-09-01")
+    by_published = SearchFilters(since="2025-09-01")
     assert service.search(ws, "visite OR sommet OR gaz", by_published).hits == []
 
 
@@ -58,7 +58,7 @@ def fake_countries(articles):
 def test_country_facets_reach_the_index_and_survive_a_rebuild(ws, tmp_path):
     fill(ws, tmp_path)
     service.enrich(ws, enricher=fake_countries)
-    only_tj = service.SearchFilters(countries=("TJ",))
+    only_tj = SearchFilters(countries=("TJ",))
     assert [h.article.title for h in service.search(ws, "visite OR sommet OR gaz", only_tj).hits] == [
         "Visite prévue à Douchanbé"]
     db = ws.store.path

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from export_data import ITEMS, build_db
 from silkwire.cli.main import app
 from silkwire.export.rows import ENTITY_COLUMNS, EVENT_COLUMNS, RECORD_COLUMNS, csv_record_row
+from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 from silkwire.service import browse
 from silkwire.service import export as exporting
@@ -121,7 +122,7 @@ def test_unknown_record_fields_are_kept_in_extra_json():
     ("kazakhstan", {"events": ("AGREE",), "countries": ("AF",)}),
 ])
 def test_filters_select_what_search_and_listing_select(db, query, options):
-    filters = service.SearchFilters(**options)
+    filters = SearchFilters(**options)
     with service.open_workspace(db) as ws:
         got = [r["id"] for r in exporting.matching_records(ws, query, filters)]
         if query:
@@ -230,7 +231,7 @@ def test_parquet_is_typed_and_holds_the_same_values(db, tmp_path):
     (["--what", "people"], "--what 'people': expected one of records, events, entities"),
     (["--format", "geojson", "--what", "entities"], "--format geojson holds records or events, not entities"),
     (["--format", "parquet"], "--format parquet is binary: give --out FILE"),
-    (["--since", "2025-02-30"], "--since '2025-02-30': expected a date YYYY-MM-DD"),
+    (["--since", "2025-02-30"], "--since: expected a date YYYY-MM-DD, got '2025-02-30'"),
     (["--since", "2025-08-01", "--until", "2025-07-01"], "--since 2025-08-01 is after --until 2025-07-01"),
     (["--by", "ingested"], "--by 'ingested': expected published or event"),
     (["--country", "Kazakhstan"], "--country 'Kazakhstan': expected an ISO 3166-1 alpha-2 code"),

@@ -7,7 +7,7 @@ import pytest
 
 from silkwire.analytics.relations import EventFact, aggregate, dyads, month_of, quad_of
 from silkwire.errors import QueryError
-from silkwire.model import Amount, CountryRef, Enrichment, Event, Topic
+from silkwire.model import Amount, CountryRef, Enrichment, Event, SearchFilters, Topic
 from silkwire.nlp.events import PLOVER_TYPES
 from silkwire.service import articles as service
 from silkwire.service import relations as analysis
@@ -126,7 +126,7 @@ def test_bad_codes_and_dates_are_query_errors(filled):
 
 def test_search_filters_on_event_type_and_topic(filled):
     def titles(**kw):
-        page = service.search(filled, "accord OR visite OR gaz", service.SearchFilters(**kw))
+        page = service.search(filled, "accord OR visite OR gaz", SearchFilters(**kw))
         return sorted(h.article.title for h in page.hits)
 
     assert titles(events=("AGREE",)) == [ITEMS[0][0]]

@@ -1,9 +1,9 @@
 import pytest
 
 from silkwire.errors import QueryError
+from silkwire.model import SearchFilters
 from silkwire.search import parse_query
 from silkwire.service import articles as service
-from silkwire.service.articles import SearchFilters
 
 ITEMS = [
     ("L’Ouzbékistan accueillera le sommet de l’OCS", "Tachkent recevra les dirigeants en 2025.", "2025-01-10", "A"),

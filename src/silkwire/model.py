@@ -206,3 +206,19 @@ def enrichment_fields(e: Enrichment) -> dict[str, Any]:
     if "roles" in e.extra:  # "le président du Kazakhstan" -> the holder at the article's date (inferred)
         out["roles"] = list(e.extra["roles"])
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """What a search or a listing is limited to. Filters combine with AND; each listed country,
+    entity, place, event type or topic must be in the article."""
+
+    since: str | None = None
+    until: str | None = None
+    by: str = "published"  # which date --since/--until apply to: published | event
+    sources: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()

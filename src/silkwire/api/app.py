@@ -36,7 +36,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from silkwire.api.explore_routes import install_explore_routes, install_story_routes
 from silkwire.api.export_routes import install_export_routes
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
+from silkwire.dates import parse_day
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
+from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 from silkwire.service import browse as queries
 from silkwire.service.pool import WorkspacePool
@@ -122,9 +124,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         order = sort or ("relevance" if query else "date")
         if order == "relevance" and query is None:
             raise QueryError("sort=relevance needs a query q")
-        filters = service.SearchFilters(
-            since=queries.parse_day(since, "since"),
-            until=queries.parse_day(until, "until"),
+        filters = SearchFilters(
+            since=parse_day(since, "since"),
+            until=parse_day(until, "until"),
             by=by,
             sources=tuple(source or ()),
             countries=tuple(c.upper() for c in country or ()),

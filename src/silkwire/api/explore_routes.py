@@ -24,8 +24,9 @@ from silkwire.api.explore_schemas import (
     Timeline,
 )
 from silkwire.api.schemas import ErrorOut
-from silkwire.service import articles as service
-from silkwire.service import browse, explore
+from silkwire.dates import parse_day
+from silkwire.model import SearchFilters
+from silkwire.service import explore
 from silkwire.service import relations as analysis
 from silkwire.service import stories as storylines
 from silkwire.service.pool import WorkspacePool
@@ -44,15 +45,15 @@ def article_filters(
     place: Annotated[list[str] | None, Query(description="Naming these places (all)")] = None,
     event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
     topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")] = None,
-) -> service.SearchFilters:
-    return service.SearchFilters(
-        since=browse.parse_day(since, "since"), until=browse.parse_day(until, "until"), by=by,
+) -> SearchFilters:
+    return SearchFilters(
+        since=parse_day(since, "since"), until=parse_day(until, "until"), by=by,
         sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
         entities=tuple(entity or ()), places=tuple(place or ()), events=tuple(e.upper() for e in event or ()),
         topics=tuple(topic or ()))
 
 
-Filters = Annotated[service.SearchFilters, Depends(article_filters)]
+Filters = Annotated[SearchFilters, Depends(article_filters)]
 
 
 def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> None:
@@ -124,7 +125,8 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
     ) -> list[dict[str, Any]]:
         """A country's partners in events (dyads): counts by type and month, cooperative vs conflictual."""
         with pool.take() as ws:
-            return analysis.relations(ws, country, with_, _day(since, "since"), _day(until, "until"), evidence)
+            since_day, until_day = parse_day(since, "since"), parse_day(until, "until")
+            return analysis.relations(ws, country, with_, since_day, until_day, evidence)
 
     @app.get("/api/relations/matrix", response_model=Matrix, responses=_400, tags=["relations"])
     def matrix(since: Since = None, until: Until = None,
@@ -132,7 +134,7 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
                ) -> dict[str, Any]:
         """The five republics against their busiest partners: events per pair, cooperative vs conflictual."""
         with pool.take() as ws:
-            return explore.relation_matrix(ws, _day(since, "since"), _day(until, "until"), partners)
+            return explore.relation_matrix(ws, parse_day(since, "since"), parse_day(until, "until"), partners)
 
     @app.get("/api/timeline", response_model=Timeline, responses=_400, tags=["relations"])
     def timeline(
@@ -147,7 +149,7 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
     ) -> dict[str, Any]:
         """Events in date order (undated ones at their article's publication date), with evidence."""
         with pool.take() as ws:
-            found = analysis.timeline(ws, country, entity, _day(since, "since"), _day(until, "until"),
+            found = analysis.timeline(ws, country, entity, parse_day(since, "since"), parse_day(until, "until"),
                                       [e.upper() for e in event or ()], limit=offset + limit + 1)
         return {"offset": offset, "limit": limit, "more": len(found) > offset + limit,
                 "items": found[offset:offset + limit]}
@@ -165,7 +167,7 @@ def install_story_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> No
     ) -> dict[str, Any]:
         """Stories (articles that follow one subject, duplicates included), latest first."""
         with pool.take() as ws:
-            found = storylines.stories(ws, _day(since, "since"), _day(until, "until"),
+            found = storylines.stories(ws, parse_day(since, "since"), parse_day(until, "until"),
                                        country.upper() if country else None, min_articles)
         return {"total": len(found), "offset": offset, "limit": limit, "items": found[offset:offset + limit]}
 
@@ -176,5 +178,3 @@ def install_story_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> No
             return storylines.story(ws, story_id)
 
 
-def _day(value: str | None, name: str) -> str | None:
-    return browse.parse_day(value, name)

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from silkwire.errors import InputError, QueryError, SilkwireError
+from silkwire.errors import QueryError, SilkwireError
+from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 
 Db = Annotated[str | None, typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]",
@@ -33,25 +34,19 @@ def _user_errors() -> Iterator[None]:
 def filters(since: str | None, until: str | None, by: str, sources: list[str] | None = None,
             countries: list[str] | None = None, entities: list[str] | None = None,
             places: list[str] | None = None, events: list[str] | None = None,
-            topics: list[str] | None = None) -> service.SearchFilters:
+            topics: list[str] | None = None) -> SearchFilters:
     """The search filters from command-line values; a bad one is a ``QueryError`` (exit 2)."""
-    from silkwire.ingest.records import parse_published
+    from silkwire.dates import parse_day
 
     if by not in ("published", "event"):
         raise QueryError(f"--by {by!r}: expected published or event")
-    days = []
-    for name, value in (("--since", since), ("--until", until)):
-        try:
-            days.append(parse_published(value, name, name) if value else None)
-        except InputError:
-            raise QueryError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
-    first, last = days
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
     for code in countries or ():  # before check_filters, so the message shows the code as typed
         if len(code) != 2 or not code.isalpha():
             raise QueryError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
     from silkwire.service.export import check_filters
 
-    wanted = service.SearchFilters(
+    wanted = SearchFilters(
         since=first, until=last, by=by, sources=tuple(sources or ()),
         countries=tuple(c.upper() for c in countries or ()), entities=tuple(entities or ()),
         places=tuple(places or ()), events=tuple(e.upper() for e in events or ()), topics=tuple(topics or ()),

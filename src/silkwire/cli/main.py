@@ -35,7 +35,9 @@ from silkwire.cli.common import (
     print_problems,
     published_text,
 )
+from silkwire.dates import parse_day
 from silkwire.errors import InputError, SilkwireError
+from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 
 
@@ -101,11 +103,10 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """French full-text search: accents, plurals and apostrophes do not get in the way."""
-    from silkwire.ingest.records import parse_published
 
-    filters = service.SearchFilters(
-        since=parse_published(since, "--since", "since") if since else None,
-        until=parse_published(until, "--until", "until") if until else None,
+    filters = SearchFilters(
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
         by=by,
         sources=tuple(source or ()),
         countries=tuple(c.upper() for c in country or ()),

@@ -26,14 +26,13 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Stories (articles about one real-world story, duplicates included), latest first."""
-        from silkwire.errors import InputError
-        from silkwire.ingest.records import parse_published
+        from silkwire.dates import parse_day
+        from silkwire.errors import QueryError
         from silkwire.service import stories as storylines
 
         try:
-            bounds = [parse_published(v, name, name) if v else None for v, name in ((since, "--since"),
-                                                                                      (until, "--until"))]
-        except InputError as exc:
+            bounds = [parse_day(since, "--since"), parse_day(until, "--until")]
+        except QueryError as exc:
             fail(str(exc))
             return
         with open_db(db) as ws:

@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from silkwire.dates import parse_day
 from silkwire.errors import InputError
-from silkwire.ingest.records import parse_published
+from silkwire.model import SearchFilters
 from silkwire.service import alerts as alerting
 from silkwire.service import articles as service
 from silkwire.service import watch as watching
@@ -256,9 +257,9 @@ def alert_add(
     """Save a search; 'silkwire alert run' then reports its new matches."""
     if by not in ("published", "event"):
         fail(f"--by {by!r}: expected published or event")
-    filters = service.SearchFilters(
-        since=parse_published(since, "--since", "since") if since else None,
-        until=parse_published(until, "--until", "until") if until else None,
+    filters = SearchFilters(
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
         by=by if since or until else "published",
         sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
         entities=tuple(entity or ()), places=tuple(place or ()))

@@ -15,12 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any, BinaryIO
 
+from silkwire.dates import ISO_DAY
 from silkwire.errors import InputError, InputWarning
 from silkwire.ingest.articles import make_article
 from silkwire.ingest.lines import Line
@@ -30,7 +30,6 @@ _LEAD = ("lead", "heading", "summary", "description")
 _BODY = ("body", "article", "content")
 _PUBLISHED = ("published", "date", "pubdate")
 _URL = ("url", "link")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 Item = Article | InputError | InputWarning
 
@@ -48,7 +47,7 @@ def _field(record: Mapping[str, Any], names: tuple[str, ...], origin: str) -> st
 
 def parse_published(value: str, origin: str, field: str = "published") -> str:
     """An ISO 8601 date or date-time -> ``YYYY-MM-DD`` (publication dates are kept to the day)."""
-    m = _ISO_DATE.fullmatch(value.strip())
+    m = ISO_DAY.fullmatch(value.strip())
     if m:
         try:
             return date(int(m[1]), int(m[2]), int(m[3])).isoformat()

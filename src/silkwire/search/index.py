@@ -21,7 +21,9 @@ from typing import Any
 
 import tantivy
 
+from silkwire.dates import first_day, start_day
 from silkwire.errors import StoreError
+from silkwire.model import SearchFilters
 from silkwire.search.query import And, Node, Or, Phrase, Prefix
 
 INDEX_VERSION = "3"  # bump when the analyser or the schema changes: the index is rebuilt
@@ -45,49 +47,7 @@ class IndexDoc:
     topics: tuple[str, ...] = ()  # IPTC codes
 
 
-@dataclass(frozen=True, slots=True)
-class IndexFilters:
-    """Filters combine with AND; each listed country, entity or place must be in the article."""
-
-    since: str | None = None
-    until: str | None = None
-    by: str = "published"  # which date --since/--until apply to: published | event
-    sources: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    entities: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-
-
 _FACETS = ("country", "entity", "place", "event", "topic")  # each must be in the article (AND)
-
-
-def start_day(iso: str) -> int:
-    """YYYYMMDD of the first day of an ISO value (2025-07-30, 2025-07, 2025, 2025-Q3, a/b)."""
-    start = iso.split("/")[0]
-    year = int(start[:4])
-    rest = start[5:]
-    if rest[:1] in ("Q", "H"):
-        month = 1 + (int(rest[1]) - 1) * (3 if rest[0] == "Q" else 6)
-        return year * 10000 + month * 100 + 1
-    if rest[:1] == "W":
-        return year * 10000 + 101  # week grain: the year is the best cheap bound
-    month = int(rest[:2]) if len(rest) >= 2 else 1
-    day = int(rest[3:5]) if len(rest) >= 5 else 1
-    return year * 10000 + month * 100 + day
-
-
-def first_day(value: str | None) -> int | None:
-    """``start_day`` of a stored date value, or None when it has no first day: no value, a
-    recurrence ("chaque année" -> R/P1Y) or anything unparseable. Callers that store or compare
-    dates use this one, so a recurrence never stops an enrichment or a page."""
-    if not value:
-        return None
-    try:
-        return start_day(value)
-    except (ValueError, IndexError):
-        return None
 
 
 def _schema() -> tantivy.Schema:
@@ -194,7 +154,8 @@ class TextIndex:
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
-    def search(self, node: Node, filters: IndexFilters, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
+    def search(self, node: Node, filters: SearchFilters, limit: int, offset: int
+               ) -> tuple[list[tuple[int, float]], int]:
         """(rowid, score) best first, and the number of matching documents."""
         query = self._compile(node)
         clauses = [(tantivy.Occur.Must, query)]
@@ -211,7 +172,7 @@ class TextIndex:
         # ``count`` is there at run time when count=True; the type stubs do not declare it.
         return hits, int(getattr(result, "count", 0) or 0)
 
-    def _filters(self, filters: IndexFilters) -> list[Any]:
+    def _filters(self, filters: SearchFilters) -> list[Any]:
         out: list[Any] = []
         Q = tantivy.Query
         if filters.since or filters.until:

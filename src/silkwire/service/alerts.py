@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from silkwire.errors import QueryError
-from silkwire.model import article_record
+from silkwire.model import SearchFilters, article_record
 from silkwire.net import Fetcher, FetchError
 from silkwire.net.safety import check_url
 from silkwire.search import parse_query
@@ -32,7 +32,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def add_alert(ws: service.Workspace, name: str, query: str, filters: service.SearchFilters,
+def add_alert(ws: service.Workspace, name: str, query: str, filters: SearchFilters,
               webhook: str | None = None, include_existing: bool = False) -> Alert:
     if not name.strip():
         raise QueryError("an alert needs a name")
@@ -65,9 +65,9 @@ class AlertRun:
     error: str | None = None
 
 
-def _filters(saved: dict[str, Any]) -> service.SearchFilters:
+def _filters(saved: dict[str, Any]) -> SearchFilters:
     values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()}
-    return service.SearchFilters(**values)
+    return SearchFilters(**values)
 
 
 def _match_record(alert: str, record: dict[str, Any]) -> dict[str, Any]:

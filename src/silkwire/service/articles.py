@@ -22,11 +22,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from silkwire.dates import first_day
 from silkwire.errors import InputError, InputWarning
 from silkwire.ingest import Format, read_paths
-from silkwire.model import PIPELINE_VERSION, Article, Enrichment, TimeRef, article_record, enrichment_fields
-from silkwire.search.index import IndexFilters as SearchFilters
-from silkwire.search.index import first_day
+from silkwire.model import (
+    PIPELINE_VERSION,
+    Article,
+    Enrichment,
+    SearchFilters,
+    TimeRef,
+    article_record,
+    enrichment_fields,
+)
 from silkwire.service.search import Hit, SearchResult, hit_record, search
 from silkwire.service.workspace import (
     INDEXED_THROUGH,

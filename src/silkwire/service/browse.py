@@ -21,29 +21,14 @@ from typing import Any
 
 import tantivy
 
-from silkwire.errors import InputError, InputWarning, QueryError, StoreError
-from silkwire.ingest.records import parse_published
-from silkwire.model import Article
+from silkwire.dates import first_day, start_day  # the index's own date rules; see register_functions
+from silkwire.errors import InputWarning, StoreError
+from silkwire.model import Article, SearchFilters
 from silkwire.search import make_snippet, parse_query
-from silkwire.search.index import (  # the index's own date rules; see register_functions
-    TextIndex,
-    first_day,
-    start_day,
-)
+from silkwire.search.index import TextIndex
 from silkwire.service import articles as service
-from silkwire.service.articles import SearchFilters, Workspace
+from silkwire.service.articles import Workspace
 from silkwire.store.stories import is_duplicate_sql
-
-
-def parse_day(value: str | None, name: str) -> str | None:
-    """A ``since``/``until`` parameter -> ``YYYY-MM-DD``; a bad one is a ``QueryError`` (400)."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return parse_published(value, name, name)
-    except InputError:
-        raise QueryError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
-
 
 # -- browsing without a query ---------------------------------------------------------------
 

@@ -21,10 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from silkwire.dates import first_day, start_day
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
-from silkwire.search.index import first_day, start_day
-from silkwire.service.articles import SearchFilters, Workspace
+from silkwire.model import SearchFilters
+from silkwire.service.articles import Workspace
 from silkwire.service.browse import filter_conditions, register_functions
 from silkwire.service.export import country_names, matching_records
 from silkwire.service.relations import timeline

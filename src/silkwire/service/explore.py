@@ -19,13 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from silkwire.dates import first_day
 from silkwire.errors import NotFoundError, QueryError
+from silkwire.model import SearchFilters
 from silkwire.nlp.kb_files import load_tables  # plain TSV reading: no spaCy behind it
 from silkwire.search import parse_query
-from silkwire.search.index import first_day
 from silkwire.service import browse
 from silkwire.service import relations as analysis
-from silkwire.service.articles import SearchFilters, Workspace
+from silkwire.service.articles import Workspace
 from silkwire.store.stories import is_duplicate_sql
 
 FACET_KINDS = ("country", "entity", "place", "event", "topic")

@@ -10,7 +10,7 @@ for ``entities``, which holds one counter per distinct entity.
     from silkwire.service import articles as service
     with service.open_workspace("news.db") as ws:
         report = exporting.export(ws, "parquet", "events", out="events.parquet",
-                                  filters=service.SearchFilters(countries=("KZ",)))
+                                  filters=SearchFilters(countries=("KZ",)))
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import IO, Any, cast
 from silkwire.errors import QueryError
 from silkwire.export.rows import EntityTally, event_features, event_rows, place_features
 from silkwire.export.writers import BINARY_FORMATS, FORMATS, SUPPORTED, WHATS, atomic_output, make_writer
-from silkwire.model import Article
+from silkwire.model import Article, SearchFilters
 from silkwire.search import parse_query
-from silkwire.service.articles import SearchFilters, Workspace, stored_record
+from silkwire.service.articles import Workspace, stored_record
 from silkwire.service.browse import filter_conditions, register_functions
 from silkwire.service.stories import with_links  # duplicate_of, story: the record of show()
 

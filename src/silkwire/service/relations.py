@@ -14,12 +14,11 @@ articles naming that entity whose evidence contains one of its mentions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from silkwire.analytics.relations import EventFact, aggregate, cooperative, fact_dict
+from silkwire.dates import parse_day, start_day
 from silkwire.errors import QueryError
-from silkwire.search.index import start_day
 from silkwire.service.workspace import Workspace
 from silkwire.store.events import EventKey, event_keys, facet_rowids, stored_fields
 from silkwire.store.stories import is_duplicate_sql
@@ -35,12 +34,8 @@ def _code(value: str, name: str) -> str:
 
 
 def _day(value: str | None, name: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        return start_day(date.fromisoformat(value).isoformat())
-    except ValueError:
-        raise QueryError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
+    day = parse_day(value, name)
+    return start_day(day) if day else None
 
 
 def _facts(ws: Workspace, keys: Sequence[EventKey], entity: str | None = None) -> list[EventFact]:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from silkwire.model import Article
+from silkwire.model import Article, SearchFilters
 from silkwire.search import Snippet, highlight_spans, make_snippet, parse_query
-from silkwire.search.index import IndexFilters as SearchFilters
 from silkwire.service.workspace import Workspace
 
 

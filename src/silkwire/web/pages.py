@@ -24,7 +24,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
+from silkwire.dates import parse_day
 from silkwire.errors import SilkwireError, StoreError
+from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 from silkwire.service import browse, explore
 from silkwire.service import relations as analysis
@@ -108,9 +110,9 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         error = None
         sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
-            filters = service.SearchFilters(
-                since=browse.parse_day(params.get("since"), "depuis"),
-                until=browse.parse_day(params.get("until"), "jusqu'au"),
+            filters = SearchFilters(
+                since=parse_day(params.get("since"), "depuis"),
+                until=parse_day(params.get("until"), "jusqu'au"),
                 sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
                 entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
                 events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
@@ -243,7 +245,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
 
 def _dates(request: Request) -> tuple[str | None, str | None]:
     params = request.query_params
-    return (browse.parse_day(params.get("since"), "depuis"), browse.parse_day(params.get("until"), "jusqu'au"))
+    return (parse_day(params.get("since"), "depuis"), parse_day(params.get("until"), "jusqu'au"))
 
 
 def _labelled(facets: dict[str, Any]) -> dict[str, Any]:
@@ -252,7 +254,7 @@ def _labelled(facets: dict[str, Any]) -> dict[str, Any]:
     return facets
 
 
-def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters: service.SearchFilters,
+def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters: SearchFilters,
                 offset: int) -> tuple[list[dict[str, Any]], int]:
     # Duplicates collapsed: each group of copies shows once, through its earliest article, which
     # says how many copies it has.

@@ -6,9 +6,9 @@ from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
+from localdb import enriched_db
 from openapi_spec_validator import validate as validate_openapi
 
-from localdb import enriched_db
 from silkwire.api import ApiSettings, create_app
 from silkwire.model import Amount, CountryRef, Enrichment, Entity, Event, Place, TimeRef, Topic
 from silkwire.service import articles as service

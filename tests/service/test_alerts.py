@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from localweb import WEB, serve
 from typer.testing import CliRunner
 
-from localweb import WEB, serve
 from silkwire.cli.main import app
 from silkwire.errors import SilkwireError
 

@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from export_data import ITEMS, build_db
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate as validate_openapi
 from typer.testing import CliRunner
 
-from export_data import ITEMS, build_db
 from silkwire.api import ApiSettings, create_app
 from silkwire.cli.main import app
 from silkwire.service import articles as service

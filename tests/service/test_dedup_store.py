@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_story_updates import downgrade_to_7
 
 from silkwire.ingest import read_paths
 from silkwire.model import Article
@@ -18,9 +19,8 @@ from silkwire.store.dedup_index import BAND_LAYOUT, StoredDedup
 from silkwire.store.schema import LATEST
 from silkwire.stories.dedup import DedupParams, DuplicateFinder, band_hashes
 from silkwire.stories.seen import DedupState, MemorySeen
-from test_story_updates import downgrade_to_7
 
-DEMO = Path(__file__).resolve().parents[1] / "src" / "silkwire" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "src" / "silkwire" / "demo"
 
 
 def demo_articles() -> list[Article]:

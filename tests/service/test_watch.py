@@ -12,15 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
+from localweb import serve
 from typer.testing import CliRunner
 
-from localweb import serve
 from silkwire.cli.main import app
 from silkwire.errors import InputError
 from silkwire.service import articles as service
 from silkwire.service.sources import Source, add_source, load_sources, remove_source, sources_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

@@ -6,8 +6,8 @@ import time
 
 import httpx
 import pytest
-
 from localweb import serve
+
 from silkwire.net import Fetcher, FetchError, FetchPolicy, RefusedError, Validators
 from silkwire.net import fetcher as fetcher_module
 from silkwire.net.robots import RobotsCache

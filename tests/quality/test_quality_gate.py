@@ -18,7 +18,7 @@ from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.service.articles import demo_files, gold_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))
 SEED = ROOT.parent / "shared" / "data" / "seeds" / "002_0afaed159990aab2.txt"
 SEED_GOLD = ROOT / "tests" / "gold" / "seed-002.jsonl"

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from localweb import WEB, serve
 from typer.testing import CliRunner
 
-from localweb import WEB, serve
 from silkwire.cli.main import app
 from silkwire.errors import InputError, InputWarning
 from silkwire.ingest import read_paths

@@ -23,7 +23,7 @@ from silkwire.service import articles as service
 CHROMIUM = os.environ.get("SILKWIRE_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 HOSTILE = {"title": "Alerte <script>window.__pwned = 1</script> <b>gras</b>",
            "lead": "Au Kazakhstan, <img src=x onerror=\"window.__pwned = 2\"> et <i>italique</i> & <script>window.__pwned = 3</script>.",
            "published": "2025-12-01", "source": "hostile"}

@@ -10,9 +10,9 @@ from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
+from localdb import enriched_db
 from typer.testing import CliRunner
 
-from localdb import enriched_db
 from silkwire.api import ApiSettings, create_app
 from silkwire.cli.main import app
 from silkwire.model import CountryRef, Enrichment, Event

@@ -15,7 +15,7 @@ import pytest
 from silkwire.service import articles as service
 from silkwire.service import stories as storylines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))
 SHARED = Path(os.environ.get("SILKWIRE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SEED = SHARED / "seeds" / "002_0afaed159990aab2.txt"

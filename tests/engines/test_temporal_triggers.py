@@ -90,7 +90,7 @@ def test_the_family_guards_never_hide_a_match_in_the_gold(monkeypatch: pytest.Mo
     import json
     from pathlib import Path
 
-    rows = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "temporal_gold.jsonl").read_text(
+    rows = [json.loads(line) for line in (Path(__file__).parents[1] / "fixtures" / "temporal_gold.jsonl").read_text(
         encoding="utf-8").splitlines()]
     guarded = [[(r.text, r.value) for r in tag_dates(row["text"], row["published"])] for row in rows]
     for name in ("month_day_possible", "day_range_possible", "numeric_date_possible", "nth_weekday_possible"):

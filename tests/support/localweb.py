@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-WEB = Path(__file__).parent / "fixtures" / "web"
+WEB = Path(__file__).parents[1] / "fixtures" / "web"
 LAST_MODIFIED = formatdate(1_754_000_000, usegmt=True)
 _TYPES = {".xml": "application/rss+xml; charset=utf-8", ".rdf": "application/rdf+xml", ".html": "text/html; charset=utf-8",
           ".atom": "application/atom+xml"}

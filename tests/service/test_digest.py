@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from export_data import build_db
 from typer.testing import CliRunner
 
-from export_data import build_db
 from silkwire.cli.main import app
 from silkwire.export.briefing import md as digest_md
 from silkwire.export.briefing_html import bar_chart
@@ -175,6 +175,7 @@ def test_without_story_data_main_stories_are_main_event_groups_and_say_so(db):
 def test_a_recurrence_as_event_date_is_stored_and_is_not_a_day(tmp_path, monkeypatch):
     """"chaque année" -> R/P1Y: enrich stores it (no first day), the digest does not compare it."""
     import export_data
+
     from silkwire.model import Event
 
     real = export_data.fake_enricher

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from localdb import write_jsonl as write
+
 from silkwire.service import articles as service
 from silkwire.service import stories as storylines
 from silkwire.service import story_updates

@@ -14,7 +14,7 @@ import pytest
 from silkwire.service import articles as service
 from silkwire.service import evaluate as scoring
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))["demo_estimates"]
 
 

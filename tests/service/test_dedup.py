@@ -210,7 +210,7 @@ def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications(monkeypat
 def _bench_dedup() -> types.ModuleType:
     """bench/dedup_orangesum.py as a module (bench/ is scripts, not a package)."""
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "dedup_orangesum.py"
+    path = Path(__file__).resolve().parents[2] / "bench" / "dedup_orangesum.py"
     spec = importlib.util.spec_from_file_location("dedup_orangesum", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "src" / "silkwire" / "demo"
 PEER = ROOT.parent / "shared" / "data" / "recognizers-text-fr"  # optional: used when present
 

@@ -16,12 +16,13 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
-
 from pure_python import ENV
 from temporal_outputs import outputs
 
 TESTS = Path(__file__).resolve().parent
-TEMPORAL = list(runpy.run_path(str(TESTS.parent / "setup.py"), run_name="setup")["MODULES"])
+ROOT = TESTS.parents[1]
+SUPPORT = ROOT / "tests" / "support"
+TEMPORAL = list(runpy.run_path(str(ROOT / "setup.py"), run_name="setup")["MODULES"])
 
 
 def _compiled_files() -> dict[str, Path]:
@@ -38,7 +39,7 @@ needs_compiled = pytest.mark.skipif(not COMPILED, reason="pure-Python install: n
 
 
 def _pure_env() -> dict[str, str]:
-    return {**os.environ, ENV: "1", "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path])}
+    return {**os.environ, ENV: "1", "PYTHONPATH": os.pathsep.join([str(SUPPORT), *sys.path])}
 
 
 @needs_compiled
@@ -79,6 +80,6 @@ def test_the_temporal_tests_pass_interpreted() -> None:
     # Among them the ones that monkeypatch the tagger's internals, which compiled code ignores.
     tests = sorted(str(p) for p in TESTS.glob("test_temporal*.py"))
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
-                         env=_pure_env(), capture_output=True, text=True, check=False, cwd=TESTS.parent)
+                         env=_pure_env(), capture_output=True, text=True, check=False, cwd=ROOT)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and " skipped" not in run.stdout, run.stdout[-500:]

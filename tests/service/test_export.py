@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from export_data import ITEMS, build_db
 from typer.testing import CliRunner
 
-from export_data import ITEMS, build_db
 from silkwire.cli.main import app
 from silkwire.export.rows import ENTITY_COLUMNS, EVENT_COLUMNS, RECORD_COLUMNS, csv_record_row
 from silkwire.model import SearchFilters

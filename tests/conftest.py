@@ -9,6 +9,7 @@ import pytest
 # Tests are grouped by layer (engines/, service/, interfaces/, quality/); what several of them
 # share (databases, local web servers, data builders) lives in support/.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # build-time generators, tested too
 
 from pure_python import ENV, prefer_sources
 

@@ -9,7 +9,7 @@ shared, so neighbours keep touching), assemble the rings of every country that m
 window, clip them to the window (Sutherland-Hodgman) and round to 0.01°.
 
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
-    python -m silkwire.web.geo_build package/countries-50m.json
+    python tools/geo_build.py package/countries-50m.json
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).parent / "data" / "central_asia.json"
+OUT = Path(__file__).resolve().parents[1] / "src" / "silkwire" / "web" / "data" / "central_asia.json"
 WINDOW = (44.0, 31.0, 92.0, 57.0)  # lon min, lat min, lon max, lat max: the five republics and around
 TOLERANCE = 0.04  # degrees (~4 km): invisible at the page's scale, ~10x fewer points
 ORIGIN = ("Natural Earth 1:50m Admin 0 countries v4.1.0 (public domain), via the npm package "
-          "world-atlas 2.0.2 (ISC); simplified and clipped by silkwire.web.geo_build")
+          "world-atlas 2.0.2 (ISC); simplified and clipped by tools/geo_build.py")
 
 Point = tuple[float, float]
 

@@ -11,8 +11,8 @@ from silkwire.model import Article, CountryRef
 from silkwire.nlp import entities as ents
 from silkwire.nlp import where
 from silkwire.nlp.kb import load_kb
+from silkwire.nlp.kb.roles import find_roles
 from silkwire.nlp.pipeline import ENRICHERS, Enricher, check_order
-from silkwire.nlp.roles import find_roles
 
 COMMON = {"tennis", "glaciers", "installée", "haute", "connecter", "nucléaire", "civil", "premier", "ministre"}
 

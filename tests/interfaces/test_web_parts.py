@@ -4,9 +4,10 @@ import json
 import os
 from pathlib import Path
 
+import geo_build  # tools/ (on the path through conftest.py)
 import pytest
 
-from silkwire.web import charts, geo, geo_build, highlight, labels
+from silkwire.web import charts, geo, highlight, labels
 
 # world-atlas's file, when unpacked somewhere (see geo_build's docstring); the shipped map must be its output
 ATLAS = Path(os.environ.get("SILKWIRE_WORLD_ATLAS", "/tmp/world-atlas/countries-50m.json"))

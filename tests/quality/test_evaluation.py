@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from silkwire.evaluation.facts import fold, geonames_accuracy, index_records, score, score_article
+from silkwire.evaluation.facts import comparable_name, geonames_accuracy, index_records, score, score_article
 
 
 def gold(**fields: object) -> dict[str, object]:
@@ -27,8 +27,8 @@ def per(name: str, *aliases: str, kind: str = "PER") -> dict[str, object]:
 
 
 def test_fold_ignores_case_accents_and_apostrophes() -> None:
-    assert fold("Agence kazakhstanaise de l’énergie") == fold("agence KAZAKHSTANAISE de l'Energie")
-    assert fold("Nour-Soultan") == fold("Nour Soultan")
+    assert comparable_name("Agence kazakhstanaise de l’énergie") == comparable_name("agence KAZAKHSTANAISE de l'Energie")
+    assert comparable_name("Nour-Soultan") == comparable_name("Nour Soultan")
 
 
 def test_countries_are_sets() -> None:

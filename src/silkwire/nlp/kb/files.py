@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from silkwire.errors import InputError
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "knowledge"
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
 # kind -> (columns, key columns, list columns). ``source`` must be non-empty in every row.
 SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]] = {
@@ -180,3 +181,10 @@ def load_tables(extra: Sequence[Path] = ()) -> dict[str, Table]:
                 row["type"] = "LOC"
             merge(table, origin, row)
     return tables
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO code -> French name, from the shipped knowledge base (knowledge/countries.tsv): what
+    pages, exports and digests call a country (no NLP model is loaded for it)."""
+    return {row["code"]: row["name"] for row in load_tables()["countries"].rows.values()}

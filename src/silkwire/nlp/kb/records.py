@@ -3,7 +3,7 @@
 The data lives in ``silkwire/knowledge/*.tsv`` (columns in knowledge/README.md); this module
 turns it into typed, immutable records with the lookups the NLP needs. ``load_kb()`` with no
 argument is cached; ``load_kb([path, ...])`` merges user files over the shipped ones
-(see :mod:`silkwire.nlp.kb_files` for the merge rules).
+(see :mod:`silkwire.nlp.kb.files` for the merge rules).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from silkwire.errors import InputError
-from silkwire.nlp.kb_files import Row, Table, lexicon_files, load_tables, split_list
+from silkwire.nlp.kb.files import Row, Table, lexicon_files, load_tables, split_list
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,12 +38,14 @@ from typing import Any
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
 from silkwire.nlp import entities as ents
 from silkwire.nlp import where
+from silkwire.nlp.actors import article_actors
 from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
 from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_places, find_set_aside
 from silkwire.nlp.kb import KnowledgeBase, load_kb
 from silkwire.nlp.kb.roles import find_roles
+from silkwire.nlp.parsing import Parses, with_parses
 from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.nlp.timefacts import add_time_facts
@@ -60,6 +62,7 @@ class Context:
     ner: list[NerSpan]  # in original-text coordinates
     is_common: Callable[[str], bool]
     facts: dict[str, Any] = field(default_factory=dict)
+    parses: Parses = field(default_factory=dict)  # event sentences -> dependency parse (nlp/parsing.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +212,7 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
     for p in places:
         spans = tuple(s for s in p.spans if reading.get(s, True))
         if spans:
-            pid = _place_id(kb, p)
+            pid = where.place_id(kb, p)
             kind = kb.places[pid].kind if pid is not None else "city"
             kept.append(where.with_head(text, Place(p.name, spans, p.geonameid, p.country, p.lat, p.lon), kind))
     covered = {s for p in kept for s in p.spans}
@@ -236,23 +239,7 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
             unlocated.append(cand)
         else:
             kept.append(Place(cand.text, ((cand.start, cand.end),), None, code))
-    return _merge_places(kept), unlocated
-
-
-def _place_id(kb: KnowledgeBase, place: Place) -> str | None:
-    if place.geonameid is not None and f"gn:{place.geonameid}" in kb.places:
-        return f"gn:{place.geonameid}"
-    return next((pid for pid, p in kb.places.items() if p.name == place.name and p.country == place.country), None)
-
-
-def _merge_places(places: list[Place]) -> list[Place]:
-    by_key: dict[tuple[str, str | None], Place] = {}
-    for p in places:
-        key = (fold_same_length(p.name), p.country)
-        old = by_key.get(key)
-        by_key[key] = p if old is None else Place(old.name, tuple(sorted({*old.spans, *p.spans})),
-                                                  old.geonameid or p.geonameid, old.country, old.lat, old.lon)
-    return sorted(by_key.values(), key=lambda p: p.spans[0])
+    return where.merge_places(kept), unlocated
 
 
 @functools.lru_cache(maxsize=4)
@@ -305,6 +292,13 @@ def events(ctx: Context) -> list[Event]:
                           load_lexicon(*ctx.kb.event_lexicons))
 
 
+def actors(ctx: Context) -> list[Event]:
+    """The events with who acts on whom read from the dependency parse (nlp/actors.py)."""
+    places, _ = ctx.facts["places"]
+    return article_actors(ctx.article, ctx.facts["events"], ctx.facts["countries"], ctx.facts["entities"], places,
+                          ctx.kb, ctx.parses)
+
+
 def topics(ctx: Context) -> list[Topic]:
     """IPTC Media Topics, the primary one first (nlp/topics.py)."""
     return classify(ctx.article.text, load_cues(*ctx.kb.topic_cues))
@@ -321,6 +315,7 @@ ENRICHERS: tuple[Enricher, ...] = (
     Enricher("roles", ("countries",), roles),
     Enricher("time", (), time_facts),
     Enricher("events", ("countries", "entities", "places", "time"), events),
+    Enricher("actors", ("events", "countries", "entities", "places"), actors),
     Enricher("topics", (), topics),
 )
 
@@ -368,18 +363,24 @@ def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: 
             for offset, line in segments:
                 yield line, offset
 
-    current: list[NerSpan] = []
-    seen = 0
-    for spans, offset in run_ner(feed(), model=model, workers=workers, batch_size=batch_size):
-        article, norm, count = pending[0]
-        for sp in spans:
-            s, e = norm.to_original(offset + sp.start, offset + sp.end)
-            current.append(NerSpan(s, e, sp.label))
-        seen += 1
-        if seen == count:
-            pending.popleft()
-            yield _run(Context(article, base, current, is_common))
-            current, seen = [], 0
+    def contexts() -> Iterator[Context]:
+        current: list[NerSpan] = []
+        seen = 0
+        for spans, offset in run_ner(feed(), model=model, workers=workers, batch_size=batch_size):
+            article, norm, count = pending[0]
+            for sp in spans:
+                s, e = norm.to_original(offset + sp.start, offset + sp.end)
+                current.append(NerSpan(s, e, sp.label))
+            seen += 1
+            if seen == count:
+                pending.popleft()
+                yield Context(article, base, current, is_common)
+                current, seen = [], 0
+
+    triggers = load_lexicon(*base.event_lexicons)
+    for ctx, parses in with_parses(contexts(), lambda c: c.article.text, triggers, model=model, batch=batch_size):
+        ctx.parses = parses
+        yield _run(ctx)
 
 
 def _run(ctx: Context) -> Enrichment:
@@ -390,5 +391,5 @@ def _run(ctx: Context) -> Enrichment:
     return Enrichment(ctx.article.id, countries=tuple(ctx.facts["countries"]),
                       entities=tuple(ctx.facts["entities"]), places=tuple(places),
                       dates=time.dates, event_date=time.event_date, status=time.status, amounts=time.amounts,
-                      events=tuple(ctx.facts["events"]), topics=tuple(ctx.facts["topics"]),
+                      events=tuple(ctx.facts["actors"]), topics=tuple(ctx.facts["topics"]),
                       extra={"roles": ctx.facts["roles"]})

@@ -7,6 +7,11 @@ Only the ``ner`` component runs: in fr_core_news_sm/md it has its own embedded t
 not listen to the shared ``tok2vec``), so the tagger, parser, lemmatizer and shared tok2vec are
 excluded and cost nothing. The lemmatizer's lookup tables are loaded (not run) because they are
 the French lexicon the junk filter asks "is this capitalised word a common word?".
+
+The dependency parse (event actors, :mod:`silkwire.nlp.actors`) is a second pipeline of the
+same package — shared tok2vec, morphologizer and parser, no NER — sharing the first one's
+vocabulary; it runs only on the sentences that hold an event candidate, reduced to plain
+:class:`ParsedToken` tuples before they leave this module.
 """
 
 from __future__ import annotations
@@ -31,6 +36,19 @@ class NerSpan:
     start: int
     end: int
     label: str  # PER | ORG | LOC | MISC
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedToken:
+    """One token of a parsed sentence, in the coordinates of the text given."""
+
+    start: int
+    end: int
+    text: str
+    pos: str  # Universal POS: VERB, NOUN, PROPN, ADP...
+    dep: str  # Universal Dependencies relation to its head: nsubj, obj, obl:arg, case...
+    head: int  # index of its head in the sentence (itself for the root)
+    morph: str  # "Tense=Past|VerbForm=Part|Voice=Pass"
 
 
 def model_name(model: str) -> str:
@@ -84,6 +102,24 @@ class Lexicon:
             if low.endswith(old) and low[: -len(old)] + new in self._lemmas:
                 return True
         return self._vectors is not None and bool(self._vocab.has_vector(low))
+
+
+@functools.lru_cache(maxsize=2)
+def load_parser(model: str = DEFAULT_MODEL) -> Any:
+    """The parsing pipeline of ``model`` (tok2vec, morphologizer, parser), cached per process."""
+    import spacy  # lazy: see module doc
+
+    return spacy.load(model_name(model), vocab=load(model).vocab,
+                      exclude=["ner", "lemmatizer", "attribute_ruler", "senter"])
+
+
+def run_parse(items: Iterable[tuple[str, T]], *, model: str = DEFAULT_MODEL,
+              batch_size: int = 64) -> Iterator[tuple[tuple[ParsedToken, ...], T]]:
+    """The parse of each (sentence, context) pair, in order, with its context passed through."""
+    nlp = load_parser(model)
+    for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+        yield tuple(ParsedToken(t.idx, t.idx + len(t.text), t.text, t.pos_, t.dep_, t.head.i, str(t.morph))
+                    for t in doc), context
 
 
 @functools.lru_cache(maxsize=2)

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from silkwire.model import CountryRef, Place, Span
+from silkwire.nlp.kb import KnowledgeBase
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize_text
 
@@ -148,3 +149,19 @@ def country_cue(text: str, span: Span, located: Sequence[tuple[Span, str]],
     if len(set(article_codes)) == 1:
         return article_codes[0]
     return None
+
+
+def place_id(kb: KnowledgeBase, place: Place) -> str | None:
+    if place.geonameid is not None and f"gn:{place.geonameid}" in kb.places:
+        return f"gn:{place.geonameid}"
+    return next((pid for pid, p in kb.places.items() if p.name == place.name and p.country == place.country), None)
+
+
+def merge_places(places: list[Place]) -> list[Place]:
+    by_key: dict[tuple[str, str | None], Place] = {}
+    for p in places:
+        key = (fold_same_length(p.name), p.country)
+        old = by_key.get(key)
+        by_key[key] = p if old is None else Place(old.name, tuple(sorted({*old.spans, *p.spans})),
+                                                  old.geonameid or p.geonameid, old.country, old.lat, old.lon)
+    return sorted(by_key.values(), key=lambda p: p.spans[0])

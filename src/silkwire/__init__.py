@@ -172,10 +172,9 @@ class Silkwire:
         are listed in ``rejected`` (an ``InputError`` each, with file and line) and the good ones
         still go in. Duplicates across sources are linked, stories updated.
         """
-        from silkwire.service.watch import ingest_inputs
+        from silkwire.service.articles import ingest
 
-        fmt = _input_format(format)
-        return ingest_inputs(self._ws, _paths(inputs), fmt, source, allow_private)
+        return ingest(self._ws, _paths(inputs), _input_format(format), source, allow_private=allow_private)
 
     def ingest_records(self, records: Iterable[Mapping[str, Any]], *, source: str = "python") -> RecordsReport:
         """Store articles given as dicts with the fields of the JSONL input (docs/formats.md):

@@ -10,7 +10,8 @@ from typing import Any
 from silkwire.errors import NotFoundError
 from silkwire.ingest import read_paths
 from silkwire.model import Article, article_record, enrichment_fields
-from silkwire.service.articles import Enricher, Workspace, default_enricher, show
+from silkwire.service.articles import Enricher, default_enricher, show
+from silkwire.service.workspace import Workspace
 
 
 @dataclass

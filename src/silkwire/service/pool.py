@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from silkwire.errors import StoreError
-from silkwire.service.articles import Workspace, open_workspace
+from silkwire.service.workspace import Workspace, open_workspace
 
 WAIT_SECONDS = 10.0  # a request that cannot get a workspace in this time gets a 503
 

@@ -43,15 +43,6 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
-    """A stretch of text that refers to something."""
-
-    text: str
-    span: Span
-    label: str  # PER | ORG | LOC | MISC | COUNTRY | ...
-
-
-@dataclass(frozen=True, slots=True)
 class Entity:
     id: str  # canonical id, e.g. "per:kassym-jomart-tokaiev"
     type: Literal["PER", "ORG", "LOC", "MISC"]

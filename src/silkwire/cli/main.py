@@ -52,25 +52,23 @@ def ingest(
                                                 "link-local addresses (refused by default)")] = False,
 ) -> None:
     """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles."""
-    from silkwire.service.watch import ingest_inputs
-
     fmt = parse_input_format(input_format)
     with open_db(db, create=True) as ws:
         if quiet or not err.is_terminal:
-            report = ingest_inputs(ws, paths, fmt, source, allow_private)
+            report = service.ingest(ws, paths, fmt, source, allow_private=allow_private)
         else:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
             with Progress(*columns, console=err, transient=True) as progress:
                 task = progress.add_task("ingesting", total=None)
-                report = ingest_inputs(
+                report = service.ingest(
                     ws,
                     paths,
                     fmt,
                     source,
-                    allow_private,
                     on_batch=lambda r: progress.update(task, description=f"{r.seen} articles"),
+                    allow_private=allow_private,
                 )
     print_problems(report)
     out.print(

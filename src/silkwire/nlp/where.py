@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from silkwire.model import CountryRef, Place, Span
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize_text
 
 _LOCATIVE_BEFORE = re.compile(
@@ -76,7 +76,7 @@ def capital_mentions(text: str, countries: Sequence[CountryRef], capitals: dict[
     for ref in countries:
         forms = capitals.get(ref.code, set())
         for s, e in ref.spans:
-            if fold(normalize_text(text[s:e])) in forms:
+            if fold_same_length(normalize_text(text[s:e])) in forms:
                 out.append(CapitalMention((s, e), ref.code))
     return sorted(out, key=lambda c: c.span)
 
@@ -101,7 +101,7 @@ def place_readings(text: str, mentions: Sequence[CapitalMention], place_spans: S
 
 def with_head(text: str, place: Place, kind: str) -> Place:
     """A lake, sea, river or range keeps its generic head word: "lac Issyk-Koul"."""
-    if kind not in _NATURAL or fold(place.name).split(" ")[0] in {"lac", "mer", "mont", "monts", "fleuve"}:
+    if kind not in _NATURAL or fold_same_length(place.name).split(" ")[0] in {"lac", "mer", "mont", "monts", "fleuve"}:
         return place
     spans = []
     head = None

@@ -35,7 +35,9 @@ from silkwire.model import (
     article_record,
     enrichment_fields,
 )
+from silkwire.net import Fetcher
 from silkwire.service import duplicates
+from silkwire.service.inputs import read_inputs
 from silkwire.service.search import Hit, SearchResult, hit_record, search
 from silkwire.service.workspace import (
     INDEXED_THROUGH,
@@ -83,6 +85,9 @@ def ingest(
     source: str | None = None,
     batch_size: int = BATCH_SIZE,
     on_batch: Callable[[IngestReport], None] | None = None,
+    *,
+    allow_private: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> IngestReport:
     """Read the inputs and store their articles, one transaction per batch.
 
@@ -91,8 +96,16 @@ def ingest(
     A new article that duplicates another (other source, other typography, another version of
     the dispatch) is stored and linked to its canonical, in the batch's transaction
     (``duplicates``); stories are updated at the end (``stories.after_ingest``).
+    Paths may be http(s) URLs: fetched through ``fetcher`` (a new safe fetcher by default),
+    refusing private addresses unless ``allow_private``.
     """
-    return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        return ingest_items(ws, read_inputs(paths, fmt, source, fetcher, allow_private), batch_size, on_batch)
+    finally:
+        if own:
+            fetcher.close()
 
 
 def ingest_items(

@@ -25,7 +25,8 @@ from silkwire.dates import first_day, start_day
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
 from silkwire.model import SearchFilters
-from silkwire.service.export import country_names, matching_records
+from silkwire.nlp.kb.files import country_names
+from silkwire.service.export import matching_records
 from silkwire.service.relations import timeline
 from silkwire.service.workspace import Workspace
 

@@ -20,7 +20,7 @@ from typing import Any
 from silkwire.dates import first_day
 from silkwire.errors import NotFoundError, QueryError
 from silkwire.model import SearchFilters
-from silkwire.nlp.kb_files import load_tables  # plain TSV reading: no spaCy behind it
+from silkwire.nlp.kb.files import country_names, load_tables  # plain TSV reading: no spaCy behind it
 from silkwire.search import parse_query
 from silkwire.service import relations as analysis
 from silkwire.service.workspace import Workspace
@@ -31,13 +31,6 @@ CENTRAL_ASIA = ("KZ", "UZ", "TJ", "KG", "TM")
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
                 "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO code -> French name, from the shipped knowledge base (knowledge/countries.tsv)."""
-    table = load_tables()["countries"]
-    return {row["code"]: row["name"] for row in table.rows.values()}
 
 
 def country_name(code: str) -> str:

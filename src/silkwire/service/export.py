@@ -25,6 +25,7 @@ from silkwire.errors import QueryError
 from silkwire.export.rows import EntityTally, event_features, event_rows, place_features
 from silkwire.export.writers import BINARY_FORMATS, FORMATS, SUPPORTED, WHATS, atomic_output, make_writer
 from silkwire.model import Article, SearchFilters
+from silkwire.nlp.kb.files import country_names
 from silkwire.search import parse_query
 from silkwire.service.articles import stored_record
 from silkwire.service.duplicates import with_links  # duplicate_of, story: the record of show()
@@ -232,13 +233,6 @@ def export_chunks(ws: Workspace, fmt: str, what: str = "records", query: str | N
         raise
     writer.close()
     yield sink.take()
-
-
-def country_names() -> dict[str, str]:
-    """ISO code -> French name, from the knowledge base (for actors' names in exports and digests)."""
-    from silkwire.nlp.kb import load_kb  # the knowledge base's French names (no NLP model load)
-
-    return {code: c.name for code, c in load_kb().countries.items()}
 
 
 def _rows(fmt: str, what: str, record: dict[str, Any], types: frozenset[str] = frozenset(),

@@ -1,7 +1,7 @@
-"""Use cases for following outlets: ingesting a URL, polling sources, the watch loop.
+"""Use cases for following outlets: polling sources, the watch loop.
 
 Everything fetched goes through ``net.Fetcher`` (the one network seam, with its safety rules)
-and everything read goes in through ``service.ingest_items`` (the path of ``silkwire ingest``:
+and everything read goes in through ``articles.ingest_items`` (the path of ``silkwire ingest``:
 one transaction per batch, ids from the content, so a re-read item is a duplicate, not a copy).
 
 The watch state of each source (validators, last outcome, errors, next due time) lives in the
@@ -13,77 +13,16 @@ whose state was not is fetched again, and its items come back as duplicates.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
-from silkwire.errors import InputError, InputWarning, StoreError
-from silkwire.ingest import Format, document_kind, read_document, read_paths
-from silkwire.ingest.documents import describe_body
-from silkwire.model import Article
-from silkwire.net import Fetched, Fetcher, FetchError, FetchPolicy, Validators
+from silkwire.errors import InputError, StoreError
+from silkwire.net import Fetcher, FetchError, FetchPolicy, Validators
 from silkwire.service import articles as service
-
-__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "ingest_inputs", "poll_source", "watch"]
+from silkwire.service.inputs import fetch_items
 from silkwire.service.sources import Source, load_sources
 from silkwire.store.monitoring import WatchState
-
-Item = Article | InputError | InputWarning
-
-
-def is_url(path: str) -> bool:
-    return path.lower().startswith(("http://", "https://")) or "://" in path[:12]
-
-
-def url_source(url: str) -> str:
-    """The source recorded for a URL given without ``--source``: its host, without www."""
-    host = urlsplit(url).hostname or "web"
-    return host.removeprefix("www.")
-
-
-def fetch_items(fetcher: Fetcher, url: str, *, kind: str = "auto", source: str | None = None,
-                allow_private: bool = False, validators: Validators | None = None) -> tuple[Fetched, list[Item]]:
-    """Fetch a feed or page and read it; a 304 gives no items. Raises ``FetchError``."""
-    fetched = fetcher.get(url, allow_private=allow_private, validators=validators)
-    if fetched.not_modified:
-        return fetched, []
-    found = document_kind(fetched.content, fetched.content_type, fetched.url, kind)
-    if found is None:
-        raise FetchError(url, "expected an RSS/Atom feed or an HTML page, got "
-                              f"{describe_body(fetched.content, fetched.content_type)}", fetched.status)
-    items = list(read_document(fetched.content, found, source or url_source(url), url, fetched.url))
-    return fetched, items
-
-
-def read_inputs(paths: Iterable[str], fmt: Format, source: str | None, fetcher: Fetcher,
-                allow_private: bool = False) -> Iterator[Item]:
-    """Files as ``silkwire ingest`` reads them, and URLs fetched (feeds and pages)."""
-    for path in paths:
-        if not is_url(path):
-            yield from read_paths([path], fmt, source)
-            continue
-        try:
-            _, items = fetch_items(fetcher, path, kind=fmt if fmt in ("feed", "page") else "auto",
-                                   source=source, allow_private=allow_private)
-        except FetchError as exc:
-            yield InputError(path, exc.message)
-            continue
-        yield from items
-
-
-def ingest_inputs(ws: service.Workspace, paths: Iterable[str], fmt: Format = "auto", source: str | None = None,
-                  allow_private: bool = False, fetcher: Fetcher | None = None,
-                  on_batch: Callable[[service.IngestReport], None] | None = None) -> service.IngestReport:
-    """``service.ingest`` that also takes URLs (fetched through the safe fetcher)."""
-    own = fetcher is None
-    fetcher = fetcher or Fetcher()
-    try:
-        return service.ingest_items(ws, read_inputs(paths, fmt, source, fetcher, allow_private), on_batch=on_batch)
-    finally:
-        if own:
-            fetcher.close()
-
 
 # -- polling sources --------------------------------------------------------------------------
 
@@ -234,3 +173,6 @@ def check_sources(db_path: str, sources_path: str) -> list[tuple[Source | InputE
     except StoreError:
         states = {}
     return [(item, states.get(item.name) if isinstance(item, Source) else None) for item in items]
+
+
+__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "poll_source", "watch"]

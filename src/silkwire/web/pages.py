@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader
 from silkwire.dates import parse_day
 from silkwire.errors import SilkwireError, StoreError
 from silkwire.model import SearchFilters
+from silkwire.nlp.kb.files import country_names
 from silkwire.service import articles as service
 from silkwire.service import explore
 from silkwire.service import relations as analysis
@@ -199,7 +200,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         with pool.take() as ws:
             counts = {c["code"]: c["articles"] for c in explore.countries(ws)}
             places = explore.places(ws)
-        width, height, shapes, dots = geo.map_svg(counts, places, explore.country_names())
+        width, height, shapes, dots = geo.map_svg(counts, places, country_names())
         return page(request, "map.html", title="Carte", width=width, height=height, shapes=shapes, dots=dots,
                     shades=geo.SHADES, peak=max(counts.values(), default=0), origin=geo.boundaries()["origin"],
                     places=places[:40])

@@ -15,7 +15,6 @@ from it, kept in step there.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -46,12 +45,13 @@ from silkwire.service.workspace import (
     index_path,
     open_workspace,
     reindex_pending,
+    remove_database,
     sync_index,
 )
 from silkwire.store import EventRow, StoredEnrichment
 
 __all__ = ["Hit", "SearchFilters", "SearchResult", "Workspace", "hit_record", "index_path", "open_workspace",
-           "search", "sync_index"]
+           "remove_database", "search", "sync_index"]
 
 BATCH_SIZE = 500
 ENRICH_BATCH = 256
@@ -192,13 +192,9 @@ def ingest_records(ws: Workspace, records: Sequence[dict[str, Any]], source: str
         ws.index.rollback()  # a pooled workspace goes back to its pool: it must not keep the lock
         raise
     out = RecordsReport(new=report.new, duplicate=report.duplicate, ids=ids)
-    out.rejected = [{"index": _index_of(e.origin), "error": e.message} for e in report.rejected]
-    out.warnings = [{"index": _index_of(w.origin), "error": w.message} for w in report.warnings]
+    out.rejected = [{"index": int(e.origin.removeprefix("record:")), "error": e.message} for e in report.rejected]
+    out.warnings = [{"index": int(w.origin.removeprefix("record:")), "error": w.message} for w in report.warnings]
     return out
-
-
-def _index_of(origin: str) -> int:
-    return int(origin.removeprefix("record:"))
 
 
 def extract(
@@ -390,13 +386,3 @@ def build_demo(db_path: str = DEMO_DB, enricher: Enricher | None = None) -> tupl
     with open_workspace(db_path, create=True) as ws:
         report = ingest(ws, demo_files())
         return report, enrich(ws, enricher)
-
-
-def remove_database(db_path: str) -> None:
-    """Delete a database file with its WAL files and text index."""
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db_path + suffix):
-            os.remove(db_path + suffix)
-    index = index_path(db_path)
-    if index and os.path.isdir(index):
-        shutil.rmtree(index)

@@ -17,7 +17,12 @@ FacetRecord = tuple[str, str, str | None, str | None, dict[str, Any], str]  # id
 PlaceRow = tuple[str, Any, str | None, float, float, int]  # name, geonameid, country, lat, lon, articles
 
 
+FACET_KINDS = ("country", "entity", "place", "event", "topic")
+
+
 def _facet_rowids(kind: str) -> str:
+    if kind not in FACET_KINDS:  # written into the statement: only the known kinds
+        raise ValueError(f"{kind!r}: not a facet kind ({', '.join(FACET_KINDS)})")
     return f"SELECT article_rowid FROM article_facets WHERE kind = '{kind}' AND value = ?"
 
 

@@ -36,8 +36,7 @@ from silkwire.errors import InputError, InputWarning, NotFoundError, QueryError,
 if TYPE_CHECKING:
     from silkwire.ingest import Format
     from silkwire.model import Article, Enrichment, SearchFilters
-    from silkwire.service.articles import Enricher, EnrichReport, IngestReport
-    from silkwire.service.browse import RecordsReport
+    from silkwire.service.articles import Enricher, EnrichReport, IngestReport, RecordsReport
     from silkwire.service.evaluate import Evaluation
     from silkwire.service.export import ExportReport
     from silkwire.service.search import Hit, SearchResult
@@ -83,7 +82,7 @@ _LAZY_TYPES = {
     "EnrichReport": "silkwire.service.articles",
     "Enricher": "silkwire.service.articles",
     "IngestReport": "silkwire.service.articles",
-    "RecordsReport": "silkwire.service.browse",
+    "RecordsReport": "silkwire.service.articles",
     "Evaluation": "silkwire.service.evaluate",
     "ExportReport": "silkwire.service.export",
     "Hit": "silkwire.service.search",
@@ -184,7 +183,7 @@ class Silkwire:
         Returns counts and, per record in order, the id it is stored under (None when the record
         was rejected); ``rejected`` lists ``{"index": i, "error": message}``.
         """
-        from silkwire.service.browse import ingest_records
+        from silkwire.service.articles import ingest_records
 
         return ingest_records(self._ws, [dict(r) for r in records], source)
 
@@ -353,7 +352,7 @@ class Silkwire:
     def evaluate_stories(self, gold: PathLike | Iterable[PathLike]) -> dict[str, Any]:
         """B-cubed precision, recall and F1 of the stored stories against the gold ``story``
         fields (``missing`` lists gold rows without an article)."""
-        from silkwire.service.stories import evaluate_stories
+        from silkwire.service.evaluate import evaluate_stories
 
         return evaluate_stories(self._ws, _paths(gold))
 

@@ -434,16 +434,13 @@ def _input_format(value: str) -> Format:
 def _filters(since: str | None, until: str | None, by: str, sources: Strings = (), countries: Strings = (),
              entities: Strings = (), places: Strings = (), events: Strings = (), topics: Strings = ()
              ) -> SearchFilters:
-    """The keyword filters -> ``SearchFilters``, checked as the command line checks them."""
-    from silkwire.dates import parse_day
+    """The keyword filters -> ``SearchFilters``, checked as the command line checks them (one value
+    or several for each list; a lone string is one value)."""
     from silkwire.model import SearchFilters
     from silkwire.service.export import check_filters
 
-    if by not in ("published", "event"):
-        raise QueryError(f"by {by!r}: expected published or event")
-    filters = SearchFilters(
-        since=parse_day(since, "since"), until=parse_day(until, "until"), by=by,
-        sources=_many(sources), countries=tuple(c.upper() for c in _many(countries)), entities=_many(entities),
-        places=_many(places), events=tuple(e.upper() for e in _many(events)), topics=_many(topics))
+    filters = SearchFilters.from_params(
+        since=since, until=until, by=by, sources=_many(sources), countries=_many(countries),
+        entities=_many(entities), places=_many(places), events=_many(events), topics=_many(topics))
     check_filters(filters, flag="")
     return filters

@@ -22,7 +22,7 @@ from silkwire.net import Fetcher, FetchError, FetchPolicy, Validators
 from silkwire.service import articles as service
 from silkwire.service.inputs import fetch_items
 from silkwire.service.sources import Source, load_sources
-from silkwire.store.monitoring import WatchState, all_watch_states, save_watch_state, watch_state
+from silkwire.store.monitoring import WatchState
 
 # -- polling sources --------------------------------------------------------------------------
 
@@ -47,7 +47,7 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
                 now: datetime | None = None) -> PollResult:
     """Fetch one source (conditionally), store its new items, then record its state."""
     now = now or _now()
-    state = watch_state(ws.store, source.name) or WatchState(source.name, source.url)
+    state = ws.store.watch_state(source.name) or WatchState(source.name, source.url)
     if state.url != source.url:  # validators belong to a URL; a changed URL starts afresh
         state = replace(state, etag=None, last_modified=None)
     validators = Validators(state.etag, state.last_modified)
@@ -57,12 +57,12 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
         fetched, items = fetch_items(fetcher, source.url, kind=source.kind, source=source.name,
                                      allow_private=allow_private or source.allow_private, validators=validators)
     except FetchError as exc:
-        save_watch_state(ws.store, replace(state, last_status="error", http_status=exc.status,
+        ws.store.save_watch_state(replace(state, last_status="error", http_status=exc.status,
                                            last_error=exc.message, failures=state.failures + 1))
         return PollResult(source.name, "error", error=exc.message, http_status=exc.status)
     except Exception as exc:  # a parser crash on one source must not stop the others
         message = f"unexpected error ({type(exc).__name__}: {exc})"
-        save_watch_state(ws.store, replace(state, last_status="error", last_error=message,
+        ws.store.save_watch_state(replace(state, last_status="error", last_error=message,
                                            failures=state.failures + 1))
         return PollResult(source.name, "error", error=message)
     try:
@@ -72,7 +72,7 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
         # that the next poll fetches these items again instead of being told "not modified"
         ws.index.rollback()
         message = f"could not store the items ({exc})"
-        save_watch_state(ws.store, replace(state, last_status="error", http_status=fetched.status,
+        ws.store.save_watch_state(replace(state, last_status="error", http_status=fetched.status,
                                            last_error=message, failures=state.failures + 1))
         return PollResult(source.name, "error", error=message, http_status=fetched.status)
     rejected = [str(e) for e in report.rejected]
@@ -82,7 +82,7 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
     status = "not_modified" if fetched.not_modified else "ok"
     kept = fetched.validators if not fetched.not_modified else Validators(  # a 304 may omit them
         fetched.validators.etag or state.etag, fetched.validators.last_modified or state.last_modified)
-    save_watch_state(ws.store, replace(
+    ws.store.save_watch_state(replace(
         state, etag=kept.etag, last_modified=kept.last_modified, last_status=status, http_status=fetched.status,
         last_error=note, failures=0,
         last_items=None if fetched.not_modified else report.seen + len(rejected),
@@ -134,13 +134,13 @@ def watch(db_path: str, sources_path: str, options: WatchOptions,
                     sources.append(item)
             with service.open_workspace(db_path, create=True) as ws:
                 now = _now()
-                due = sources if first and options.force else due_sources(all_watch_states(ws.store), sources, now)
+                due = sources if first and options.force else due_sources(ws.store.all_watch_states(), sources, now)
                 for source in due:
                     if should_stop():
                         break
                     on_poll(poll_source(ws, fetch, source, allow_private=options.allow_private))
                     polls += 1
-                wait = _seconds_to_next(all_watch_states(ws.store), sources, options.max_sleep)
+                wait = _seconds_to_next(ws.store.all_watch_states(), sources, options.max_sleep)
             first = False
             if options.once:
                 break
@@ -169,7 +169,7 @@ def check_sources(db_path: str, sources_path: str) -> list[tuple[Source | InputE
     items = load_sources(sources_path)
     try:
         with service.open_workspace(db_path) as ws:
-            states = all_watch_states(ws.store)
+            states = ws.store.all_watch_states()
     except StoreError:
         states = {}
     return [(item, states.get(item.name) if isinstance(item, Source) else None) for item in items]

@@ -17,7 +17,11 @@ Every rule below removes one such family, by its form, never by a list of names:
   such a hit ("Conseil de sécurité de l'ONU") is kept as its own name;
 - the head noun fixes the type when the model hesitates: an "Agence", "Parti", "Conseil"…
   is an ORG, a "Forum", "Sommet", "Conférence"… is an event (MISC), so is a treaty ("Accord de
-  Paris", "Traité de Rome"), a domain name is a medium.
+  Paris", "Traité de Rome"), a domain name is a medium; a person's name after a venue noun or
+  a hyphenated one after "à" names a venue, a tournament or a prize ("le stade Pierre-Mauroy",
+  "s'impose à Roland-Garros"): an event (MISC), not a person;
+- a name that is a known person's in another spelling is that person (one entity for
+  "Khachanov" and "Khatchanov").
 
 Within one article, unknown names are merged when one is a variant of another: same letters
 after transliteration folding (Djeyhoun/Jeyhun, Baïramov/Bayramov), a surname alone for a full
@@ -26,12 +30,14 @@ name, an acronym for the words it abbreviates (RSF, Reporters sans frontières).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from silkwire.model import Entity, Span
+from silkwire.nlp.kb import KnowledgeBase, Person
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize_text
 
@@ -91,6 +97,22 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, max(start, end)
 
 
+_VENUE_BEFORE = re.compile(
+    r"(?:\b(?:tournoi|stade|court|prix|trophée|coupe|open|aéroport|rue|avenue|boulevard|quai|pont|place|"
+    r"lycée|collège|université|hôpital|station|porte|salle|théâtre|musée|fondation|institut|centre|"
+    r"gare|parc|circuit|complexe|palais|arena)(?:\s+(?:de|du|des|d'|de la|de l'))?|\bà)\s*$", re.IGNORECASE)
+
+
+def venue_name(text: str, start: int, end: int) -> bool:
+    """A person's name used for a venue, a tournament or a prize ("à Roland-Garros", "le stade
+    Pierre-Mauroy", "le prix Goncourt"): after a venue noun, or a hyphenated name after "à"."""
+    before = normalize_text(text[max(0, start - 30):start])
+    m = _VENUE_BEFORE.search(before)
+    if m is None:
+        return False
+    return not m.group(0).strip().lower().endswith("à") or ("-" in text[start:end] and " " not in text[start:end])
+
+
 def retype(label: str, surface: str) -> str:
     """The type the span's head noun or form implies (module doc)."""
     ws = words(normalize_text(surface))
@@ -128,7 +150,7 @@ def keep(text: str, start: int, end: int, label: str, is_common: Callable[[str],
 
 # -- merging ------------------------------------------------------------------------------------
 
-_TRANSLIT = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("sh", "ch"), ("kh", "h"), ("ou", "u"),
+_TRANSLIT = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("tch", "ch"), ("sh", "ch"), ("kh", "h"), ("ou", "u"),
              ("yo", "io"), ("ya", "ia"), ("yu", "iu"), ("y", "i"), ("w", "v"), ("q", "k"),
              ("ck", "k"), ("ph", "f")]
 
@@ -186,6 +208,10 @@ def merge(candidates: Sequence[Candidate]) -> list[Group]:
             if (group.label == cand.label or {group.label, cand.label} <= {"ORG", "MISC"}) and _variant(group, cand):
                 group.mentions.append(cand)
                 break
+            if {group.label, cand.label} == {"PER", "LOC"} and translit_key(group.name) == translit_key(cand.text):
+                group.mentions.append(cand)  # "Khachanov" (LOC for the model) and "Khatchanov" (PER): a person
+                group.label = "PER"
+                break
         else:
             groups.append(Group(cand.label, [cand]))
     return groups
@@ -204,3 +230,36 @@ def to_entity(group: Group, country: str | None = None) -> Entity:
     # The id comes from the transliteration key, not the spelling, so that the same unknown name
     # spelled the French, English or local way in different articles is one entity.
     return Entity(f"{kind.lower()}:{slug(translit_key(name))}", kind, name, spans, country, None, aliases)
+
+
+@functools.lru_cache(maxsize=4)
+def _known_people(kb: KnowledgeBase) -> dict[str, Person]:
+    """Transliteration key -> the known person: full names and aliases, and surnames that name
+    one person only (two Berdimuhamedovs: the bare surname is left alone)."""
+    out: dict[str, Person] = {}
+    surnames: dict[str, set[str]] = {}
+    for person in kb.people.values():
+        for name in (person.name, *person.aliases):
+            out.setdefault(translit_key(name), person)
+        for surname in person.surnames:
+            surnames.setdefault(translit_key(surname), set()).add(person.id)
+    for key, ids in surnames.items():
+        if len(ids) == 1:
+            out.setdefault(key, kb.people[next(iter(ids))])
+    return out
+
+
+def add_known_person(found: list[Entity], entity: Entity, kb: KnowledgeBase) -> list[Entity]:
+    """``found`` with ``entity`` added: a name the NER found that is a known person's in another
+    spelling ("Serdar Berdimoukhamedov" for Berdimuhamedov, "Karen Khatchanov" for Khachanov)
+    becomes that person, merged with the known entity when the article names it too."""
+    person = _known_people(kb).get(translit_key(entity.name)) if entity.type == "PER" else None
+    if person is None:
+        return [*found, entity]
+    for n, e in enumerate(found):
+        if e.id == person.id:
+            merged = Entity(e.id, e.type, e.name, tuple(sorted({*e.spans, *entity.spans})), e.country, e.wikidata,
+                            tuple(dict.fromkeys((*e.aliases, entity.name, *entity.aliases))))
+            return [*found[:n], merged, *found[n + 1:]]
+    return [*found, Entity(person.id, "PER", person.name, entity.spans, person.country, person.wikidata,
+                           tuple(dict.fromkeys((entity.name, *entity.aliases))))]

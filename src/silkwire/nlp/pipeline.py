@@ -156,6 +156,7 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
     """NER mentions that are neither junk nor already explained by the knowledge base."""
     text = ctx.article.text
     known = _kb_spans(ctx)
+    place_spans = {sp for p in ctx.facts["kb_places"] for sp in p.spans}
     out: list[ents.Candidate] = []
     title_end = len(ctx.article.title or "")
     for span in ctx.ner:
@@ -163,6 +164,7 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
         if start >= end:
             continue
         label = ents.retype(span.label, text[start:end])
+        label = "MISC" if label == "PER" and ents.venue_name(text, start, end) else label
         if not ents.keep(text, start, end, label, ctx.is_common):
             continue
         if label in ("LOC", "PER") and is_currency_name(text[start:end]):
@@ -180,6 +182,9 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
                 _drop_span(ctx, other, surname)
                 known = _kb_spans(ctx)
         inside = [(s, e) for s, e in known if s < end and start < e]
+        if label == "PER" and inside and all(sp in place_spans and start <= sp[0] and sp[1] <= end
+                                              and sp != (start, end) for sp in inside):
+            inside = []  # a person named after a town: "Serdar Berdimoukhamedov" is not Serdar (Gyzylarbat)
         if inside:
             covered = all(start <= s and e <= end for s, e in inside)
             # A longer ORG/MISC name around a KB hit is a name of its own ("Conseil de
@@ -270,12 +275,12 @@ def entities(ctx: Context) -> list[Entity]:
     cands = [c for c in ctx.facts["ner_candidates"] if c.label != "LOC"] + unlocated
     out = list(known)
     for group in ents.merge(cands):
-        out.append(ents.to_entity(group))
+        out = ents.add_known_person(out, ents.to_entity(group), ctx.kb)
     return sorted(out, key=lambda e: e.spans[0])
 
 
 def roles(ctx: Context) -> list[dict[str, Any]]:
-    found = find_roles(ctx.article.text, ctx.facts["countries"], ctx.article.published, ctx.kb)
+    found = find_roles(ctx.article.text, ctx.facts["countries"], ctx.article.published, ctx.kb, ctx.facts["entities"])
     return [{"span": list(r.span), "role": r.role, "of": r.of, "person": r.person, "name": r.name,
              "inferred": r.inferred} for r in found]
 
@@ -312,7 +317,7 @@ ENRICHERS: tuple[Enricher, ...] = (
     Enricher("places", ("kb_countries", "kb_places", "ner_candidates"), located_places),
     Enricher("countries", ("kb_countries", "places"), countries),
     Enricher("entities", ("kb_entities", "ner_candidates", "places"), entities),
-    Enricher("roles", ("countries",), roles),
+    Enricher("roles", ("countries", "entities"), roles),
     Enricher("time", (), time_facts),
     Enricher("events", ("countries", "entities", "places", "time"), events),
     Enricher("actors", ("events", "countries", "entities", "places"), actors),

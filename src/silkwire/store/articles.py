@@ -28,13 +28,13 @@ class ArticleTables(StoreBase):
         stamp = now()
         with self.transaction() as db:
             for article in batch:
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO articles (id, source, ref, url, published, title, text, "
-                    "ingested_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row = db.execute(
+                    "INSERT INTO articles (id, source, ref, url, published, title, text, ingested_at, author) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING rowid",
                     (article.id, article.source, article.ref, article.url, article.published,
                      article.title, article.text, stamp, article.author),
-                )
-                added.append(cur.lastrowid if cur.rowcount == 1 else None)
+                ).fetchall()
+                added.append(int(row[0][0]) if row else None)
         return added
 
     def get(self, article_id: str) -> Article:

@@ -133,7 +133,8 @@ class DedupTables(StoreBase):
     def save_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
         """(band number, band hash, article rowid) rows, in the caller's transaction (or one)."""
         with self.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO dedup_bands (band, hash, article_rowid) VALUES (?, ?, ?)", rows)
+            db.executemany("INSERT INTO dedup_bands (band, hash, article_rowid) VALUES (?, ?, ?) "
+                           "ON CONFLICT DO NOTHING", rows)
 
     def clear_bands(self) -> None:
         with self.transaction() as db:

@@ -53,18 +53,20 @@ class EnrichmentTables(StoreBase):
         with self.transaction() as db:
             for e in items:
                 db.execute(
-                    "INSERT OR REPLACE INTO enrichments (article_rowid, version, fields, event_date, status, "
-                    "indexed, enriched_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    "INSERT INTO enrichments (article_rowid, version, fields, event_date, status, indexed, "
+                    "enriched_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (article_rowid) DO UPDATE SET "
+                    "version = excluded.version, fields = excluded.fields, event_date = excluded.event_date, "
+                    "status = excluded.status, indexed = 0, enriched_at = excluded.enriched_at",
                     (e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False), e.event_date, e.status, stamp),
                 )
                 db.execute("DELETE FROM article_facets WHERE article_rowid = ?", (e.rowid,))
                 db.executemany(
-                    "INSERT OR IGNORE INTO article_facets (kind, value, article_rowid) VALUES (?, ?, ?)",
+                    "INSERT INTO article_facets (kind, value, article_rowid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     [(kind, value, e.rowid) for kind, value in e.facets],
                 )
                 # The first name seen for an id stays its display name (later articles may spell it otherwise).
-                db.executemany("INSERT OR IGNORE INTO entities (id, type, name, country) VALUES (?, ?, ?, ?)",
-                               e.entities)
+                db.executemany("INSERT INTO entities (id, type, name, country) VALUES (?, ?, ?, ?) "
+                               "ON CONFLICT DO NOTHING", e.entities)
                 replace_events(db, e.rowid, e.events)
 
     def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:

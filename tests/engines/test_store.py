@@ -1,16 +1,17 @@
-import sqlite3
+"""The store's contract, run against SQLite and PostgreSQL alike (``db_target``: conftest.py)."""
+
 
 import pytest
 
 from silkwire.errors import StoreError
 from silkwire.ingest.articles import make_article
-from silkwire.store import Store
+from silkwire.store import Store, open_store
 from silkwire.store.schema import LATEST, MIGRATIONS
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(str(tmp_path / "store.db")) as s:
+def store(db_target):
+    with open_store(db_target) as s:
         yield s
 
 
@@ -32,14 +33,26 @@ def test_add_is_idempotent(store):
     assert store.add_articles(batch) == [1, 2]
     assert store.add_articles(batch) == [None, None]
     assert store.count() == 2
+    # rowids are the arrival order (PostgreSQL may skip numbers a conflict used up, never reorder)
+    later = store.add_articles([row("Trois", "Chapeau trois.")])[0]
+    assert later is not None and later > 2 and store.max_rowid() == later
+
+
+def test_reopening_does_not_migrate_again(db_target):
+    with open_store(db_target) as store:
+        assert store.schema_version() == LATEST
+    with open_store(db_target) as store:
+        assert store.schema_version() == LATEST
+        assert store.db.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_a_failing_batch_leaves_nothing(store):
     store.add_articles([row("Avant", "Déjà là.")])
     good = row("Bon", "Un bon article.")
-    broken = row("Cassé", "Un texte.").__class__(**{**_fields(row("Cassé", "Un texte.")), "url": ["x"]})
-    with pytest.raises(sqlite3.ProgrammingError):
-        store.add_articles([good, broken])  # a value SQLite cannot bind fails on the second row
+    broken = row("Cassé", "Un texte.").__class__(**{**_fields(row("Cassé", "Un texte.")), "url": object()})
+    with pytest.raises(Exception) as failed:
+        store.add_articles([good, broken])  # a value the database cannot take fails on the second row
+    assert type(failed.value).__name__ == "ProgrammingError"  # sqlite3 and psycopg alike
     assert store.count() == 1  # the good article of the failed batch is not there either
     assert store.add_articles([good])[0] is not None  # and it can go in now
 
@@ -73,3 +86,17 @@ def test_newer_schema_is_refused(tmp_path):
 def test_missing_database_for_reading(tmp_path):
     with pytest.raises(StoreError, match="no such database"):
         Store(str(tmp_path / "none.db"), create=False)
+
+
+def test_newer_schema_is_refused_on_either_store(db_target):
+    with open_store(db_target) as store:
+        store.db.execute("INSERT INTO schema_version VALUES (?, 'later')", (LATEST + 1,))
+    with pytest.raises(StoreError, match="newer than this silkwire"):
+        open_store(db_target)
+
+
+def test_missing_postgres_database_for_reading(pg_url):
+    with pytest.raises(StoreError, match="no silkwire database"):
+        open_store(pg_url, create=False)
+    with pytest.raises(StoreError, match=r"cannot connect|does not exist"):
+        open_store(pg_url.rsplit("/", 1)[0] + "/nosuchdb")

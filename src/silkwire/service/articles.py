@@ -117,7 +117,9 @@ def ingest_items(
     """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
     from silkwire.service import stories as storylines
 
-    ws.index.begin_write()
+    keeps_index = not ws.store.shared  # a PostgreSQL store's indexes follow it on their own (pg_index)
+    if keeps_index:
+        ws.index.begin_write()
     report = IngestReport()
     batch: list[Article] = []
 
@@ -129,7 +131,8 @@ def ingest_items(
         except BaseException:
             duplicates.forget_finder(ws)  # it saw articles that are not stored
             raise
-        ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
+        if keeps_index:
+            ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
         report.new += new
         report.duplicate += len(batch) - new
@@ -150,8 +153,11 @@ def ingest_items(
         flush()
     # The store is committed batch by batch; the index once at the end (its commits are costly).
     # Should we die before this line, the next open re-indexes from the watermark.
-    ws.index.commit()
-    ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
+    if keeps_index:
+        ws.index.commit()
+        ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
+    else:
+        ws.refresh()  # this node's index, as other readers' will: from the store
     if report.new:
         storylines.after_ingest(ws)
     return report
@@ -183,7 +189,8 @@ def ingest_records(ws: Workspace, records: Sequence[dict[str, Any]], source: str
             items.append(article)
             ids.append(article.id)
     try:
-        ws.index.begin_write()
+        if not ws.store.shared:
+            ws.index.begin_write()
     except StoreError:
         raise StoreError("another process is writing to this database: try again when it is done") from None
     try:
@@ -279,7 +286,8 @@ def enrich(
     entities, places, event date) so that search can filter on them.
     """
     run = enricher or default_enricher()
-    ws.index.begin_write()
+    if not ws.store.shared:
+        ws.index.begin_write()
     report = EnrichReport()
     after = 0
     enriched: list[int] = []
@@ -293,6 +301,7 @@ def enrich(
         if on_batch:
             on_batch(report)
     reindex_pending(ws)
+    ws.refresh()
     if report.enriched:
         from silkwire.service import stories as storylines
 

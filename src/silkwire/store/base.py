@@ -44,7 +44,11 @@ class Connection(Protocol):
 
 class Dialect:
     """The SQL fragments that differ between SQLite (this class) and PostgreSQL (``postgres``):
-    reading JSON arrays stored as text."""
+    reading JSON arrays stored as text, a join kept in its written order, a LIKE that ignores
+    the case of ASCII letters (SQLite's LIKE; PostgreSQL's ILIKE over ``COLLATE "C"`` text)."""
+
+    fixed_join = "CROSS JOIN"  # SQLite's planner keeps a CROSS JOIN's order; PostgreSQL plans a JOIN
+    like = "LIKE"
 
     def json_array_has(self, column: str) -> str:
         """A condition: the JSON array of strings in ``column`` holds the parameter ``?``."""

@@ -266,7 +266,8 @@ def extract(
 
 @app.command()
 def demo(
-    out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
+    out_path: Annotated[str, typer.Option(
+        "--out", help="Database to (re)create: a file, or a postgresql:// URL")] = service.DEMO_DB,
     serve_it: Annotated[bool | None, typer.Option(
         "--serve/--no-serve", help="Start the server after building [default: serve when run from a terminal]")]
     = None,

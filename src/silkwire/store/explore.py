@@ -169,5 +169,7 @@ class ExploreQueries(StoreBase):
         if country:
             sql += " AND json_extract(p.value, '$.country') = ?"
             args.append(country)
-        sql += " GROUP BY json_extract(p.value, '$.geonameid') ORDER BY count(*) DESC LIMIT ?"
+        # ties: the GeoNames id, highest first (what SQLite's sorter gave before it was written)
+        sql += (" GROUP BY json_extract(p.value, '$.geonameid') "
+                "ORDER BY count(*) DESC, json_extract(p.value, '$.geonameid') DESC LIMIT ?")
         return [(n, g, c, la, lo, int(k)) for n, g, c, la, lo, k in self.db.execute(sql, [*args, limit])]

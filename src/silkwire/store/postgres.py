@@ -193,7 +193,7 @@ class PostgresStore(Store):
         if country:
             sql += " AND p ->> 'country' = ?"
             args.append(country)
-        sql += " GROUP BY p ->> 'geonameid' ORDER BY count(*) DESC LIMIT ?"
+        sql += " GROUP BY p ->> 'geonameid' ORDER BY count(*) DESC, (p ->> 'geonameid')::bigint DESC NULLS LAST LIMIT ?"
         return [(n, g, c, la, lo, int(k)) for n, g, c, la, lo, k in self.pg.execute(sql, [*args, limit])]
 
     def stats(self) -> dict[str, Any]:

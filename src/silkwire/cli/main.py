@@ -136,12 +136,27 @@ def search(
 @app.command()
 def enrich(
     db: DbOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes for the NLP [default: 1; on Ray, one per CPU of the cluster]", show_default=False)]
+    = None,
     kb: KbOption = None,
+    engine: Annotated[str, typer.Option(help="Where the NLP runs: local (processes here) or ray (a Ray cluster)")]
+    = "local",
+    address: Annotated[str | None, typer.Option(
+        help="The Ray cluster: auto (this machine's), ray://HOST:10001; none: a local one")] = None,
 ) -> None:
     """Find the facts (countries, people, places, dates, amounts…) of articles not yet enriched."""
+    if engine not in ("local", "ray"):
+        fail(f"--engine: expected local or ray, got {engine!r}")
+    if address and engine != "ray":
+        fail("--address is for --engine ray")
     with open_db(db) as ws:
-        report = service.enrich(ws, service.default_enricher(workers, kb or ()))
+        if engine == "ray":
+            from silkwire.service.distributed import enrich_on_ray
+
+            report = enrich_on_ray(ws, address, workers, kb_paths=kb or ())
+        else:
+            report = service.enrich(ws, service.default_enricher(workers or 1, kb or ()))
     out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
 
 

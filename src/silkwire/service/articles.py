@@ -117,8 +117,7 @@ def ingest_items(
     """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
     from silkwire.service import stories as storylines
 
-    keeps_index = not ws.store.shared  # a PostgreSQL store's indexes follow it on their own (pg_index)
-    if keeps_index:
+    if keeps_index := not ws.store.shared:  # a PostgreSQL store's indexes follow it on their own (pg_index)
         ws.index.begin_write()
     report = IngestReport()
     batch: list[Article] = []
@@ -156,8 +155,7 @@ def ingest_items(
     if keeps_index:
         ws.index.commit()
         ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
-    else:
-        ws.refresh()  # this node's index, as other readers' will: from the store
+    ws.refresh()  # PostgreSQL: this node's index follows the store, as other readers' do
     if report.new:
         storylines.after_ingest(ws)
     return report
@@ -300,6 +298,11 @@ def enrich(
         report.enriched += len(rows)
         if on_batch:
             on_batch(report)
+    return after_enrich(ws, report, enriched)
+
+
+def after_enrich(ws: Workspace, report: EnrichReport, enriched: list[int]) -> EnrichReport:
+    """After the batches of an enrichment (here or on Ray): new facets, estimates and stories."""
     reindex_pending(ws)
     ws.refresh()
     if report.enriched:

@@ -30,13 +30,14 @@ fetching, parsing and NLP run outside it, in parallel). BENCHMARKS.md measures t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar
 
 import psycopg
 
 from silkwire.errors import StoreError
+from silkwire.model import Article
 from silkwire.store.base import Connection, Dialect, marks, now
 from silkwire.store.explore import PlaceRow
 from silkwire.store.pg_connection import PgConnection, connect, describe
@@ -45,6 +46,7 @@ from silkwire.store.sqlite import Store
 
 WRITE_LOCK = 0x5117_3173  # pg_advisory_xact_lock key of silkwire's writers ("silkwire")
 _CHUNK = 500
+_ROWS = 1000  # rows per multi-row INSERT (PostgreSQL takes up to 65,535 parameters a statement)
 
 
 class PostgresDialect(Dialect):
@@ -148,6 +150,38 @@ class PostgresStore(Store):
         return [(int(c), int(r)) for c, r in self.pg.execute(
             "SELECT changed, article_rowid FROM enrichments WHERE changed > ? AND article_rowid <= ? "
             "ORDER BY changed LIMIT ?", (after, through_rowid, limit))]
+
+    # -- writes in fewer round trips -----------------------------------------------------------
+    # One statement per batch where SQLite runs one per row: a statement costs SQLite a function
+    # call, PostgreSQL a round trip to the server (BENCHMARKS.md measures both).
+
+    def add_articles(self, batch: Sequence[Article]) -> list[int | None]:
+        added: dict[str, int] = {}
+        stamp = now()
+        with self.transaction() as db:
+            for start in range(0, len(batch), _ROWS):
+                chunk = batch[start:start + _ROWS]
+                # rows are numbered in VALUES order (arrival order); a repeated id keeps its first row
+                rows = db.execute(
+                    "INSERT INTO articles (id, source, ref, url, published, title, text, ingested_at, author) "
+                    f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(chunk))} "
+                    "ON CONFLICT DO NOTHING RETURNING id, rowid",
+                    [v for a in chunk for v in (a.id, a.source, a.ref, a.url, a.published, a.title, a.text, stamp,
+                                                a.author)]).fetchall()
+                added.update((str(i), int(r)) for i, r in rows)
+        out: list[int | None] = []
+        for article in batch:
+            out.append(added.pop(article.id, None))  # popped: the same id again later in the batch is None
+        return out
+
+    def save_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
+        values = list(rows)
+        with self.transaction() as db:
+            for start in range(0, len(values), _ROWS):
+                chunk = values[start:start + _ROWS]
+                db.execute(f"INSERT INTO dedup_bands (band, hash, article_rowid) VALUES "
+                           f"{', '.join(['(?, ?, ?)'] * len(chunk))} ON CONFLICT DO NOTHING",
+                           [v for row in chunk for v in row])
 
     # -- what reads inside JSON --------------------------------------------------------------
 

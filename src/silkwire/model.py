@@ -141,6 +141,34 @@ class Enrichment:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+CorrectionAction = Literal["reject", "add", "merge", "rename", "wikidata"]
+FACT_KINDS = ("country", "entity", "place", "event", "topic", "date", "amount")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An analyst's correction, stored apart from the enrichments and applied over them.
+
+    ``reject`` and ``add`` are about one article (``article_id``); ``merge``, ``rename`` and
+    ``wikidata`` are about an entity wherever it appears (``article_id`` None, ``kind`` "entity").
+    ``fact`` says what: for reject, what picks the fact out ({"code": "KZ"}, {"id": "per:…"},
+    {"name": "Omsk"}, {"type": "AGREE", "trigger": [s, e]}, {"span": [s, e]}…); for add, the
+    fact with its span; for merge {"id", "into"}; for rename {"id", "name"}; for wikidata
+    {"id", "wikidata"}.
+    """
+
+    action: CorrectionAction
+    kind: str  # one of FACT_KINDS
+    fact: dict[str, Any]
+    author: str
+    reason: str | None = None
+    article_id: str | None = None
+    id: int | None = None
+    created_at: str | None = None
+    undone_at: str | None = None
+    undone_by: str | None = None
+
+
 def article_record(article: Article) -> dict[str, Any]:
     """The DESIGN.md article record, with the fields built so far (absent ones stay absent)."""
     record: dict[str, Any] = {

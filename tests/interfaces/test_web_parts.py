@@ -101,7 +101,7 @@ def test_overlapping_marks_keep_the_longest():
 def test_labels_file_lists_the_16_plover_types():
     assert len(labels.event_labels()) == 16
     assert labels.event_tone("AGREE") == "cooperative" and labels.event_tone("ASSAULT") == "conflictual"
-    assert labels.day_label("2025-07-01") == "1er juillet 2025" and labels.day_label("2025-Q3") == "2025-Q3"
+    assert labels.day_label("2025-07-01") == "1er juillet 2025" and labels.day_label("2025-Q3") == "3e trimestre 2025"
 
 
 def test_demo_serves_unless_told_not_to(tmp_path, monkeypatch):

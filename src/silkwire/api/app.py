@@ -10,7 +10,9 @@ Routes (all JSON, schema at ``/api/openapi.json``):
 - ``GET /api/stats`` — what the database holds;
 - ``GET /api/export`` — ``silkwire export`` streamed (``export_routes.py``);
 - ``POST /api/articles`` — ingest records; 403 unless the server was given an ingest token,
-  then 401 without a bearer token and 403 with a wrong one.
+  then 401 without a bearer token and 403 with a wrong one;
+- ``/api/corrections`` — the analyst's corrections (``correction_routes.py``), written with the
+  same token.
 
 Errors are ``{"error": message}``: 400 for a bad query or parameter (never a 500), 404 for an
 unknown id or path, 503 when the database cannot be read.
@@ -33,6 +35,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from silkwire.api.correction_routes import install_correction_routes
 from silkwire.api.explore_routes import install_explore_routes, install_story_routes
 from silkwire.api.export_routes import install_export_routes
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
@@ -192,6 +195,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return {"new": report.new, "duplicate": report.duplicate, "ids": report.ids,
                 "rejected": report.rejected, "warnings": report.warnings}
 
+    def clear_facets() -> None:
+        if facet_cache is not None:
+            facet_cache.clear()  # the feed's counts must show the change at once
+
+    install_correction_routes(app, pool, check_token, write_lock, clear_facets)
     install_explore_routes(app, pool, settings)
     install_story_routes(app, pool, settings)
     install_export_routes(app, pool)
@@ -199,7 +207,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     if settings.web:
         from silkwire import web  # here: an API-only app never loads the templates
 
-        facet_cache = web.install(app, pool)
+        facet_cache = web.install(app, pool, settings.ingest_token, write_lock)
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
     return app
 

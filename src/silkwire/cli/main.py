@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from silkwire.cli import correct as cli_correct
 from silkwire.cli import evaluate as cli_eval
 from silkwire.cli import export as cli_export
 from silkwire.cli import relations as cli_analysis
@@ -325,6 +326,7 @@ cli_analysis.register(app)
 cli_watch.register(app)
 cli_export.register(app)
 cli_stories.register(app)
+cli_correct.register(app)
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from silkwire.dates import first_day
 from silkwire.errors import InputError, InputWarning, StoreError
 from silkwire.ingest import Format, read_paths
 from silkwire.ingest.records import record_to_article
@@ -35,7 +34,7 @@ from silkwire.model import (
     enrichment_fields,
 )
 from silkwire.net import Fetcher
-from silkwire.service import duplicates
+from silkwire.service import corrections, duplicates
 from silkwire.service.inputs import read_inputs
 from silkwire.service.search import Hit, SearchResult, hit_record, search
 from silkwire.service.workspace import (
@@ -48,7 +47,6 @@ from silkwire.service.workspace import (
     remove_database,
     sync_index,
 )
-from silkwire.store import EventRow, StoredEnrichment
 
 __all__ = ["Hit", "SearchFilters", "SearchResult", "Workspace", "hit_record", "index_path", "open_workspace",
            "remove_database", "search", "sync_index"]
@@ -253,20 +251,6 @@ def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher
     return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
 
 
-def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
-    facets: list[tuple[str, str]] = []
-    facets += [("country", c.code) for c in e.countries or ()]
-    facets += [("entity", x.id) for x in e.entities or ()]
-    facets += [("place", p.name) for p in e.places or ()]
-    facets += [("event", v.type) for v in e.events or ()]
-    facets += [("topic", t.code) for t in e.topics or ()]
-    known = tuple((x.id, x.type, x.name, x.country) for x in e.entities or ())
-    events = tuple(EventRow(n, v.type, v.date, first_day(v.date), v.status, v.place,
-                            v.source, v.target) for n, v in enumerate(e.events or ()))
-    return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known,
-                            events)
-
-
 def enrich(
     ws: Workspace,
     enricher: Enricher | None = None,
@@ -286,8 +270,9 @@ def enrich(
     while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
         enriched += [rowid for rowid, _ in rows]
         enrichments = list(run([article for _, article in rows]))
-        pairs = zip(rows, enrichments, strict=True)
-        ws.store.save_enrichments([stored_enrichment(rowid, e) for (rowid, _), e in pairs])
+        # The analyst's corrections are applied over what the pipeline found, at every store.
+        corrections.save_enrichments(ws, [(rowid, article, e) for (rowid, article), e in
+                                          zip(rows, enrichments, strict=True)])
         after = rows[-1][0]
         report.enriched += len(rows)
         if on_batch:

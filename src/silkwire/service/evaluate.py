@@ -101,3 +101,32 @@ def evaluate_stories(ws: Workspace, gold_paths: Sequence[str]) -> dict[str, Any]
         sizes[sid] = sizes.get(sid, 0) + 1
     predicted = {k: (v if v is not None and sizes[v] > 1 else None) for k, v in predicted.items()}
     return {**bcubed(predicted, gold), "missing": missing}
+
+
+def gold_from_corrections(ws: Workspace) -> list[dict[str, Any]]:
+    """The corrected articles as gold lines for ``silkwire eval`` (demo/ANNOTATION.md): what the
+    analyst left standing after review, keyed by article id, in the order of the first correction."""
+    from silkwire.evaluation.events import event_dyads
+
+    lines = []
+    for article_id in ws.store.corrected_article_ids():
+        article = ws.store.get(article_id)
+        fields = ws.store.enrichment(ws.store.rowid_of(article.id)) or {}
+        ents = fields.get("entities") or []
+        events = fields.get("events") or []
+        topics = fields.get("topics") or []
+        lines.append({
+            "key": {"id": article.id, **({"title": article.title} if article.title else {})},
+            "source_file": article.source, "published": article.published,
+            "countries": sorted(c["code"] for c in fields.get("countries") or ()),
+            "persons": [e["name"] for e in ents if e["type"] == "PER"],
+            "organisations": [e["name"] for e in ents if e["type"] == "ORG"],
+            "places": [{"name": p["name"], "country": p.get("country")} for p in fields.get("places") or ()],
+            "event_date": fields.get("event_date"), "status": fields.get("status"),
+            "amounts": [{"text": a["text"], "value": a["value"], "unit": a["unit"]}
+                        for a in fields.get("amounts") or () if a.get("kind") == "money"],
+            "topic": topics[0]["code"] if topics else None,
+            "event_types": list(dict.fromkeys(v["type"] for v in events)),
+            "dyads": sorted([list(d) for d in event_dyads(events[0])]) if events else [],
+        })
+    return lines

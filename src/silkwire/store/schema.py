@@ -226,4 +226,36 @@ MIGRATIONS.append(
     )
 )
 
+
+# The analyst's corrections (issue 19), kept apart from what the pipeline found.
+MIGRATIONS.append(
+    (
+        9,
+        [
+            # One row per correction, never deleted: undoing one stamps undone_at/undone_by.
+            # article_id NULL: about an entity wherever it appears (merge, rename, wikidata).
+            # fact: JSON, what the action is about: for reject, what picks the fact out ({"code": "KZ"},
+            # {"id": "per:…"}, {"type": "AGREE", "trigger": [s, e]}, {"span": [s, e]}…); for add, the
+            # fact with its span; for merge {"id", "into"}, rename {"id", "name", "previous"},
+            # wikidata {"id", "wikidata", "previous"}.
+            """CREATE TABLE corrections (
+                id INTEGER PRIMARY KEY,
+                article_id TEXT,
+                action TEXT NOT NULL,        -- reject | add | merge | rename | wikidata
+                kind TEXT NOT NULL,          -- country | entity | place | event | topic | date | amount
+                fact TEXT NOT NULL,
+                author TEXT NOT NULL,
+                reason TEXT,
+                created_at TEXT NOT NULL,
+                undone_at TEXT,
+                undone_by TEXT
+            )""",
+            "CREATE INDEX corrections_article ON corrections(article_id)",
+            # The pipeline's own record fields of an article whose stored fields corrections changed
+            # (NULL when none did): undoing a correction starts again from them.
+            "ALTER TABLE enrichments ADD COLUMN found TEXT",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

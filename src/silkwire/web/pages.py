@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
-from silkwire.dates import parse_day
+from silkwire.dates import french_range
 from silkwire.errors import SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.nlp.kb.files import country_names
@@ -34,7 +34,7 @@ from silkwire.service import relations as analysis
 from silkwire.service import search as searching
 from silkwire.service import stories as storylines
 from silkwire.service.pool import WorkspacePool
-from silkwire.web import charts, geo, highlight, labels
+from silkwire.web import charts, desk, geo, highlight, labels
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
@@ -49,7 +49,8 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.globals.update(kinds=highlight.KINDS, country_name=explore.country_name, event_label=labels.event_label,
                        event_tone=labels.event_tone, actors=labels.actors, month_label=charts.month_label,
-                       day_label=labels.day_label, published_label=labels.published_label)
+                       day_label=labels.day_label, published_label=labels.published_label, word=labels.word,
+                       decimal=labels.decimal, range_label=french_range, form_day=labels.form_day)
     env.filters.update(country_label=explore.country_name, http_url=_http_url)
     return env
 
@@ -86,8 +87,10 @@ class FacetCache:
             self._items.clear()
 
 
-def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
-    """Add the pages to ``app``; returns the facet cache (the API clears it after an ingest)."""
+def install(app: FastAPI, pool: WorkspacePool, token: str | None = None,
+            write_lock: threading.Lock | None = None) -> FacetCache:
+    """Add the pages to ``app``; returns the facet cache (the API clears it after an ingest).
+    ``token``: the server's write token; with one, the article pages have a correction form."""
     env = environment()
     facets_cache = FacetCache()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -113,8 +116,8 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
             filters = SearchFilters(
-                since=parse_day(params.get("since"), "depuis"),
-                until=parse_day(params.get("until"), "jusqu'au"),
+                since=labels.form_date(params.get("since"), "depuis"),
+                until=labels.form_date(params.get("until"), "jusqu’au"),
                 sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
                 entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
                 events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
@@ -138,8 +141,8 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                     toggle=lambda kind, value: _toggle(request, kind, value),
                     page_link=lambda off: _with(request, offset=str(off)))
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article(request: Request, article_id: str) -> HTMLResponse:
+    def show_article(request: Request, article_id: str, http_status: int = 200, message: str | None = None,
+                     form: dict[str, str] | None = None) -> HTMLResponse:
         with pool.take() as ws:
             record = service.show(ws, article_id)
             story = explore.story_summary(ws, record["story"]) if record.get("story") else None
@@ -149,11 +152,20 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         title_pieces = highlight.pieces(text, marks, 0, len(title)) if title else []
         body_pieces = highlight.pieces(text, marks, body_start)
         shown = {p.mark.kind for p in title_pieces + body_pieces if p.mark}  # the legend lists what is visible
-        return page(request, "article.html", title=title or "Article sans titre", record=record,
+        return page(request, "article.html", http_status, title=title or "Article sans titre", record=record,
                     title_pieces=title_pieces, body_pieces=body_pieces,
                     legend=sorted(shown, key=list(highlight.KINDS).index),
                     facts=labels.fact_rows(record, explore.country_name), context=highlight.context, story=story,
-                    amount_label=highlight.amount_label)
+                    amount_label=highlight.amount_label, can_write=token is not None, message=message,
+                    form=form or {}, choices=desk.reject_choices(record, explore.country_name, labels.event_label),
+                    kind_labels=desk.KIND_LABELS, action_labels=desk.ACTION_LABELS,
+                    event_types=labels.event_labels(), topics=explore.topic_names())
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article(request: Request, article_id: str) -> HTMLResponse:
+        return show_article(request, article_id)
+
+    desk.install_desk(app, pool, token, write_lock or threading.Lock(), show_article, page, facets_cache.clear)
 
     @app.get("/pays", response_class=HTMLResponse, include_in_schema=False)
     def country_index(request: Request) -> HTMLResponse:
@@ -202,7 +214,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
             places = explore.places(ws)
         width, height, shapes, dots = geo.map_svg(counts, places, country_names())
         return page(request, "map.html", title="Carte", width=width, height=height, shapes=shapes, dots=dots,
-                    shades=geo.SHADES, peak=max(counts.values(), default=0), origin=geo.boundaries()["origin"],
+                    shades=geo.SHADES, peak=max(counts.values(), default=0), origin=geo.boundaries()["origin_fr"],
                     places=places[:40])
 
     @app.get("/relations", response_class=HTMLResponse, include_in_schema=False)
@@ -247,7 +259,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
 
 def _dates(request: Request) -> tuple[str | None, str | None]:
     params = request.query_params
-    return (parse_day(params.get("since"), "depuis"), parse_day(params.get("until"), "jusqu'au"))
+    return (labels.form_date(params.get("since"), "depuis"), labels.form_date(params.get("until"), "jusqu’au"))
 
 
 def _labelled(facets: dict[str, Any]) -> dict[str, Any]:

@@ -127,8 +127,8 @@ def build(topology: dict[str, Any], alpha2: dict[int, str]) -> dict[str, Any]:
         if rings and code:
             countries.append({"code": code, "name": geometry["properties"]["name"], "rings": rings})
     countries.sort(key=lambda c: c["code"])
-    return {"origin": ORIGIN, "origin_fr": ORIGIN_FR, "licence": "public domain (Natural Earth)", "window": list(WINDOW),
-            "countries": countries}
+    return {"origin": ORIGIN, "origin_fr": ORIGIN_FR, "licence": "public domain (Natural Earth)",
+            "window": list(WINDOW), "countries": countries}
 
 
 def alpha2_codes() -> dict[int, str]:

@@ -7,8 +7,10 @@ answers (400 bad parameter, 404 unknown id), limit/offset paging where lists can
 
 # No "from __future__ import annotations": FastAPI reads the route annotations at run time.
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query
+from fastapi.responses import RedirectResponse
 
 from silkwire.api.explore_schemas import (
     CountryDetail,
@@ -26,6 +28,7 @@ from silkwire.api.explore_schemas import (
 from silkwire.api.schemas import ErrorOut
 from silkwire.dates import parse_day
 from silkwire.model import SearchFilters
+from silkwire.service import entities as entity_ids
 from silkwire.service import explore
 from silkwire.service import relations as analysis
 from silkwire.service import stories as storylines
@@ -83,9 +86,13 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
         return {"total": total, "offset": offset, "limit": limit, "items": items}
 
     @app.get("/api/entities/{entity_id}", response_model=EntityDetail, responses=_404, tags=["entities"])
-    def entity(entity_id: str) -> dict[str, Any]:
-        """One entity: names, aliases, roles, mentions per month, linked articles."""
+    def entity(entity_id: str) -> Any:
+        """One entity: names, aliases, roles, mentions per month, linked articles. An old id (renamed,
+        or merged by an analyst into another) answers 301 to the entity's current id."""
         with pool.take() as ws:
+            moved = entity_ids.current_id(ws, entity_id)
+            if moved is not None:
+                return RedirectResponse(f"/api/entities/{quote(moved)}", status_code=301)
             return explore.entity_detail(ws, entity_id)
 
     @app.get("/api/countries", response_model=list[CountryOut], responses=_400, tags=["countries"])

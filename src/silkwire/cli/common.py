@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from silkwire.ingest import FORMATS, Format
@@ -41,6 +42,17 @@ KbOption = Annotated[
     typer.Option("--kb", help="Your knowledge-base file or folder, merged over the shipped one (repeatable)"),
 ]
 MAX_LISTED_ERRORS = 20
+
+
+def whole_ids(table: Table, *headers: str) -> Table:
+    """Never cut or wrap these columns (ids are pasted into --entity, show, story…): rich shrinks
+    the other columns instead, however narrow the terminal."""
+    for column in table.columns:
+        if column.header in headers:
+            column.no_wrap = True
+            column.overflow = "ignore"
+            column.min_width = max((len(str(c)) for c in column.cells), default=0)
+    return table
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -49,7 +49,7 @@ def _span(span: str | None, at: str | None, text: str, fail: Any) -> list[int] |
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out
+    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out, whole_ids
 
     group = typer.Typer(help="Correct the facts: reject or add one in an article, merge, rename or identify "
                              "an entity; corrections survive re-enrichment and can be undone.",
@@ -171,7 +171,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(r["id"]), (r["created_at"] or "")[:10], Text(r["author"]), r["action"] + undone,
                           r["kind"], Text(_fact_text(r["fact"])), Text(r["article_id"] or "(everywhere)"),
                           Text(r["reason"] or ""))
-        out.print(table)
+        out.print(whole_ids(table, "article", "fact"))
 
     @group.command()
     def undo(

@@ -35,6 +35,7 @@ from silkwire.cli.common import (
     parse_input_format,
     print_problems,
     published_text,
+    whole_ids,
 )
 from silkwire.dates import parse_day
 from silkwire.errors import InputError, SilkwireError
@@ -225,7 +226,7 @@ def list_entities(
     table = Table("articles", "type", "name", "country", "id")
     for r in rows:
         table.add_row(str(r["articles"]), r["type"], Text(r["name"]), r["country"] or "", Text(r["id"], style="dim"))
-    out.print(table)
+    out.print(whole_ids(table, "id"))
 
 
 @app.command()

@@ -12,7 +12,7 @@ from rich.text import Text
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out
+    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out, whole_ids
 
     @app.command(name="stories")
     def list_stories(
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(s["articles"]), s["first"] or "", s["last"] or "", Text(s["label"]),
                           " ".join(s["countries"][:4]), Text(s["id"], style="dim"),
                           Text(s["follows"] or "", style="dim"))
-        out.print(table)
+        out.print(whole_ids(table, "id", "follows"))
         out.print(Text(f"{len(rows)} stories", style="dim"))
 
     @app.command(name="story")

@@ -19,6 +19,7 @@ from typing import Any
 from silkwire.dates import first_day
 from silkwire.errors import NotFoundError, QueryError
 from silkwire.model import FACT_KINDS, Article, Correction, Enrichment, enrichment_fields
+from silkwire.service import entities
 from silkwire.service.workspace import Workspace, reindex_pending
 from silkwire.store import StoredEnrichment
 
@@ -192,8 +193,9 @@ def save_enrichments(ws: Workspace, found: Sequence[tuple[int, Article, Enrichme
     wide = ws.store.corrections(entity_wide=True)
     names = _merge_names(ws, wide)
     items = []
-    for rowid, article, e in found:
-        fields = enrichment_fields(e)
+    records = [enrichment_fields(e) for _, _, e in found]
+    entities.unify_ids(ws, records)
+    for (rowid, article, e), fields in zip(found, records, strict=True):
         corrections = [*wide, *mine.get(article.id, [])]
         corrected = apply_corrections(fields, corrections, article.text, names) if corrections else fields
         base = fields if "corrections" in corrected else None
@@ -317,16 +319,6 @@ def corrections(ws: Workspace, article_id: str | None = None, include_undone: bo
     if article_id is not None:
         article_id = ws.store.get(article_id).id
     return [public(c) for c in ws.store.corrections(article_id, active=not include_undone)]
-
-
-def merged_into(ws: Workspace, entity_id: str) -> str | None:
-    """The entity an entity was merged into (active merges followed), or None."""
-    merges = {c.fact["id"]: c.fact["into"] for c in ws.store.corrections(entity_wide=True) if c.action == "merge"}
-    seen, target = {entity_id}, merges.get(entity_id)
-    while target is not None and target in merges and merges[target] not in seen:
-        seen.add(target)
-        target = merges[target]
-    return target
 
 
 def _checked_span(fact: dict[str, Any], article: Article, key: str = "span") -> list[int]:

@@ -258,4 +258,20 @@ MIGRATIONS.append(
     )
 )
 
+# Readable entity ids (issue 19): an unknown name's id is its folded spelling ("misc:sommet-de-
+# bichkek"), no longer its transliteration key ("misc:somet-de-bichkek").
+MIGRATIONS.append(
+    (
+        10,
+        [
+            # Each spelling family (the transliteration key, with the type) -> the first id it met,
+            # so that "Djeyhoun Baïramov" and "Jeyhun Bayramov" in two articles are one entity.
+            "CREATE TABLE entity_keys (key TEXT PRIMARY KEY, id TEXT NOT NULL)",
+            # Renamed ids, old -> new: old links and --entity values still find the entity. Filled
+            # when a database of older ids is opened (service/workspace.upgrade_entity_ids).
+            "CREATE TABLE entity_ids (old TEXT PRIMARY KEY, new TEXT NOT NULL, renamed_at TEXT NOT NULL)",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

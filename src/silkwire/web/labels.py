@@ -121,6 +121,8 @@ def published_label(value: str | None, estimated: bool = False) -> str:
         return f"le {day_label(end)} ou avant {ESTIMATED}"
     if end == "..":
         return f"le {day_label(start)} ou après {ESTIMATED}"
+    if len(start) == len(end) == 10 and start[:7] == end[:7]:  # a few days of one month
+        return f"vers le {french_date(value)} {ESTIMATED}"
     return f"{french_range(start, end).replace('du ', 'entre le ', 1).replace(' au ', ' et le ', 1)} {ESTIMATED}"
 
 

@@ -17,10 +17,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
@@ -29,7 +29,7 @@ from silkwire.errors import SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.nlp.kb.files import country_names
 from silkwire.service import articles as service
-from silkwire.service import explore
+from silkwire.service import entities, explore
 from silkwire.service import relations as analysis
 from silkwire.service import search as searching
 from silkwire.service import stories as storylines
@@ -200,8 +200,11 @@ def install(app: FastAPI, pool: WorkspacePool, token: str | None = None,
                     page_link=lambda off: _with(request, offset=str(off)))
 
     @app.get("/entites/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
-    def entity(request: Request, entity_id: str) -> HTMLResponse:
+    def entity(request: Request, entity_id: str) -> Response:
         with pool.take() as ws:
+            moved = entities.current_id(ws, entity_id)  # renamed, or merged into another by an analyst
+            if moved is not None:
+                return RedirectResponse(f"/entites/{quote(moved)}", status_code=301)
             data = explore.entity_detail(ws, entity_id)
         chart = charts.monthly_bars("Articles par mois", [(r["month"], "articles", r["articles"])
                                                           for r in data["months"]])

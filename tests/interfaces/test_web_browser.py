@@ -242,3 +242,22 @@ def test_stories_lead_to_their_articles_and_back(server, page):
     page.locator("#story ~ p a", has_text="une histoire").click()
     page.wait_for_url(story_url)
     assert not page.errors
+
+
+@pytest.mark.parametrize("path", ["/pays/KZ", "/carte", "/articles/", "/synthese?country=KZ"])
+def test_pages_read_french_in_the_browser(server, page, path):
+    """What Chromium renders (innerText, the browser's own idea of visible text) holds no English
+    code, raw ISO date or range, English place name or cut id: tests/support/french_text.py."""
+    from french_text import problems
+
+    if path == "/articles/":  # the first article of the feed that has dates and amounts in its facts
+        page.goto(server + "/?q=milliards")
+        path = page.locator("main ol.articles > li h2 a").first.get_attribute("href")
+    page.goto(server + path)
+    text = page.evaluate("document.body.innerText")
+    corpus = page.evaluate("""async () => {
+        const r = await fetch('/api/export?format=jsonl'); const t = await r.text();
+        return t.split('\\n').filter(Boolean).map(l => JSON.parse(l).text.split(/\\s+/).join(' ')).join('\\n'); }""")
+    lines = [line for line in text.split("\n") if line.strip()]
+    assert problems(lines, corpus) == []
+    shot(page, "10-francais-" + path.strip("/").replace("/", "-").replace("?", "-")[:40])

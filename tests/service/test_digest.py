@@ -207,7 +207,7 @@ def test_duplicates_are_counted_once(db):
 
 @pytest.mark.parametrize("args, message", [
     (["--format", "pdf"], "--format 'pdf': expected md or html"),
-    (["--country", "XX"], "--country 'XX': not an ISO 3166-1 alpha-2 code silkwire knows"),
+    (["--country", "XX"], "XX: not an ISO 3166-1 alpha-2 country code silkwire knows"),
     (["--base-url", "javascript:alert(1)"], "expected an http:// or https:// URL"),
     (["--until", "juillet"], "--until: expected a date YYYY-MM-DD, got 'juillet'"),
 ])

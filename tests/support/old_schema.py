@@ -7,6 +7,7 @@ import sqlite3
 
 # Newest first: what undoes each migration after 8.
 UNDO_AFTER_8 = [
+    (11, "DROP VIEW silkwire_facts; DROP VIEW silkwire_events;"),
     (10, "DROP TABLE entity_keys; DROP TABLE entity_ids;"),
     (9, "DROP TABLE corrections; ALTER TABLE enrichments DROP COLUMN found;"),
 ]

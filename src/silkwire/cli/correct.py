@@ -49,7 +49,7 @@ def _span(span: str | None, at: str | None, text: str, fail: Any) -> list[int] |
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out, whole_ids
+    from silkwire.cli.common import DbOption, JsonFlag, country_option, fail, open_db, out, whole_ids
 
     group = typer.Typer(help="Correct the facts: reject or add one in an article, merge, rename or identify "
                              "an entity; corrections survive re-enrichment and can be undone.",
@@ -103,11 +103,11 @@ def register(app: typer.Typer) -> None:
                                                     "(2025-07, 2025-07-11/2025-07-12…), amount")] = None,
         span: Span = None, at: At = None,
         type_: Annotated[str | None, typer.Option("--type", help="Entity type: PER, ORG, LOC or MISC")] = None,
-        country: Annotated[str | None, typer.Option(help="An entity's or place's country (ISO code)")] = None,
+        country: Annotated[str | None, country_option("An entity's or place's country (ISO code)")] = None,
         wikidata: Annotated[str | None, typer.Option(help="An entity's Wikidata QID")] = None,
         unit: Annotated[str | None, typer.Option(help="An amount's unit: ISO 4217 code, %, or the noun")] = None,
-        source: Annotated[list[str] | None, typer.Option(help="An event's source country (repeatable)")] = None,
-        target: Annotated[list[str] | None, typer.Option(help="An event's target country (repeatable)")] = None,
+        source: Annotated[list[str] | None, country_option("An event's source country (repeatable)")] = None,
+        target: Annotated[list[str] | None, country_option("An event's target country (repeatable)")] = None,
         grain: Annotated[str | None, typer.Option(help="A date's grain: day, month, year…")] = None,
         by: By = None, why: Why = None, db: DbOption = None, as_json: JsonFlag = False,
     ) -> None:

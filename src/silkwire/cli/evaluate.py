@@ -14,7 +14,7 @@ def _headline(s: dict[str, float]) -> float:
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import MAX_LISTED_ERRORS, DbOption, JsonFlag, err, open_db, out
+    from silkwire.cli.common import MAX_LISTED_ERRORS, DbOption, JsonFlag, err, fail, open_db, out
 
     @app.command(name="eval")
     def evaluate(
@@ -34,6 +34,11 @@ def register(app: typer.Typer) -> None:
         else:
             with open_db(db) as ws:
                 result = scoring.evaluate(gold, ws=ws)
+        if result.articles == 0:  # scores over nothing would read as a result
+            fail(f"none of the {len(result.missing)} gold articles is in "
+                 + ("these inputs" if inputs else "the database")
+                 + " (a gold row names its article by id or exact title): ingest and enrich the corpus the gold "
+                 "annotates, or score inputs with --input")
         if as_json:
             out.print_json(json.dumps({"articles": result.articles, "missing": result.missing,
                                        "scores": result.scores}, ensure_ascii=False))

@@ -12,14 +12,14 @@ from rich.text import Text
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out, whole_ids
+    from silkwire.cli.common import DbOption, JsonFlag, country_option, fail, open_db, out, whole_ids
 
     @app.command(name="stories")
     def list_stories(
         db: DbOption = None,
         since: Annotated[str | None, typer.Option(help="Stories still running on or after (YYYY-MM-DD)")] = None,
         until: Annotated[str | None, typer.Option(help="Stories started on or before (YYYY-MM-DD)")] = None,
-        country: Annotated[str | None, typer.Option(help="Stories naming this country (ISO code)")] = None,
+        country: Annotated[str | None, country_option("Stories naming this country (ISO code)")] = None,
         min_articles: Annotated[int, typer.Option("--min-articles", min=1,
                                                   help="Only stories with this many articles")] = 2,
         rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-cluster every article first")] = False,

@@ -107,10 +107,16 @@ def _event(d: Digest, e: EventLine) -> str:
 
 
 def render_html(d: Digest) -> str:
-    out = ['<!DOCTYPE html>', '<html lang="fr"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(d.title)}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{_e(d.title)}</h1>"]
+    """The digest as a standalone page (its own styles), to save, print or mail."""
+    return "\n".join(['<!DOCTYPE html>', '<html lang="fr"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{_e(d.title)}</title><style>{_CSS}</style></head><body>",
+                      f"<h1>{_e(d.title)}</h1>", render_body(d), "</body></html>"]) + "\n"
+
+
+def render_body(d: Digest) -> str:
+    """The digest's content as HTML without the page around it (the web's digest page wraps it)."""
+    out: list[str] = []
     scope = f"{plural(d.articles, 'article')}, {_e(period_text(d))}"
     scope += " (par date d'événement)" if d.by == "event" else ""
     if d.country:
@@ -175,5 +181,4 @@ def render_html(d: Digest) -> str:
                                     f"<blockquote>{_e(f.evidence)}</blockquote></li>" for f in d.figures) + "</ul>")
     if d.notes:
         out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in d.notes) + "</ul>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    return "\n".join(out)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
@@ -45,15 +46,23 @@ def _field(record: Mapping[str, Any], names: tuple[str, ...], origin: str) -> st
     return None
 
 
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
 def parse_published(value: str, origin: str, field: str = "published") -> str:
-    """An ISO 8601 date or date-time -> ``YYYY-MM-DD`` (publication dates are kept to the day)."""
+    """An ISO 8601 date or date-time -> ``YYYY-MM-DD`` (publication dates are kept to the day);
+    a month or a year alone (``2020-10``, ``2020``) is kept at that precision, never made a day."""
     m = ISO_DAY.fullmatch(value.strip())
     if m:
         try:
             return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
         except ValueError:
             pass
-    raise InputError(origin, f"field '{field}': expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+    partial = _PARTIAL.fullmatch(value.strip())
+    if partial and int(partial[1]) >= 1000 and (partial[2] is None or 1 <= int(partial[2]) <= 12):
+        return partial[0]
+    raise InputError(origin, f"field '{field}': expected an ISO 8601 date (YYYY-MM-DD, or YYYY-MM, YYYY), "
+                             f"got {value!r}")
 
 
 def record_to_article(record: Mapping[str, Any], default_source: str, origin: str) -> Article:

@@ -251,6 +251,11 @@ def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher
     return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
 
 
+def pending_enrichment(ws: Workspace) -> int:
+    """How many articles ``enrich`` would enrich now (for a progress bar)."""
+    return ws.store.count_unenriched(PIPELINE_VERSION)
+
+
 def enrich(
     ws: Workspace,
     enricher: Enricher | None = None,

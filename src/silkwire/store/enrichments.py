@@ -97,6 +97,12 @@ class EnrichmentTables(StoreBase):
         ).fetchall()
         return [(r[0], article_of(r[1:])) for r in rows]
 
+    def count_unenriched(self, version: str) -> int:
+        """How many articles have no enrichment of this pipeline version (what enrich will do)."""
+        return int(self.db.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
+            "WHERE e.article_rowid IS NULL OR e.version != ?", (version,)).fetchone()[0])
+
     def enrichment(self, rowid: int) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT version, fields FROM enrichments WHERE article_rowid = ?", (rowid,)

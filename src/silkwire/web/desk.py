@@ -1,5 +1,6 @@
 """The analyst's desk on the web: corrections from the article page (a form guarded by the
-server's write token), and the corrections list.
+server's write token) and their list, saved alerts with their matches, and the digest of a
+country and period (the content of ``silkwire digest``, printable).
 
 The forms post ``application/x-www-form-urlencoded`` bodies, read here without a multipart
 library. The token is typed in the form (a password field) and compared in constant time: a
@@ -13,17 +14,22 @@ import hmac
 import threading
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from silkwire.errors import SilkwireError
 from silkwire.model import Correction
-from silkwire.service import corrections
+from silkwire.service import alerts as alerting
+from silkwire.service import corrections, explore
+from silkwire.service import digest as digests
 from silkwire.service.pool import WorkspacePool
+from silkwire.web import labels
 
 MAX_FORM = 20_000  # bytes: a correction form is a few hundred
+ALERT_MATCHES = 200  # the latest matches an alert's page lists
 KIND_LABELS = {"country": "pays", "entity": "entité", "place": "lieu", "event": "événement", "topic": "thème",
                "date": "date", "amount": "montant"}
 ACTION_LABELS = {"reject": "rejet", "add": "ajout", "merge": "fusion", "rename": "nouveau nom",
@@ -91,6 +97,14 @@ def correction_of(form: dict[str, str], article_id: str, text: str) -> Correctio
     raise SilkwireError(f"{action!r} : action inconnue")
 
 
+def _search_link(query: str, filters: dict[str, Any]) -> str:
+    """The feed's search for an alert's query and filters (its matches so far, live)."""
+    keys = {"countries": "country", "entities": "entity", "places": "place", "sources": "source"}
+    params = [("q", query)] + [(keys[k], v) for k, values in filters.items() if k in keys for v in values]
+    params += [(k, filters[k]) for k in ("since", "until") if filters.get(k)]
+    return "/?" + urlencode(params)
+
+
 async def read_form(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM:
@@ -101,8 +115,8 @@ async def read_form(request: Request) -> dict[str, str]:
 def install_desk(app: FastAPI, pool: WorkspacePool, token: str | None, write_lock: threading.Lock,
                  show_article: Callable[..., HTMLResponse], page: Callable[..., HTMLResponse],
                  after_write: Callable[[], None]) -> None:
-    """The form's targets: ``POST /articles/{id}/corrections`` and ``/corrections/{n}/annuler``,
-    and the list ``/corrections``."""
+    """The form's targets: ``POST /articles/{id}/corrections`` and ``/corrections/{n}/annuler``;
+    the pages ``/corrections``, ``/alertes``, ``/alertes/{name}`` and ``/synthese`` (a digest)."""
 
     def allowed(form: dict[str, str]) -> bool:
         return token is not None and hmac.compare_digest(form.get("token", "").encode(), token.encode())
@@ -134,6 +148,33 @@ def install_desk(app: FastAPI, pool: WorkspacePool, token: str | None, write_loc
             corrections.undo(ws, number, form.get("author") or "?")
         after_write()
         return RedirectResponse(back, status_code=303)
+
+    @app.get("/alertes", response_class=HTMLResponse, include_in_schema=False)
+    def alert_index(request: Request) -> HTMLResponse:
+        with pool.take() as ws:
+            found = [(a, alerting.alert_matches(ws, a.name, 0)[1]) for a in alerting.list_alerts(ws)]
+        return page(request, "alerts.html", title="Alertes", alerts=found, link=_search_link)
+
+    @app.get("/alertes/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def alert_page(request: Request, name: str) -> HTMLResponse:
+        with pool.take() as ws:
+            alert, total, matches = alerting.alert_matches(ws, name, ALERT_MATCHES)
+        return page(request, "alert.html", title=f"Alerte « {alert.name} »", alert=alert, total=total,
+                    matches=matches, search=_search_link(alert.query, alert.filters))
+
+    @app.get("/synthese", response_class=HTMLResponse, include_in_schema=False)
+    def digest_page(request: Request) -> HTMLResponse:
+        params = request.query_params
+        country = (params.get("country") or "").strip().upper() or None
+        by = "event" if params.get("by") == "event" else "published"
+        since, until = (labels.form_date(params.get(k), n) for k, n in (("since", "depuis"), ("until", "jusqu’au")))
+        with pool.take() as ws:
+            if country:
+                explore.check_country(country)
+            d = digests.build(ws, country, since, until, by, str(request.base_url).rstrip("/"))
+            choices = [(c["code"], c["name"]) for c in explore.countries(ws)]
+        return page(request, "digest.html", title=d.title, d=d, body=Markup(digests.render(d, "body")),
+                    countries=choices, country=country or "", since=d.since or "", until=d.until or "", by=by)
 
     @app.get("/corrections", response_class=HTMLResponse, include_in_schema=False)
     def listing(request: Request) -> HTMLResponse:

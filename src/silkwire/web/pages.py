@@ -115,12 +115,12 @@ def install(app: FastAPI, pool: WorkspacePool, token: str | None = None,
         error = None
         sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
-            filters = SearchFilters(
+            # The page's date fields take JJ/MM/AAAA as well as ISO (labels.form_date).
+            filters = SearchFilters.from_params(
                 since=labels.form_date(params.get("since"), "depuis"),
-                until=labels.form_date(params.get("until"), "jusqu’au"),
-                sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
-                entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
-                events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
+                until=labels.form_date(params.get("until"), "jusqu’au"), sources=chosen["source"],
+                countries=chosen["country"], entities=chosen["entity"], places=chosen["place"],
+                events=chosen["event"], topics=chosen["topic"], names=("depuis", "jusqu’au", "selon"))
             with pool.take() as ws:
                 items, total = _feed_items(ws, q, sort, filters, offset)
                 key = (q, filters)

@@ -97,3 +97,34 @@ def test_cli_tables_never_cut_an_id(tmp_path, monkeypatch) -> None:
     shown = runner.invoke(app, ["entities", "--db", path]).output
     assert "org:federation-kazakhe-de-tennis-de-table-et-de-badminton" in shown
     assert json.loads(runner.invoke(app, ["entities", "--db", path, "--json"]).output)[0]["articles"] == 1
+
+
+@pytest.mark.slow
+def test_demo_serves_without_a_terminal_until_ctrl_c(tmp_path) -> None:
+    """`./dev demo` from a script (no terminal, stdin closed) builds and serves; Ctrl-C stops it."""
+    import signal
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = subprocess.Popen([sys.executable, "-m", "silkwire", "demo", "--out", str(tmp_path / "d.db"),
+                             "--port", str(port)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pays/KZ", timeout=10) as answer:
+                    assert "Kazakhstan" in answer.read().decode("utf-8")
+                    break
+            except OSError:
+                assert demo.poll() is None, demo.stderr.read().decode() if demo.stderr else "demo exited"
+                assert time.monotonic() < deadline, "the demo never served"
+                time.sleep(0.5)
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(60) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()

@@ -153,3 +153,31 @@ def test_corrected_articles_export_as_gold_lines(ws) -> None:
     assert line["key"]["id"] == _first(ws)["id"]
     assert line["countries"] == ["CN", "KZ"] and line["event_types"] == ["COOPERATE"]
     assert line["organisations"] == ["Chemins de fer kazakhs"] and line["topic"] == "medtop:11000000"
+
+
+def test_the_correct_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from silkwire.cli.main import app
+
+    db = build_db(tmp_path, "cli.db")
+    runner = CliRunner()
+    with service.open_workspace(db) as ws:
+        aid = _first(ws)["id"]
+    done = runner.invoke(app, ["correct", "reject", aid[:8], "country", "af", "--by", "ana", "--why", "exemple",
+                               "--db", db])
+    assert done.exit_code == 0 and done.output.startswith("correction 1: reject country code=AF in "), done.output
+    added = runner.invoke(app, ["correct", "add", aid, "amount", "500000000", "--at", "500 millions", "--unit", "USD",
+                                "--by", "ana", "--db", db, "--json"])
+    assert added.exit_code == 0 and '"kind": "money"' in added.output
+    wrong = runner.invoke(app, ["correct", "add", aid, "entity", "--type", "ORG", "--at", "absent", "--db", db])
+    assert wrong.exit_code == 2 and "not in the article's text" in wrong.output
+    listed = runner.invoke(app, ["correct", "list", "--db", db])
+    assert "exemple" in listed.output and aid in listed.output
+    gold = runner.invoke(app, ["correct", "gold", "--db", db])
+    assert gold.exit_code == 0 and f'"id": "{aid}"' in gold.output
+    assert runner.invoke(app, ["correct", "undo", "1", "--by", "chef", "--db", db]).exit_code == 0
+    with service.open_workspace(db) as ws:
+        assert {c["code"] for c in _first(ws)["countries"]} == {"KZ", "AF"}
+    again = runner.invoke(app, ["correct", "undo", "1", "--db", db])
+    assert again.exit_code != 0

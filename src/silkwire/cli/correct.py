@@ -171,7 +171,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(r["id"]), (r["created_at"] or "")[:10], Text(r["author"]), r["action"] + undone,
                           r["kind"], Text(_fact_text(r["fact"])), Text(r["article_id"] or "(everywhere)"),
                           Text(r["reason"] or ""))
-        out.print(whole_ids(table, "article", "fact"))
+        out.print(whole_ids(table, "article"))
 
     @group.command()
     def undo(

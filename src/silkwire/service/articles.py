@@ -349,6 +349,11 @@ def entities(
             for i, t, n, c, k in ws.store.entity_counts(type_, country, limit)]
 
 
+def published_span(ws: Workspace) -> tuple[str | None, str | None]:
+    """The first and last publication dates of the corpus (what an open estimate must beat)."""
+    return ws.store.published_span()
+
+
 def stats(ws: Workspace) -> dict[str, Any]:
     data = ws.store.stats()
     data["indexed"] = ws.index.count()

@@ -107,7 +107,8 @@ def day_label(value: str | None) -> str:
     return french_date(value)
 
 
-def published_label(value: str | None, estimated: bool = False) -> str:
+def published_label(value: str | None, estimated: bool = False,
+                    span: tuple[str | None, str | None] = (None, None)) -> str:
     """A publication date in French; silkwire's estimate (``published_estimated``) said to be one:
     ``2025-05-03/2025-05-05`` -> ``vers le 3–5 mai 2025 (date estimée)``, ``2025-04-28/2025-05-05``
     -> ``entre le 28 avril et le 5 mai 2025 (date estimée)``, ``2025-05-03/..`` -> ``le 3 mai 2025
@@ -115,6 +116,11 @@ def published_label(value: str | None, estimated: bool = False) -> str:
     if not estimated or not value:
         return day_label(value)
     start, _, end = value.partition("/")
+    first, last = span
+    if (end == ".." and first and start <= first) or (start == ".." and last and end >= last):
+        # "on or after 1 January 2023" in a corpus that starts in 2024 says nothing, and reads as
+        # a date: an open estimate is shown only when it says more than the corpus's own span.
+        return "date inconnue (non datée par la source)"
     if not end:
         return f"vers le {day_label(start)} {ESTIMATED}"
     if start == "..":

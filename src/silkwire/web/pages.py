@@ -96,7 +96,14 @@ def install(app: FastAPI, pool: WorkspacePool, token: str | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(request: Request, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render(request=request, path=request.url.path, **context)
+        try:
+            with pool.take() as ws:
+                span = service.published_span(ws)
+        except SilkwireError:
+            span = (None, None)
+        html = env.get_template(template).render(
+            request=request, path=request.url.path,
+            published_label=lambda value, estimated=False: labels.published_label(value, estimated, span), **context)
         return HTMLResponse(html, status_code=http_status)
 
     def error_page(request: Request, status: int, message: str) -> HTMLResponse:

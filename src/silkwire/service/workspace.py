@@ -9,10 +9,12 @@ rebuilt whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from typing import Any
 
+from silkwire.errors import StoreError
 from silkwire.model import Article
 from silkwire.search import index_columns
 from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
@@ -60,7 +62,8 @@ def open_workspace(db_path: str, create: bool = False) -> Workspace:
     ws = Workspace(store, TextIndex(index_path(db_path)))
     try:
         sync_index(ws)
-        upgrade_entity_ids(ws)
+        with contextlib.suppress(StoreError):  # another process holds the writer: it is its job then
+            upgrade_entity_ids(ws)
     except ValueError as exc:
         # Another process (an ingest) holds the index writer; it will bring the index up to
         # date itself, so read what is committed now rather than wait.

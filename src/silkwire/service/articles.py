@@ -24,7 +24,7 @@ from typing import Any
 
 from silkwire.dates import first_day
 from silkwire.errors import InputError, InputWarning
-from silkwire.ingest import Format, read_paths
+from silkwire.ingest import Format, Limits, read_paths
 from silkwire.model import (
     PIPELINE_VERSION,
     Article,
@@ -86,6 +86,7 @@ def ingest(
     *,
     allow_private: bool = False,
     fetcher: Fetcher | None = None,
+    limits: Limits | None = None,
 ) -> IngestReport:
     """Read the inputs and store their articles, one transaction per batch.
 
@@ -95,12 +96,14 @@ def ingest(
     the dispatch) is stored and linked to its canonical, in the batch's transaction
     (``storylines``); stories are updated at the end (``storylines.after_ingest``).
     Paths may be http(s) URLs: fetched through ``fetcher`` (a new safe fetcher by default),
-    refusing private addresses unless ``allow_private``.
+    refusing private addresses unless ``allow_private``. ``limits``: the largest line, article,
+    unpacked .gz and document read (``ingest.limits``); an item over one is rejected.
     """
     own = fetcher is None
     fetcher = fetcher or Fetcher()
     try:
-        return ingest_items(ws, read_inputs(paths, fmt, source, fetcher, allow_private), batch_size, on_batch)
+        items = read_inputs(paths, fmt, source, fetcher, allow_private, limits or Limits())
+        return ingest_items(ws, items, batch_size, on_batch)
     finally:
         if own:
             fetcher.close()

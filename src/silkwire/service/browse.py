@@ -201,7 +201,9 @@ def ingest_records(ws: Workspace, records: Sequence[dict[str, Any]], source: str
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for record in records:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                # ASCII escapes: a lone surrogate (valid JSON, no character) reaches the reader,
+                # which replaces it and says so, instead of failing this write
+                fh.write(json.dumps(record) + "\n")
         # One line per record, and the JSONL reader gives one item (record or error) per line.
         items = [x for x in service.extract([path], "jsonl", source) if not isinstance(x, InputWarning)]
         ids = [x["id"] if isinstance(x, dict) else None for x in items]

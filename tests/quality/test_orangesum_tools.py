@@ -192,6 +192,43 @@ def test_convert_kappa_adjudicate_merge(campaign, tmp_path):
     assert got[2]["event"] == "PROTEST" and got[2]["split"] == "dev"
 
 
+def test_revised_beats_adjudicated_beats_first(campaign, tmp_path):
+    data, gold = campaign
+    work = gold / "work"
+    write(work / "ann_a-b1.jsonl", [agree(), rec("2.json", event="none", status="none", topic="medtop:08000000",
+                                                 evidence=None)])
+    write(work / "ann_b-b2.jsonl", [rec("3.json", event="PROTEST", source=[{"text": "les syndicats", "id": "org:syndicats"}],
+                                        topic="medtop:09000000", evidence=0)])
+    write(work / "adjudicated.jsonl", [agree(evidence=1)])
+    # the re-check may revise any sampled id, double-annotated (1.json) or not (3.json)
+    write(work / "revised.jsonl", [
+        {**agree(evidence=0), "note": "recheck: title states it"},
+        rec("3.json", event="PROTEST", source=[{"text": "les syndicats", "id": "org:syndicats"}],
+            target=[{"text": "gouvernement", "id": "FR"}], topic="medtop:09000000", evidence=1),
+    ])
+    errors, written = labels.convert(gold, data)
+    assert errors == [] and gold / "revised.jsonl" in written
+    out = (gold / "revised.jsonl").read_text(encoding="utf-8")
+    revised = [json.loads(line) for line in out.splitlines()]
+    assert [(r["id"], r["annotator"], r["role"]) for r in revised] == [("1.json", "revised", "revised"),
+                                                                      ("3.json", "revised", "revised")]
+    for phrase in ("Paris", "gouvernement", "recheck"):  # ids and labels only: no text, no note
+        assert phrase not in out
+    assert not (gold / "annotations-revised.jsonl").exists()
+
+    gold_out = tmp_path / "events.jsonl"
+    assert labels.merge(gold, gold_out) == (3, [])
+    got = {g["id"]: g for g in map(json.loads, gold_out.read_text(encoding="utf-8").splitlines())}
+    spans = sentence_spans(ITEMS[0]["title"], ITEMS[0]["heading"])
+    assert got["1.json"]["evidence"] == list(spans[0])  # revised (S0) over adjudicated (S1) and first (S2)
+    assert got["2.json"]["topic"] == "medtop:08000000"  # no revision, no adjudication: first annotator
+    assert got["3.json"]["target"] == ["FR"] and got["3.json"]["split"] == "dev"  # revised single item
+
+    write(work / "revised.jsonl", [rec("9.json", event="none", status="none", evidence=None)])
+    errors, _ = labels.convert(gold, data, [work / "revised.jsonl"])
+    assert len(errors) == 1 and ":id: '9.json' is not an id of the sample" in errors[0]
+
+
 def test_cohen_kappa_hand_computed():
     # a: A A B B, b: A B B B -> po = 3/4; pe = (2*1 + 2*3) / 16 = 1/2; kappa = (3/4 - 1/2) / (1/2) = 1/2
     po, k = labels.cohen_kappa(["A", "A", "B", "B"], ["A", "B", "B", "B"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from silkwire.service import articles as service
-from silkwire.service import stories as storylines
+from silkwire.service import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))
@@ -26,7 +26,7 @@ def measured(tmp_path: Path, inputs: list[str], gold: list[str]) -> dict[str, ob
     with service.open_workspace(str(tmp_path / "stories.db"), create=True) as ws:
         service.ingest(ws, inputs)
         service.enrich(ws)
-        return storylines.evaluate_stories(ws, gold)
+        return evaluate.evaluate_stories(ws, gold)
 
 
 def test_story_floors_are_pinned() -> None:

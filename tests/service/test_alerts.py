@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from silkwire.cli.main import app
 from silkwire.errors import SilkwireError
+from silkwire.store import Store
 
 runner = CliRunner()
 
@@ -123,7 +124,7 @@ def test_a_backlog_goes_out_in_bounded_posts(web, tmp_path, monkeypatch):
     assert run("alert", "add", "all", "Bichkek OR eau OR Rogoun", "--db", db, "--webhook", web.url("/hook")).exit_code == 0
     ingest(db, "rss20.xml")
     # the second POST fails: the first two matches are delivered, the third waits for the next run
-    original = alerting.monitoring.mark_delivered
+    original = Store.mark_delivered
     calls = []
 
     def mark(store, name, ids, now):
@@ -131,7 +132,7 @@ def test_a_backlog_goes_out_in_bounded_posts(web, tmp_path, monkeypatch):
         original(store, name, ids, now)
         web.site.webhook_failures = 1
 
-    monkeypatch.setattr(alerting.monitoring, "mark_delivered", mark)
+    monkeypatch.setattr(Store, "mark_delivered", mark)
     first = run("alert", "run", "--db", db, "--allow-private")
     assert first.exit_code == 1 and "1 matches will be sent" in first.output
     assert [len(b["matches"]) for b in web.site.webhook_bodies] == [2]

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from silkwire.cli.main import app
 from silkwire.service import articles as service
-from silkwire.service import stories as storylines
+from silkwire.service import duplicates
 from silkwire.stories.dedup import DuplicateFinder
 
 BODY = (
@@ -38,7 +38,7 @@ def write(path: Path, records: list[dict[str, str]]) -> str:
 
 def links(ws: service.Workspace, title: str, source: str) -> dict[str, object]:
     article = next(a for a in (ws.store.get(i) for i in ws.store.ids_by_title(title)) if a.source == source)
-    return {"id": article.id, **storylines.article_links(ws, article.id)}
+    return {"id": article.id, **duplicates.article_links(ws, article.id)}
 
 
 def test_exact_copy_with_other_typography_from_another_source(ws, tmp_path):
@@ -110,7 +110,7 @@ def test_links_roll_back_with_their_batch(ws, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(storylines, "_link", broken)
+    monkeypatch.setattr(duplicates, "_link", broken)
     with pytest.raises(RuntimeError):
         service.ingest(ws, [write(tmp_path / "x.jsonl", [{"title": TITLE, "lead": BODY}])])
     assert ws.store.count() == 0  # the articles of the batch went with their links

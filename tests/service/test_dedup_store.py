@@ -13,7 +13,7 @@ from test_story_updates import downgrade_to_7
 from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.service import articles as service
-from silkwire.service import stories as storylines
+from silkwire.service import duplicates
 from silkwire.store import Store
 from silkwire.store.dedup_index import BAND_LAYOUT, StoredDedup
 from silkwire.store.schema import LATEST
@@ -105,7 +105,7 @@ def test_a_new_process_finds_duplicates_without_rebuilding(tmp_path: Path) -> No
     with service.open_workspace(db, create=True) as ws:
         service.ingest_items(ws, articles[:half])
     with service.open_workspace(db) as ws:
-        f = storylines.finder(ws)
+        f = duplicates.finder(ws)
         assert len(f._material) == 0 and len(f) == half  # nothing loaded, everything known
         service.ingest_items(ws, articles[half:])
         stored = _groups(f.groups())
@@ -148,7 +148,7 @@ def test_migration_7_fills_the_bands_of_an_older_database(tmp_path: Path) -> Non
         assert "stories_follows" in plan
         assert store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 0
     with service.open_workspace(db) as ws:
-        storylines.finder(ws)  # first use: bands computed from the stored signatures
+        duplicates.finder(ws)  # first use: bands computed from the stored signatures
         assert ws.store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] > 0
         assert set(ws.store.db.execute(BANDS_BY_GROUP)) == fresh
         assert ws.store.get_meta(BAND_LAYOUT) == DedupParams().band_layout()
@@ -156,8 +156,8 @@ def test_migration_7_fills_the_bands_of_an_older_database(tmp_path: Path) -> Non
         again = Article(id="copy-of-first", source="other", text=copy.text, title=copy.title,
                         published=copy.published)
         service.ingest_items(ws, [again])
-        canonical = storylines.article_links(ws, "copy-of-first")["duplicate_of"]
-        assert canonical == storylines.finder(ws).canonical_of(copy.id)
+        canonical = duplicates.article_links(ws, "copy-of-first")["duplicate_of"]
+        assert canonical == duplicates.finder(ws).canonical_of(copy.id)
         assert links <= set(ws.store.db.execute("SELECT article_rowid, duplicate_of, similarity FROM article_dedup"))
 
 

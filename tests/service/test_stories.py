@@ -12,7 +12,6 @@ from silkwire.cli.main import app
 from silkwire.evaluation.bcubed import bcubed
 from silkwire.service import articles as service
 from silkwire.service import stories as storylines
-from silkwire.service import story_updates
 from silkwire.stories.cluster import StoryItem, cluster
 
 UE = (("org:ue", "Union européenne"), ("loc:asie-centrale", "Asie centrale"))
@@ -106,10 +105,10 @@ def test_a_small_ingest_is_added_to_the_stored_stories(tmp_path: Path):
     with service.open_workspace(db, create=True) as ws:
         service.ingest(ws, [str(first)])
         calls: list[str] = []
-        real = story_updates.update_stories
+        real = storylines.update_stories
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(story_updates, "MAX_DRIFT", 10.0)  # two new articles on one: not a drift here
-            mp.setattr(story_updates, "update_stories", lambda w, *a: calls.append(real(w, *a)) or calls[-1])
+            mp.setattr(storylines, "MAX_DRIFT", 10.0)  # two new articles on one: not a drift here
+            mp.setattr(storylines, "update_stories", lambda w, *a: calls.append(real(w, *a)) or calls[-1])
             service.ingest(ws, [str(later)])
         assert calls == ["increment"]
         story = storylines.stories(ws, min_articles=1)

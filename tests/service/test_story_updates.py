@@ -1,4 +1,4 @@
-"""Articles added to the stored stories (story_updates, migration 8): the demo corpus clustered in
+"""Articles added to the stored stories (stories.update_stories, migration 8): the demo corpus clustered in
 chronological batches scores as a whole clustering, ids stay, and the cases that must re-cluster
 everything do."""
 
@@ -13,11 +13,11 @@ import pytest
 from localdb import write_jsonl as write
 
 from silkwire.service import articles as service
+from silkwire.service import evaluate
 from silkwire.service import stories as storylines
-from silkwire.service import story_updates
-from silkwire.store import Store, story_state
+from silkwire.store import Store
 from silkwire.store.schema import LATEST
-from silkwire.store.story_state import STATE
+from silkwire.store.story_state import STATE, StoredState
 
 
 def demo_records() -> list[dict[str, Any]]:
@@ -31,8 +31,8 @@ def demo_records() -> list[dict[str, Any]]:
 def recorded_updates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What each story update did ("rebuild" or an increment), in order, as the updates run."""
     done: list[str] = []
-    real = story_updates.update_stories
-    monkeypatch.setattr(story_updates, "update_stories", lambda ws, *a: done.append(real(ws, *a)) or done[-1])
+    real = storylines.update_stories
+    monkeypatch.setattr(storylines, "update_stories", lambda ws, *a: done.append(real(ws, *a)) or done[-1])
     return done
 
 
@@ -42,7 +42,7 @@ def memberships(ws: Any) -> dict[int, str]:
 
 def test_chronological_batches_score_as_a_whole_clustering_and_keep_ids(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(story_updates, "MAX_DRIFT", 100.0)  # every batch an increment, however many
+    monkeypatch.setattr(storylines, "MAX_DRIFT", 100.0)  # every batch an increment, however many
     records = demo_records()
     half = len(records) // 2
     done = recorded_updates(monkeypatch)
@@ -57,10 +57,10 @@ def test_chronological_batches_score_as_a_whole_clustering_and_keep_ids(tmp_path
             seen = now
         assert set(done[1:]) == {"increment"} and len(done) > 5
         assert len(seen) == len(records)
-        incremental = storylines.evaluate_stories(ws, service.gold_files())
+        incremental = evaluate.evaluate_stories(ws, service.gold_files())
         ids = {s["id"] for s in storylines.stories(ws)}
         storylines.rebuild_stories(ws)
-        whole = storylines.evaluate_stories(ws, service.gold_files())
+        whole = evaluate.evaluate_stories(ws, service.gold_files())
         rebuilt = {s["id"] for s in storylines.stories(ws)}
     assert incremental["items"] == whole["items"] == len(records)
     print("F1 incremental", round(incremental["f1"], 4), "whole", round(whole["f1"], 4))
@@ -77,10 +77,10 @@ def test_late_articles_and_drift_cluster_everything_again_undated_ones_wait(tmp_
         service.ingest(ws, [write(tmp_path / "b.jsonl", records[:1])])
         assert json.loads(ws.store.get_meta(STATE) or "")["added"] == 0
         undated = {**records[1], "published": None}
-        assert story_updates.update_stories(ws) == "none"
+        assert storylines.update_stories(ws) == "none"
         service.ingest(ws, [write(tmp_path / "c.jsonl", [undated])])
         lone = ws.store.max_rowid()  # undated, no estimate: it waits for a whole clustering
-        assert lone not in memberships(ws) and story_updates.update_stories(ws) == "none"
+        assert lone not in memberships(ws) and storylines.update_stories(ws) == "none"
         storylines.rebuild_stories(ws)
         assert memberships(ws)[lone]
         assert ws.store.db.execute("SELECT day FROM story_articles WHERE article_rowid = ?",
@@ -88,9 +88,9 @@ def test_late_articles_and_drift_cluster_everything_again_undated_ones_wait(tmp_
         # a few new dated articles at the end: added, counted towards the drift
         service.ingest(ws, [write(tmp_path / "d.jsonl", [{**records[2], "published": "2026-01-01"}])])
         assert json.loads(ws.store.get_meta(STATE) or "")["added"] == 1
-        assert story_updates.update_stories(ws, [], max_drift=0.0) == "none"  # nothing new: nothing done
+        assert storylines.update_stories(ws, [], max_drift=0.0) == "none"  # nothing new: nothing done
         service.ingest(ws, [write(tmp_path / "e.jsonl", [{**records[3], "published": "2026-01-02"}])])
-        assert story_updates.update_stories(ws, [ws.store.max_rowid()], max_drift=0.0) == "rebuild"
+        assert storylines.update_stories(ws, [ws.store.max_rowid()], max_drift=0.0) == "rebuild"
 
 
 def downgrade_to_7(db: str) -> None:
@@ -115,7 +115,7 @@ def test_migration_8_and_the_first_update_of_an_older_database(tmp_path: Path) -
         assert store.db.execute("SELECT count(*) FROM story_vocabulary").fetchone()[0] == 0
     with service.open_workspace(db) as ws:
         assert memberships(ws) == before  # the stories stand until the next update
-        assert story_updates.update_stories(ws) == "rebuild"  # no state: everything once
+        assert storylines.update_stories(ws) == "rebuild"  # no state: everything once
         assert memberships(ws) == before
         assert ws.store.db.execute("SELECT count(*) FROM story_articles WHERE day IS NULL").fetchone()[0] == 0
         service.ingest(ws, [write(tmp_path / "b.jsonl", [{**records[100], "published": "2026-01-01"}])])
@@ -128,7 +128,7 @@ def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Pa
     """As ``silkwire watch`` does: each batch ingested (text only), then enriched (its articles
     re-clustered with their entities, countries and events)."""
     pytest.importorskip("spacy")
-    monkeypatch.setattr(story_updates, "MAX_DRIFT", 100.0)
+    monkeypatch.setattr(storylines, "MAX_DRIFT", 100.0)
     records = demo_records()
     half = len(records) // 2
     done = recorded_updates(monkeypatch)
@@ -139,15 +139,15 @@ def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Pa
             service.ingest(ws, [write(tmp_path / f"batch{n}.jsonl", records[start:start + 16])])
             service.enrich(ws)
         assert set(done[2:]) == {"increment"}
-        incremental = storylines.evaluate_stories(ws, service.gold_files())
+        incremental = evaluate.evaluate_stories(ws, service.gold_files())
         storylines.rebuild_stories(ws)
-        whole = storylines.evaluate_stories(ws, service.gold_files())
+        whole = evaluate.evaluate_stories(ws, service.gold_files())
     print("F1 incremental", round(incremental["f1"], 4), "whole", round(whole["f1"], 4))
     assert abs(incremental["f1"] - whole["f1"]) <= 0.02, (incremental, whole)
 
 
 def test_a_relinked_group_clusters_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(story_updates, "MAX_DRIFT", 100.0)  # not for the drift: for the relink
+    monkeypatch.setattr(storylines, "MAX_DRIFT", 100.0)  # not for the drift: for the relink
     records = demo_records()
     with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
         service.ingest(ws, [write(tmp_path / "a.jsonl", records[40:])])
@@ -158,7 +158,7 @@ def test_a_relinked_group_clusters_everything_again(tmp_path: Path, monkeypatch:
                                     "WHERE duplicate_of IS NOT NULL").fetchall()
         assert len(links) == 1 and links[0][1] == newest  # the first copy now points to the earlier one
         assert json.loads(ws.store.get_meta(STATE) or "")["added"] == 0  # clustered again as a whole
-        assert not story_state.relinked(ws.store)
+        assert not ws.store.relinked()
         assert memberships(ws)[links[0][0]] == memberships(ws)[newest]
         kinds = {r[0] for r in ws.store.db.execute(
             "SELECT d.duplicate_of IS NULL FROM story_articles s JOIN article_dedup d "
@@ -172,26 +172,26 @@ def test_an_update_made_stale_by_another_writer_writes_nothing(tmp_path: Path,
     with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
         service.ingest(ws, [write(tmp_path / "a.jsonl", records[:100])])
         before = memberships(ws)
-        real = story_state.apply_increment
+        real = Store.apply_increment
 
         def other_writer_first(*a: Any) -> None:
             raise AssertionError("a stale increment was written")
 
-        monkeypatch.setattr(story_state, "apply_increment", other_writer_first)
-        real_summaries = story_updates.summaries
+        monkeypatch.setattr(Store, "apply_increment", other_writer_first)
+        real_summaries = storylines.summaries
 
         def meanwhile(*a: Any, **k: Any) -> Any:  # another process re-clusters during this update
             found = real_summaries(*a, **k)
-            saved = story_state.state(ws.store)
+            saved = ws.store.story_state()
             assert saved is not None
             with ws.store.transaction():
-                story_state.save_state(ws.store, story_state.StoredState(saved.n, saved.params, saved.added + 7))
+                ws.store.save_story_state(StoredState(saved.n, saved.params, saved.added + 7))
             return found
 
-        monkeypatch.setattr(story_updates, "summaries", meanwhile)
+        monkeypatch.setattr(storylines, "summaries", meanwhile)
         service.ingest(ws, [write(tmp_path / "b.jsonl", [{**records[100], "published": "2026-01-01"}])])
         assert memberships(ws) == before  # nothing written; the new article waits for the next update
-        monkeypatch.setattr(story_state, "apply_increment", real)
-        monkeypatch.setattr(story_updates, "summaries", real_summaries)
-        assert story_updates.update_stories(ws) == "increment"
+        monkeypatch.setattr(Store, "apply_increment", real)
+        monkeypatch.setattr(storylines, "summaries", real_summaries)
+        assert storylines.update_stories(ws) == "increment"
         assert len(memberships(ws)) == len(before) + 1

@@ -43,7 +43,7 @@ from silkwire.dates import parse_day
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
-from silkwire.service import browse as queries
+from silkwire.service import search as searching
 from silkwire.service.pool import WorkspacePool
 
 
@@ -75,8 +75,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 def create_app(settings: ApiSettings) -> FastAPI:
     # Without a token the server is read-only, so a missing database is an error, not a new one.
-    pool = WorkspacePool(settings.db_path, settings.pool_size, create=settings.ingest_token is not None,
-                         on_open=queries.register_functions)
+    pool = WorkspacePool(settings.db_path, settings.pool_size, create=settings.ingest_token is not None)
     write_lock = threading.Lock()
 
     @asynccontextmanager
@@ -142,10 +141,10 @@ def create_app(settings: ApiSettings) -> FastAPI:
         )
         with pool.take() as ws:
             if query is None:
-                page = queries.list_articles(ws, filters, limit, offset, duplicates)
-                total, items = page.total, [queries.summary(a, page.estimates.get(a.id)) for a in page.articles]
+                page = searching.list_articles(ws, filters, limit, offset, duplicates)
+                total, items = page.total, [searching.summary(a, page.estimates.get(a.id)) for a in page.articles]
             else:
-                search = service.search if order == "relevance" else queries.search_newest_first
+                search = service.search if order == "relevance" else searching.search_newest_first
                 result = search(ws, query, filters, limit, offset, duplicates)
                 total, items = result.total, [_hit(h, order) for h in result.hits]
         return {
@@ -192,7 +191,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
             raise HTTPException(413, f"{len(items)} records: at most {settings.max_ingest} per request")
         plain = [r.model_dump(exclude_none=True) for r in items]
         with write_lock, pool.take() as ws:
-            report = queries.ingest_records(ws, plain, source or settings.source)
+            report = service.ingest_records(ws, plain, source or settings.source)
         if facet_cache is not None:
             facet_cache.clear()  # the feed's counts must show the new articles at once
         return {"new": report.new, "duplicate": report.duplicate, "ids": report.ids,

@@ -121,6 +121,12 @@ def _jsonl_line(text: str, source: str, where: str) -> Iterator[Item]:
     except RecursionError:
         yield InputError(where, "JSON nested too deeply (arrays or objects inside one another); the line was skipped")
         return
+    yield from read_record(record, source, where)
+
+
+def read_record(record: Any, source: str, where: str) -> Iterator[Item]:
+    """One parsed record (a JSONL line, an API request's item) -> its article or its error, and
+    a warning when text had to be made valid. Never raises."""
     if not isinstance(record, dict):
         yield InputError(where, f"expected a JSON object, got {type(record).__name__}")
         return

@@ -31,7 +31,7 @@ from silkwire.net import Fetched, Fetcher, FetchError, FetchPolicy, Validators
 from silkwire.service import articles as service
 from silkwire.service.inputs import Item, fetch_items
 from silkwire.service.sources import Source, load_sources
-from silkwire.store.monitoring import WatchState, all_watch_states, save_watch_state, watch_state
+from silkwire.store.monitoring import WatchState
 
 # -- polling sources --------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
                 now: datetime | None = None) -> PollResult:
     """Fetch one source (conditionally), store its new items, then record its state."""
     now = now or _now()
-    state = _prepare(watch_state(ws.store, source.name), source, now)
+    state = _prepare(ws.store.watch_state(source.name), source, now)
     return _store(ws, _fetch(fetcher, source, state, now, allow_private))
 
 
@@ -101,12 +101,12 @@ def _store(ws: service.Workspace, outcome: _Outcome) -> PollResult:
     source, state, now = outcome.source, outcome.state, outcome.now
     if outcome.error is not None:
         exc = outcome.error
-        save_watch_state(ws.store, replace(state, last_status="error", http_status=exc.status,
+        ws.store.save_watch_state(replace(state, last_status="error", http_status=exc.status,
                                            last_error=exc.message, failures=state.failures + 1))
         return PollResult(source.name, "error", error=exc.message, http_status=exc.status)
     if outcome.fetched is None:
         message = outcome.crash or "unexpected error"
-        save_watch_state(ws.store, replace(state, last_status="error", last_error=message,
+        ws.store.save_watch_state(replace(state, last_status="error", last_error=message,
                                            failures=state.failures + 1))
         return PollResult(source.name, "error", error=message)
     fetched, items = outcome.fetched, outcome.items
@@ -117,7 +117,7 @@ def _store(ws: service.Workspace, outcome: _Outcome) -> PollResult:
         # that the next poll fetches these items again instead of being told "not modified"
         ws.index.rollback()
         message = f"could not store the items ({exc})"
-        save_watch_state(ws.store, replace(state, last_status="error", http_status=fetched.status,
+        ws.store.save_watch_state(replace(state, last_status="error", http_status=fetched.status,
                                            last_error=message, failures=state.failures + 1))
         return PollResult(source.name, "error", error=message, http_status=fetched.status)
     rejected = [str(e) for e in report.rejected]
@@ -127,7 +127,7 @@ def _store(ws: service.Workspace, outcome: _Outcome) -> PollResult:
     status = "not_modified" if fetched.not_modified else "ok"
     kept = fetched.validators if not fetched.not_modified else Validators(  # a 304 may omit them
         fetched.validators.etag or state.etag, fetched.validators.last_modified or state.last_modified)
-    save_watch_state(ws.store, replace(
+    ws.store.save_watch_state(replace(
         state, etag=kept.etag, last_modified=kept.last_modified, last_status=status, http_status=fetched.status,
         last_error=note, failures=0,
         last_items=None if fetched.not_modified else report.seen + len(rejected),
@@ -152,7 +152,7 @@ def poll_sources(ws: service.Workspace, fetcher: Fetcher, sources: list[Source],
     """Poll ``sources``: fetched in parallel (one host at a time per host, see the module doc),
     stored here as each arrives; yields each source's result."""
     now = _now()
-    states = all_watch_states(ws.store)
+    states = ws.store.all_watch_states()
     hosts: dict[str, list[Source]] = {}
     for source in sources:
         hosts.setdefault((urlsplit(source.url).hostname or "").lower(), []).append(source)
@@ -224,12 +224,12 @@ def watch(db_path: str, sources_path: str, options: WatchOptions,
                     sources.append(item)
             with service.open_workspace(db_path, create=True) as ws:
                 now = _now()
-                due = sources if first and options.force else due_sources(all_watch_states(ws.store), sources, now)
+                due = sources if first and options.force else due_sources(ws.store.all_watch_states(), sources, now)
                 for result in poll_sources(ws, fetch, due, allow_private=options.allow_private,
                                            parallel=options.parallel, should_stop=should_stop):
                     on_poll(result)
                     polls += 1
-                wait = _seconds_to_next(all_watch_states(ws.store), sources, options.max_sleep)
+                wait = _seconds_to_next(ws.store.all_watch_states(), sources, options.max_sleep)
             first = False
             if options.once:
                 break
@@ -258,7 +258,7 @@ def check_sources(db_path: str, sources_path: str) -> list[tuple[Source | InputE
     items = load_sources(sources_path)
     try:
         with service.open_workspace(db_path) as ws:
-            states = all_watch_states(ws.store)
+            states = ws.store.all_watch_states()
     except StoreError:
         states = {}
     return [(item, states.get(item.name) if isinstance(item, Source) else None) for item in items]

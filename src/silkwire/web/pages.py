@@ -29,8 +29,9 @@ from silkwire.errors import SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.nlp.kb.files import country_names
 from silkwire.service import articles as service
-from silkwire.service import browse, explore
+from silkwire.service import explore
 from silkwire.service import relations as analysis
+from silkwire.service import search as searching
 from silkwire.service import stories as storylines
 from silkwire.service.pool import WorkspacePool
 from silkwire.web import charts, geo, highlight, labels
@@ -260,11 +261,11 @@ def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters:
     # Duplicates collapsed: each group of copies shows once, through its earliest article, which
     # says how many copies it has.
     if q is None:
-        listing = browse.list_articles(ws, filters, PAGE_SIZE, offset, duplicates=False)
-        items = [{**browse.summary(a, listing.estimates.get(a.id)), "snippet_pieces": None}
+        listing = searching.list_articles(ws, filters, PAGE_SIZE, offset, duplicates=False)
+        items = [{**searching.summary(a, listing.estimates.get(a.id)), "snippet_pieces": None}
                  for a in listing.articles]
         return _with_copies(ws, items), listing.total
-    search = browse.search_newest_first if sort == "date" else service.search
+    search = searching.search_newest_first if sort == "date" else service.search
     result = search(ws, q, filters, PAGE_SIZE, offset)
     items = []
     for hit in result.hits:

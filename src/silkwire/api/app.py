@@ -39,7 +39,6 @@ from silkwire.api.export_routes import install_export_routes
 from silkwire.api.guard import Guard, token_refusal
 from silkwire.api.params import Countries, Events, Since, Until
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
-from silkwire.dates import parse_day
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
@@ -128,16 +127,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         order = sort or ("relevance" if query else "date")
         if order == "relevance" and query is None:
             raise QueryError("sort=relevance needs a query q")
-        filters = SearchFilters(
-            since=parse_day(since, "since"),
-            until=parse_day(until, "until"),
-            by=by,
-            sources=tuple(source or ()),
-            countries=tuple(c.upper() for c in country or ()),
-            entities=tuple(entity or ()),
-            places=tuple(place or ()),
-            events=tuple(e.upper() for e in event or ()),
-            topics=tuple(topic or ()),
+        filters = SearchFilters.from_params(
+            since=since, until=until, by=by, sources=source, countries=country, entities=entity, places=place,
+            events=event, topics=topic,
         )
         with pool.take() as ws:
             if query is None:

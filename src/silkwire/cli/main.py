@@ -35,8 +35,7 @@ from silkwire.cli.common import (
     print_problems,
     published_text,
 )
-from silkwire.dates import parse_day
-from silkwire.errors import InputError, SilkwireError
+from silkwire.errors import InputError, QueryError, SilkwireError
 from silkwire.ingest.limits import DEFAULT_LIMITS, Limits
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
@@ -115,19 +114,13 @@ def search(
 ) -> None:
     """French full-text search: accents, plurals and apostrophes do not get in the way."""
 
-    filters = SearchFilters(
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
-        by=by,
-        sources=tuple(source or ()),
-        countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()),
-        places=tuple(place or ()),
-        events=tuple(e.upper() for e in event or ()),
-        topics=tuple(topic or ()),
-    )
-    if by not in ("published", "event"):
-        fail(f"--by {by!r}: expected published or event")
+    try:
+        filters = SearchFilters.from_params(since=since, until=until, by=by, sources=source, countries=country,
+                                            entities=entity, places=place, events=event, topics=topic,
+                                            names=("--since", "--until", "--by"))
+    except QueryError as exc:
+        fail(str(exc))
+        return
     with open_db(db) as ws:
         result = service.search(ws, query, filters, limit, offset, duplicates=duplicates)
     if as_json:

@@ -112,12 +112,10 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         error = None
         sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
-            filters = SearchFilters(
-                since=parse_day(params.get("since"), "depuis"),
-                until=parse_day(params.get("until"), "jusqu'au"),
-                sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
-                entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
-                events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
+            filters = SearchFilters.from_params(
+                since=params.get("since"), until=params.get("until"), sources=chosen["source"],
+                countries=chosen["country"], entities=chosen["entity"], places=chosen["place"],
+                events=chosen["event"], topics=chosen["topic"], names=("depuis", "jusqu'au", "selon"))
             with pool.take() as ws:
                 items, total = _feed_items(ws, q, sort, filters, offset)
                 key = (q, filters)

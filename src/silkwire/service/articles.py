@@ -159,7 +159,7 @@ def ingest_items(
     repair.step("ingest.index")
     ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
     repair.step("ingest.watermark")
-    repair.finish_ingest(ws, report.new, left)
+    repair.finish_ingest(ws, report.new, left, estimate_publication)
     return report
 
 
@@ -300,7 +300,7 @@ def enrich(
             on_batch(report)
     reindex_pending(ws)
     repair.step("enrich.index")
-    repair.finish_enrich(ws, enriched, left)
+    repair.finish_enrich(ws, enriched, left, estimate_publication)
     return report
 
 

@@ -16,11 +16,12 @@ process reaches raises ``InjectedFault`` (SQLite's own tests inject faults the s
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from silkwire.service.workspace import Workspace
 
 FAULT_ENV = "SILKWIRE_FAULT_AT"
+Estimate = Callable[[Workspace], object]  # articles.estimate_publication (passed in: no import cycle)
 _reached = 0
 
 
@@ -49,12 +50,12 @@ def pending(ws: Workspace) -> list[tuple[int, bool]]:
     return ws.store.stories_pending()
 
 
-def finish_ingest(ws: Workspace, new: int, left: Sequence[tuple[int, bool]]) -> None:
+def finish_ingest(ws: Workspace, new: int, left: Sequence[tuple[int, bool]], estimate: Estimate) -> None:
     """The end of an ingest: stories for its new articles and for what an earlier one left."""
     if new or left:
         enriched = [r for r, e in left if e]
         if enriched:  # an enrich was killed before its end: finish it as it would have
-            finish_enrich(ws, enriched, [])
+            finish_enrich(ws, enriched, [], estimate)
         else:
             from silkwire.service import stories as storylines
 
@@ -63,14 +64,14 @@ def finish_ingest(ws: Workspace, new: int, left: Sequence[tuple[int, bool]]) -> 
     ws.store.clear_stories_pending([r for r, _ in ws.store.stories_pending()])
 
 
-def finish_enrich(ws: Workspace, enriched: Sequence[int], left: Sequence[tuple[int, bool]]) -> None:
+def finish_enrich(ws: Workspace, enriched: Sequence[int], left: Sequence[tuple[int, bool]],
+                  estimate: Estimate) -> None:
     """The end of an enrich: publication estimates, then stories with the new facts."""
     changed = sorted(set(enriched) | {r for r, e in left if e})
     if changed or left:
-        from silkwire.service.articles import estimate_publication
         from silkwire.service.stories import update_stories
 
-        estimate_publication(ws)
+        estimate(ws)
         step("enrich.estimates")
         update_stories(ws, changed)  # now with entities, countries, events and date estimates
         step("enrich.stories")

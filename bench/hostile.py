@@ -51,7 +51,8 @@ def _rss_kb(pid: int, field: str) -> int:
     return 0
 
 
-def run_child(args: list[str], env: dict[str, str], cap_mb: int, timeout: float = 600.0) -> dict[str, Any]:
+def run_child(args: list[str], env: dict[str, str], cap_mb: int, timeout: float = 600.0,
+              keep: int = 300) -> dict[str, Any]:
     started = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak, killed = 0, False
@@ -64,7 +65,7 @@ def run_child(args: list[str], env: dict[str, str], cap_mb: int, timeout: float 
         time.sleep(0.02)
     out, err = proc.communicate()
     return {"seconds": round(time.perf_counter() - started, 2), "peak_mb": peak // 1024, "killed": killed,
-            "exit": proc.returncode, "stdout": out.strip()[-300:], "stderr_lines": len(err.splitlines()),
+            "exit": proc.returncode, "stdout": out.strip()[-keep:], "stderr_lines": len(err.splitlines()),
             "stderr": err.strip()[-400:]}
 
 
@@ -151,20 +152,30 @@ class _Slow(BaseHTTPRequestHandler):
 
 
 def case_slow(tmp: Path, src: str, env: dict[str, str], opts: argparse.Namespace) -> dict[str, Any]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    sources = tmp / "slow.sources.toml"
-    sources.write_text("".join(f'[[source]]\nname = "{n}"\nurl = "http://127.0.0.1:{port}/{n}.xml"\n'
-                               f"allow_private = true\n\n" for n in ("fast1", "slowheaders", "slowbody", "fast2")))
-    db = tmp / "slow.db"
-    result = run_child(cli(src, "watch", "--db", str(db), "--sources", str(sources), "--once", "--force",
-                           "--timeout", "2", "--per-host-delay", "0"), env, opts.rss_cap, timeout=400)
-    server.shutdown()
-    stats = run_child(cli(src, "stats", "--db", str(db), "--json"), env, opts.rss_cap)
-    result["stats"] = stats["stdout"][-200:]
-    return result
+    """Twice: the four sources on one host (fetched one after the other, whatever the version),
+    then each on its own host (127.0.0.1-4: fetched in parallel where the version can)."""
+    out: dict[str, Any] = {}
+    names = ("fast1", "slowheaders", "slowbody", "fast2")
+    for layout, hosts in (("one_host", ["127.0.0.1"] * 4), ("four_hosts", [f"127.0.0.{i}" for i in range(1, 5)])):
+        servers = {}
+        for host in dict.fromkeys(hosts):
+            servers[host] = ThreadingHTTPServer((host, 0), _Slow)
+            servers[host].daemon_threads = True
+            threading.Thread(target=servers[host].serve_forever, daemon=True).start()
+        sources = tmp / f"slow-{layout}.sources.toml"
+        sources.write_text("".join(f'[[source]]\nname = "{n}"\nurl = "http://{h}:{servers[h].server_address[1]}/'
+                                   f'{n}.xml"\nallow_private = true\n\n' for n, h in zip(names, hosts, strict=True)))
+        db = tmp / f"slow-{layout}.db"
+        result = run_child(cli(src, "watch", "--db", str(db), "--sources", str(sources), "--once", "--force",
+                               "--timeout", "2", "--per-host-delay", "0"), env, opts.rss_cap, timeout=400)
+        for server in servers.values():
+            server.shutdown()
+        stats = run_child(cli(src, "stats", "--db", str(db), "--json"), env, opts.rss_cap, keep=100_000)
+        result["sources_stored"] = json.loads(stats["stdout"] or "{}").get("sources") if not stats["killed"] else None
+        startup = run_child(cli(src, "--help"), env, opts.rss_cap)
+        result["cli_startup_seconds"] = startup["seconds"]
+        out[layout] = result
+    return out
 
 
 def _post(port: int, size: int, out: list[str]) -> None:

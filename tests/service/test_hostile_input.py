@@ -146,3 +146,14 @@ def test_cli_rejects_each_hostile_line_in_one_line_and_exits_1(tmp_path):
         "by U+FFFD",
     ]
     assert proc.stdout.strip() == "5 new, 0 duplicate, 2 rejected, 1 warnings"
+
+
+def test_listing_line_over_the_article_limit_is_rejected_before_decoding(tmp_path, ws):
+    path = tmp_path / "long.txt"
+    path.write_text("Titre correct sur Astana\nUn chapeau correct et complet, avec assez de mots pour en être un.\n"
+                    + "mot " * 5_000 + "\nAutre titre sur Bichkek\nUn autre chapeau complet, lui aussi assez long.\n",
+                    encoding="utf-8")
+    report = service.ingest(ws, [str(path)], limits=Limits(max_article_chars=10_000))
+    assert [str(e) for e in report.rejected] == [f"{path}:3: line of 20,000 characters, more than 10,000 "
+                                                 "(--max-article-chars); skipped"]
+    assert report.new == 2

@@ -106,7 +106,7 @@ def _read_file(path: str, fmt: Format, source: str | None, limits: Limits, origi
         elif kind == "jsonl":
             yield from read_jsonl(read_lines(stream, origin, limits), src, origin)
         else:
-            yield from read_listing(read_lines(stream, origin, limits), src, origin)
+            yield from read_listing(read_lines(stream, origin, limits), src, origin, limits.max_article_chars)
     finally:
         if path != "-":
             stream.close()

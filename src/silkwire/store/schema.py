@@ -226,11 +226,27 @@ MIGRATIONS.append(
     )
 )
 
+# Derived state after a crash: the articles whose stories are not brought up to date yet.
+MIGRATIONS.append(
+    (
+        9,
+        [
+            # Written in the transaction that stores an ingest batch (new articles) or an enrich
+            # batch (enriched = 1), deleted once the stories hold them: a process killed in
+            # between leaves the rows, and the next writing command does the work
+            # (service/repair.py), so no crash loses stories.
+            """CREATE TABLE stories_pending (
+                article_rowid INTEGER PRIMARY KEY,
+                enriched INTEGER NOT NULL DEFAULT 0
+            )""",
+        ],
+    )
+)
 
 # The analyst's corrections (issue 19), kept apart from what the pipeline found.
 MIGRATIONS.append(
     (
-        9,
+        10,
         [
             # One row per correction, never deleted: undoing one stamps undone_at/undone_by.
             # article_id NULL: about an entity wherever it appears (merge, rename, wikidata).
@@ -262,7 +278,7 @@ MIGRATIONS.append(
 # bichkek"), no longer its transliteration key ("misc:somet-de-bichkek").
 MIGRATIONS.append(
     (
-        10,
+        11,
         [
             # Each spelling family (the transliteration key, with the type) -> the first id it met,
             # so that "Djeyhoun Baïramov" and "Jeyhun Bayramov" in two articles are one entity.
@@ -302,7 +318,7 @@ _FACTS_VIEW = "CREATE VIEW silkwire_facts AS\n" + "\nUNION ALL\n".join(
 # A later migration that changes a column they read drops and recreates them.
 MIGRATIONS.append(
     (
-        11,
+        12,
         [
             # One row per fact in force (corrections applied): article id, kind (country, entity,
             # place, date, amount, event, topic), value (code, entity id, place name, ISO date, number,

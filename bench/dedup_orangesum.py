@@ -59,7 +59,6 @@ from pathlib import Path
 from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.store import Store
-from silkwire.store.dedup_index import StoredDedup
 from silkwire.stories.dedup import DuplicateFinder
 from silkwire.stories.shingles import comparable, shingle_hashes
 
@@ -145,7 +144,7 @@ def run_dedup(articles: list[Article], store: Store | None, trace: bool
             article = store.get(key)
             return article.title, article.text
 
-        finder = DuplicateFinder(loader=load, seen=StoredDedup(store))
+        finder = DuplicateFinder(loader=load, seen=store.seen_articles())
         for start in range(0, len(articles), 500):  # one transaction per batch, as an ingest
             with store.transaction():
                 for a in articles[start:start + 500]:
@@ -263,6 +262,7 @@ def main() -> int:
                     art = by_ref[key]
                     print(f"  {key} {art.published} {len(art.text)} chars: {art.text[:300]!r}")
     if args.db:
+        from silkwire.service import duplicates
         from silkwire.service import stories as storylines
         from silkwire.service.articles import ingest, open_workspace
 
@@ -274,7 +274,7 @@ def main() -> int:
               f"{report.new} new, {stats['duplicates']} duplicates linked, {stats['stories']} stories")
         with open_workspace(args.db) as ws:
             t0 = time.perf_counter()
-            restored = storylines.finder(ws)
+            restored = duplicates.finder(ws)
             print(f"finder ready on the stored database (next run, nothing to rebuild): "
                   f"{time.perf_counter() - t0:.2f} s, {len(restored)} articles known")
             t0 = time.perf_counter()

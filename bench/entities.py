@@ -28,12 +28,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from silkwire.evaluation.facts import fold as gold_fold
+from silkwire.evaluation.facts import comparable_name as gold_fold
 from silkwire.evaluation.facts import geonames_accuracy, index_records, read_gold, score
 from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.nlp.kb import load_kb
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length as fold
 from silkwire.service.articles import demo_files, gold_files
 
 ROOT = Path(__file__).resolve().parents[1]

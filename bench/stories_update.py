@@ -11,7 +11,7 @@ builds, /tmp/silkwire-bench/orangesum-web.db); it is copied to a scratch file, n
 2. The latest ``--tail`` of the canonical articles (by clustering day) are hidden, the rest
    clustered as a whole; then the hidden ones come back in date order, ``--batch`` at a time
    (as ``silkwire watch`` enriches a few each cycle), each batch through
-   ``story_updates.update_stories`` (an increment: the drift bound is lifted for the bench),
+   ``stories.update_stories`` (an increment: the drift bound is lifted for the bench),
    timed one by one.
 3. Quality of the increments: their stories against those of a whole clustering of everything,
    as B-cubed precision/recall/F1 (the whole clustering taken as the reference; every article,
@@ -36,9 +36,8 @@ from typing import Any
 from silkwire.evaluation.bcubed import bcubed
 from silkwire.service import articles as service
 from silkwire.service import stories as storylines
-from silkwire.service import story_updates
-from silkwire.store import stories as tables
-from silkwire.store import story_state
+from silkwire.store import Store
+from silkwire.store.story_state import UNDATED
 from silkwire.stories.cluster import cluster_with_vocabulary
 
 
@@ -49,7 +48,7 @@ def memberships(ws: Any) -> dict[int, str]:
 
 def timed_rebuild(ws: Any, profile: bool) -> dict[str, float]:
     t0 = time.perf_counter()
-    rows = tables.clustering_rows(ws.store)
+    rows = ws.store.clustering_rows()
     items = [storylines._item(*r) for r in rows]
     t1 = time.perf_counter()
     prof = cProfile.Profile() if profile else None
@@ -97,13 +96,14 @@ def main() -> int:
 def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace) -> dict[str, Any]:
     days = dict(ws.store.db.execute("SELECT article_rowid, day FROM story_articles WHERE day IS NOT NULL"))
     order = sorted(days, key=lambda r: (days[r], r))
-    dated = [r for r in order if days[r] != story_state.UNDATED]
+    dated = [r for r in order if days[r] != UNDATED]
     cut = len(dated) - int(len(order) * args.tail)
     hidden = dated[cut:]
     shown = set(order) - set(hidden)
-    real_rows = tables.clustering_rows
-    real_unclustered = story_state.unclustered
-    tables.clustering_rows = lambda store, *a: [r for r in real_rows(store, *a) if r[0] in shown]  # type: ignore
+    # the store's reads, narrowed to the articles shown so far (patched on the class, undone below)
+    real_rows = Store.clustering_rows
+    real_unclustered = Store.unclustered
+    Store.clustering_rows = lambda store, *a: [r for r in real_rows(store, *a) if r[0] in shown]  # type: ignore
     t0 = time.perf_counter()
     storylines.rebuild_stories(ws)
     print(f"whole clustering of the first {len(shown)}: {time.perf_counter() - t0:.2f} s; "
@@ -111,26 +111,26 @@ def run_increments(ws: Any, reference: dict[int, str], args: argparse.Namespace)
     times: list[float] = []
     modes: list[str] = []
     windows: list[int] = []
-    real_between = story_state.clustered_between
+    real_between = Store.clustered_between
 
     def between(store: Any, *a: Any) -> list[tuple[int, str]]:
         found = real_between(store, *a)
         windows.append(len(found))
         return found
 
-    story_state.clustered_between = between  # type: ignore[assignment]
+    Store.clustered_between = between  # type: ignore[method-assign]
     for start in range(0, len(hidden), args.batch):
         if args.max_batches and len(times) >= args.max_batches:
             break
         batch = set(hidden[start:start + args.batch])
         shown |= batch
-        story_state.unclustered = lambda store, batch=batch: [r for r in real_unclustered(store) if r in batch]  # type: ignore
+        Store.unclustered = lambda store, batch=batch: [r for r in real_unclustered(store) if r in batch]  # type: ignore
         t = time.perf_counter()
-        modes.append(story_updates.update_stories(ws, max_drift=1e9))
+        modes.append(storylines.update_stories(ws, max_drift=1e9))
         times.append(time.perf_counter() - t)
-    story_state.unclustered = real_unclustered
-    story_state.clustered_between = real_between  # type: ignore[assignment]
-    tables.clustering_rows = real_rows  # type: ignore[assignment]
+    Store.unclustered = real_unclustered  # type: ignore[method-assign]
+    Store.clustered_between = real_between  # type: ignore[method-assign]
+    Store.clustering_rows = real_rows  # type: ignore[method-assign]
     print(f"increments: {len(times)} ({set(modes)}), per batch median {statistics.median(times) * 1000:.0f} ms, "
           f"p95 {sorted(times)[int(0.95 * (len(times) - 1))] * 1000:.0f} ms, max {max(times) * 1000:.0f} ms, "
           f"total {sum(times):.1f} s; articles of the window read per increment: median "

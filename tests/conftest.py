@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+# Tests are grouped by layer (engines/, service/, interfaces/, quality/); what several of them
+# share (databases, local web servers, data builders) lives in support/.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # build-time generators, tested too
 
 from pure_python import ENV, prefer_sources
 

@@ -7,7 +7,8 @@
     python3 tools/orangesum_labels.py merge        # the final gold -> eval/gold/orangesum_events.jsonl
 
 Annotators write ``eval/gold/orangesum/work/<annotator>-b<N>.jsonl`` (or ``...-b<N>-double.jsonl``
-for the items they annotate second); the adjudicator writes ``work/adjudicated.jsonl``. These
+for the items they annotate second); the adjudicator writes ``work/adjudicated.jsonl``, and the
+re-check after the adjudication decisions writes ``work/revised.jsonl`` (any sampled id). These
 working files hold verbatim actor phrases and stay out of git (``work/.gitignore``). ``convert``
 turns them into ids, labels and character spans only, so the committed files carry no OrangeSum
 text (CC BY-SA 4.0). Spans are half-open offsets into title + "\\n\\n" + lead, the way silkwire
@@ -45,6 +46,7 @@ COUNTRY_ID = re.compile(r"^[A-Z]{2}$")
 TOPICS_TSV = REPO / "src" / "silkwire" / "nlp" / "data" / "iptc_topics_fr.tsv"
 WORK_NAME = re.compile(r"^(?P<annotator>[a-z0-9_]+)-b(?P<batch>[1-9])(?P<double>-double)?\.jsonl$")
 ADJ_NAME = re.compile(r"^adjudicated(?:-[a-z0-9_]+)?\.jsonl$")
+REV_NAME = re.compile(r"^revised\.jsonl$")
 KEYS = {"id", "event", "status", "source", "target", "topic", "topics", "evidence"}
 OPTIONAL = {"note"}
 MAX_TOPICS = 3
@@ -214,12 +216,14 @@ def convert(gold_dir: Path, data: Path, files: list[Path] | None = None) -> tupl
     per_annotator: dict[str, list[dict]] = {}
     bad: set[str] = set()
     for path in files:
-        m, adj = WORK_NAME.match(path.name), ADJ_NAME.match(path.name)
-        if not m and not adj:
-            checker.err(str(path), "-", "file name: expected <annotator>-b<N>.jsonl, <annotator>-b<N>-double.jsonl "
-                        "or adjudicated.jsonl (annotator: a-z, 0-9, _)")
+        m, adj, rev = WORK_NAME.match(path.name), ADJ_NAME.match(path.name), REV_NAME.match(path.name)
+        if not m and not adj and not rev:
+            checker.err(str(path), "-", "file name: expected <annotator>-b<N>.jsonl, <annotator>-b<N>-double.jsonl, "
+                        "adjudicated.jsonl or revised.jsonl (annotator: a-z, 0-9, _)")
             continue
-        if adj:
+        if rev:
+            annotator, batch, allowed = "revised", 0, set(sample)
+        elif adj:
             annotator, batch, allowed = "adjudicated", 0, set(double)
         else:
             annotator, batch = m["annotator"], int(m["batch"])
@@ -235,7 +239,8 @@ def convert(gold_dir: Path, data: Path, files: list[Path] | None = None) -> tupl
             out = checker.record(rec, where, allowed)
             if out is None:
                 continue
-            role = "adjudicated" if adj else ("first" if int(sample[out["id"]]["batch"]) == batch else "second")
+            first_batch = int(sample[out["id"]]["batch"])
+            role = annotator if rev or adj else ("first" if first_batch == batch else "second")
             if (out["id"], batch) in seen:
                 checker.err(where, "id", f"{out['id']!r} annotated twice by {annotator} for batch {batch}")
                 continue
@@ -249,7 +254,8 @@ def convert(gold_dir: Path, data: Path, files: list[Path] | None = None) -> tupl
         if annotator in bad:
             continue
         recs.sort(key=lambda r: (id_key(r["id"]), r["role"]))
-        out_path = gold_dir / ("adjudicated.jsonl" if annotator == "adjudicated" else f"annotations-{annotator}.jsonl")
+        special = annotator in ("adjudicated", "revised")
+        out_path = gold_dir / (f"{annotator}.jsonl" if special else f"annotations-{annotator}.jsonl")
         write_jsonl(out_path, recs)
         written.append(out_path)
     return checker.errors, written
@@ -355,19 +361,23 @@ def adjudicate(gold_dir: Path) -> list[dict]:
 GOLD_FIELDS = ("event", "status", "source", "target", "source_spans", "target_spans", "topic", "topics", "evidence")
 
 
+def load_by_id(path: Path) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {r["id"]: r for r in (json.loads(line) for line in lines if line.strip())}
+
+
 def merge(gold_dir: Path, out_path: Path, allow_missing: bool = False) -> tuple[int, list[str]]:
     sample = read_tsv(gold_dir / "sample.tsv")
     double = {r["id"] for r in read_tsv(gold_dir / "double.tsv")}
     first = {r["id"]: r for r in load_annotations(gold_dir) if r["role"] == "first"}
-    adj: dict[str, dict] = {}
-    adj_path = gold_dir / "adjudicated.jsonl"
-    if adj_path.exists():
-        lines = adj_path.read_text(encoding="utf-8").splitlines()
-        adj = {r["id"]: r for r in (json.loads(line) for line in lines if line.strip())}
+    adj, rev = load_by_id(gold_dir / "adjudicated.jsonl"), load_by_id(gold_dir / "revised.jsonl")
     rows, missing = [], []
     for s in sorted(sample, key=lambda s: id_key(s["id"])):
         i = s["id"]
-        rec = adj.get(i) if i in double and i in adj else first.get(i)
+        # precedence: the re-check after the adjudication decisions > adjudication > first annotator
+        rec = rev.get(i) or (adj.get(i) if i in double else None) or first.get(i)
         if rec is None:
             missing.append(i)
             continue

@@ -6,6 +6,7 @@ as ingested, never the normalised copy the NLP works on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,15 +41,6 @@ class Article:
         if self.text == self.title:
             return ""
         return self.text[len(self.title) + 2 :]
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A stretch of text that refers to something."""
-
-    text: str
-    span: Span
-    label: str  # PER | ORG | LOC | MISC | COUNTRY | ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +214,23 @@ class SearchFilters:
     places: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+
+    @classmethod
+    def from_params(cls, *, since: str | None = None, until: str | None = None, by: str = "published",
+                    sources: Sequence[str] | None = None, countries: Sequence[str] | None = None,
+                    entities: Sequence[str] | None = None, places: Sequence[str] | None = None,
+                    events: Sequence[str] | None = None, topics: Sequence[str] | None = None,
+                    names: tuple[str, str, str] = ("since", "until", "by")) -> SearchFilters:
+        """Filters from the raw values an interface receives (command-line options, query
+        parameters, form fields): dates parsed by ``dates.parse_day``, ``by`` checked, country
+        codes and event types upper-cased. ``names`` are the parameter names errors give
+        (``--since`` on the command line, ``depuis`` on a French page). Raises ``QueryError``."""
+        from silkwire.dates import parse_day
+        from silkwire.errors import QueryError
+
+        if by not in ("published", "event"):
+            raise QueryError(f"{names[2]} {by!r}: expected published or event")
+        return cls(since=parse_day(since, names[0]), until=parse_day(until, names[1]), by=by,
+                   sources=tuple(sources or ()), countries=tuple(c.upper() for c in countries or ()),
+                   entities=tuple(entities or ()), places=tuple(places or ()),
+                   events=tuple(e.upper() for e in events or ()), topics=tuple(topics or ()))

@@ -36,11 +36,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from silkwire.api.explore_routes import install_explore_routes, install_story_routes
 from silkwire.api.export_routes import install_export_routes
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
-from silkwire.dates import parse_day
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
-from silkwire.service import browse as queries
+from silkwire.service import search as searching
 from silkwire.service.pool import WorkspacePool
 
 
@@ -71,8 +70,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 def create_app(settings: ApiSettings) -> FastAPI:
     # Without a token the server is read-only, so a missing database is an error, not a new one.
-    pool = WorkspacePool(settings.db_path, settings.pool_size, create=settings.ingest_token is not None,
-                         on_open=queries.register_functions)
+    pool = WorkspacePool(settings.db_path, settings.pool_size, create=settings.ingest_token is not None)
     write_lock = threading.Lock()
 
     @asynccontextmanager
@@ -124,23 +122,16 @@ def create_app(settings: ApiSettings) -> FastAPI:
         order = sort or ("relevance" if query else "date")
         if order == "relevance" and query is None:
             raise QueryError("sort=relevance needs a query q")
-        filters = SearchFilters(
-            since=parse_day(since, "since"),
-            until=parse_day(until, "until"),
-            by=by,
-            sources=tuple(source or ()),
-            countries=tuple(c.upper() for c in country or ()),
-            entities=tuple(entity or ()),
-            places=tuple(place or ()),
-            events=tuple(e.upper() for e in event or ()),
-            topics=tuple(topic or ()),
+        filters = SearchFilters.from_params(
+            since=since, until=until, by=by, sources=source, countries=country, entities=entity, places=place,
+            events=event, topics=topic,
         )
         with pool.take() as ws:
             if query is None:
-                page = queries.list_articles(ws, filters, limit, offset, duplicates)
-                total, items = page.total, [queries.summary(a, page.estimates.get(a.id)) for a in page.articles]
+                page = searching.list_articles(ws, filters, limit, offset, duplicates)
+                total, items = page.total, [searching.summary(a, page.estimates.get(a.id)) for a in page.articles]
             else:
-                search = service.search if order == "relevance" else queries.search_newest_first
+                search = service.search if order == "relevance" else searching.search_newest_first
                 result = search(ws, query, filters, limit, offset, duplicates)
                 total, items = result.total, [_hit(h, order) for h in result.hits]
         return {
@@ -187,7 +178,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
             raise HTTPException(413, f"{len(items)} records: at most {settings.max_ingest} per request")
         plain = [r.model_dump(exclude_none=True) for r in items]
         with write_lock, pool.take() as ws:
-            report = queries.ingest_records(ws, plain, source or settings.source)
+            report = service.ingest_records(ws, plain, source or settings.source)
         if facet_cache is not None:
             facet_cache.clear()  # the feed's counts must show the new articles at once
         return {"new": report.new, "duplicate": report.duplicate, "ids": report.ids,

@@ -46,11 +46,8 @@ def article_filters(
     event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
     topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")] = None,
 ) -> SearchFilters:
-    return SearchFilters(
-        since=parse_day(since, "since"), until=parse_day(until, "until"), by=by,
-        sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()), places=tuple(place or ()), events=tuple(e.upper() for e in event or ()),
-        topics=tuple(topic or ()))
+    return SearchFilters.from_params(since=since, until=until, by=by, sources=source, countries=country,
+                                     entities=entity, places=place, events=event, topics=topic)
 
 
 Filters = Annotated[SearchFilters, Depends(article_filters)]

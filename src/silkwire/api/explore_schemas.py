@@ -22,11 +22,6 @@ class EntityList(BaseModel):
     items: list[EntityOut]
 
 
-class CountOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    articles: int
-
-
 class EntityDetail(BaseModel):
     model_config = ConfigDict(extra="allow")
 

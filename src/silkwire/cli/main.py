@@ -36,8 +36,7 @@ from silkwire.cli.common import (
     print_problems,
     published_text,
 )
-from silkwire.dates import parse_day
-from silkwire.errors import InputError, SilkwireError
+from silkwire.errors import InputError, QueryError, SilkwireError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 
@@ -53,25 +52,23 @@ def ingest(
                                                 "link-local addresses (refused by default)")] = False,
 ) -> None:
     """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles."""
-    from silkwire.service.watch import ingest_inputs
-
     fmt = parse_input_format(input_format)
     with open_db(db, create=True) as ws:
         if quiet or not err.is_terminal:
-            report = ingest_inputs(ws, paths, fmt, source, allow_private)
+            report = service.ingest(ws, paths, fmt, source, allow_private=allow_private)
         else:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
             with Progress(*columns, console=err, transient=True) as progress:
                 task = progress.add_task("ingesting", total=None)
-                report = ingest_inputs(
+                report = service.ingest(
                     ws,
                     paths,
                     fmt,
                     source,
-                    allow_private,
                     on_batch=lambda r: progress.update(task, description=f"{r.seen} articles"),
+                    allow_private=allow_private,
                 )
     print_problems(report)
     out.print(
@@ -105,19 +102,13 @@ def search(
 ) -> None:
     """French full-text search: accents, plurals and apostrophes do not get in the way."""
 
-    filters = SearchFilters(
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
-        by=by,
-        sources=tuple(source or ()),
-        countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()),
-        places=tuple(place or ()),
-        events=tuple(e.upper() for e in event or ()),
-        topics=tuple(topic or ()),
-    )
-    if by not in ("published", "event"):
-        fail(f"--by {by!r}: expected published or event")
+    try:
+        filters = SearchFilters.from_params(since=since, until=until, by=by, sources=source, countries=country,
+                                            entities=entity, places=place, events=event, topics=topic,
+                                            names=("--since", "--until", "--by"))
+    except QueryError as exc:
+        fail(str(exc))
+        return
     with open_db(db) as ws:
         result = service.search(ws, query, filters, limit, offset, duplicates=duplicates)
     if as_json:

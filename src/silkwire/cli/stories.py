@@ -1,4 +1,4 @@
-"""CLI commands for stories: ``silkwire stories`` and ``silkwire story ID`` (over ``storylines``)."""
+"""CLI commands for stories: ``silkwire stories`` and ``silkwire story ID`` (over ``service/stories.py``)."""
 # No "from __future__ import annotations": typer reads the annotations of the commands defined in
 # register(), whose option types are local names there.
 

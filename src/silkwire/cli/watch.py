@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from dataclasses import replace
 from types import FrameType
 from typing import Annotated, Any
 
@@ -16,8 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire.dates import parse_day
-from silkwire.errors import InputError
+from silkwire.errors import InputError, QueryError
 from silkwire.model import SearchFilters
 from silkwire.service import alerts as alerting
 from silkwire.service import articles as service
@@ -255,14 +255,14 @@ def alert_add(
                                                    "stored (default: only those stored from now on)")] = False,
 ) -> None:
     """Save a search; 'silkwire alert run' then reports its new matches."""
-    if by not in ("published", "event"):
-        fail(f"--by {by!r}: expected published or event")
-    filters = SearchFilters(
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
-        by=by if since or until else "published",
-        sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()), places=tuple(place or ()))
+    try:
+        filters = SearchFilters.from_params(since=since, until=until, by=by, sources=source, countries=country,
+                                            entities=entity, places=place, names=("--since", "--until", "--by"))
+    except QueryError as exc:
+        fail(str(exc))
+        return
+    if not (since or until):
+        filters = replace(filters, by="published")
     with service.open_workspace(db or service.default_db_path(), create=True) as ws:
         alert = alerting.add_alert(ws, name, query, filters, webhook, include_existing)
     out.print(f"alert {alert.name} saved" + (f" (webhook {webhook})" if webhook else ""))

@@ -30,22 +30,22 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from silkwire.textnorm import fold
 
 FIELDS = ("countries", "persons", "organisations", "places")
 
 _SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2013\u2014'\u2019\u02bc.]+")
 
 
-def fold(name: str) -> str:
-    """Compare names the way a reader would: no case, no accents, separators alike."""
-    decomposed = unicodedata.normalize("NFD", name)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return _SEPARATORS.sub(" ", bare).strip()
+def comparable_name(name: str) -> str:
+    """Compare names the way a reader would: ``textnorm.fold`` (no case, no accents) and every
+    separator (space, hyphen, apostrophe, dot) alike, so "Kassym-Jomart" matches "Kassym Jomart"."""
+    return _SEPARATORS.sub(" ", fold(name)).strip()
 
 
 @dataclass(slots=True)
@@ -108,11 +108,11 @@ def index_records(records: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str
 
 
 def _surfaces(item: Mapping[str, Any], text: str | None) -> set[str]:
-    names = {fold(str(item.get("name", "")))}
-    names.update(fold(str(a)) for a in item.get("aliases", ()) or ())
+    names = {comparable_name(str(item.get("name", "")))}
+    names.update(comparable_name(str(a)) for a in item.get("aliases", ()) or ())
     if text is not None:
         for span in item.get("spans", ()) or ():
-            names.add(fold(text[span[0]:span[1]]))
+            names.add(comparable_name(text[span[0]:span[1]]))
     names.discard("")
     return names
 
@@ -179,11 +179,11 @@ def score_article(record: Mapping[str, Any] | None, row: Mapping[str, Any]) -> d
     pred_countries = {str(c["code"]) for c in rec.get("countries", ()) or ()}
     out = {"countries": (len(gold_countries & pred_countries), len(pred_countries - gold_countries),
                          len(gold_countries - pred_countries))}
-    out["persons"] = _match([fold(n) for n in dict.fromkeys(row.get("persons", ()))],
+    out["persons"] = _match([comparable_name(n) for n in dict.fromkeys(row.get("persons", ()))],
                             _entities(rec, "PER"), _same_person)
-    out["organisations"] = _match([fold(n) for n in dict.fromkeys(row.get("organisations", ()))],
+    out["organisations"] = _match([comparable_name(n) for n in dict.fromkeys(row.get("organisations", ()))],
                                   _entities(rec, "ORG"), None)
-    gold_places = [f"{fold(p['name'])}|{p.get('country') or ''}" for p in row.get("places", ())]
+    gold_places = [f"{comparable_name(p['name'])}|{p.get('country') or ''}" for p in row.get("places", ())]
     out["places"] = _match(list(dict.fromkeys(gold_places)), _places(rec), None)
     return out
 
@@ -212,7 +212,7 @@ def geonames_accuracy(predicted: Mapping[str, Mapping[str, Any]], gold: Iterable
         record = predicted.get(gold_key(row)) or {}
         text = record.get("text")
         for place in row.get("places", ()):
-            key = (fold(place["name"]), place.get("country") or "")
+            key = (comparable_name(place["name"]), place.get("country") or "")
             want = expected_ids.get(key)
             if want is None:
                 continue

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from silkwire.model import Entity, Span
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize_text
 
 _LEADING = re.compile(r"^(?:(?:l'|d'|le |la |les |du |des |de |au |aux |un |une )\s*)+", re.IGNORECASE)
@@ -135,7 +135,7 @@ _TRANSLIT = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("sh", "ch"), ("kh", "h"), 
 
 def translit_key(name: str) -> str:
     """A folded form under which French, English and local transliterations coincide."""
-    key = fold(name)
+    key = fold_same_length(name)
     for old, new in _TRANSLIT:
         key = key.replace(old, new)
     key = re.sub(r"[^a-z0-9]+", " ", key)
@@ -192,7 +192,7 @@ def merge(candidates: Sequence[Candidate]) -> list[Group]:
 
 
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold_same_length(name)).strip("-")
 
 
 def to_entity(group: Group, country: str | None = None) -> Entity:

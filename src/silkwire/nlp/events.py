@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 
 from silkwire.model import CountryRef, Entity, Event, Place, Span, TimeRef
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -112,7 +112,7 @@ def compile_trigger(rule: Trigger) -> re.Pattern[str]:
     """The regular expression of a lexicon row, on folded text (module doc)."""
     parts: list[str] = []
     previous = ""
-    for i, word in enumerate(fold(rule.trigger).split()):
+    for i, word in enumerate(fold_same_length(rule.trigger).split()):
         if word == "...":
             parts.append(_GAP)
         else:
@@ -156,7 +156,7 @@ def find_triggers(text: str, lexicon: Sequence[tuple[Trigger, re.Pattern[str]]] 
     """Non-overlapping trigger hits in ``text`` (original offsets), longest first; NONE dropped."""
     rules = load_lexicon() if lexicon is None else lexicon
     norm = normalize(text)
-    folded = fold(norm.text)
+    folded = fold_same_length(norm.text)
     hits: list[_Hit] = []
     for order, (rule, pattern) in enumerate(rules):
         for m in pattern.finditer(folded):
@@ -193,7 +193,7 @@ def _mentions(text: str, countries: Sequence[CountryRef], entities: Sequence[Ent
     known = {c.code for c in countries}
     place_spans = {span: p.country for p in places for span in p.spans}
     out: list[_Mention] = []
-    folded = fold(text)
+    folded = fold_same_length(text)
     by_span: dict[Span, list[str]] = {}
     for c in countries:
         for span in c.spans:
@@ -280,7 +280,9 @@ def dyads(event: Event) -> list[tuple[str, str]]:
 
 
 def _ok(hit: _Hit, text: str, sentence: Span) -> bool:
-    return hit.rule.needs != "money" or bool(_MONEY.search(fold(normalize(text[sentence[0]:sentence[1]]).text)))
+    if hit.rule.needs != "money":
+        return True
+    return bool(_MONEY.search(fold_same_length(normalize(text[sentence[0]:sentence[1]]).text)))
 
 
 def _main_hit(text: str, hits: Sequence[_Hit], sentences: Sequence[Span], has_title: bool,
@@ -376,7 +378,7 @@ def _event(text: str, hit: _Hit, segment: Span, sentences: Sequence[Span], menti
     else:
         spans, evidence = [sentence], sentence
     context = [m for m in mentions if any(s <= m.start and m.end <= e for s, e in spans)]
-    own = fold(text[sentence[0]:sentence[1]])
+    own = fold_same_length(text[sentence[0]:sentence[1]])
     parties = [m for m in context if sentence[0] <= m.start < sentence[1] and not m.host]
     source: list[str]
     target: list[str]

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length as fold
 from silkwire.textnorm import normalize
 
 GROUPS = ("words", "lemmas", "chars", "rules", "countries")

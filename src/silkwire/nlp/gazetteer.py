@@ -41,7 +41,7 @@ from typing import Literal
 from silkwire.model import CountryRef, Entity, Place, Span
 from silkwire.nlp import senses
 from silkwire.nlp.kb import KnowledgeBase, load_kb
-from silkwire.nlp.textmatch import Match, Matcher, Scan, fold
+from silkwire.nlp.textmatch import Match, Matcher, Scan, fold_same_length
 from silkwire.textnorm import normalize, normalize_text
 
 RefKind = Literal["country", "entity", "place"]
@@ -75,11 +75,11 @@ def matcher_for(kb: KnowledgeBase) -> Matcher[Ref]:
     """The one matcher over every alias of ``kb`` (built on first use, then reused)."""
     stops: dict[str, set[str]] = {}
     for stop in kb.stop:
-        stops.setdefault(fold(stop.form), set()).update(stop.kinds)
+        stops.setdefault(fold_same_length(stop.form), set()).update(stop.kinds)
     matcher: Matcher[Ref] = Matcher()
 
     def add(form: str, ref: Ref) -> None:
-        kinds = stops.get(fold(form), set())
+        kinds = stops.get(fold_same_length(form), set())
         if "all" not in kinds and _stop_kind(ref) not in kinds:
             matcher.add(form, ref)
 
@@ -161,7 +161,8 @@ def _read_senses(work: str, start: int, end: int, refs: list[Ref], kb: Knowledge
     "language" or "document" when the name was set aside as one."""
     demonyms = [r.target for r in refs if r.kind == "country" and r.how == "demonym"]
     if demonyms and (after_language or senses.language_use(
-            work, start, end, _masculine_singular(fold(work[start:end]), kb.countries[demonyms[0]].demonyms))):
+            work, start, end,
+            _masculine_singular(fold_same_length(work[start:end]), kb.countries[demonyms[0]].demonyms))):
         return [r for r in refs if not (r.kind == "country" and r.how == "demonym")], "language"
     if any(r.kind == "place" or r.how == "capital" for r in refs) and senses.names_document(work, start):
         return [r for r in refs if r.kind != "place" and r.how != "capital"], "document"
@@ -183,7 +184,7 @@ def _masculine_singular(form: str, demonyms: tuple[str, ...]) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _folded(forms: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(fold(f) for f in forms)
+    return frozenset(fold_same_length(f) for f in forms)
 
 
 def _valid_prefixes(scan: Scan, matches: list[Match[Ref]]) -> list[bool]:

@@ -42,9 +42,9 @@ from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
 from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_places, find_set_aside
 from silkwire.nlp.kb import KnowledgeBase, load_kb
-from silkwire.nlp.roles import find_roles
+from silkwire.nlp.kb.roles import find_roles
 from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length
 from silkwire.nlp.timefacts import add_time_facts
 from silkwire.nlp.topics import MIN_SHARE, load_cues, raw_scores
 from silkwire.textnorm import normalize
@@ -86,8 +86,8 @@ def kb_entities(ctx: Context) -> list[Entity]:
     for e in find_known_entities(text, kb=ctx.kb):
         org = ctx.kb.orgs.get(e.id)
         if org is not None and org.demonyms:
-            adjectives = {fold(d) for d in org.demonyms}
-            if all(fold(text[s:t]) in adjectives for s, t in e.spans):
+            adjectives = {fold_same_length(d) for d in org.demonyms}
+            if all(fold_same_length(text[s:t]) in adjectives for s, t in e.spans):
                 continue
         out.append(e)
     return out
@@ -112,7 +112,7 @@ def _other_person(ctx: Context, start: int, end: int) -> Entity | None:
     """The known person whose bare surname this longer NER name contains with another given
     name ("Daniil Medvedev" is not Dmitri): that person, else None."""
     text = ctx.article.text
-    surface = fold(text[start:end])
+    surface = fold_same_length(text[start:end])
     known = _kb_spans(ctx)
     entity: Entity
     for entity in ctx.facts["kb_entities"]:
@@ -123,8 +123,8 @@ def _other_person(ctx: Context, start: int, end: int) -> Entity | None:
         for s, t in e.spans:
             if not (start < s and t == end) or any(start <= a and b <= s for a, b in known):
                 continue  # not "Given Surname", or the words before are a name of their own
-            if fold(text[s:t]) in {fold(x) for x in person.surnames}:
-                names = {fold(n) for n in (person.name, *person.aliases)}
+            if fold_same_length(text[s:t]) in {fold_same_length(x) for x in person.surnames}:
+                names = {fold_same_length(n) for n in (person.name, *person.aliases)}
                 if surface not in names:
                     return e
     return None

@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length
 
 _FILE = Path(__file__).parent / "data" / "senses_fr.tsv"
 KINDS = ("language_determiner", "language_noun", "language_modifier", "language_verb",
@@ -59,7 +59,7 @@ def read_cues(path: Path = _FILE) -> dict[str, tuple[str, ...]]:
         row = line.split("\t")
         if len(row) != 2 or row[0] not in out or not row[1].strip():
             raise ValueError(f"{path}:{number}: expected 'kind<TAB>word' with kind one of {', '.join(KINDS)}")
-        out[row[0]].append(fold(row[1].strip()))
+        out[row[0]].append(fold_same_length(row[1].strip()))
     return {kind: tuple(words) for kind, words in out.items()}
 
 
@@ -106,7 +106,7 @@ def cues() -> Cues:
 
 
 def _before(text: str, start: int) -> str:
-    return fold(text[max(0, start - _WINDOW):start])
+    return fold_same_length(text[max(0, start - _WINDOW):start])
 
 
 def language_use(text: str, start: int, end: int, masculine_singular: bool = True) -> bool:

@@ -12,7 +12,6 @@ the French lexicon the junk filter asks "is this capitalised word a common word?
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -46,10 +45,6 @@ def load(model: str = DEFAULT_MODEL) -> Any:
     import spacy  # lazy: see module doc
 
     return spacy.load(model_name(model), exclude=_EXCLUDE, disable=["lemmatizer"])
-
-
-def _strip(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 class Lexicon:

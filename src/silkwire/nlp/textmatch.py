@@ -56,8 +56,9 @@ _FOLD = _FoldTable()
 _STRIP = _StripTable()
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, one character per character (offsets are kept)."""
+def fold_same_length(text: str) -> str:
+    """Lower case without accents, one character per character, so offsets into the folded copy
+    are offsets into the text (``textnorm.fold`` expands ligatures, œ -> oe, and cannot)."""
     return text.translate(_FOLD)
 
 
@@ -132,7 +133,7 @@ class Matcher(Generic[P]):
         self.size = 0
 
     def add(self, form: str, payload: P) -> None:
-        keys = tokens(fold(form))
+        keys = tokens(fold_same_length(form))
         if not keys:
             return
         node = self._root
@@ -142,7 +143,7 @@ class Matcher(Generic[P]):
         self.size += 1
 
     def scan(self, text: str) -> tuple[Scan, Iterator[Match[P]]]:
-        folded = fold(text)
+        folded = fold_same_length(text)
         spans = [m.span() for m in _TOKEN.finditer(folded)]
         scan = Scan(text, spans)
         return scan, self._find(text, folded, spans)

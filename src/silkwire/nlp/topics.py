@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from silkwire.model import Topic
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize
 
 POLITICS = "medtop:11000000"
@@ -76,7 +76,7 @@ def read_cues(path: str) -> list[Cue]:
 
 
 def _pattern(cue: str) -> str:
-    words = fold(cue).split()
+    words = fold_same_length(cue).split()
     parts = []
     for word in words:
         if word.endswith("*"):
@@ -89,7 +89,7 @@ def _pattern(cue: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _literal(cue: str) -> str:
     """A substring every match of the cue contains: its first word, without a trailing '*'."""
-    return fold(cue).split()[0].rstrip("*")
+    return fold_same_length(cue).split()[0].rstrip("*")
 
 
 @functools.lru_cache(maxsize=8)
@@ -103,7 +103,7 @@ def load_cues(*extra: str) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
 
 def raw_scores(text: str, cues: Sequence[tuple[Cue, re.Pattern[str]]] | None = None) -> dict[str, float]:
     """Topic -> summed cue weights (title doubled) plus priors (module doc)."""
-    folded = fold(normalize(text).text)
+    folded = fold_same_length(normalize(text).text)
     title_end = folded.find("\n\n")
     scores: dict[str, float] = dict(PRIORS)
     for cue, pattern in load_cues() if cues is None else cues:

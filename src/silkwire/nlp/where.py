@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from silkwire.model import CountryRef, Place, Span
 from silkwire.nlp.kb import KnowledgeBase
-from silkwire.nlp.textmatch import fold
+from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize_text
 
 _LOCATIVE_BEFORE = re.compile(
@@ -78,7 +78,7 @@ def capital_mentions(text: str, countries: Sequence[CountryRef], capitals: dict[
     for ref in countries:
         forms = capitals.get(ref.code, set())
         for s, e in ref.spans:
-            if fold(normalize_text(text[s:e])) in forms:
+            if fold_same_length(normalize_text(text[s:e])) in forms:
                 out.append(CapitalMention((s, e), ref.code))
     return sorted(out, key=lambda c: c.span)
 
@@ -103,7 +103,7 @@ def place_readings(text: str, mentions: Sequence[CapitalMention], place_spans: S
 
 def with_head(text: str, place: Place, kind: str) -> Place:
     """A lake, sea, river or range keeps its generic head word: "lac Issyk-Koul"."""
-    if kind not in _NATURAL or fold(place.name).split(" ")[0] in {"lac", "mer", "mont", "monts", "fleuve"}:
+    if kind not in _NATURAL or fold_same_length(place.name).split(" ")[0] in {"lac", "mer", "mont", "monts", "fleuve"}:
         return place
     spans = []
     head = None
@@ -163,7 +163,7 @@ def merge_places(places: list[Place]) -> list[Place]:
     """One place per (name, country), its spans merged, in text order."""
     by_key: dict[tuple[str, str | None], Place] = {}
     for p in places:
-        key = (fold(p.name), p.country)
+        key = (fold_same_length(p.name), p.country)
         old = by_key.get(key)
         by_key[key] = p if old is None else Place(old.name, tuple(sorted({*old.spans, *p.spans})),
                                                   old.geonameid or p.geonameid, old.country, old.lat, old.lon)
@@ -173,7 +173,7 @@ def merge_places(places: list[Place]) -> list[Place]:
 @functools.lru_cache(maxsize=4)
 def capital_forms(kb: KnowledgeBase) -> dict[str, set[str]]:
     """Country code -> the folded names of its capitals."""
-    return {c.code: {fold(f) for f in c.capitals} for c in kb.countries.values()}
+    return {c.code: {fold_same_length(f) for f in c.capitals} for c in kb.countries.values()}
 
 
 def in_place_list(text: str, start: int, end: int, spans: list[Span]) -> bool:

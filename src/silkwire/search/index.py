@@ -154,9 +154,14 @@ class TextIndex:
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
-    def search(self, node: Node, filters: SearchFilters, limit: int, offset: int
+    def search(self, node: Node, filters: SearchFilters, limit: int, offset: int, newest_first: bool = False
                ) -> tuple[list[tuple[int, float]], int]:
-        """(rowid, score) best first, and the number of matching documents."""
+        """(rowid, score) best first (BM25), and the number of matching documents.
+
+        With ``newest_first``, ranked by publication day instead, undated articles last, ties in
+        index order (insertion order, so the listing's tie rule up to segment merges); the
+        scores are then 0.
+        """
         query = self._compile(node)
         clauses = [(tantivy.Occur.Must, query)]
         for extra in self._filters(filters):
@@ -165,10 +170,13 @@ class TextIndex:
             query = tantivy.Query.boolean_query(clauses)
         self.index.reload()
         searcher = self.index.searcher()
-        result = searcher.search(query, limit=limit, offset=offset, count=True)
+        if newest_first:
+            result = searcher.search(query, limit=limit, offset=offset, count=True, order_by_field="day")
+        else:
+            result = searcher.search(query, limit=limit, offset=offset, count=True)
         hits = []
         for score, address in result.hits:
-            hits.append((int(searcher.doc(address)["rowid"][0]), float(score)))
+            hits.append((int(searcher.doc(address)["rowid"][0]), 0.0 if newest_first else float(score)))
         # ``count`` is there at run time when count=True; the type stubs do not declare it.
         return hits, int(getattr(result, "count", 0) or 0)
 

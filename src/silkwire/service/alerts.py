@@ -21,7 +21,6 @@ from silkwire.net import Fetcher, FetchError
 from silkwire.net.safety import check_url
 from silkwire.search import parse_query
 from silkwire.service import articles as service
-from silkwire.store import monitoring
 from silkwire.store.monitoring import Alert
 
 WEBHOOK_BATCH = 100  # matches per POST, so that a backlog goes out in bodies of bounded size
@@ -44,16 +43,16 @@ def add_alert(ws: service.Workspace, name: str, query: str, filters: SearchFilte
             raise QueryError(f"--webhook: {exc.message}") from None
     saved = {k: list(v) if isinstance(v, tuple) else v for k in FILTER_KEYS if (v := getattr(filters, k))}
     alert = Alert(name.strip(), query, saved, webhook, _now(), 0 if include_existing else ws.store.max_rowid())
-    monitoring.add_alert(ws.store, alert)
+    ws.store.add_alert(alert)
     return alert
 
 
 def list_alerts(ws: service.Workspace) -> list[Alert]:
-    return monitoring.alerts(ws.store)
+    return ws.store.alerts()
 
 
 def remove_alert(ws: service.Workspace, name: str) -> None:
-    monitoring.remove_alert(ws.store, name)
+    ws.store.remove_alert(name)
 
 
 @dataclass
@@ -88,7 +87,7 @@ def new_matches(ws: service.Workspace, alert: Alert, through: int) -> list[tuple
 def run_alerts(ws: service.Workspace, names: list[str] | None = None, allow_private: bool = False,
                fetcher: Fetcher | None = None) -> list[AlertRun]:
     through = ws.store.max_rowid()
-    chosen = [a for a in monitoring.alerts(ws.store) if not names or a.name in names]
+    chosen = [a for a in ws.store.alerts() if not names or a.name in names]
     missing = sorted(set(names or ()) - {a.name for a in chosen})
     if missing:
         raise QueryError(f"{missing[0]}: no alert with this name")
@@ -98,7 +97,7 @@ def run_alerts(ws: service.Workspace, names: list[str] | None = None, allow_priv
     try:
         for alert in chosen:
             found = new_matches(ws, alert, through)
-            monitoring.record_matches(ws.store, alert.name, [i for _, i in found], through, _now())
+            ws.store.record_matches(alert.name, [i for _, i in found], through, _now())
             run = AlertRun(alert.name)
             run.matches = [_match_record(alert.name, article_record(a))
                            for a in ws.store.by_rowids([r for r, _ in found])]
@@ -113,7 +112,7 @@ def run_alerts(ws: service.Workspace, names: list[str] | None = None, allow_priv
 
 def _deliver(ws: service.Workspace, fetcher: Fetcher, alert: Alert, run: AlertRun, allow_private: bool) -> None:
     assert alert.webhook
-    ids = monitoring.pending_deliveries(ws.store, alert.name)
+    ids = ws.store.pending_deliveries(alert.name)
     for start in range(0, len(ids), WEBHOOK_BATCH):
         chunk = ids[start:start + WEBHOOK_BATCH]
         records = [_match_record(alert.name, article_record(ws.store.get(i))) for i in chunk]
@@ -123,5 +122,5 @@ def _deliver(ws: service.Workspace, fetcher: Fetcher, alert: Alert, run: AlertRu
         except FetchError as exc:
             run.pending, run.error = len(ids) - start, f"webhook: {exc}"
             return
-        monitoring.mark_delivered(ws.store, alert.name, chunk, _now())
+        ws.store.mark_delivered(alert.name, chunk, _now())
         run.delivered += len(chunk)

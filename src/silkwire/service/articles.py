@@ -15,7 +15,6 @@ from it, kept in step there.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from silkwire.dates import first_day
-from silkwire.errors import InputError, InputWarning
+from silkwire.errors import InputError, InputWarning, StoreError
 from silkwire.ingest import Format, read_paths
+from silkwire.ingest.records import record_to_article
 from silkwire.model import (
     PIPELINE_VERSION,
     Article,
@@ -34,6 +34,9 @@ from silkwire.model import (
     article_record,
     enrichment_fields,
 )
+from silkwire.net import Fetcher
+from silkwire.service import duplicates
+from silkwire.service.inputs import read_inputs
 from silkwire.service.search import Hit, SearchResult, hit_record, search
 from silkwire.service.workspace import (
     INDEXED_THROUGH,
@@ -42,12 +45,13 @@ from silkwire.service.workspace import (
     index_path,
     open_workspace,
     reindex_pending,
+    remove_database,
     sync_index,
 )
 from silkwire.store import EventRow, StoredEnrichment
 
 __all__ = ["Hit", "SearchFilters", "SearchResult", "Workspace", "hit_record", "index_path", "open_workspace",
-           "search", "sync_index"]
+           "remove_database", "search", "sync_index"]
 
 BATCH_SIZE = 500
 ENRICH_BATCH = 256
@@ -81,6 +85,9 @@ def ingest(
     source: str | None = None,
     batch_size: int = BATCH_SIZE,
     on_batch: Callable[[IngestReport], None] | None = None,
+    *,
+    allow_private: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> IngestReport:
     """Read the inputs and store their articles, one transaction per batch.
 
@@ -88,9 +95,17 @@ def ingest(
     Bad items are reported in ``rejected`` with their file and line; the good ones still go in.
     A new article that duplicates another (other source, other typography, another version of
     the dispatch) is stored and linked to its canonical, in the batch's transaction
-    (``storylines``); stories are updated at the end (``storylines.after_ingest``).
+    (``duplicates``); stories are updated at the end (``stories.after_ingest``).
+    Paths may be http(s) URLs: fetched through ``fetcher`` (a new safe fetcher by default),
+    refusing private addresses unless ``allow_private``.
     """
-    return ingest_items(ws, read_paths(paths, fmt, source), batch_size, on_batch)
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        return ingest_items(ws, read_inputs(paths, fmt, source, fetcher, allow_private), batch_size, on_batch)
+    finally:
+        if own:
+            fetcher.close()
 
 
 def ingest_items(
@@ -99,7 +114,7 @@ def ingest_items(
     batch_size: int = BATCH_SIZE,
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
-    """Store articles from any reader (files, fetched feeds and pages): ``ingest``'s path."""
+    """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
     from silkwire.service import stories as storylines
 
     ws.index.begin_write()
@@ -110,9 +125,9 @@ def ingest_items(
         try:
             with ws.store.transaction():
                 rowids = ws.store.add_articles(batch)
-                storylines.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r])
+                duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r])
         except BaseException:
-            storylines.forget_finder(ws)  # it saw articles that are not stored
+            duplicates.forget_finder(ws)  # it saw articles that are not stored
             raise
         ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
@@ -140,6 +155,46 @@ def ingest_items(
     if report.new:
         storylines.after_ingest(ws)
     return report
+
+
+@dataclass
+class RecordsReport:
+    new: int = 0
+    duplicate: int = 0
+    ids: list[str | None] = field(default_factory=list)  # per record; None when rejected
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # {"index": i, "error": message}
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def ingest_records(ws: Workspace, records: Sequence[dict[str, Any]], source: str) -> RecordsReport:
+    """Store JSON records (the JSONL input format) from memory: each record is read as a line of
+    a JSONL file would be (``ingest.records``), then stored through ``ingest_items``, the path of
+    ``silkwire ingest`` (same batching, same index watermark). Rejections and warnings carry the
+    index of their record."""
+    items: list[Article | InputError] = []
+    ids: list[str | None] = []
+    for i, record in enumerate(records):
+        try:
+            article = record_to_article(record, source, f"record:{i}")
+        except InputError as exc:
+            items.append(exc)
+            ids.append(None)
+        else:
+            items.append(article)
+            ids.append(article.id)
+    try:
+        ws.index.begin_write()
+    except StoreError:
+        raise StoreError("another process is writing to this database: try again when it is done") from None
+    try:
+        report = ingest_items(ws, items)
+    except BaseException:
+        ws.index.rollback()  # a pooled workspace goes back to its pool: it must not keep the lock
+        raise
+    out = RecordsReport(new=report.new, duplicate=report.duplicate, ids=ids)
+    out.rejected = [{"index": int(e.origin.removeprefix("record:")), "error": e.message} for e in report.rejected]
+    out.warnings = [{"index": int(w.origin.removeprefix("record:")), "error": w.message} for w in report.warnings]
+    return out
 
 
 def extract(
@@ -239,10 +294,10 @@ def enrich(
             on_batch(report)
     reindex_pending(ws)
     if report.enriched:
-        from silkwire.service.story_updates import update_stories
+        from silkwire.service import stories as storylines
 
         estimate_publication(ws)
-        update_stories(ws, enriched)  # now with entities, countries, events and date estimates
+        storylines.update_stories(ws, enriched)  # now with entities, countries, events and date estimates
     return report
 
 
@@ -279,10 +334,8 @@ def _time_ref(d: dict[str, Any]) -> TimeRef:
 
 def show(ws: Workspace, article_id: str) -> dict[str, Any]:
     """The article record of one stored article (id or unique id prefix), with its facts."""
-    from silkwire.service import stories as storylines
-
     article = ws.store.get(article_id)
-    return storylines.with_links(ws, stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id))))
+    return duplicates.with_links(ws, stored_record(article, ws.store.enrichment(ws.store.rowid_of(article.id))))
 
 
 def stored_record(article: Article, stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -333,13 +386,3 @@ def build_demo(db_path: str = DEMO_DB, enricher: Enricher | None = None) -> tupl
     with open_workspace(db_path, create=True) as ws:
         report = ingest(ws, demo_files())
         return report, enrich(ws, enricher)
-
-
-def remove_database(db_path: str) -> None:
-    """Delete a database file with its WAL files and text index."""
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db_path + suffix):
-            os.remove(db_path + suffix)
-    index = index_path(db_path)
-    if index and os.path.isdir(index):
-        shutil.rmtree(index)

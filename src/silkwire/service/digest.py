@@ -25,10 +25,10 @@ from silkwire.dates import first_day, start_day
 from silkwire.errors import QueryError
 from silkwire.export.briefing import ArticleRef, Digest, EventGroup, EventLine, Figure, NewEntity, Story, type_labels
 from silkwire.model import SearchFilters
-from silkwire.service.articles import Workspace
-from silkwire.service.browse import filter_conditions, register_functions
-from silkwire.service.export import country_names, matching_records
+from silkwire.nlp.kb.files import country_names
+from silkwire.service.export import matching_records
 from silkwire.service.relations import timeline
+from silkwire.service.workspace import Workspace
 
 DEFAULT_DAYS = 7
 EVENTS_PER_TYPE = 8
@@ -44,19 +44,11 @@ def default_period(ws: Workspace, filters: SearchFilters) -> tuple[str | None, s
     missing start DEFAULT_DAYS before the end."""
     since, until = filters.since, filters.until
     if until is None:
-        register_functions(ws)  # silkwire_start_day: an event date of any grain -> its first day
-        column = "silkwire_start_day(e.event_date)" if filters.by == "event" else "a.published"
         # the filters but the dates (search's semantics: every country, any source)
-        where, args = filter_conditions(SearchFilters(sources=filters.sources, countries=filters.countries))
-        where.append(f"{column} IS NOT NULL")
-        newest = ws.store.db.execute(
-            f"SELECT max({column}) FROM articles a LEFT JOIN enrichments e "
-            f"ON e.article_rowid = a.rowid WHERE {' AND '.join(where)}", args).fetchone()[0]
+        newest = ws.store.newest_date(filters.by, filters.sources, filters.countries)
         if newest is None:
             return since, None
-        if filters.by == "event":  # YYYYMMDD -> YYYY-MM-DD
-            newest = f"{newest // 10000:04d}-{newest // 100 % 100:02d}-{newest % 100:02d}"
-        until = str(newest)
+        until = newest
         if since is not None and since > until:
             until = since
     if since is None and until is not None:
@@ -222,7 +214,7 @@ def _sentence(text: str, span: Any) -> tuple[int, int]:
 def _main_stories(ws: Workspace, by_story: Mapping[str, list[Mapping[str, Any]]],
                   names: Mapping[str, str]) -> list[Story]:
     """The stories with the most articles in the period, each with its label, its size in all
-    and the story it follows up (``storylines``)."""
+    and the story it follows up (``stories.story``)."""
     from silkwire.service import stories as storylines
 
     top = sorted(by_story.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:STORIES]
@@ -251,8 +243,7 @@ def _day(value: str | None) -> int | None:
 
 def _event_data(ws: Workspace) -> bool:
     """Does the database hold event data (an enrichment with an ``events`` field, even empty)?"""
-    return ws.store.db.execute(
-        "SELECT 1 FROM enrichments WHERE json_type(fields, '$.events') IS NOT NULL LIMIT 1").fetchone() is not None
+    return ws.store.stores_field("events")
 
 
 def _key_events(ws: Workspace, country: str | None, first: str | None, last: str | None,
@@ -307,14 +298,7 @@ def _new_entities(ws: Workspace, found: Mapping[str, tuple[Mapping[str, Any], Ar
     if first is None or not found:
         return ()
     ids = sorted(found)
-    seen: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for entity_id, day in ws.store.db.execute(
-            "SELECT f.value, min(a.published) FROM article_facets f JOIN articles a ON a.rowid = f.article_rowid "
-            f"WHERE f.kind = 'entity' AND a.published IS NOT NULL AND f.value IN ({', '.join('?' * len(chunk))}) "
-            "GROUP BY f.value", chunk):
-            seen[entity_id] = day
+    seen = ws.store.first_seen(ids)
     new = [NewEntity(i, found[i][0]["type"], found[i][0]["name"], found[i][0].get("country"), seen[i], counts[i],
                      found[i][1])
            for i in ids if i in seen and first <= seen[i] <= (last or seen[i])]

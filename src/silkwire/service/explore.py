@@ -11,8 +11,6 @@ Records carry only the fields the pipeline built (DESIGN.md): a part whose field
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -22,12 +20,10 @@ from typing import Any
 from silkwire.dates import first_day
 from silkwire.errors import NotFoundError, QueryError
 from silkwire.model import SearchFilters
-from silkwire.nlp.kb_files import load_tables  # plain TSV reading: no spaCy behind it
+from silkwire.nlp.kb.files import country_names, load_tables  # plain TSV reading: no spaCy behind it
 from silkwire.search import parse_query
-from silkwire.service import browse
 from silkwire.service import relations as analysis
-from silkwire.service.articles import Workspace
-from silkwire.store.stories import is_duplicate_sql
+from silkwire.service.workspace import Workspace
 
 FACET_KINDS = ("country", "entity", "place", "event", "topic")
 SEARCH_FACET_HITS = 1000  # with a query, facets count over the best hits up to this many
@@ -35,13 +31,6 @@ CENTRAL_ASIA = ("KZ", "UZ", "TJ", "KG", "TM")
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
                 "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO code -> French name, from the shipped knowledge base (knowledge/countries.tsv)."""
-    table = load_tables()["countries"]
-    return {row["code"]: row["name"] for row in table.rows.values()}
 
 
 def country_name(code: str) -> str:
@@ -61,56 +50,34 @@ def event_types() -> tuple[str, ...]:
     return PLOVER_TYPES
 
 
-def _db(ws: Workspace) -> sqlite3.Connection:
-    db: sqlite3.Connection = ws.store.db
-    return db
-
-
 # -- facets ----------------------------------------------------------------------------------
-
-
-def matching_rowids_sql(ws: Workspace, query: str | None, filters: SearchFilters) -> tuple[str, list[Any], bool]:
-    """SQL selecting the rowids of the articles matching ``query`` and ``filters``.
-
-    Without a query, every match; with one, the best ``SEARCH_FACET_HITS`` hits (the third value
-    says whether that cap was reached, so a page can say its counts are partial).
-    """
-    if query is None:
-        clause, args = browse.filter_clause(filters, duplicates=False)
-        return f"SELECT a.rowid FROM articles a {clause}", args, False
-    parsed = parse_query(query)
-    assert parsed.node is not None
-    ranked, total = ws.index.search(parsed.node, filters, SEARCH_FACET_HITS, 0)
-    rowids = [r for r, _ in ranked]
-    return "SELECT value FROM json_each(?)", [json.dumps(rowids)], total > len(rowids)
 
 
 def facet_counts(ws: Workspace, query: str | None, filters: SearchFilters, per_kind: int = 8
                  ) -> dict[str, Any]:
     """The most frequent countries, entities and places among the matching articles, with counts.
 
+    Without a query, over every match; with one, over the best ``SEARCH_FACET_HITS`` hits
+    (``partial`` says whether that cap was reached, so a page can say its counts are partial).
     ``{"partial": bool, "country": [{"value", "label", "count"}], "entity", "place", "event", "topic",
     "source": [...]}`` (event values are PLOVER types; the page labels them).
     """
-    db = _db(ws)
-    unfiltered = query is None and filters == SearchFilters()
-    select, args, partial = ("", [], False) if unfiltered else matching_rowids_sql(ws, query, filters)
-    originals = f"NOT {is_duplicate_sql('article_rowid')}"  # a group of copies counts once
+    scope: dict[str, Any] = {}
+    partial = False
+    if query is not None:
+        parsed = parse_query(query)
+        assert parsed.node is not None
+        ranked, total = ws.index.search(parsed.node, filters, SEARCH_FACET_HITS, 0)
+        scope["rowids"] = [r for r, _ in ranked]
+        partial = total > len(ranked)
+    elif filters != SearchFilters():
+        scope["filters"] = filters
     out: dict[str, Any] = {"partial": partial}
     for kind in FACET_KINDS:
-        if unfiltered:  # the (kind, value, rowid) primary key answers this without a table read
-            rows = db.execute(f"SELECT value, count(*) FROM article_facets WHERE kind = ? AND {originals} "
-                              "GROUP BY value ORDER BY count(*) DESC, value LIMIT ?", (kind, per_kind)).fetchall()
-        else:
-            rows = db.execute(f"SELECT value, count(*) FROM article_facets WHERE kind = ? AND article_rowid IN "
-                              f"({select}) AND {originals} GROUP BY value ORDER BY count(*) DESC, value LIMIT ?",
-                              [kind, *args, per_kind]).fetchall()
-        labels = _labels(ws, kind, [r[0] for r in rows])
-        out[kind] = [{"value": v, "label": labels.get(v, v), "count": int(n)} for v, n in rows]
-    where = f"WHERE NOT {is_duplicate_sql('rowid')}" + ("" if unfiltered else f" AND rowid IN ({select})")
-    rows = db.execute(f"SELECT source, count(*) FROM articles {where} GROUP BY source ORDER BY count(*) DESC, source "
-                      "LIMIT ?", [*args, per_kind]).fetchall()
-    out["source"] = [{"value": v, "label": v, "count": int(n)} for v, n in rows]
+        rows = ws.store.facet_counts(kind, per_kind, **scope)
+        labels = _labels(ws, kind, [v for v, _ in rows])
+        out[kind] = [{"value": v, "label": labels.get(v, v), "count": n} for v, n in rows]
+    out["source"] = [{"value": v, "label": v, "count": n} for v, n in ws.store.source_counts(per_kind, **scope)]
     return out
 
 
@@ -126,31 +93,18 @@ def _labels(ws: Workspace, kind: str, values: Sequence[str]) -> dict[str, str]:
 
 def copies(ws: Workspace, article_ids: Sequence[str]) -> dict[str, int]:
     """How many duplicates each of these (original) articles has; those without are absent."""
-    if not article_ids:
-        return {}
-    marks = ", ".join("?" * len(article_ids))
-    rows = _db(ws).execute(
-        f"SELECT a.id, count(*) FROM articles a JOIN article_dedup d ON d.duplicate_of = a.rowid "
-        f"WHERE a.id IN ({marks}) GROUP BY a.id", list(article_ids)).fetchall()
-    return {i: int(n) for i, n in rows}
+    return ws.store.copies(article_ids)
 
 
 def story_summary(ws: Workspace, story_id: str) -> dict[str, Any] | None:
-    """Label, dates and size of a story, for a link to it (``storylines.story`` also builds its
+    """Label, dates and size of a story, for a link to it (``stories.story`` also builds its
     article list and thread, which an article page does not show)."""
-    row = _db(ws).execute("SELECT id, label, first, last, articles FROM stories WHERE id = ?", (story_id,)).fetchone()
-    return None if row is None else {"id": row[0], "label": row[1], "first": row[2], "last": row[3],
-                                     "articles": int(row[4])}
+    return ws.store.story_summary(story_id)
 
 
 def entity_names(ws: Workspace, ids: Iterable[str]) -> dict[str, tuple[str, str, str | None]]:
     """id -> (display name, type, country) for the known ones."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    rows = _db(ws).execute(f"SELECT id, name, type, country FROM entities WHERE id IN ({', '.join('?' * len(wanted))})",
-                           wanted).fetchall()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    return ws.store.entity_names(ids)
 
 
 # -- countries -------------------------------------------------------------------------------
@@ -158,10 +112,8 @@ def entity_names(ws: Workspace, ids: Iterable[str]) -> dict[str, tuple[str, str,
 
 def countries(ws: Workspace) -> list[dict[str, Any]]:
     """Every country some article refers to, with its article count, most covered first."""
-    rows = _db(ws).execute("SELECT value, count(*) FROM article_facets WHERE kind = 'country' GROUP BY value "
-                           "ORDER BY count(*) DESC, value").fetchall()
-    return [{"code": c, "name": country_name(c), "articles": int(n), "central_asia": c in CENTRAL_ASIA}
-            for c, n in rows]
+    return [{"code": c, "name": country_name(c), "articles": n, "central_asia": c in CENTRAL_ASIA}
+            for c, n in ws.store.country_counts()]
 
 
 def check_country(code: str) -> str:
@@ -171,29 +123,15 @@ def check_country(code: str) -> str:
     return code
 
 
-def _facet_rowids(kind: str) -> str:
-    return f"SELECT article_rowid FROM article_facets WHERE kind = '{kind}' AND value = ?"
-
-
 def co_mentions(ws: Workspace, kind: str, value: str, other: str, limit: int,
                 type_: str | None = None) -> list[tuple[str, int]]:
     """The ``other`` facets most often found in the articles having facet (kind, value)."""
-    # CROSS JOIN keeps the facet scan outside: with "value IN (entities of a type)" instead, SQLite
-    # 3.40 probes every (entity, article) pair (13 s for France on OrangeSum; this: 19 ms).
-    join = "CROSS JOIN entities e ON e.id = f.value AND e.type = ?" if type_ else ""
-    sql = (f"SELECT f.value, count(*) FROM article_facets f {join} WHERE f.kind = ? AND f.article_rowid IN "
-           f"({_facet_rowids(kind)}) AND NOT (f.kind = ? AND f.value = ?)")
-    args: list[Any] = [*([type_] if type_ else []), other, value, kind, value]
-    rows = _db(ws).execute(sql + " GROUP BY f.value ORDER BY count(*) DESC, f.value LIMIT ?", [*args, limit])
-    return [(v, int(n)) for v, n in rows]
+    return ws.store.co_mentions(kind, value, other, limit, type_)
 
 
 def monthly_articles(ws: Workspace, kind: str, value: str) -> list[tuple[str, int]]:
     """(YYYY-MM, articles published that month) for the articles having this facet; undated ones left out."""
-    rows = _db(ws).execute(
-        f"SELECT substr(a.published, 1, 7) AS month, count(*) FROM articles a WHERE a.rowid IN ({_facet_rowids(kind)}) "
-        "AND a.published IS NOT NULL GROUP BY month ORDER BY month", (value,)).fetchall()
-    return [(m, int(n)) for m, n in rows]
+    return ws.store.monthly_articles(kind, value)
 
 
 def records_with_facet(ws: Workspace, kind: str, value: str, limit: int | None = None
@@ -204,17 +142,8 @@ def records_with_facet(ws: Workspace, kind: str, value: str, limit: int | None =
 
 def _records(ws: Workspace, kind: str, value: str, limit: int | None, with_text: bool
              ) -> list[tuple[dict[str, Any], dict[str, Any], str]]:
-    text = "a.text" if with_text else "''"
-    sql = (f"SELECT a.id, a.source, a.title, a.published, e.fields, {text} FROM articles a JOIN enrichments e "
-           f"ON e.article_rowid = a.rowid WHERE a.rowid IN ({_facet_rowids(kind)}) "
-           "ORDER BY a.published DESC, a.rowid ASC")
-    args: list[Any] = [value]
-    if limit is not None:
-        sql += " LIMIT ?"
-        args.append(limit)
     out = []
-    for i, s, t, p, f, x in _db(ws).execute(sql, args):
-        fields = json.loads(f)
+    for i, s, t, p, fields, x in ws.store.facet_records(kind, value, limit, with_text):
         # As in the article record: the estimate stands in for a missing date, flagged.
         estimated = p is None and bool(fields.get("published_estimated")) and bool(fields.get("published"))
         out.append(({"id": i, "source": s, "title": t, "published": fields["published"] if estimated else p,
@@ -227,7 +156,7 @@ def country_overview(ws: Workspace, code: str, top: int = 10, latest: int = 15) 
     organisations, places, latest articles; and when the pipeline stores them, topics, events
     (latest, and per month by type) and relations (cooperative vs conflictual, silkwire.service.relations)."""
     code = check_country(code)
-    total = int(_db(ws).execute(f"SELECT count(*) FROM ({_facet_rowids('country')})", (code,)).fetchone()[0])
+    total = ws.store.facet_count("country", code)
     out: dict[str, Any] = {"code": code, "name": country_name(code), "articles": total,
                            "months": [{"month": m, "articles": n} for m, n in monthly_articles(ws, "country", code)]}
     out["partners"] = [{"code": c, "name": country_name(c), "articles": n}
@@ -258,9 +187,7 @@ TIMELINE_ALL = 1_000_000  # analysis.timeline's limit when the whole history is 
 
 def stores_field(ws: Workspace, name: str) -> bool:
     """Does any stored record have this field (is the pipeline that builds it in use)?"""
-    row = _db(ws).execute("SELECT 1 FROM enrichments WHERE json_type(fields, ?) IS NOT NULL LIMIT 1",
-                          (f"$.{name}",)).fetchone()
-    return row is not None
+    return ws.store.stores_field(name)
 
 
 def _event_day(e: dict[str, Any]) -> int:
@@ -295,28 +222,14 @@ def list_entities(ws: Workspace, q: str | None = None, type_: str | None = None,
     """Entities with their article counts, most named first; ``q`` matches names (substring)."""
     if type_ is not None and type_ not in ENTITY_TYPES:
         raise QueryError(f"type: expected one of {', '.join(ENTITY_TYPES)}, got {type_!r}")
-    where, args = ["f.kind = 'entity'"], []
-    if q:
-        where.append("e.name LIKE '%' || ? || '%' ESCAPE '\\'")
-        args.append(q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
-    if type_:
-        where.append("e.type = ?")
-        args.append(type_)
-    if country:
-        where.append("e.country = ?")
-        args.append(country.upper())
-    base = f"FROM article_facets f JOIN entities e ON e.id = f.value WHERE {' AND '.join(where)}"
-    db = _db(ws)
-    total = int(db.execute(f"SELECT count(DISTINCT e.id) {base}", args).fetchone()[0])
-    rows = db.execute(f"SELECT e.id, e.type, e.name, e.country, count(*) {base} GROUP BY e.id "
-                      "ORDER BY count(*) DESC, e.name LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
-    return total, [{"id": i, "type": t, "name": n, "country": c, "articles": int(k)} for i, t, n, c, k in rows]
+    total, rows = ws.store.entity_list(q, type_, country.upper() if country else None, limit, offset)
+    return total, [{"id": i, "type": t, "name": n, "country": c, "articles": k} for i, t, n, c, k in rows]
 
 
 def entity_detail(ws: Workspace, entity_id: str, latest: int = 30) -> dict[str, Any]:
     """Canonical name, aliases and spellings met, roles (the knowledge base's offices, and the
     role mentions the articles attribute to it), mentions per month, co-mentioned countries."""
-    row = _db(ws).execute("SELECT id, type, name, country FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    row = ws.store.entity_row(entity_id)
     if row is None:
         raise NotFoundError(f"{entity_id}: no entity with this id")
     records = _records(ws, "entity", entity_id, None, with_text=True)
@@ -360,17 +273,8 @@ def known_roles(entity_id: str) -> list[dict[str, Any]]:
 
 def places(ws: Workspace, country: str | None = None, limit: int = 300) -> list[dict[str, Any]]:
     """Places with GeoNames coordinates and their article counts, most named first."""
-    sql = ("SELECT json_extract(p.value, '$.name'), json_extract(p.value, '$.geonameid'), "
-           "json_extract(p.value, '$.country'), json_extract(p.value, '$.lat'), json_extract(p.value, '$.lon'), "
-           "count(*) FROM enrichments e, json_each(e.fields, '$.places') p "
-           "WHERE json_extract(p.value, '$.lat') IS NOT NULL")
-    args: list[Any] = []
-    if country:
-        sql += " AND json_extract(p.value, '$.country') = ?"
-        args.append(country.upper())
-    sql += " GROUP BY json_extract(p.value, '$.geonameid') ORDER BY count(*) DESC LIMIT ?"
-    rows = _db(ws).execute(sql, [*args, limit]).fetchall()
-    return [{"name": n, "geonameid": g, "country": c, "lat": la, "lon": lo, "articles": int(k)}
+    rows = ws.store.places(country.upper() if country else None, limit)
+    return [{"name": n, "geonameid": g, "country": c, "lat": la, "lon": lo, "articles": k}
             for n, g, c, la, lo, k in rows]
 
 

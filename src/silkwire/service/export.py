@@ -16,9 +16,8 @@ for ``entities``, which holds one counter per distinct entity.
 from __future__ import annotations
 
 import io
-import json
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
@@ -26,10 +25,11 @@ from silkwire.errors import QueryError
 from silkwire.export.rows import EntityTally, event_features, event_rows, place_features
 from silkwire.export.writers import BINARY_FORMATS, FORMATS, SUPPORTED, WHATS, atomic_output, make_writer
 from silkwire.model import Article, SearchFilters
+from silkwire.nlp.kb.files import country_names
 from silkwire.search import parse_query
-from silkwire.service.articles import Workspace, stored_record
-from silkwire.service.browse import filter_conditions, register_functions
-from silkwire.service.stories import with_links  # duplicate_of, story: the record of show()
+from silkwire.service.articles import stored_record
+from silkwire.service.duplicates import with_links  # duplicate_of, story: the record of show()
+from silkwire.service.workspace import Workspace
 
 BATCH = 500
 
@@ -86,19 +86,9 @@ def check_filters(filters: SearchFilters, flag: str = "--") -> None:
             raise QueryError(f"{flag}topic {topic!r}: expected an IPTC Media Topic code such as medtop:04000000")
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
-    """`` AND …`` conditions with the semantics of search's filters (browse.filter_conditions)."""
-    where, args = filter_conditions(filters)
-    return "".join(f" AND {w}" for w in where), args
-
-
-_SELECT = ("SELECT a.rowid, a.id, a.source, a.title, a.text, a.published, a.url, a.ref, e.fields "
-           "FROM articles a LEFT JOIN enrichments e ON e.article_rowid = a.rowid")
-
-
-def _record(row: Sequence[Any]) -> dict[str, Any]:
-    article = Article(id=row[1], source=row[2], title=row[3], text=row[4], published=row[5], url=row[6], ref=row[7])
-    return stored_record(article, json.loads(row[8]) if row[8] is not None else None)
+def _record(row: tuple[int, Article, dict[str, Any] | None]) -> dict[str, Any]:
+    _, article, fields = row
+    return stored_record(article, fields)
 
 
 def _query_rowids(ws: Workspace, query: str, filters: SearchFilters) -> list[int]:
@@ -118,20 +108,13 @@ def matching_records(ws: Workspace, query: str | None = None, filters: SearchFil
 
     A malformed query raises ``QueryError`` on the first ``next``, before any row is read."""
     filters = filters or SearchFilters()
-    register_functions(ws)
-    db = ws.store.db
     if query is not None and query.strip():
         rowids = _query_rowids(ws, query, filters)
         for i in range(0, len(rowids), batch):
-            chunk = rowids[i:i + batch]
-            rows = db.execute(f"{_SELECT} WHERE a.rowid IN ({', '.join('?' * len(chunk))}) ORDER BY a.rowid",
-                              chunk).fetchall()
-            yield from (with_links(ws, _record(r)) for r in rows)
+            yield from (with_links(ws, _record(r)) for r in ws.store.record_rows(rowids[i:i + batch]))
         return
-    conditions, args = _filter_sql(filters)
     after = 0
-    while rows := db.execute(f"{_SELECT} WHERE a.rowid > ?{conditions} ORDER BY a.rowid LIMIT ?",
-                             [after, *args, batch]).fetchall():
+    while rows := ws.store.record_rows_after(after, filters, batch):
         yield from (with_links(ws, _record(r)) for r in rows)
         after = rows[-1][0]
 
@@ -250,13 +233,6 @@ def export_chunks(ws: Workspace, fmt: str, what: str = "records", query: str | N
         raise
     writer.close()
     yield sink.take()
-
-
-def country_names() -> dict[str, str]:
-    """ISO code -> French name, from the knowledge base (for actors' names in exports and digests)."""
-    from silkwire.nlp.kb import load_kb  # the knowledge base's French names (no NLP model load)
-
-    return {code: c.name for code, c in load_kb().countries.items()}
 
 
 def _rows(fmt: str, what: str, record: dict[str, Any], types: frozenset[str] = frozenset(),

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from silkwire.errors import StoreError
-from silkwire.service.articles import Workspace, open_workspace
+from silkwire.service.workspace import Workspace, open_workspace
 
 WAIT_SECONDS = 10.0  # a request that cannot get a workspace in this time gets a 503
 
@@ -33,14 +33,12 @@ class WorkspacePool:
         db_path: str,
         size: int,
         create: bool = False,
-        on_open: Callable[[Workspace], None] | None = None,
     ) -> None:
         if size < 1:
             raise ValueError("pool size must be at least 1")
         self.db_path = db_path
         self.size = size
         self.create = create
-        self._on_open = on_open
         self._idle: queue.LifoQueue[Workspace] = queue.LifoQueue()  # LIFO: the warmest one first
         self._all: list[Workspace] = []
         self._lock = threading.Lock()
@@ -69,8 +67,6 @@ class WorkspacePool:
                 # Opened under the lock: two threads opening the first workspaces of an empty or
                 # stale database would both try to (re)build the text index.
                 ws = open_workspace(self.db_path, create=self.create)
-                if self._on_open is not None:
-                    self._on_open(ws)
                 self._all.append(ws)
                 return ws
         try:

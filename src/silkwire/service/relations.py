@@ -20,8 +20,7 @@ from silkwire.analytics.relations import EventFact, aggregate, cooperative, fact
 from silkwire.dates import parse_day, start_day
 from silkwire.errors import QueryError
 from silkwire.service.workspace import Workspace
-from silkwire.store.events import EventKey, event_keys, facet_rowids, stored_fields
-from silkwire.store.stories import is_duplicate_sql
+from silkwire.store import EventKey
 
 DEFAULT_TIMELINE_LIMIT = 200
 
@@ -43,11 +42,11 @@ def _facts(ws: Workspace, keys: Sequence[EventKey], entity: str | None = None) -
     evidence contains a mention of it."""
     rowids = list(dict.fromkeys(k.rowid for k in keys))
     articles = dict(zip(rowids, ws.store.by_rowids(rowids), strict=True))
-    fields = stored_fields(ws.store.db, rowids)
+    fields = ws.store.enrichment_fields(rowids)
     out: list[EventFact] = []
     for key in keys:
         article, record = articles[key.rowid], fields.get(key.rowid, {})
-        events: list[dict[str, Any]] = record.get("events") or []  # type: ignore[assignment]
+        events: list[dict[str, Any]] = record.get("events") or []
         if key.n >= len(events):
             continue  # the events table and the record disagree only mid-migration: skip
         e = events[key.n]
@@ -77,8 +76,8 @@ def relations(ws: Workspace, country: str, with_: str | None = None, since: str 
     or not, without bounds), busiest first. Raises QueryError on a bad code or date."""
     code = _code(country, "country")
     partner = _code(with_, "--with") if with_ else None
-    keys = event_keys(ws.store.db, actor=code, partner=partner, since_day=_day(since, "--since"),
-                       until_day=_day(until, "--until"), exclude_sql=is_duplicate_sql("ev.article_rowid"))
+    keys = ws.store.event_keys(actor=code, partner=partner, since_day=_day(since, "--since"),
+                               until_day=_day(until, "--until"), originals=True)
     return [r.as_dict(evidence) for r in aggregate(_facts(ws, keys), code, partner)]
 
 
@@ -90,18 +89,16 @@ def timeline(ws: Workspace, country: str | None = None, entity: str | None = Non
     code = _code(country, "country") if country else None
     rowids: list[int] | None = None
     if entity is not None:
-        rowids = facet_rowids(ws.store.db, "entity", entity)
+        rowids = ws.store.facet_rowids("entity", entity)
         if not rowids:
             return []
     if sources:
-        of_sources = [r[0] for r in ws.store.db.execute(
-            f"SELECT rowid FROM articles WHERE source IN ({', '.join('?' * len(sources))})", list(sources))]
+        of_sources = ws.store.rowids_of_sources(sources)
         rowids = of_sources if rowids is None else sorted(set(rowids) & set(of_sources))
         if not rowids:
             return []
-    keys = event_keys(ws.store.db, actor=code, types=[t.upper() for t in types], since_day=_day(since, "--since"),
-                       until_day=_day(until, "--until"), article_rowids=rowids,
-                       exclude_sql=is_duplicate_sql("ev.article_rowid"))
+    keys = ws.store.event_keys(actor=code, types=[t.upper() for t in types], since_day=_day(since, "--since"),
+                               until_day=_day(until, "--until"), article_rowids=rowids, originals=True)
     facts = _facts(ws, keys, entity)
     facts.sort(key=lambda f: (f.when is None, (f.when or "").split("/")[0], f.article, f.n))
     return [fact_dict(f) for f in facts[:limit]]

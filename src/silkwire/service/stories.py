@@ -1,13 +1,8 @@
-"""Use cases for duplicates and stories (service layer): what the CLI, the API and the web call.
-
-Duplicates are found at ingest, inside each batch's transaction (``link_duplicates``, called by
-``service.ingest``): a duplicate is stored like any article and linked to its group's canonical
-(earliest) article. The finder's memory is the store (tables ``article_dedup`` and
-``dedup_bands``, written as each article is added), so a process starts with nothing to rebuild
-and memory does not grow with the corpus.
+"""The story use case (service layer): cluster articles into stories, keep the stored stories up
+to date as articles come, and read them back.
 
 Stories are clustered as a whole (``rebuild_stories``) or, when new articles come after the
-clustered ones in date order, the new ones are added to the stored stories (``story_updates``:
+clustered ones in date order, the new ones are added to the stored stories (``update_stories``:
 the cost of the recent window, not of the corpus), at the end of every ingest (text and dates
 only, for what is not enriched yet) and of every enrich (its articles clustered again with
 entities, countries and events). A whole clustering keeps stories independent of arrival order
@@ -15,190 +10,93 @@ entities, countries and events). A whole clustering keeps stories independent of
 cost and an update's are measured in BENCHMARKS.md. Story ids are stable as long as a story's
 earliest article stays.
 
+A whole clustering costs ~0.35 ms per stored article (BENCHMARKS.md): minutes at 360k articles,
+for every ``enrich`` of a handful of new ones. So ``update_stories`` adds articles to the stored
+stories instead (``stories/incremental.py``) when it can: the new (and newly enriched) articles,
+and every clustered article from the earliest of them onwards, are clustered again from the
+stories of the ``window_days`` before, with the vocabulary of the last whole clustering. This
+gives what a whole clustering with that vocabulary would, at a cost that follows the new
+articles and the recent window, not the corpus. Everything is clustered again instead when:
+
+- there are no stored stories, vocabulary or state (a database older than migration 8, or
+  stories never built), or the clustering parameters changed;
+- the articles re-clustered (from the earliest new one onwards) or those added since the last
+  whole clustering exceed ``MAX_DRIFT`` (10%) of the articles it clustered: the vocabulary's
+  frequencies have drifted, and an article that arrived late (far back in time) would re-cluster
+  most of the corpus anyway;
+- an article clustered as a canonical has become a copy (its group relinked to an earlier copy
+  that arrived later: that one now stands for the group, earlier in time);
+- ``silkwire stories --rebuild``.
+
+Undated articles (no date, no estimate) come last in a whole clustering, compared with every
+earlier article (no window bounds them): an update leaves them where they are, and a new one
+has no story until the next whole clustering (``enrich`` usually gives it an estimate first).
+
+Trade-offs of an increment against a whole clustering, measured in BENCHMARKS.md: the IDF is
+the last whole clustering's (a word new since then weighs as a word seen once); a thread
+(``follows``) is set for the stories an increment touches, against the stories that ended in the
+``thread_days`` before them, and stories that followed a touched story keep their link; publication
+estimates revised for older undated articles are taken up at the next whole clustering.
+
 Functions for interfaces:
 - ``stories(ws, since, until, country, min_articles)`` -> list of story summaries (dicts);
-- ``story(ws, story_id)`` -> one story with its articles, entities and thread links;
-- ``article_links(ws, article_id)`` -> ``{"duplicate_of", "duplicates", "story"}`` of an article;
-- ``collapsed_ranking(ws, node, filters, limit, offset)`` -> search ranking without duplicates.
+- ``story(ws, story_id)`` -> one story with its articles, entities and thread links.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import dataclasses
+import json
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
 
 from silkwire.errors import NotFoundError
-from silkwire.model import Article
+from silkwire.service.duplicates import with_estimates
 from silkwire.service.workspace import Workspace
-from silkwire.store import Store, dedup_index
-from silkwire.store import stories as tables
-from silkwire.stories.cluster import Story, StoryItem, cluster_with_vocabulary, day_of
+from silkwire.store.stories import StoryRow
+from silkwire.store.story_state import UNDATED, StoredState
+from silkwire.stories.cluster import (
+    Story,
+    StoryItem,
+    StoryParams,
+    Vocabulary,
+    cluster_with_vocabulary,
+    day_of,
+    may_follow,
+)
+from silkwire.stories.incremental import Member, extend, summaries, threads
 
-if TYPE_CHECKING:  # imported when a finder is made: readers of the links (search, show, the web
-    # pages) need none of it at start-up
-    from silkwire.stories.dedup import DuplicateFinder
-
-_FINDERS: weakref.WeakKeyDictionary[Store, DuplicateFinder] = weakref.WeakKeyDictionary()
-_BACKFILL_BATCH = 500
-
-
-# -- duplicates --------------------------------------------------------------------------------
-
-
-def finder(ws: Workspace) -> DuplicateFinder:
-    """This workspace's duplicate finder. What it knows of earlier articles lives in the store
-    (``store.dedup_index``: rows and LSH bands, queried per article), so other writers' articles
-    are seen at once and nothing is rebuilt; the finder itself keeps only the latest samples.
-    Articles deduplicated before the bands were stored (schema < 7) get theirs here, once."""
-    from silkwire.stories.dedup import DuplicateFinder
-
-    made = _FINDERS.get(ws.store)
-    if made is None:
-        def load(key: str) -> tuple[str | None, str]:
-            article = ws.store.get(key)
-            return article.title, article.text
-
-        made = DuplicateFinder(loader=load, seen=dedup_index.StoredDedup(ws.store))
-        _fill_bands(ws, made)
-        _FINDERS[ws.store] = made
-    return made
+MAX_DRIFT = 0.10
 
 
-def _fill_bands(ws: Workspace, f: DuplicateFinder) -> None:
-    """Compute the LSH bands of every stored article from its stored signatures, unless they are
-    there for this layout already (one transaction, no text read). The articles banded are those
-    the in-memory finder indexed when it restored itself from these rows (before schema 7): the
-    first of each digest in canonical-first order, unless a near-identical copy."""
-    from silkwire.stories.dedup import DedupState
-
-    layout = f.params.band_layout()
-    if ws.store.get_meta(dedup_index.BAND_LAYOUT) == layout:
-        return
-    with ws.store.transaction():
-        if ws.store.get_meta(dedup_index.BAND_LAYOUT) == layout:  # another writer did it meanwhile
-            return
-        dedup_index.clear_bands(ws.store)
-        digests: set[bytes] = set()
-        for row in tables.dedup_rows(ws.store):  # canonical articles first
-            first = row.digest not in digests
-            digests.add(row.digest)
-            if first and f.is_banded(row.duplicate_of, row.similarity):
-                state = DedupState(row.digest, row.size, row.signature, row.head_signature)
-                dedup_index.save_bands(ws.store, [(band, value, row.rowid) for band, value in f.bands(state)])
-        ws.store.set_meta(dedup_index.BAND_LAYOUT, layout)
+# -- reading -----------------------------------------------------------------------------------
 
 
-def forget_finder(ws: Workspace) -> None:
-    """Drop the finder's samples (after a rolled-back batch: the store is the truth)."""
-    _FINDERS.pop(ws.store, None)
+def _summary(s: StoryRow) -> dict[str, Any]:
+    return {"id": s.id, "label": s.label, "first": s.first, "last": s.last, "articles": s.articles,
+            "entities": s.entities, "countries": s.countries, "follows": s.follows}
 
 
-def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]]) -> int:
-    """Find the duplicates among newly stored articles and store their links; returns how many.
-
-    Runs inside the caller's transaction (one per ingest batch): links, bands and articles
-    commit together. Articles stored before duplicates existed (an older database) are caught
-    up first.
-    """
-    f = finder(ws)
-    if added:
-        _backfill(ws, f, below=min(rowid for rowid, _ in added))
-    return _link(f, added)
+def stories(ws: Workspace, since: str | None = None, until: str | None = None, country: str | None = None,
+            min_articles: int = 2) -> list[dict[str, Any]]:
+    """Stories overlapping [since, until] (YYYY-MM-DD), naming ``country`` (ISO code) if given,
+    with at least ``min_articles`` articles (duplicates included), latest first."""
+    return [_summary(s) for s in ws.store.story_rows(since, until, country, min_articles)]
 
 
-def _link(f: DuplicateFinder, added: Sequence[tuple[int, Article]]) -> int:
-    found = 0
-    for _, article in added:
-        if article.id in f:  # already known: its stored row stands
-            continue
-        result = f.add(article.id, article.text, article.published, article.title)  # writes its rows
-        found += result.duplicate_of is not None or result.previous is not None
-    return found
-
-
-def _backfill(ws: Workspace, f: DuplicateFinder, below: int | None = None) -> None:
-    while rowids := tables.undeduplicated(ws.store, _BACKFILL_BATCH, below):
-        _link(f, list(zip(rowids, ws.store.by_rowids(rowids), strict=True)))
-
-
-def catch_up(ws: Workspace) -> None:
-    """Give every stored article its duplicate link (after an upgrade), one transaction."""
-    try:
-        with ws.store.transaction():
-            _backfill(ws, finder(ws))
-    except BaseException:
-        forget_finder(ws)
-        raise
-
-
-def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:
-    """What an article is linked to: its canonical (``duplicate_of``), its duplicates, its story.
-
-    Keys are absent when the database has no such data yet (no dedup state for this article:
-    run ``silkwire ingest`` once to catch up; no stories built). ``story`` is null for an
-    article alone (a story of one) or not clustered yet.
-    """
-    rowid = ws.store.rowid_of(ws.store.get(article_id).id)
-    out: dict[str, Any] = {}
-    if ws.store.db.execute("SELECT 1 FROM article_dedup WHERE article_rowid = ?", (rowid,)).fetchone():
-        out["duplicate_of"] = tables.duplicate_of(ws.store, rowid)
-        out["duplicates"] = with_estimates(ws, tables.duplicates(ws.store, rowid))
-    if ws.store.db.execute("SELECT 1 FROM stories LIMIT 1").fetchone():
-        # an article alone is no story (null), as in the gold (demo/ANNOTATION.md §12)
-        out["story"] = tables.story_of(ws.store, rowid, min_articles=2)
+def story(ws: Workspace, story_id: str) -> dict[str, Any]:
+    """One story: its summary, its articles in date order, and its thread (follows / followed by)."""
+    row = ws.store.story_row(story_id)
+    if row is None:
+        raise NotFoundError(f"{story_id}: no story with this id")
+    out = _summary(row)
+    out["articles_list"] = with_estimates(ws, ws.store.story_members(story_id))
+    out["followed_by"] = ws.store.follow_ups(story_id)
     return out
 
 
-def with_estimates(ws: Workspace, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Article summaries (``id``, ``published``) with ``published_estimated``: as in the article
-    record, an undated article's estimated publication stands in for its date, flagged."""
-    found = ws.store.published_estimates([i["id"] for i in items if i.get("published") is None])
-    return [{**i, "published": i.get("published") or found.get(i["id"]), "published_estimated": i["id"] in found}
-            for i in items]
-
-
-def with_links(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
-    """``record`` with the DESIGN.md fields ``duplicate_of`` and ``story`` (when this database
-    has them) and, on a canonical article with copies, ``duplicates``."""
-    links = article_links(ws, record["id"])
-    for key in ("duplicate_of", "story"):
-        if key in links:
-            record.setdefault(key, links[key])  # a field the record already has is kept
-    if links.get("duplicates"):
-        record["duplicates"] = links["duplicates"]
-    return record
-
-
-def collapsed_ranking(ws: Workspace, node: Any, filters: Any, limit: int, offset: int
-                      ) -> tuple[list[tuple[int, float]], int]:
-    """The index's ranking with duplicates folded into their best-ranked group member.
-
-    Each duplicate group shows once, at the rank of its best-matching member (usually the
-    canonical). The ranking is read in growing windows until the page is full; ``total`` is
-    exact when the whole ranking was read (up to 10,000 hits), otherwise the matches minus the
-    duplicates seen so far (an upper bound).
-    """
-    wanted = offset + limit
-    window = max(2 * wanted, 50)
-    while True:
-        ranked, total = ws.index.search(node, filters, window, 0)
-        canon = tables.canonical_rowids(ws.store, [r for r, _ in ranked])
-        seen: set[int] = set()
-        kept: list[tuple[int, float]] = []
-        for rowid, score in ranked:
-            group = canon.get(rowid, rowid)
-            if group not in seen:
-                seen.add(group)
-                kept.append((rowid, score))
-        complete = len(ranked) >= total
-        if len(kept) >= wanted or complete or window >= 10_000:
-            collapsed = total - (len(ranked) - len(kept))
-            return kept[offset:wanted], collapsed
-        window = min(window * 4, 10_000)
-
-
-# -- stories -----------------------------------------------------------------------------------
+# -- clustering ----------------------------------------------------------------------------------
 
 
 def _item(rowid: int, key: str, published: str | None, title: str | None, text: str,
@@ -227,102 +125,134 @@ def _start(value: Any) -> str | None:
     return start if len(start) == 10 and start[4] == "-" and start[7] == "-" else None
 
 
-def after_ingest(ws: Workspace) -> str:
-    """Stories after an ingest (text and dates only, for what is not enriched yet): new articles
-    that come after the clustered ones are added to the stored stories (cheap); otherwise, or
-    after many new articles, every article is clustered again (``story_updates``). Returns
-    what was done: "none", "increment" or "rebuild"."""
-    from silkwire.service.story_updates import update_stories
+def story_row(s: Story) -> StoryRow:
+    return StoryRow(s.id, s.label, s.first, s.last, len(s.keys),
+                    [{"id": i, "name": n, "articles": c} for i, n, c in s.entities], s.countries, s.follows)
 
-    return update_stories(ws)
+
+def params_key(params: StoryParams | None = None) -> str:
+    """The clustering parameters as stored with the state (a change means a whole clustering)."""
+    return json.dumps(dataclasses.asdict(params or StoryParams()), sort_keys=True)
 
 
 def rebuild_stories(ws: Workspace) -> int:
     """Cluster every canonical article into stories and store them, with the day each was
     clustered on and the vocabulary (one transaction). Returns how many stories."""
-    from silkwire.service.story_updates import params_key
-    from silkwire.store import story_state
-
-    rows = tables.clustering_rows(ws.store)
+    rows = ws.store.clustering_rows()
     items = [_item(*row) for row in rows]
     rowid_of = {row[1]: row[0] for row in rows}
     found, vocab = cluster_with_vocabulary(items)
-    days = {it.key: (d.isoformat() if (d := day_of(it.day)) else story_state.UNDATED) for it in items}
+    days = {it.key: (d.isoformat() if (d := day_of(it.day)) else UNDATED) for it in items}
     stored = [story_row(s) for s in found]
     members = [(rowid_of[k], s.id, days[k]) for s in found for k in s.keys]
     with ws.store.transaction():
-        tables.replace_stories(ws.store, stored, members)
-        story_state.save_vocabulary(ws.store, vocab.df)
-        story_state.save_state(ws.store, story_state.StoredState(vocab.n, params_key(), 0))
+        ws.store.replace_stories(stored, members)
+        ws.store.save_story_vocabulary(vocab.df)
+        ws.store.save_story_state(StoredState(vocab.n, params_key(), 0))
     return len(found)
 
 
-def story_row(s: Story) -> tables.StoryRow:
-    return tables.StoryRow(s.id, s.label, s.first, s.last, len(s.keys),
-                           [{"id": i, "name": n, "articles": c} for i, n, c in s.entities], s.countries, s.follows)
+def after_ingest(ws: Workspace) -> str:
+    """Stories after an ingest (text and dates only, for what is not enriched yet): new articles
+    that come after the clustered ones are added to the stored stories (cheap); otherwise, or
+    after many new articles, every article is clustered again. Returns what was done: "none",
+    "increment" or "rebuild"."""
+    return update_stories(ws)
 
 
-def _summary(s: tables.StoryRow) -> dict[str, Any]:
-    return {"id": s.id, "label": s.label, "first": s.first, "last": s.last, "articles": s.articles,
-            "entities": s.entities, "countries": s.countries, "follows": s.follows}
+def update_stories(ws: Workspace, changed: Iterable[int] = (), max_drift: float | None = None) -> str:
+    """Bring the stories up to date with the articles in none (new) and the ``changed`` ones
+    (rowids: newly enriched). Returns what was done: "none", "increment" or "rebuild"."""
+    store = ws.store
+    saved = store.story_state()
+    if saved is None or saved.params != params_key() or not store.has_stories() or store.relinked():
+        rebuild_stories(ws)
+        return "rebuild"
+    pending = store.unclustered()
+    canonical = set(pending) | set(changed)
+    if canonical:  # copies are not clustered: they follow their canonical
+        canonical -= store.duplicate_rowids() if len(canonical) > 50 else {
+            r for r in canonical if store.duplicate_of(r) is not None}
+    if not canonical:
+        store.attach_copies()
+        return "none"
+    limit = (MAX_DRIFT if max_drift is None else max_drift) * max(saved.n, 1)
+    if len(canonical) > limit:  # e.g. everything enriched again by a new pipeline version
+        rebuild_stories(ws)
+        return "rebuild"
+    rows = store.clustering_rows_of(sorted(canonical))
+    # undated articles come last in a whole clustering, compared with every article: an update
+    # leaves them as they are (a new one waits, with no story, for the next whole clustering)
+    items = {row[0]: item for row in rows if day_of((item := _item(*row)).day) is not None}
+    if not items:
+        store.attach_copies()
+        return "none"
+    if saved.added + len([r for r in pending if r in items]) > limit:
+        rebuild_stories(ws)
+        return "rebuild"
+    start = min(items, key=lambda r: (day_of(items[r].day) or date.min, r))
+    first_day = day_of(items[start].day) or date.min
+    later = store.clustered_from(first_day.isoformat(), start)
+    if len(set(r for r, _ in later) | set(items)) > limit:
+        rebuild_stories(ws)
+        return "rebuild"
+    _increment(ws, saved, items, later, first_day, start)
+    return "increment"
 
 
-def stories(ws: Workspace, since: str | None = None, until: str | None = None, country: str | None = None,
-            min_articles: int = 2) -> list[dict[str, Any]]:
-    """Stories overlapping [since, until] (YYYY-MM-DD), naming ``country`` (ISO code) if given,
-    with at least ``min_articles`` articles (duplicates included), latest first."""
-    return [_summary(s) for s in tables.story_rows(ws.store, since, until, country, min_articles)]
+def _increment(ws: Workspace, saved: StoredState, items: dict[int, StoryItem],
+               later: list[tuple[int, str]], first_day: date, start: int) -> None:
+    store, p = ws.store, StoryParams()
+    before = {rowid: sid for rowid, sid in later}  # the stories the re-clustered articles leave
+    tail_ids = sorted(set(items) | set(before))
+    tail = {r[0]: _item(*r) for r in store.clustering_rows_of(tail_ids)}
+    since = (first_day - timedelta(days=p.window_days)).isoformat()
+    window = store.clustered_between(since, first_day.isoformat(), start)
+    window_rows = {r[0]: _item(*r) for r in store.clustering_rows_of([r for r, _ in window])}
+    recent = [Member(window_rows[r], sid) for r, sid in window]
+    new = [tail[r] for r in tail_ids]
+    # the stored frequencies, read for the terms the articles at hand use
+    vocab = Vocabulary(saved.n, {}, store.story_vocabulary)
+    joined = extend(recent, new, vocab, p)
+    rowid_of = {it.key: r for r, it in tail.items()}
+    touched = set(before.values()) | set(joined.values())
+    # every canonical article of the touched stories, as they are now, summarised again
+    kept = [(r, sid) for r, sid in store.canonical_members(touched) if r not in tail]
+    members_rows = {r[0]: _item(*r) for r in store.clustering_rows_of([r for r, _ in kept])}
+    everyone = sorted([(r, sid) for r, sid in kept] + [(rowid_of[k], sid) for k, sid in joined.items()])
+    members = [Member(members_rows[r] if r in members_rows else tail[r], sid) for r, sid in everyone]
+    stories = summaries(members, vocab, p)
+    _threads(ws, stories, members, vocab, p)
+    alive = {s.id for s in stories}
+    emptied = sorted(touched - alive)
+    days = {r: (d.isoformat() if (d := day_of(it.day)) else UNDATED) for r, it in tail.items()}
+    with store.transaction():
+        if store.story_state() != saved:  # another writer updated the stories meanwhile: its
+            return  # stories stand, and what this one saw is stale (the next update takes it up)
+        joins = [(rowid_of[k], sid, days[rowid_of[k]]) for k, sid in joined.items()]
+        store.apply_increment(tail_ids, joins, [story_row(s) for s in stories], emptied)
+        added = len([r for r in items if r not in before])
+        store.save_story_state(dataclasses.replace(saved, added=saved.added + added))
 
 
-def story(ws: Workspace, story_id: str) -> dict[str, Any]:
-    """One story: its summary, its articles in date order, and its thread (follows / followed by)."""
-    row = tables.story_row(ws.store, story_id)
-    if row is None:
-        raise NotFoundError(f"{story_id}: no story with this id")
-    out = _summary(row)
-    out["articles_list"] = with_estimates(ws, tables.story_members(ws.store, story_id))
-    out["followed_by"] = tables.follow_ups(ws.store, story_id)
-    return out
-
-
-# -- evaluation ----------------------------------------------------------------------------------
-
-
-def evaluate_stories(ws: Workspace, gold_paths: Sequence[str]) -> dict[str, Any]:
-    """B-cubed precision/recall/F1 of the stored stories against gold ``story`` fields.
-
-    Gold rows (the demo/seed gold format) are keyed by exact title or by article id; a ``null``
-    story is an article alone. Rows without a ``story`` field, or without a stored article, are
-    not scored (``missing`` lists the latter).
-    """
-    import json
-
-    from silkwire.evaluation.bcubed import bcubed
-
-    gold: dict[str, Any] = {}
-    predicted: dict[str, Any] = {}
-    missing: list[dict[str, Any]] = []
-    for path in gold_paths:
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                if "story" not in row:
-                    continue
-                key = row["key"]
-                ids = [key["id"]] if "id" in key else ws.store.ids_by_title(key.get("title", ""))
-                if not ids:
-                    missing.append(key)
-                    continue
-                for article_id in ids[:1]:
-                    gold[article_id] = row["story"]
-                    rowid = ws.store.rowid_of(article_id)
-                    # a story of one is "alone" on the predicted side too
-                    sid = tables.story_of(ws.store, rowid)
-                    predicted[article_id] = sid
-    sizes: dict[Any, int] = {}
-    for sid in predicted.values():
-        sizes[sid] = sizes.get(sid, 0) + 1
-    predicted = {k: (v if v is not None and sizes[v] > 1 else None) for k, v in predicted.items()}
-    return {**bcubed(predicted, gold), "missing": missing}
+def _threads(ws: Workspace, stories: list[Story], members: list[Member],
+             vocab: Vocabulary, p: StoryParams) -> None:
+    firsts = [s.first for s in stories if s.first]
+    mains = {i for s in stories for i, _, _ in s.entities[:5]}
+    if not firsts or not mains:
+        return
+    since = (date.fromisoformat(min(firsts)) - timedelta(days=p.thread_days)).isoformat()
+    mine = {s.id for s in stories}
+    rows = [t for t in ws.store.thread_candidates(since, max(firsts), mains) if t.id not in mine]
+    candidates = [Story(t.id, [], t.label, t.first, t.last, [(e["id"], e["name"], e["articles"]) for e in t.entities],
+                        t.countries) for t in rows]
+    # only the stories one of these could follow (entities, dates): their articles are read
+    candidates = [t for t in candidates if any(may_follow(s, t, p) is not None for s in stories)]
+    by_story: dict[str, list[int]] = {}
+    for r, sid in sorted(ws.store.canonical_members([t.id for t in candidates])):
+        by_story.setdefault(sid, []).append(r)
+    # a story's first articles: rowid order stands in for date order to pick the 20 compared
+    picked = [(r, sid) for sid, rs in by_story.items() for r in rs[:20]]
+    found = {r[0]: _item(*r) for r in ws.store.clustering_rows_of([r for r, _ in picked])}
+    earlier_members = [Member(found[r], sid) for r, sid in sorted(picked)]
+    threads(stories, members, candidates, earlier_members, vocab, p)

@@ -1,7 +1,7 @@
-"""Use cases for following outlets: ingesting a URL, polling sources, the watch loop.
+"""Use cases for following outlets: polling sources, the watch loop.
 
 Everything fetched goes through ``net.Fetcher`` (the one network seam, with its safety rules)
-and everything read goes in through ``service.ingest_items`` (the path of ``silkwire ingest``:
+and everything read goes in through ``articles.ingest_items`` (the path of ``silkwire ingest``:
 one transaction per batch, ids from the content, so a re-read item is a duplicate, not a copy).
 
 The watch state of each source (validators, last outcome, errors, next due time) lives in the
@@ -13,77 +13,16 @@ whose state was not is fetched again, and its items come back as duplicates.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
-from silkwire.errors import InputError, InputWarning, StoreError
-from silkwire.ingest import Format, document_kind, read_document, read_paths
-from silkwire.ingest.documents import describe_body
-from silkwire.model import Article
-from silkwire.net import Fetched, Fetcher, FetchError, FetchPolicy, Validators
+from silkwire.errors import InputError, StoreError
+from silkwire.net import Fetcher, FetchError, FetchPolicy, Validators
 from silkwire.service import articles as service
-
-__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "ingest_inputs", "poll_source", "watch"]
+from silkwire.service.inputs import fetch_items
 from silkwire.service.sources import Source, load_sources
-from silkwire.store.monitoring import WatchState, all_watch_states, save_watch_state, watch_state
-
-Item = Article | InputError | InputWarning
-
-
-def is_url(path: str) -> bool:
-    return path.lower().startswith(("http://", "https://")) or "://" in path[:12]
-
-
-def url_source(url: str) -> str:
-    """The source recorded for a URL given without ``--source``: its host, without www."""
-    host = urlsplit(url).hostname or "web"
-    return host.removeprefix("www.")
-
-
-def fetch_items(fetcher: Fetcher, url: str, *, kind: str = "auto", source: str | None = None,
-                allow_private: bool = False, validators: Validators | None = None) -> tuple[Fetched, list[Item]]:
-    """Fetch a feed or page and read it; a 304 gives no items. Raises ``FetchError``."""
-    fetched = fetcher.get(url, allow_private=allow_private, validators=validators)
-    if fetched.not_modified:
-        return fetched, []
-    found = document_kind(fetched.content, fetched.content_type, fetched.url, kind)
-    if found is None:
-        raise FetchError(url, "expected an RSS/Atom feed or an HTML page, got "
-                              f"{describe_body(fetched.content, fetched.content_type)}", fetched.status)
-    items = list(read_document(fetched.content, found, source or url_source(url), url, fetched.url))
-    return fetched, items
-
-
-def read_inputs(paths: Iterable[str], fmt: Format, source: str | None, fetcher: Fetcher,
-                allow_private: bool = False) -> Iterator[Item]:
-    """Files as ``silkwire ingest`` reads them, and URLs fetched (feeds and pages)."""
-    for path in paths:
-        if not is_url(path):
-            yield from read_paths([path], fmt, source)
-            continue
-        try:
-            _, items = fetch_items(fetcher, path, kind=fmt if fmt in ("feed", "page") else "auto",
-                                   source=source, allow_private=allow_private)
-        except FetchError as exc:
-            yield InputError(path, exc.message)
-            continue
-        yield from items
-
-
-def ingest_inputs(ws: service.Workspace, paths: Iterable[str], fmt: Format = "auto", source: str | None = None,
-                  allow_private: bool = False, fetcher: Fetcher | None = None,
-                  on_batch: Callable[[service.IngestReport], None] | None = None) -> service.IngestReport:
-    """``service.ingest`` that also takes URLs (fetched through the safe fetcher)."""
-    own = fetcher is None
-    fetcher = fetcher or Fetcher()
-    try:
-        return service.ingest_items(ws, read_inputs(paths, fmt, source, fetcher, allow_private), on_batch=on_batch)
-    finally:
-        if own:
-            fetcher.close()
-
+from silkwire.store.monitoring import WatchState
 
 # -- polling sources --------------------------------------------------------------------------
 
@@ -108,7 +47,7 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
                 now: datetime | None = None) -> PollResult:
     """Fetch one source (conditionally), store its new items, then record its state."""
     now = now or _now()
-    state = watch_state(ws.store, source.name) or WatchState(source.name, source.url)
+    state = ws.store.watch_state(source.name) or WatchState(source.name, source.url)
     if state.url != source.url:  # validators belong to a URL; a changed URL starts afresh
         state = replace(state, etag=None, last_modified=None)
     validators = Validators(state.etag, state.last_modified)
@@ -118,12 +57,12 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
         fetched, items = fetch_items(fetcher, source.url, kind=source.kind, source=source.name,
                                      allow_private=allow_private or source.allow_private, validators=validators)
     except FetchError as exc:
-        save_watch_state(ws.store, replace(state, last_status="error", http_status=exc.status,
+        ws.store.save_watch_state(replace(state, last_status="error", http_status=exc.status,
                                            last_error=exc.message, failures=state.failures + 1))
         return PollResult(source.name, "error", error=exc.message, http_status=exc.status)
     except Exception as exc:  # a parser crash on one source must not stop the others
         message = f"unexpected error ({type(exc).__name__}: {exc})"
-        save_watch_state(ws.store, replace(state, last_status="error", last_error=message,
+        ws.store.save_watch_state(replace(state, last_status="error", last_error=message,
                                            failures=state.failures + 1))
         return PollResult(source.name, "error", error=message)
     try:
@@ -133,7 +72,7 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
         # that the next poll fetches these items again instead of being told "not modified"
         ws.index.rollback()
         message = f"could not store the items ({exc})"
-        save_watch_state(ws.store, replace(state, last_status="error", http_status=fetched.status,
+        ws.store.save_watch_state(replace(state, last_status="error", http_status=fetched.status,
                                            last_error=message, failures=state.failures + 1))
         return PollResult(source.name, "error", error=message, http_status=fetched.status)
     rejected = [str(e) for e in report.rejected]
@@ -143,7 +82,7 @@ def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allo
     status = "not_modified" if fetched.not_modified else "ok"
     kept = fetched.validators if not fetched.not_modified else Validators(  # a 304 may omit them
         fetched.validators.etag or state.etag, fetched.validators.last_modified or state.last_modified)
-    save_watch_state(ws.store, replace(
+    ws.store.save_watch_state(replace(
         state, etag=kept.etag, last_modified=kept.last_modified, last_status=status, http_status=fetched.status,
         last_error=note, failures=0,
         last_items=None if fetched.not_modified else report.seen + len(rejected),
@@ -195,13 +134,13 @@ def watch(db_path: str, sources_path: str, options: WatchOptions,
                     sources.append(item)
             with service.open_workspace(db_path, create=True) as ws:
                 now = _now()
-                due = sources if first and options.force else due_sources(all_watch_states(ws.store), sources, now)
+                due = sources if first and options.force else due_sources(ws.store.all_watch_states(), sources, now)
                 for source in due:
                     if should_stop():
                         break
                     on_poll(poll_source(ws, fetch, source, allow_private=options.allow_private))
                     polls += 1
-                wait = _seconds_to_next(all_watch_states(ws.store), sources, options.max_sleep)
+                wait = _seconds_to_next(ws.store.all_watch_states(), sources, options.max_sleep)
             first = False
             if options.once:
                 break
@@ -230,7 +169,10 @@ def check_sources(db_path: str, sources_path: str) -> list[tuple[Source | InputE
     items = load_sources(sources_path)
     try:
         with service.open_workspace(db_path) as ws:
-            states = all_watch_states(ws.store)
+            states = ws.store.all_watch_states()
     except StoreError:
         states = {}
     return [(item, states.get(item.name) if isinstance(item, Source) else None) for item in items]
+
+
+__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "poll_source", "watch"]

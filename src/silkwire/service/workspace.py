@@ -9,6 +9,9 @@ rebuilt whole.
 
 from __future__ import annotations
 
+import os
+import shutil
+
 from silkwire.model import Article
 from silkwire.search import index_columns
 from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
@@ -39,6 +42,16 @@ class Workspace:
 
 def index_path(db_path: str) -> str | None:
     return None if db_path == ":memory:" else f"{db_path}.index"
+
+
+def remove_database(db_path: str) -> None:
+    """Delete a database file with its WAL files and text index."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db_path + suffix):
+            os.remove(db_path + suffix)
+    index = index_path(db_path)
+    if index and os.path.isdir(index):
+        shutil.rmtree(index)
 
 
 def open_workspace(db_path: str, create: bool = False) -> Workspace:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from silkwire.errors import StoreError
-from silkwire.store.sqlite import Store
+from silkwire.store.base import StoreBase, marks
 
 BAND_LAYOUT = "dedup.band_layout"  # meta key: what the stored band hashes were computed with
 
@@ -44,7 +44,7 @@ def _row(r: Sequence[Any]) -> SeenRow:
 class StoredDedup:
     """The store's side of ``SeenArticles`` (see the module doc)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: DedupTables) -> None:
         self.store = store
         self._arrived: tuple[str, int] = ("", 0)  # the last key looked up by ``arrival``, its rowid
 
@@ -80,8 +80,7 @@ class StoredDedup:
         if not rowids:
             return []
         latest = heapq.nlargest(limit, rowids)
-        marks = ", ".join("?" * len(latest))
-        return [_row(r) for r in self.store.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks})", latest)]
+        return [_row(r) for r in self.store.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks(latest)})", latest)]
 
     def add(self, key: str, published: str | None, state: _State, bands: Sequence[tuple[int, int]],
             canonical: str | None, similarity: float | None) -> None:
@@ -91,7 +90,7 @@ class StoredDedup:
                 "INSERT INTO article_dedup (article_rowid, digest, size, signature, head_signature, duplicate_of, "
                 "similarity) VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?)",
                 (rowid, state.digest, state.size, state.signature, state.head_signature, canonical, similarity))
-            save_bands(self.store, [(band, value, rowid) for band, value in bands])
+            self.store.save_bands([(band, value, rowid) for band, value in bands])
 
     def relink(self, key: str, previous: str, similarity: float) -> tuple[str, ...]:
         """``key`` becomes the canonical of ``previous``'s group: the previous canonical and every
@@ -117,12 +116,25 @@ class StoredDedup:
         return list(out.values())
 
 
-def save_bands(store: Store, rows: Iterable[tuple[int, int, int]]) -> None:
-    """(band number, band hash, article rowid) rows, in the caller's transaction (or one)."""
-    with store.transaction() as db:
-        db.executemany("INSERT OR IGNORE INTO dedup_bands (band, hash, article_rowid) VALUES (?, ?, ?)", rows)
+class DedupTables(StoreBase):
+    """The duplicate finder's tables (see the module doc)."""
 
+    def seen_articles(self) -> StoredDedup:
+        """What the finder knows of the stored articles, queried per article."""
+        return StoredDedup(self)
 
-def clear_bands(store: Store) -> None:
-    with store.transaction() as db:
-        db.execute("DELETE FROM dedup_bands")
+    def band_layout(self) -> str | None:
+        """What the stored band hashes were computed with (None: no bands stored yet)."""
+        return self.get_meta(BAND_LAYOUT)
+
+    def set_band_layout(self, layout: str) -> None:
+        self.set_meta(BAND_LAYOUT, layout)
+
+    def save_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
+        """(band number, band hash, article rowid) rows, in the caller's transaction (or one)."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO dedup_bands (band, hash, article_rowid) VALUES (?, ?, ?)", rows)
+
+    def clear_bands(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM dedup_bands")

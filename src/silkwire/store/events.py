@@ -4,10 +4,11 @@ enrichment's record fields; these rows point to it by (article rowid, position).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from silkwire.store.base import StoreBase, is_duplicate, marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,8 @@ class EventKey:
 
 
 def replace_events(db: sqlite3.Connection, rowid: int, rows: Sequence[EventRow]) -> None:
-    """The article's events become ``rows`` (inside the caller's transaction)."""
+    """The article's events become ``rows`` (inside the caller's transaction: the enrichment
+    tables' ``save_enrichments``)."""
     db.execute("DELETE FROM event_actors WHERE article_rowid = ?", (rowid,))
     db.execute("DELETE FROM events WHERE article_rowid = ?", (rowid,))
     db.executemany(
@@ -43,53 +45,44 @@ def replace_events(db: sqlite3.Connection, rowid: int, rows: Sequence[EventRow])
     )
 
 
-def event_keys(db: sqlite3.Connection, *, actor: str | None = None, partner: str | None = None,
-                types: Sequence[str] = (), since_day: int | None = None, until_day: int | None = None,
-                article_rowids: Sequence[int] | None = None, exclude_sql: str = "") -> list[EventKey]:
-    """Events with ``actor`` among their actors (and ``partner`` too, when given), of these
-    types, whose date starts within the day bounds (undated events are kept when there are no
-    bounds), limited to some articles when asked. ``exclude_sql`` is a condition on
-    ``ev.article_rowid`` that removes articles (e.g. duplicates). Ordered by day, then article."""
-    where: list[str] = []
-    args: list[object] = []
-    for code in (actor, partner):
-        if code is not None:
-            where.append("EXISTS (SELECT 1 FROM event_actors x WHERE x.article_rowid = ev.article_rowid "
-                         "AND x.n = ev.n AND x.actor = ?)")
-            args.append(code)
-    if types:
-        where.append(f"ev.type IN ({', '.join('?' * len(types))})")
-        args.extend(types)
-    if since_day is not None:
-        where.append("ev.day >= ?")
-        args.append(since_day)
-    if until_day is not None:
-        where.append("ev.day <= ?")
-        args.append(until_day)
-    if article_rowids is not None:
-        where.append(f"ev.article_rowid IN ({', '.join('?' * len(article_rowids))})")
-        args.extend(article_rowids)
-    if exclude_sql:
-        where.append(f"NOT ({exclude_sql})")
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    rows = db.execute(f"SELECT ev.article_rowid, ev.n FROM events ev {clause} "
-                      "ORDER BY ev.day IS NULL, ev.day, ev.article_rowid, ev.n", args).fetchall()
-    return [EventKey(r[0], r[1]) for r in rows]
+class EventTables(StoreBase):
+    """Events by actor, type and day, as keys into the stored records."""
 
+    def event_keys(self, *, actor: str | None = None, partner: str | None = None, types: Sequence[str] = (),
+                   since_day: int | None = None, until_day: int | None = None,
+                   article_rowids: Sequence[int] | None = None, originals: bool = False) -> list[EventKey]:
+        """Events with ``actor`` among their actors (and ``partner`` too, when given), of these
+        types, whose date starts within the day bounds (undated events are kept when there are
+        no bounds), limited to some articles when asked; with ``originals``, not those of
+        duplicates (each group counts once). Ordered by day, then article."""
+        where: list[str] = []
+        args: list[object] = []
+        for code in (actor, partner):
+            if code is not None:
+                where.append("EXISTS (SELECT 1 FROM event_actors x WHERE x.article_rowid = ev.article_rowid "
+                             "AND x.n = ev.n AND x.actor = ?)")
+                args.append(code)
+        if types:
+            where.append(f"ev.type IN ({marks(types)})")
+            args.extend(types)
+        if since_day is not None:
+            where.append("ev.day >= ?")
+            args.append(since_day)
+        if until_day is not None:
+            where.append("ev.day <= ?")
+            args.append(until_day)
+        if article_rowids is not None:
+            where.append(f"ev.article_rowid IN ({marks(article_rowids)})")
+            args.extend(article_rowids)
+        if originals:
+            where.append(f"NOT ({is_duplicate('ev.article_rowid')})")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.db.execute(f"SELECT ev.article_rowid, ev.n FROM events ev {clause} "
+                               "ORDER BY ev.day IS NULL, ev.day, ev.article_rowid, ev.n", args).fetchall()
+        return [EventKey(r[0], r[1]) for r in rows]
 
-def stored_fields(db: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, dict[str, object]]:
-    """The enrichment record fields of these articles (those enriched), by rowid."""
-    out: dict[int, dict[str, object]] = {}
-    for start in range(0, len(rowids), 500):
-        chunk = list(rowids[start:start + 500])
-        marks = ", ".join("?" * len(chunk))
-        for rowid, fields in db.execute(
-                f"SELECT article_rowid, fields FROM enrichments WHERE article_rowid IN ({marks})", chunk):
-            out[rowid] = json.loads(fields)
-    return out
-
-
-def facet_rowids(db: sqlite3.Connection, kind: str, value: str) -> list[int]:
-    """Articles with this facet (kind: country | entity | place | event | topic)."""
-    return [r[0] for r in db.execute(
-        "SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ? ORDER BY article_rowid", (kind, value))]
+    def facet_rowids(self, kind: str, value: str) -> list[int]:
+        """Articles with this facet (kind: country | entity | place | event | topic)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT article_rowid FROM article_facets WHERE kind = ? AND value = ? ORDER BY article_rowid",
+            (kind, value))]

@@ -1,6 +1,6 @@
 """What the watch loop and the alerts remember between runs (tables of schema migration 5).
 
-Plain functions over a ``Store``: every write is one transaction, like the rest of the store.
+Methods of the store (``MonitoringTables``): every write is one transaction, like the rest of the store.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from silkwire.errors import NotFoundError, StoreError
-from silkwire.store.sqlite import Store
+from silkwire.store.base import StoreBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,22 +36,6 @@ _WATCH_COLUMNS = ("source, url, etag, last_modified, last_fetch, last_status, ht
                   "last_items, last_new, total_new, last_new_at, next_due")
 
 
-def watch_state(store: Store, source: str) -> WatchState | None:
-    row = store.db.execute(f"SELECT {_WATCH_COLUMNS} FROM watch_state WHERE source = ?", (source,)).fetchone()
-    return WatchState(*row) if row else None
-
-
-def all_watch_states(store: Store) -> dict[str, WatchState]:
-    return {r[0]: WatchState(*r) for r in store.db.execute(f"SELECT {_WATCH_COLUMNS} FROM watch_state")}
-
-
-def save_watch_state(store: Store, state: WatchState) -> None:
-    values = [getattr(state, name.strip()) for name in _WATCH_COLUMNS.split(",")]
-    with store.transaction() as db:
-        db.execute(f"INSERT OR REPLACE INTO watch_state ({_WATCH_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
-                   values)
-
-
 # -- alerts ---------------------------------------------------------------------------------------
 
 
@@ -70,43 +54,55 @@ def _alert(row: Sequence[Any]) -> Alert:
     return Alert(row[0], row[1], json.loads(row[2]), row[3], row[4], int(row[5]), row[6])
 
 
-def add_alert(store: Store, alert: Alert) -> None:
-    with store.transaction() as db:
-        if db.execute("SELECT 1 FROM alerts WHERE name = ?", (alert.name,)).fetchone():
-            raise StoreError(f"an alert named {alert.name!r} already exists (remove it first)")
-        db.execute("INSERT INTO alerts (name, query, filters, webhook, created_at, checked_through, last_run) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (alert.name, alert.query, json.dumps(alert.filters, ensure_ascii=False), alert.webhook,
-                    alert.created_at, alert.checked_through, alert.last_run))
+class MonitoringTables(StoreBase):
+    """Watch states and alerts."""
 
+    def watch_state(self, source: str) -> WatchState | None:
+        row = self.db.execute(f"SELECT {_WATCH_COLUMNS} FROM watch_state WHERE source = ?", (source,)).fetchone()
+        return WatchState(*row) if row else None
 
-def alerts(store: Store) -> list[Alert]:
-    return [_alert(r) for r in store.db.execute(
-        "SELECT name, query, filters, webhook, created_at, checked_through, last_run FROM alerts ORDER BY name")]
+    def all_watch_states(self) -> dict[str, WatchState]:
+        return {r[0]: WatchState(*r) for r in self.db.execute(f"SELECT {_WATCH_COLUMNS} FROM watch_state")}
 
+    def save_watch_state(self, state: WatchState) -> None:
+        values = [getattr(state, name.strip()) for name in _WATCH_COLUMNS.split(",")]
+        with self.transaction() as db:
+            db.execute(f"INSERT OR REPLACE INTO watch_state ({_WATCH_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+                       values)
 
-def remove_alert(store: Store, name: str) -> None:
-    with store.transaction() as db:
-        if db.execute("DELETE FROM alerts WHERE name = ?", (name,)).rowcount == 0:
-            raise NotFoundError(f"{name}: no alert with this name")
+    def add_alert(self, alert: Alert) -> None:
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM alerts WHERE name = ?", (alert.name,)).fetchone():
+                raise StoreError(f"an alert named {alert.name!r} already exists (remove it first)")
+            db.execute("INSERT INTO alerts (name, query, filters, webhook, created_at, checked_through, last_run) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (alert.name, alert.query, json.dumps(alert.filters, ensure_ascii=False), alert.webhook,
+                        alert.created_at, alert.checked_through, alert.last_run))
 
+    def alerts(self) -> list[Alert]:
+        return [_alert(r) for r in self.db.execute(
+            "SELECT name, query, filters, webhook, created_at, checked_through, last_run FROM alerts ORDER BY name")]
 
-def record_matches(store: Store, name: str, article_ids: Sequence[str], checked_through: int, now: str) -> None:
-    """New matches and the new high-water mark, in one transaction (a crash records neither)."""
-    with store.transaction() as db:
-        db.executemany("INSERT OR IGNORE INTO alert_matches (alert, article_id, matched_at) VALUES (?, ?, ?)",
-                       [(name, a, now) for a in article_ids])
-        db.execute("UPDATE alerts SET checked_through = ?, last_run = ? WHERE name = ?", (checked_through, now, name))
+    def remove_alert(self, name: str) -> None:
+        with self.transaction() as db:
+            if db.execute("DELETE FROM alerts WHERE name = ?", (name,)).rowcount == 0:
+                raise NotFoundError(f"{name}: no alert with this name")
 
+    def record_matches(self, name: str, article_ids: Sequence[str], checked_through: int, now: str) -> None:
+        """New matches and the new high-water mark, in one transaction (a crash records neither)."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO alert_matches (alert, article_id, matched_at) VALUES (?, ?, ?)",
+                           [(name, a, now) for a in article_ids])
+            db.execute("UPDATE alerts SET checked_through = ?, last_run = ? WHERE name = ?",
+                       (checked_through, now, name))
 
-def pending_deliveries(store: Store, name: str) -> list[str]:
-    """Ids of the matches the alert's webhook has not accepted yet, oldest first."""
-    return [r[0] for r in store.db.execute(
-        "SELECT m.article_id FROM alert_matches m LEFT JOIN articles a ON a.id = m.article_id "
-        "WHERE m.alert = ? AND m.delivered_at IS NULL ORDER BY m.matched_at, a.rowid", (name,))]
+    def pending_deliveries(self, name: str) -> list[str]:
+        """Ids of the matches the alert's webhook has not accepted yet, oldest first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT m.article_id FROM alert_matches m LEFT JOIN articles a ON a.id = m.article_id "
+            "WHERE m.alert = ? AND m.delivered_at IS NULL ORDER BY m.matched_at, a.rowid", (name,))]
 
-
-def mark_delivered(store: Store, name: str, article_ids: Sequence[str], now: str) -> None:
-    with store.transaction() as db:
-        db.executemany("UPDATE alert_matches SET delivered_at = ? WHERE alert = ? AND article_id = ?",
-                       [(now, name, a) for a in article_ids])
+    def mark_delivered(self, name: str, article_ids: Sequence[str], now: str) -> None:
+        with self.transaction() as db:
+            db.executemany("UPDATE alert_matches SET delivered_at = ? WHERE alert = ? AND article_id = ?",
+                           [(now, name, a) for a in article_ids])

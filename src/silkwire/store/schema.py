@@ -190,7 +190,7 @@ MIGRATIONS.append(
             # head's; none for a copy, whose twin stands for it): (band number, 64-bit hash of the
             # band's MinHash values) -> article. Candidates for a new article are its bands'
             # rows. Written with the article's article_dedup row; filled from the stored
-            # signatures for articles deduplicated before this migration (storylines.finder).
+            # signatures for articles deduplicated before this migration (service/duplicates.finder).
             """CREATE TABLE dedup_bands (
                 band INTEGER NOT NULL,
                 hash INTEGER NOT NULL,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from silkwire.store.sqlite import Store
+from silkwire.store.base import StoreBase, marks
 from silkwire.store.stories import ClusteringRow, StoryRow, _attach_copies, _story
 
 UNDATED = "9999-12-31"  # the day stored for an undated article: clustering takes those last
@@ -25,128 +25,119 @@ class StoredState:
     added: int  # canonical articles clustered since, by increments
 
 
-def state(store: Store) -> StoredState | None:
-    raw = store.get_meta(STATE)
-    if raw is None:
-        return None
-    data = json.loads(raw)
-    return StoredState(int(data["n"]), str(data["params"]), int(data["added"]))
-
-
-def save_state(store: Store, value: StoredState) -> None:
-    store.set_meta(STATE, json.dumps({"n": value.n, "params": value.params, "added": value.added}))
-
-
-def save_vocabulary(store: Store, df: dict[str, int]) -> None:
-    """Replace the stored vocabulary (inside the caller's transaction)."""
-    store.db.execute("DELETE FROM story_vocabulary")
-    store.db.executemany("INSERT INTO story_vocabulary (term, df) VALUES (?, ?)", df.items())
-
-
-def vocabulary(store: Store, terms: Iterable[str]) -> dict[str, int]:
-    """The stored document frequencies of ``terms`` (terms never seen are absent)."""
-    wanted = sorted(set(terms))
-    out: dict[str, int] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start:start + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        out.update(store.db.execute(f"SELECT term, df FROM story_vocabulary WHERE term IN ({marks})", chunk))
-    return out
-
-
-def unclustered(store: Store) -> list[int]:
-    """Rowids of canonical articles in no story (added since the stories were made)."""
-    return [r[0] for r in store.db.execute(
-        "SELECT a.rowid FROM articles a LEFT JOIN story_articles s ON s.article_rowid = a.rowid "
-        "WHERE s.article_rowid IS NULL "
-        "AND a.rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)")]
-
-
-def relinked(store: Store) -> bool:
-    """Whether an article clustered as canonical has become a copy since (an earlier copy came)."""
-    return store.db.execute(
-        "SELECT 1 FROM story_articles s JOIN article_dedup d ON d.article_rowid = s.article_rowid "
-        "WHERE s.day IS NOT NULL AND d.duplicate_of IS NOT NULL LIMIT 1").fetchone() is not None
-
-
-def clustering_rows_of(store: Store, rowids: Sequence[int], text_chars: int = 1200) -> list[ClusteringRow]:
-    """``stories.clustering_rows`` for these articles only, in rowid order."""
-    out: list[ClusteringRow] = []
-    ordered = sorted(set(rowids))
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start:start + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        rows = store.db.execute(
-            "SELECT a.rowid, a.id, a.published, a.title, substr(a.text, 1, ?), e.fields FROM articles a "
-            f"LEFT JOIN enrichments e ON e.article_rowid = a.rowid WHERE a.rowid IN ({marks})",
-            [text_chars, *chunk])
-        out += [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
-    return sorted(out, key=lambda r: r[0])
-
-
-def clustered_from(store: Store, day: str, rowid: int) -> list[tuple[int, str]]:
-    """(rowid, story id) of the dated canonical articles clustered at or after position (day, rowid)."""
-    return list(store.db.execute(
-        "SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL AND day != ? "
-        "AND (day > ? OR (day = ? AND article_rowid >= ?)) ORDER BY article_rowid", (UNDATED, day, day, rowid)))
-
-
-def clustered_between(store: Store, since: str, day: str, rowid: int) -> list[tuple[int, str]]:
-    """(rowid, story id) of the canonical articles clustered from ``since`` up to, not
-    including, position (day, rowid)."""
-    return list(store.db.execute(
-        "SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL AND day >= ? "
-        "AND (day < ? OR (day = ? AND article_rowid < ?)) ORDER BY article_rowid", (since, day, day, rowid)))
-
-
-def canonical_members(store: Store, story_ids: Iterable[str]) -> list[tuple[int, str]]:
-    """(rowid, story id) of the canonical articles of these stories."""
-    wanted = sorted(set(story_ids))
-    out: list[tuple[int, str]] = []
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start:start + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        out += store.db.execute(
-            f"SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL AND story_id IN ({marks})",
-            chunk).fetchall()
-    return out
-
-
-def thread_candidates(store: Store, since: str, until: str, entity_ids: Iterable[str]) -> list[StoryRow]:
-    """Stories ending in [since, until] that name one of ``entity_ids``, oldest first."""
-    ids = sorted(set(entity_ids))
-    if not ids:
-        return []
-    marks = ", ".join("?" * len(ids))
-    rows = store.db.execute(
-        "SELECT s.id, s.label, s.first, s.last, s.articles, s.entities, s.countries, s.follows FROM stories s "
-        "WHERE s.last >= ? AND s.last <= ? AND EXISTS (SELECT 1 FROM json_each(s.entities) "
-        f"WHERE json_extract(value, '$.id') IN ({marks})) ORDER BY s.first, s.id", [since, until, *ids])
-    return [_story(r) for r in rows]
-
-
-def apply_increment(store: Store, removed: Sequence[int], members: Sequence[tuple[int, str, str]],
-                    stories: Sequence[StoryRow], emptied: Sequence[str]) -> None:
-    """Write an increment inside the caller's transaction: ``removed`` articles leave their
-    stories, ``members`` (rowid, story id, day) join theirs, ``stories`` are rewritten, the
-    ``emptied`` ones deleted (and threads pointing to them cut); copies follow their canonical."""
-    db = store.db
-    for start in range(0, len(removed), _CHUNK):
-        chunk = list(removed[start:start + _CHUNK])
-        marks = ", ".join("?" * len(chunk))
-        # the article and its copies: they re-join with the article's new story
-        db.execute(f"DELETE FROM story_articles WHERE article_rowid IN ({marks}) OR article_rowid IN "
-                   f"(SELECT article_rowid FROM article_dedup WHERE duplicate_of IN ({marks}))", chunk + chunk)
-    db.executemany("INSERT OR REPLACE INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)", members)
-    db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
-    db.executemany("UPDATE stories SET follows = NULL WHERE follows = ?", [(s,) for s in emptied])
-    db.executemany(
-        "INSERT OR REPLACE INTO stories (id, label, first, last, articles, entities, countries, follows) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [_values(s) for s in stories])
-    _attach_copies(db)
-
-
 def _values(s: StoryRow) -> tuple[Any, ...]:
     return (s.id, s.label, s.first, s.last, s.articles, json.dumps(s.entities, ensure_ascii=False),
             json.dumps(s.countries), s.follows)
+
+
+class StoryStateTables(StoreBase):
+    """What an increment of the stories reads and writes."""
+
+    def story_state(self) -> StoredState | None:
+        raw = self.get_meta(STATE)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return StoredState(int(data["n"]), str(data["params"]), int(data["added"]))
+
+    def save_story_state(self, value: StoredState) -> None:
+        self.set_meta(STATE, json.dumps({"n": value.n, "params": value.params, "added": value.added}))
+
+    def save_story_vocabulary(self, df: dict[str, int]) -> None:
+        """Replace the stored vocabulary (inside the caller's transaction)."""
+        self.db.execute("DELETE FROM story_vocabulary")
+        self.db.executemany("INSERT INTO story_vocabulary (term, df) VALUES (?, ?)", df.items())
+
+    def story_vocabulary(self, terms: Iterable[str]) -> dict[str, int]:
+        """The stored document frequencies of ``terms`` (terms never seen are absent)."""
+        wanted = sorted(set(terms))
+        out: dict[str, int] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            out.update(self.db.execute(f"SELECT term, df FROM story_vocabulary WHERE term IN ({marks(chunk)})",
+                                       chunk))
+        return out
+
+    def unclustered(self) -> list[int]:
+        """Rowids of canonical articles in no story (added since the stories were made)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT a.rowid FROM articles a LEFT JOIN story_articles s ON s.article_rowid = a.rowid "
+            "WHERE s.article_rowid IS NULL "
+            "AND a.rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)")]
+
+    def relinked(self) -> bool:
+        """Whether an article clustered as canonical has become a copy since (an earlier copy came)."""
+        return self.db.execute(
+            "SELECT 1 FROM story_articles s JOIN article_dedup d ON d.article_rowid = s.article_rowid "
+            "WHERE s.day IS NOT NULL AND d.duplicate_of IS NOT NULL LIMIT 1").fetchone() is not None
+
+    def clustering_rows_of(self, rowids: Sequence[int], text_chars: int = 1200) -> list[ClusteringRow]:
+        """``stories.clustering_rows`` for these articles only, in rowid order."""
+        out: list[ClusteringRow] = []
+        ordered = sorted(set(rowids))
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start:start + _CHUNK]
+            rows = self.db.execute(
+                "SELECT a.rowid, a.id, a.published, a.title, substr(a.text, 1, ?), e.fields FROM articles a "
+                f"LEFT JOIN enrichments e ON e.article_rowid = a.rowid WHERE a.rowid IN ({marks(chunk)})",
+                [text_chars, *chunk])
+            out += [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+        return sorted(out, key=lambda r: r[0])
+
+    def clustered_from(self, day: str, rowid: int) -> list[tuple[int, str]]:
+        """(rowid, story id) of the dated canonical articles clustered at or after position (day, rowid)."""
+        return list(self.db.execute(
+            "SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL AND day != ? "
+            "AND (day > ? OR (day = ? AND article_rowid >= ?)) ORDER BY article_rowid", (UNDATED, day, day, rowid)))
+
+    def clustered_between(self, since: str, day: str, rowid: int) -> list[tuple[int, str]]:
+        """(rowid, story id) of the canonical articles clustered from ``since`` up to, not
+        including, position (day, rowid)."""
+        return list(self.db.execute(
+            "SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL AND day >= ? "
+            "AND (day < ? OR (day = ? AND article_rowid < ?)) ORDER BY article_rowid", (since, day, day, rowid)))
+
+    def canonical_members(self, story_ids: Iterable[str]) -> list[tuple[int, str]]:
+        """(rowid, story id) of the canonical articles of these stories."""
+        wanted = sorted(set(story_ids))
+        out: list[tuple[int, str]] = []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            out += self.db.execute(
+                "SELECT article_rowid, story_id FROM story_articles WHERE day IS NOT NULL "
+                f"AND story_id IN ({marks(chunk)})",
+                chunk).fetchall()
+        return out
+
+    def thread_candidates(self, since: str, until: str, entity_ids: Iterable[str]) -> list[StoryRow]:
+        """Stories ending in [since, until] that name one of ``entity_ids``, oldest first."""
+        ids = sorted(set(entity_ids))
+        if not ids:
+            return []
+        rows = self.db.execute(
+            "SELECT s.id, s.label, s.first, s.last, s.articles, s.entities, s.countries, s.follows FROM stories s "
+            "WHERE s.last >= ? AND s.last <= ? AND EXISTS (SELECT 1 FROM json_each(s.entities) "
+            f"WHERE json_extract(value, '$.id') IN ({marks(ids)})) ORDER BY s.first, s.id", [since, until, *ids])
+        return [_story(r) for r in rows]
+
+    def apply_increment(self, removed: Sequence[int], members: Sequence[tuple[int, str, str]],
+                        stories: Sequence[StoryRow], emptied: Sequence[str]) -> None:
+        """Write an increment inside the caller's transaction: ``removed`` articles leave their
+        stories, ``members`` (rowid, story id, day) join theirs, ``stories`` are rewritten, the
+        ``emptied`` ones deleted (and threads pointing to them cut); copies follow their canonical."""
+        db = self.db
+        for start in range(0, len(removed), _CHUNK):
+            chunk = list(removed[start:start + _CHUNK])
+            # the article and its copies: they re-join with the article's new story
+            db.execute(f"DELETE FROM story_articles WHERE article_rowid IN ({marks(chunk)}) OR article_rowid IN "
+                       f"(SELECT article_rowid FROM article_dedup WHERE duplicate_of IN ({marks(chunk)}))",
+                       chunk + chunk)
+        db.executemany("INSERT OR REPLACE INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)",
+                       members)
+        db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
+        db.executemany("UPDATE stories SET follows = NULL WHERE follows = ?", [(s,) for s in emptied])
+        db.executemany(
+            "INSERT OR REPLACE INTO stories (id, label, first, last, articles, entities, countries, follows) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [_values(s) for s in stories])
+        _attach_copies(db)

@@ -16,7 +16,7 @@ Afterwards a story *follows up* an earlier one (a thread: a proposal in March, i
 July) when their main entities overlap and their texts are alike, but they were too far apart
 or too different to be one story.
 
-Pure: values in, values out; no database (``storylines.py`` feeds it from the store).
+Pure: values in, values out; no database (``service/stories.py`` feeds it from the store).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ rebuilt from the articles of the last ``window_days`` (older ones are never cand
 the IDF of the last whole clustering (``Vocabulary``), and the loop goes on from there. With
 the same vocabulary this assigns every new article as a whole clustering would; what drifts is
 the vocabulary itself (new words, new frequencies), which is why the caller re-clusters
-everything when many articles came since (``story_updates.update_stories``).
+everything when many articles came since (``service/stories.py``: ``update_stories``).
 
 Pure: values in, values out; no database.
 """

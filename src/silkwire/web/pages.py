@@ -27,9 +27,11 @@ from jinja2 import Environment, FileSystemLoader
 from silkwire.dates import parse_day
 from silkwire.errors import SilkwireError, StoreError
 from silkwire.model import SearchFilters
+from silkwire.nlp.kb.files import country_names
 from silkwire.service import articles as service
-from silkwire.service import browse, explore
+from silkwire.service import explore
 from silkwire.service import relations as analysis
+from silkwire.service import search as searching
 from silkwire.service import stories as storylines
 from silkwire.service.pool import WorkspacePool
 from silkwire.web import charts, geo, highlight, labels
@@ -110,12 +112,10 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         error = None
         sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
-            filters = SearchFilters(
-                since=parse_day(params.get("since"), "depuis"),
-                until=parse_day(params.get("until"), "jusqu'au"),
-                sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
-                entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
-                events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
+            filters = SearchFilters.from_params(
+                since=params.get("since"), until=params.get("until"), sources=chosen["source"],
+                countries=chosen["country"], entities=chosen["entity"], places=chosen["place"],
+                events=chosen["event"], topics=chosen["topic"], names=("depuis", "jusqu'au", "selon"))
             with pool.take() as ws:
                 items, total = _feed_items(ws, q, sort, filters, offset)
                 key = (q, filters)
@@ -198,7 +198,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         with pool.take() as ws:
             counts = {c["code"]: c["articles"] for c in explore.countries(ws)}
             places = explore.places(ws)
-        width, height, shapes, dots = geo.map_svg(counts, places, explore.country_names())
+        width, height, shapes, dots = geo.map_svg(counts, places, country_names())
         return page(request, "map.html", title="Carte", width=width, height=height, shapes=shapes, dots=dots,
                     shades=geo.SHADES, peak=max(counts.values(), default=0), origin=geo.boundaries()["origin"],
                     places=places[:40])
@@ -259,11 +259,11 @@ def _feed_items(ws: service.Workspace, q: str | None, sort: str | None, filters:
     # Duplicates collapsed: each group of copies shows once, through its earliest article, which
     # says how many copies it has.
     if q is None:
-        listing = browse.list_articles(ws, filters, PAGE_SIZE, offset, duplicates=False)
-        items = [{**browse.summary(a, listing.estimates.get(a.id)), "snippet_pieces": None}
+        listing = searching.list_articles(ws, filters, PAGE_SIZE, offset, duplicates=False)
+        items = [{**searching.summary(a, listing.estimates.get(a.id)), "snippet_pieces": None}
                  for a in listing.articles]
         return _with_copies(ws, items), listing.total
-    search = browse.search_newest_first if sort == "date" else service.search
+    search = searching.search_newest_first if sort == "date" else service.search
     result = search(ws, q, filters, PAGE_SIZE, offset)
     items = []
     for hit in result.hits:

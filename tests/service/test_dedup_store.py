@@ -1,0 +1,206 @@
+"""The duplicate finder's memory in SQLite (migration 7): LSH bands as rows, the same answers
+as the in-memory finder, nothing to rebuild in a new process, older databases migrated."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_story_updates import downgrade_to_7
+
+from silkwire.ingest import read_paths
+from silkwire.model import Article
+from silkwire.service import articles as service
+from silkwire.service import duplicates
+from silkwire.store import Store
+from silkwire.store.dedup_index import BAND_LAYOUT, StoredDedup
+from silkwire.store.schema import LATEST
+from silkwire.stories.dedup import DedupParams, DuplicateFinder, band_hashes
+from silkwire.stories.seen import DedupState, MemorySeen
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "silkwire" / "demo"
+
+
+def demo_articles() -> list[Article]:
+    """The demo corpus (no copies: each article once) and, for every fourth article, versions of
+    it from other sources: a copy in other typography, an updated one, a lead-only listing item,
+    a retitled copy, one published earlier (its group is relinked to it), and a rewritten version
+    (same title, 70% of the text followed by another article's: Jaccard and containment < 0.9)."""
+    paths = sorted(str(p) for p in DEMO.iterdir() if p.name.startswith(("news-", "listing-")))
+    originals = [a for a in read_paths(paths) if isinstance(a, Article)]
+    out = list(originals)
+    for i, a in enumerate(originals[::4]):
+        other = originals[(4 * i + 1) % len(originals)]
+        lead = a.text.split(". ")[0] + "."
+        earlier = f"{int(a.published[:4]) - 1}{a.published[4:]}" if a.published else None
+        variants = [(a.title, a.text.replace("’", "'").upper()), (a.title, a.text + " Mise à jour : bilan revu."),
+                    (a.title, lead), ("Autre titre " + str(i), a.text), (a.title, a.text + " "),
+                    (a.title, a.text[: len(a.text) * 7 // 10] + " " + other.text)]
+        for n, (title, text) in enumerate(variants):
+            published = earlier if n == 4 else a.published
+            out.append(Article(id=f"v{i}-{n}", source=f"copies-{n}", title=title, text=text, published=published))
+    return out
+
+
+def test_band_layout_is_datasketchs_optimum_and_its_candidates_are_datasketchs() -> None:
+    datasketch = pytest.importorskip("datasketch")
+    p = DedupParams()
+    text = datasketch.MinHashLSH(threshold=0.7, num_perm=p.num_perm)
+    head = datasketch.MinHashLSH(threshold=0.6, num_perm=p.head_perm)
+    assert (text.b, text.r) == p.text_bands and (head.b, head.r) == p.head_bands
+    # signatures sharing some bands with a query, others not: the same candidates both ways
+    rng = np.random.default_rng(3)
+    query = rng.integers(0, 1 << 32, p.num_perm, dtype=np.uint64).astype(np.uint32)
+    seen = MemorySeen()
+    for i in range(200):
+        sig = rng.integers(0, 1 << 32, p.num_perm, dtype=np.uint64).astype(np.uint32)
+        keep = rng.random(p.num_perm) < (0.93 if i % 3 == 0 else 0.5)
+        sig[keep] = query[keep]
+        text.insert(f"k{i}", datasketch.MinHash(p.num_perm, hashvalues=sig, scheme="affine32"), check_duplication=False)
+        seen.arrival(f"k{i}")
+        seen.add(f"k{i}", None, DedupState(b"%d" % i, 1, sig.tobytes(), b""),
+                 band_hashes(sig.tobytes(), p.text_bands), None, None)
+    ours = {row[0] for row in seen.candidates(band_hashes(query.tobytes(), p.text_bands), 1000)}
+    theirs = set(text.query(datasketch.MinHash(p.num_perm, hashvalues=query, scheme="affine32")))
+    assert theirs and len(theirs) < 200  # the check means something: some share a band, others not
+    assert ours == theirs
+
+
+def _groups(groups: list[list[str]]) -> set[tuple[str, tuple[str, ...]]]:
+    return {(g[0], tuple(sorted(g[1:]))) for g in groups}
+
+
+def test_stored_finder_links_what_the_memory_finder_links(tmp_path: Path) -> None:
+    articles = demo_articles()
+    memory = DuplicateFinder()
+    expected = [memory.add(a.id, a.text, a.published, a.title) for a in articles]
+    with Store(str(tmp_path / "d.db")) as store:
+        store.add_articles(articles)
+
+        def load(key: str) -> tuple[str | None, str]:
+            article = store.get(key)
+            return article.title, article.text
+
+        # few samples in memory: most verifications re-read their text from the store
+        stored = DuplicateFinder(DedupParams(keep_material=10), loader=load, seen=StoredDedup(store))
+        with store.transaction():
+            got = [stored.add(a.id, a.text, a.published, a.title) for a in articles]
+        assert len(stored._material) <= 10
+        assert got == expected
+        # the check means something: copies, versions (similarity < 0.9) and relinks to find
+        assert sum(r.duplicate_of is not None for r in got) > 100 and sum(r.previous is not None for r in got) > 10
+        assert sum(0 < r.similarity < 0.9 for r in got) > 10
+        assert _groups(stored.groups()) == _groups(memory.groups())
+        assert len(stored) == len(memory)
+        banded = store.db.execute("SELECT count(DISTINCT article_rowid) FROM dedup_bands").fetchone()[0]
+        assert 0 < banded < len(stored)  # copies have no bands
+
+
+def test_a_new_process_finds_duplicates_without_rebuilding(tmp_path: Path) -> None:
+    articles = demo_articles()
+    half = len(articles) // 2
+    db = str(tmp_path / "w.db")
+    with service.open_workspace(db, create=True) as ws:
+        service.ingest_items(ws, articles[:half])
+    with service.open_workspace(db) as ws:
+        f = duplicates.finder(ws)
+        assert len(f._material) == 0 and len(f) == half  # nothing loaded, everything known
+        service.ingest_items(ws, articles[half:])
+        stored = _groups(f.groups())
+    memory = DuplicateFinder()
+    for a in articles:
+        memory.add(a.id, a.text, a.published, a.title)
+    assert stored == _groups(memory.groups())
+
+
+def _downgrade_to_6(db: str) -> None:
+    """What a database written before migration 7 holds: the same article_dedup rows, no bands."""
+    downgrade_to_7(db)
+    con = sqlite3.connect(db)
+    con.executescript("DROP TABLE dedup_bands; DROP INDEX article_dedup_digest; DROP INDEX stories_follows; "
+                      f"DELETE FROM meta WHERE key = '{BAND_LAYOUT}'; DELETE FROM schema_version WHERE version = 7;")
+    con.close()
+
+
+# Bands per group: the fill bands what the finder restored before migration 7 did, the first of
+# each digest in canonical-first order; at ingest, the first to arrive. Where an earlier copy
+# arrived later (relinked), these two are exact copies with the same bands.
+BANDS_BY_GROUP = ("SELECT b.band, b.hash, coalesce(d.duplicate_of, d.article_rowid) FROM dedup_bands b "
+                  "JOIN article_dedup d ON d.article_rowid = b.article_rowid")
+
+
+def test_migration_7_fills_the_bands_of_an_older_database(tmp_path: Path) -> None:
+    articles = demo_articles()
+    db = str(tmp_path / "old.db")
+    with service.open_workspace(db, create=True) as ws:
+        service.ingest_items(ws, articles)
+        fresh = set(ws.store.db.execute(BANDS_BY_GROUP))
+        links = set(ws.store.db.execute("SELECT article_rowid, duplicate_of, similarity FROM article_dedup"))
+    _downgrade_to_6(db)
+    with Store(db) as store:
+        assert store.schema_version() == LATEST
+        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"article_dedup_digest", "stories_follows"} <= indexes
+        plan = " ".join(str(r) for r in store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM stories WHERE follows = ? ORDER BY first", ("s-x",)))
+        assert "stories_follows" in plan
+        assert store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 0
+    with service.open_workspace(db) as ws:
+        duplicates.finder(ws)  # first use: bands computed from the stored signatures
+        assert ws.store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] > 0
+        assert set(ws.store.db.execute(BANDS_BY_GROUP)) == fresh
+        assert ws.store.get_meta(BAND_LAYOUT) == DedupParams().band_layout()
+        copy = articles[0]
+        again = Article(id="copy-of-first", source="other", text=copy.text, title=copy.title,
+                        published=copy.published)
+        service.ingest_items(ws, [again])
+        canonical = duplicates.article_links(ws, "copy-of-first")["duplicate_of"]
+        assert canonical == duplicates.finder(ws).canonical_of(copy.id)
+        assert links <= set(ws.store.db.execute("SELECT article_rowid, duplicate_of, similarity FROM article_dedup"))
+
+
+def test_a_rolled_back_batch_leaves_no_band(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = demo_articles()[:20]
+    with service.open_workspace(str(tmp_path / "r.db"), create=True) as ws:
+        real = StoredDedup.add
+        calls: list[int] = []
+
+        def failing(self: StoredDedup, *args: object, **kwargs: object) -> None:
+            calls.append(1)
+            if len(calls) == 15:
+                raise RuntimeError("disk full")
+            real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(StoredDedup, "add", failing)
+        with pytest.raises(RuntimeError):
+            service.ingest_items(ws, articles)
+        assert ws.store.count() == 0
+        assert ws.store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == 0
+        assert ws.store.db.execute("SELECT count(*) FROM article_dedup").fetchone()[0] == 0
+
+
+def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications_in_the_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As tests/test_dedup.py's in-memory check: near-identical copies get no bands, so each of N
+    copies is verified against a few articles, not all earlier ones (O(N), not O(N²))."""
+    from silkwire.stories import dedup
+
+    words = ["Le", "Kazakhstan", "et", "l'Ouzbékistan", "ont", "signé", "à", "Tachkent", "un", "accord", "de",
+             "coopération", "énergétique"]
+    calls = []
+    real = dedup.DuplicateFinder._verify
+    monkeypatch.setattr(dedup.DuplicateFinder, "_verify", lambda self, *a: calls.append(1) or real(self, *a))
+    n = 300
+    articles = [Article(id=f"k{i}", source="s", title=f"Dépêche {i}",
+                        text=" ".join(words[(i + j) % len(words)] for j in range(200)) + f" Article {i}.")
+                for i in range(n)]
+    with Store(str(tmp_path / "n.db")) as store:
+        store.add_articles(articles)
+        finder = DuplicateFinder(seen=StoredDedup(store))
+        with store.transaction():
+            results = [finder.add(a.id, a.text, a.published, a.title) for a in articles]
+        assert all(r.duplicate_of == "k0" for r in results[1:])
+        assert len(calls) <= 4 * n
+        assert store.db.execute("SELECT count(DISTINCT article_rowid) FROM dedup_bands").fetchone()[0] == 1

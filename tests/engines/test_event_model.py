@@ -145,3 +145,22 @@ def test_the_orangesum_reader_takes_the_first_annotation_then_the_merged_gold(tm
     assert [(g.id, g.event, g.evidence_sentence) for g in orangesum.read_labels(merged)] == [("1.json", "REQUEST", None)]
     with pytest.raises(orangesum.MissingData, match="shared/data is absent"):
         orangesum.load(tmp_path, ("train",), tmp_path / "nowhere.jsonl.gz")
+
+
+def test_an_event_the_model_finds_without_a_trigger_word_gets_evidence_and_actors(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from silkwire.model import CountryRef, Enrichment
+
+    model = tiny_model()
+    monkeypatch.setattr(classifier, "load", lambda name: model if name == "events" else None)
+    text = "Tokyo et New Delhi signent\n\nLes deux pays scellent leur rapprochement."
+    view = decide.View(parts(text), None, np.array([0.8, 0.2]), None)
+    countries = [CountryRef("JP", ("capital",), ((0, 5),)), CountryRef("IN", ("capital",), ((9, 18),))]
+    time = Enrichment("x", event_date="2025-05-01", status="done")
+    (event,) = decide.events(text, [], view, "model", countries, [], [], time)
+    assert event.type == "AGREE" and event.confidence == 0.8 and event.status == "done"
+    assert text[event.trigger[0]:event.trigger[1]] == "signent"  # the word that weighs most for AGREE
+    assert event.evidence[0] <= event.trigger[0] and event.trigger[1] <= event.evidence[1]
+    assert set(event.source) == {"JP", "IN"}  # actors read around it as for a lexicon trigger
+    assert decide.events(text, [], decide.View(parts(text), None, np.array([0.1, 0.9]), None), "model",
+                         countries, [], [], time) == []  # the model says none: no event

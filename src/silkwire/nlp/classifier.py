@@ -11,7 +11,8 @@ Three models ship, trained by ``silkwire train`` (see nlp/models/NOTICE.md):
 
 - ``events``: the main event type, 16 PLOVER types + ``none`` (softmax);
 - ``topics``: the primary IPTC top-level topic (softmax); the other topics are those whose
-  probability reaches the ``other_topics`` threshold of its meta;
+  probability reaches the ``other_topics`` threshold of its meta (2.0, i.e. none, when the dev
+  split does not measure them well: service/train.py);
 - ``categories``: OrangeSum's own rubric (auto, culture, santé...), learnt from the ~32,000
   OrangeSum items outside the annotated sample; its probabilities are a dense input of the two
   others (distant supervision: many more words seen than the 2,000 annotated items hold).

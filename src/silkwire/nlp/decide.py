@@ -157,15 +157,6 @@ def events(text: str, rule_events: Sequence[Event], v: View | None, mode: str, c
 # -- topics -------------------------------------------------------------------------------------
 
 
-def rule_topics(scores: Mapping[str, float], min_share: float) -> list[Topic]:
-    """The cue lexicon's topics from its raw scores (nlp/topics.py)."""
-    total = sum(scores.values()) or 1.0
-    names = labels()
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    out = [Topic(code, names[code], round(s / total, 3)) for code, s in ranked if s / total >= min_share]
-    return out or [Topic(ranked[0][0], names[ranked[0][0]], round(ranked[0][1] / total, 3))]
-
-
 def combine_topic(classes: Sequence[str], proba: np.ndarray, rule: Topic | None,
                   override: Mapping[str, float]) -> int:
     """The index of the primary topic ``combined`` decides: the model's, unless the cue lexicon's

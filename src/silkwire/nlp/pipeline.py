@@ -46,7 +46,7 @@ from silkwire.nlp.kb.roles import find_roles
 from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.nlp.timefacts import add_time_facts
-from silkwire.nlp.topics import MIN_SHARE, load_cues, raw_scores
+from silkwire.nlp.topics import from_scores, load_cues, raw_scores
 from silkwire.textnorm import normalize
 
 
@@ -295,7 +295,7 @@ def events(ctx: Context) -> list[Event]:
 
 def topics(ctx: Context) -> list[Topic]:
     """IPTC Media Topics, the primary one first (nlp/topics.py, nlp/decide.py)."""
-    return decide.topics(decide.rule_topics(ctx.facts["cue_scores"], MIN_SHARE), ctx.facts["model_view"], ctx.mode)
+    return decide.topics(from_scores(ctx.facts["cue_scores"]), ctx.facts["model_view"], ctx.mode)
 
 
 ENRICHERS: tuple[Enricher, ...] = (

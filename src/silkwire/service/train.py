@@ -76,7 +76,7 @@ def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ..
     """(article, split, acceptable event types, topic, other topics), with what the rules find in
     each (step 2)."""
     from silkwire.nlp.pipeline import enrich
-    from silkwire.nlp.topics import MIN_SHARE, raw_scores
+    from silkwire.nlp.topics import from_scores, raw_scores
 
     out = []
     for (article, split, events, topic, other), e in zip(items, enrich([i[0] for i in items], mode="rules"),
@@ -84,7 +84,7 @@ def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ..
         scores = raw_scores(article.text)
         sig = decide.signals(e.events or (), scores, e.countries or ())
         out.append(Example(article, split, events, topic, sig, parts(article.text),
-                           e.events[0].confidence if e.events else 0.0, decide.rule_topics(scores, MIN_SHARE)[0],
+                           e.events[0].confidence if e.events else 0.0, from_scores(scores)[0],
                            other_topics=other))
     return out
 

@@ -51,7 +51,8 @@ class LinearModel:
 
     def scores(self, sparse: Mapping[str, float], dense: np.ndarray | None = None) -> np.ndarray:
         """The class scores (before the softmax) of one article's features."""
-        rows = [(self.index[f], v) for f, v in sparse.items() if f in self.index]
+        get = self.index.get
+        rows = [(i, v) for f, v in sparse.items() if (i := get(f)) is not None]
         out = self.bias.astype(np.float64)
         if rows:
             idx = np.fromiter((r for r, _ in rows), dtype=np.int64, count=len(rows))

@@ -77,12 +77,18 @@ def view(text: str, sig: Signals, words: Any) -> View | None:
     if event_model is None or topic_model is None:
         return None
     p = parts(text)
+    memo: dict[str, tuple[dict[str, float], np.ndarray | None]] = {}
+
+    def read(model: LinearModel, cats: np.ndarray | None) -> np.ndarray:
+        key = repr((model.meta.get("groups"), model.meta.get("vectors"), model.meta.get("categories")))
+        if key not in memo:  # the event and topic models read the same features: computed once
+            memo[key] = inputs(model.meta, text, sig, p, words, cats)
+        return model.proba(*memo[key])
+
     category_model = classifier.load("categories")
-    cats = None
-    if category_model is not None:
-        cats = category_model.proba(*inputs(category_model.meta, text, sig, p, words, None))
-    ev = event_model.proba(*inputs(event_model.meta, text, sig, p, words, cats))
-    tp = topic_model.proba(*inputs(topic_model.meta, text, sig, p, words, cats))
+    cats = read(category_model, None) if category_model is not None else None
+    ev = read(event_model, cats)
+    tp = read(topic_model, cats)
     return View(p, words.lemma if words is not None else None, ev, tp)
 
 

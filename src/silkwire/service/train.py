@@ -42,7 +42,7 @@ CATEGORY_META: dict[str, Any] = {"groups": ["words"], "C": 10.0, "min_df": 3}
 EVENT_META: dict[str, Any] = {"groups": ["words", "rules"], "vectors": ["t:mean", "l:mean"], "vector_width": 300,
                               "categories": 1.0, "C": 10.0, "min_df": 2}
 TOPIC_META: dict[str, Any] = {"groups": ["words", "rules"], "vectors": ["t:mean", "l:mean"], "vector_width": 300,
-                              "categories": 1.0, "C": 10.0, "min_df": 2}
+                              "categories": 1.0, "C": 10.0, "min_df": 2, "class_weight": "balanced"}
 
 
 @dataclass
@@ -146,7 +146,8 @@ def fit(name: str, meta: Mapping[str, Any], rows: Sequence[Mapping[str, float]],
     from sklearn.linear_model import LogisticRegression
 
     index = vocabulary(rows, int(meta.get("min_df", 2)))
-    make = learner or (lambda: LogisticRegression(C=float(meta["C"]), max_iter=5000, random_state=SEED))
+    make = learner or (lambda: LogisticRegression(C=float(meta["C"]), class_weight=meta.get("class_weight"),
+                                                  max_iter=5000, random_state=SEED))
     est = make().fit(matrix(rows, dense, index), np.asarray(labels))
     coef = np.asarray(est.coef_, dtype=np.float32)
     bias = np.asarray(est.intercept_, dtype=np.float32)

@@ -202,6 +202,7 @@ A11Y_CHECKS = """() => {
     if (!(a.textContent.trim() || a.getAttribute("aria-label"))) problems.push("empty link " + a.getAttribute("href"));
   }
   for (const svg of document.querySelectorAll("main svg")) {
+    if (svg.getAttribute("aria-hidden") === "true") continue;  // decorative (a legend's swatch): hidden, as WCAG asks
     if (svg.getAttribute("role") !== "img" || !svg.getAttribute("aria-labelledby")) problems.push("svg without role/label");
   }
   // WCAG AA contrast of body text against its background (4.5:1), on a sample of text elements
@@ -242,3 +243,15 @@ def test_stories_lead_to_their_articles_and_back(server, page):
     page.locator("#story ~ p a", has_text="une histoire").click()
     page.wait_for_url(story_url)
     assert not page.errors
+
+
+@pytest.mark.parametrize("path", ["/", "/pays/KZ", "/relations", "/carte", "/histoires", "/entites"])
+def test_pages_break_no_rule_of_their_content_security_policy(server, page, path):
+    """The CSP allows only the project's own files: a page that needed an inline style or script
+    would lose it, and the browser says so on the console."""
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(server + path)
+    page.wait_for_load_state("load")
+    assert violations == []
+    assert page.evaluate("getComputedStyle(document.body).fontFamily")  # the stylesheet applied

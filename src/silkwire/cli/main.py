@@ -37,6 +37,7 @@ from silkwire.cli.common import (
     published_text,
 )
 from silkwire.errors import InputError, QueryError, SilkwireError
+from silkwire.ingest.limits import DEFAULT_LIMITS, Limits
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 
@@ -50,12 +51,23 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary only")] = False,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Let URLs reach private, loopback and "
                                                 "link-local addresses (refused by default)")] = False,
+    max_line_bytes: Annotated[int, typer.Option(min=1, help="Longest line read (bytes); a longer one is "
+                                                "rejected")] = DEFAULT_LIMITS.max_line_bytes,
+    max_article_chars: Annotated[int, typer.Option(min=1, help="Longest article text (characters); a longer "
+                                                   "one is rejected")] = DEFAULT_LIMITS.max_article_chars,
+    max_uncompressed: Annotated[int, typer.Option(min=1, help="Bytes a .gz file may unpack to; reading stops "
+                                                  "there")] = DEFAULT_LIMITS.max_uncompressed,
+    max_document_bytes: Annotated[int, typer.Option(min=1, help="Largest feed or HTML page file (bytes)")]
+    = DEFAULT_LIMITS.max_document_bytes,
 ) -> None:
-    """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles."""
+    """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles.
+
+    Any input streams in bounded memory: an item over a limit is rejected with its file and line."""
     fmt = parse_input_format(input_format)
+    limits = Limits(max_line_bytes, max_article_chars, max_uncompressed, max_document_bytes)
     with open_db(db, create=True) as ws:
         if quiet or not err.is_terminal:
-            report = service.ingest(ws, paths, fmt, source, allow_private=allow_private)
+            report = service.ingest(ws, paths, fmt, source, allow_private=allow_private, limits=limits)
         else:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -69,6 +81,7 @@ def ingest(
                     source,
                     on_batch=lambda r: progress.update(task, description=f"{r.seen} articles"),
                     allow_private=allow_private,
+                    limits=limits,
                 )
     print_problems(report)
     out.print(

@@ -186,11 +186,13 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="One pass over the sources that are due, then exit")] = False,
     force: Annotated[bool, typer.Option("--force", help="Poll every source now, due or not")] = False,
     allow_private: AllowPrivate = False,
-    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds for connect/read; a response may take "
-                                                          "at most 4x this")] = 15.0,
+    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds one fetch may take in all (connect, headers, "
+                                                          "body, redirects, retries)")] = 30.0,
     max_bytes: Annotated[int, typer.Option(min=1, help="Largest response accepted (decoded bytes)")] = 10_000_000,
     retries: Annotated[int, typer.Option(min=0, help="Extra attempts on 5xx, timeouts, connection errors")] = 2,
     per_host_delay: Annotated[float, typer.Option(min=0.0, help="Seconds between two requests to one host")] = 1.0,
+    parallel: Annotated[int, typer.Option(min=1, help="Hosts fetched at once (one request at a time per host)")]
+    = 8,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors")] = False,
 ) -> None:
     """Poll each source on its interval and store new items (state in the database; Ctrl-C stops)."""
@@ -222,9 +224,11 @@ def watch(
                     else f"{result.new} new, {result.duplicate} duplicate, {len(result.rejected)} rejected")
             out.print(f"{result.source}: {what} (HTTP {result.http_status})")
 
-    policy = watching.FetchPolicy(timeout=timeout, total_timeout=timeout * 4, max_bytes=max_bytes, retries=retries,
-                         per_host_delay=per_host_delay)
-    options = watching.WatchOptions(once=once, force=force, allow_private=allow_private, policy=policy)
+    # --timeout is the wall-clock deadline of one fetch; a single socket operation gets as long.
+    policy = watching.FetchPolicy(timeout=timeout, total_timeout=timeout, max_bytes=max_bytes, retries=retries,
+                                  per_host_delay=per_host_delay)
+    options = watching.WatchOptions(once=once, force=force, allow_private=allow_private, policy=policy,
+                                    parallel=parallel)
     try:
         watching.watch(db_path, path, options, on_poll=on_poll, on_problem=_problem, should_stop=lambda: stop["now"])
     except KeyboardInterrupt:

@@ -226,4 +226,21 @@ MIGRATIONS.append(
     )
 )
 
+# Derived state after a crash: the articles whose stories are not brought up to date yet.
+MIGRATIONS.append(
+    (
+        9,
+        [
+            # Written in the transaction that stores an ingest batch (new articles) or an enrich
+            # batch (enriched = 1), deleted once the stories hold them: a process killed in
+            # between leaves the rows, and the next writing command does the work
+            # (service/repair.py), so no crash loses stories.
+            """CREATE TABLE stories_pending (
+                article_rowid INTEGER PRIMARY KEY,
+                enriched INTEGER NOT NULL DEFAULT 0
+            )""",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.2.1"  # 0.2: events and topics; 0.2.1: their actor entities
+PIPELINE_VERSION = "0.3.0"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from silkwire.cli import evaluate as cli_eval
 from silkwire.cli import export as cli_export
 from silkwire.cli import relations as cli_analysis
 from silkwire.cli import stories as cli_stories
+from silkwire.cli import train as cli_train
 from silkwire.cli import watch as cli_watch
 from silkwire.cli.common import (
     DbOption,
@@ -321,6 +322,7 @@ cli_watch.register(app)
 cli_export.register(app)
 cli_stories.register(app)
 cli_correct.register(app)
+cli_train.register(app)
 
 
 def main() -> None:

@@ -52,9 +52,8 @@ def test_each_node_index_follows_the_store(pg_url, tmp_path):
         service.enrich(writer, enricher=only("KZ"))
         other.refresh()
         assert service.search(other, "sommet", SearchFilters(countries=("KZ",))).total == 5
-        writer.store.save_enrichments([service.stored_enrichment(r, e) for (r, _), e in zip(
-            writer.store.articles_after(0, 2), only("UZ")([a for _, a in writer.store.articles_after(0, 2)]),
-            strict=True)])
+        rows = writer.store.articles_after(0, 2)
+        service.save_batch(writer, rows, list(only("UZ")([a for _, a in rows])))
         other.refresh()
         assert service.search(other, "sommet", SearchFilters(countries=("UZ",))).total == 2
         assert service.search(other, "sommet", SearchFilters(countries=("KZ",))).total == 3

@@ -4,8 +4,9 @@ process (the driver) reads the batches from the store and writes the results bac
 
 - The work is the local path's: the same batches (articles without an enrichment of this
   pipeline version, in rowid order), the same pipeline on each, the same records written
-  (``stored_enrichment``), then the same follow-up (``articles.after_enrich``: index, publication
-  estimates, stories). Only where the pipeline runs changes.
+  (``articles.save_batch``: the analyst's corrections applied over them), then the same
+  follow-up (``articles.after_enrich``: index, publication estimates, stories). Only where the
+  pipeline runs changes.
 - Idempotent and resumable: a batch is written in one transaction when its actor answers; a
   run stopped anywhere leaves whole batches, and the next run enriches what has no record of
   this version yet. A worker that dies (its machine, its process) loses its batch in flight:
@@ -26,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from silkwire.model import PIPELINE_VERSION, Article, Enrichment
-from silkwire.service.articles import ENRICH_BATCH, EnrichReport, after_enrich, stored_enrichment
+from silkwire.service import repair
+from silkwire.service.articles import ENRICH_BATCH, EnrichReport, after_enrich, save_batch
 from silkwire.service.workspace import Workspace
 
 RETRIES = 3  # times a batch goes to a new actor after its actor died
@@ -73,8 +75,9 @@ def enrich_on_ray(ws: Workspace, address: str | None = None, workers: int | None
                   on_batch: Callable[[EnrichReport, Any], None] | None = None) -> EnrichReport:
     """``articles.enrich`` with the pipeline in Ray actors (module doc). ``workers``: actors (by
     default, one per CPU of the cluster). ``on_batch(report, actors)`` after each batch written."""
+    left = repair.pending(ws)  # articles an earlier command was killed before giving stories
     if not ws.store.unenriched(PIPELINE_VERSION, 0, 1):
-        return after_enrich(ws, EnrichReport(), [])  # nothing to do: no cluster, no model loaded
+        return after_enrich(ws, EnrichReport(), [], left)  # nothing to do: no cluster, no model loaded
     ray = connect(address, workers)
     remote = ray.remote(num_cpus=1)(EnrichActor)
     count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -85,8 +88,7 @@ def enrich_on_ray(ws: Workspace, address: str | None = None, workers: int | None
     idle = [a for a in actors for _ in range(IN_FLIGHT)]
     replaced: dict[Any, Any] = {}  # dead actor -> the one that took its place
     exhausted = False
-    if not ws.store.shared:
-        ws.index.begin_write()
+    ws.begin_index_write()
     try:
         while flying or not exhausted:
             while idle and not exhausted:
@@ -114,7 +116,7 @@ def enrich_on_ray(ws: Workspace, address: str | None = None, workers: int | None
                 actor = replaced[actor]
                 flying[actor.enrich.remote([a for _, a in rows])] = (actor, rows, tries + 1)
                 continue
-            ws.store.save_enrichments([stored_enrichment(r, e) for (r, _), e in zip(rows, found, strict=True)])
+            save_batch(ws, rows, found)
             enriched += [r for r, _ in rows]
             report.enriched += len(rows)
             idle.append(actor)
@@ -123,4 +125,4 @@ def enrich_on_ray(ws: Workspace, address: str | None = None, workers: int | None
     finally:
         for actor in actors:
             ray.kill(actor)
-    return after_enrich(ws, report, sorted(enriched))
+    return after_enrich(ws, report, sorted(enriched), left)

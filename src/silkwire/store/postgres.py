@@ -128,6 +128,7 @@ class PostgresStore(Store):
     def drop(self) -> None:
         """Remove every silkwire table and function from the database (a demo built afresh)."""
         with self.transaction() as db:
+            db.execute("DROP VIEW IF EXISTS silkwire_facts, silkwire_events")
             for table in PG_OBJECTS:
                 db.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
             db.execute("DROP FUNCTION IF EXISTS silkwire_start_day(text)")
@@ -189,11 +190,12 @@ class PostgresStore(Store):
         stamp = now()
         with self.transaction() as db:
             _insert(db, "INSERT INTO enrichments (article_rowid, version, fields, event_date, status, indexed, "
-                    "enriched_at) VALUES", [(e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False),
-                                             e.event_date, e.status, 0, stamp) for e in batch],
+                    "enriched_at, found) VALUES",
+                    [(e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False), e.event_date, e.status, 0, stamp,
+                      None if e.found is None else json.dumps(e.found, ensure_ascii=False)) for e in batch],
                     "ON CONFLICT (article_rowid) DO UPDATE SET version = excluded.version, fields = excluded.fields, "
                     "event_date = excluded.event_date, status = excluded.status, indexed = 0, "
-                    "enriched_at = excluded.enriched_at")
+                    "enriched_at = excluded.enriched_at, found = excluded.found")
             for table in ("article_facets", "event_actors", "events"):
                 db.execute(f"DELETE FROM {table} WHERE article_rowid = ANY(?)", (rowids,))
             _insert(db, "INSERT INTO article_facets (kind, value, article_rowid) VALUES",

@@ -207,3 +207,20 @@ def test_serve_answers_on_postgres(both, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_sql_views_agree(both):
+    """The views for datasette users (formats.md) hold the same facts on both stores (PostgreSQL's
+    ``value`` is text for every kind)."""
+    from silkwire.store import open_store
+
+    found = []
+    for target in both:
+        with open_store(target) as store:
+            facts = sorted((k, str(v), s, e, c) for k, v, s, e, c in store.db.execute(
+                "SELECT kind, value, span_start, span_end, corrected FROM silkwire_facts"))
+            events = sorted(tuple(" ".join(sorted(x.split())) if isinstance(x, str) else str(x) for x in r)
+                            for r in store.db.execute("SELECT article_id, n, type, date, status, source, target, "
+                                                      "span_start, span_end FROM silkwire_events"))  # actors: any order
+            found.append((facts, events))
+    assert found[0] == found[1] and len(found[0][0]) > 1000

@@ -111,25 +111,21 @@ def pool(url: str) -> ConnectionPool:
     with _POOLS_LOCK:
         found = _POOLS.get(key)
         if found is None:
+            try:  # one connection first: a wrong address or database fails now, saying why (the
+                psycopg.connect(url, connect_timeout=10).close()  # pool would retry until it times out)
+            except psycopg.Error as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise StoreError(f"{describe(url)}: cannot connect ({reason})") from exc
             size = int(os.environ.get(POOL_SIZE_ENV) or 8)
             found = ConnectionPool(url, min_size=1, max_size=max(size, 1), configure=_configure, open=False,
                                    name=describe(url), timeout=30.0)
             try:
-                found.open(wait=True, timeout=10.0)
-            except Exception as exc:  # psycopg_pool.PoolTimeout, and what the first connection raised
+                found.open(wait=True, timeout=30.0)
+            except Exception as exc:  # psycopg_pool.PoolTimeout
                 found.close()
-                raise StoreError(f"{describe(url)}: cannot connect ({_reason(url) or exc})") from exc
+                raise StoreError(f"{describe(url)}: cannot connect ({exc})") from exc
             _POOLS[key] = found
         return found
-
-
-def _reason(url: str) -> str | None:
-    """Why a connection fails (the pool only says that it timed out)."""
-    try:
-        psycopg.connect(url, connect_timeout=5).close()
-    except psycopg.Error as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return None
 
 
 def close_pools() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -96,6 +97,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "ray_enrich.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    shutil.rmtree(scratch, ignore_errors=True)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -1,6 +1,6 @@
 """Who did what to whom: event actors and ordered dyads on every gold with direction, in one run.
 
-    python bench/actors.py [--show-errors] [--only demo|seed|orangesum]
+    python bench/actors.py [--show-errors] [--only demo|seed|orangesum] [--window-actors]
 
 - demo gold (160 articles) and seed listing gold (21): dyads ordered and unordered
   (``silkwire.evaluation.actors.score_dyads``) beside the event scorer's figures;
@@ -10,6 +10,8 @@
 
 ``--show-errors`` lists the train and dev items whose actors differ from the gold, never a test
 item: the test split is scored in aggregate only (docs/annotation-events.md, Splits).
+``--window-actors`` scores the events as they were before the parse (the window rules' actors,
+same event types): the "before" of the comparison.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def orangesum_articles(gold: list[dict[str, Any]]) -> list[Article]:
 def orangesum(show_errors: bool) -> None:
     gold = [json.loads(line) for line in ORANGESUM_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     index = {r["id"]: r for r in records(orangesum_articles(gold))}
-    for name, splits in (("train+dev", {"train", "dev"}), ("test (frozen)", {"test"})):
+    for name, splits in (("train+dev", {"train", "dev"}), ("dev", {"dev"}), ("test (frozen)", {"test"})):
         rows = [r for r in gold if r["split"] in splits]
         s = score_event_actors(index, rows)
         events = sum(r["event"] != "none" for r in rows)
@@ -107,7 +109,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--only", choices=["demo", "seed", "orangesum"])
+    parser.add_argument("--window-actors", action="store_true", help="the actors before the parse")
     args = parser.parse_args()
+    if args.window_actors:
+        from silkwire.nlp import pipeline
+
+        pipeline.actors = lambda ctx: ctx.facts["events"]  # type: ignore[assignment]
+        pipeline.ENRICHERS = tuple(e if e.name != "actors" else pipeline.Enricher("actors", e.needs, pipeline.actors)
+                                   for e in pipeline.ENRICHERS)
     if args.only in (None, "demo"):
         listing_gold("demo gold", demo_files(), gold_files(), args.show_errors)
     if args.only in (None, "seed") and SEED.exists():

@@ -30,9 +30,10 @@ GUIDES = {
     "show": "guide.md#show-stats-extract", "stats": "guide.md#show-stats-extract",
     "extract": "guide.md#show-stats-extract", "entities": "guide.md#entities",
     "relations": "events.md#relations", "timeline": "events.md#timeline", "eval": "evaluation.md",
+    "train": "evaluation.md#training",
     "demo": "guide.md#demo", "serve": "api.md", "sources": "watch.md#the-sources-file",
     "watch": "watch.md#watch", "alert": "watch.md#alerts", "export": "export.md",
-    "digest": "digest.md", "stories": "stories.md", "story": "stories.md",
+    "digest": "digest.md", "stories": "stories.md", "story": "stories.md", "correct": "corrections.md",
 }
 
 HEADER = """\

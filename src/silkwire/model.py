@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.3.0"  # 0.2: events and topics; 0.2.1: their actor entities; 0.3: actors from the parse
+# 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics;
+# 0.4: actors from the parse, entity types from context, the event's own time
+PIPELINE_VERSION = "0.4.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,34 @@ class Enrichment:
     events: tuple[Event, ...] | None = None
     topics: tuple[Topic, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+CorrectionAction = Literal["reject", "add", "merge", "rename", "wikidata"]
+FACT_KINDS = ("country", "entity", "place", "event", "topic", "date", "amount")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An analyst's correction, stored apart from the enrichments and applied over them.
+
+    ``reject`` and ``add`` are about one article (``article_id``); ``merge``, ``rename`` and
+    ``wikidata`` are about an entity wherever it appears (``article_id`` None, ``kind`` "entity").
+    ``fact`` says what: for reject, what picks the fact out ({"code": "KZ"}, {"id": "per:…"},
+    {"name": "Omsk"}, {"type": "AGREE", "trigger": [s, e]}, {"span": [s, e]}…); for add, the
+    fact with its span; for merge {"id", "into"}; for rename {"id", "name"}; for wikidata
+    {"id", "wikidata"}.
+    """
+
+    action: CorrectionAction
+    kind: str  # one of FACT_KINDS
+    fact: dict[str, Any]
+    author: str
+    reason: str | None = None
+    article_id: str | None = None
+    id: int | None = None
+    created_at: str | None = None
+    undone_at: str | None = None
+    undone_by: str | None = None
 
 
 def article_record(article: Article) -> dict[str, Any]:

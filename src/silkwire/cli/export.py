@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
+from silkwire.cli.common import DbOption, country_option
 from silkwire.errors import QueryError, SilkwireError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 
-Db = Annotated[str | None, typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]",
-                                        show_default=False)]
+Db = DbOption
 Since = Annotated[str | None, typer.Option(help="On or after this date (YYYY-MM-DD)")]
 Until = Annotated[str | None, typer.Option(help="On or before this date (YYYY-MM-DD)")]
 By = Annotated[str, typer.Option(help="What --since/--until apply to: published or event (date)")]
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         until: Until = None,
         by: By = "published",
         source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
-        country: Annotated[list[str] | None, typer.Option(help="About this country (repeatable: all)")] = None,
+        country: Annotated[list[str] | None, country_option("About this country (repeatable: all)")] = None,
         entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id (repeatable)")] = None,
         place: Annotated[list[str] | None, typer.Option(help="Naming this place (repeatable)")] = None,
         event: Annotated[list[str] | None, typer.Option(help="With an event of this PLOVER type (repeatable)")] = None,
@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def digest(
         db: Db = None,
-        country: Annotated[str | None, typer.Option(help="About this country (ISO code, e.g. KZ)")] = None,
+        country: Annotated[str | None, country_option("About this country (ISO code, e.g. KZ)")] = None,
         source: Annotated[list[str] | None, typer.Option(help="Only this source's articles (repeatable)")] = None,
         since: Since = None,
         until: Until = None,

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 
 from silkwire.model import CountryRef, Entity, Place, Span
@@ -112,7 +112,8 @@ def build_mentions(text: str, countries: Sequence[CountryRef], entities: Sequenc
                 out.append(Mention(s, e, "state", c.code))
     for (s, e), code in place_spans.items():
         if not any(m.start == s and m.end == e for m in out):
-            out.append(Mention(s, e, "place", code))
+            capital = code is not None and fold_same_length(text[s:e]) in _capitals(kb).get(code, ())
+            out.append(Mention(s, e, "place", code, capital=capital))
     taken = [(m.start, m.end) for m in out if m.kind != "place"]
     for ent in entities:
         kind = {"PER": "person", "ORG": "org", "LOC": "region"}.get(ent.type)
@@ -210,6 +211,7 @@ class Reading:
     kb: KnowledgeBase
     published: str | None
     rubric: str | None
+    offices: Mapping[str, str] = field(default_factory=dict)  # person id -> the state the text gives its office
 
 
 def phrase_actors(tree: Tree, i: int, reading: Reading, coordinated: bool = True) -> list[Actor]:
@@ -231,7 +233,7 @@ def _mention_actors(m: Mention, reading: Reading) -> list[Actor]:
     if m.kind in ("state", "demonym"):
         return [Actor(span, code=m.code)]
     if m.kind == "person" and m.entity:
-        office = office_of(reading.kb, m.entity, reading.published)
+        office = office_of(reading.kb, m.entity, reading.published) or reading.offices.get(m.entity)
         first = [] if not office else [Actor(span, code=office) if len(office) == 2
                                        else Actor(span, entity=office, bloc=True)]
         return [*first, Actor(span, entity=m.entity)]
@@ -278,7 +280,7 @@ def _one_phrase(tree: Tree, i: int, reading: Reading) -> list[Actor]:
                 out.append(Actor(span, code=m.code, place=True, capital=m.capital))
             elif m.kind == "people" and reading.text[m.start:m.end].endswith(("s", "x")) and k == i:
                 out.append(Actor(span, code=m.code))  # "les Palestiniens menacent"
-            elif (m.kind == "person" and m.entity) or (m.kind in ("org", "region") and m.entity):
+            elif m.kind in ("person", "org", "region") and m.entity and not modifier:
                 out += _mention_actors(m, reading)
     if state_noun:
         for k in tree.kids(i, "nmod"):

@@ -28,6 +28,7 @@ from silkwire.nlp.events import SYMMETRIC
 _DE_PATIENT = frozenset({"COERCE", "ASSAULT", "RETREAT", "CONCEDE"})
 _OF = frozenset({"de", "du", "des", "d'", "de la", "de l'"})
 _SUBJECTS = ("nsubj", "nsubj:pass", "csubj")
+_ABOUT = frozenset({"SUPPORT", "ACCUSE", "REQUEST", "THREATEN", "REJECT"})  # "X estime que Y...": Y is the target
 _RELATIVE = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
 
 
@@ -153,7 +154,9 @@ def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare
         if kind == "CONSULT" or kind == "AGREE":
             add(roles.hosts, found)
         elif case == "a" or (first in ("au", "aux") and dep in ("obl:arg", "iobj")):
-            add(roles.patients, [a for a in found if not a.place])  # "demande à Moscou", "livre des armes au Mali"
+            # "demande à Moscou", "livre des armes au Mali", "un ultimatum à Moscou" (not "arrêté à Moscou")
+            near = dep in ("nmod", "obl:arg", "iobj")
+            add(roles.patients, _states(found) if near else [a for a in found if not a.place])
     elif case in _OF and dep == "obl:arg":
         add(roles.patients, [a for a in found if not a.place])  # "se retire de l'OMS"
 
@@ -191,6 +194,10 @@ def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objec
     for k in tree.kids(v, "xcomp", "acl"):
         if tree.tokens[k].pos == "VERB" and k > v:  # "menace de frapper X", "veut signer un accord avec Y"
             _verbal(tree, k, kind, roles, reading, objects_only=True)
+    if not objects_only and not roles.patients and kind in _ABOUT:  # "convaincu que Loukachenko surmontera"
+        for k in tree.kids(v, "ccomp"):
+            add(roles.patients, [a for s in _own_subjects(tree, k) for a in phrase_actors(tree, s, reading)
+                                 if not a.place])
 
 
 def _demonyms(tree: Tree, k: int, reading: Reading) -> list[Actor]:
@@ -224,6 +231,22 @@ def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, h
             add(roles.patients, [a for a in phrase_actors(tree, o, reading) if not a.place])
 
 
+_POSSESSIVES = frozenset({"son", "sa", "ses", "leur", "leurs"})
+
+
+def _possessive(tree: Tree, n: int) -> bool:
+    """The noun or its "de" complement is owned by someone the sentence named ("son retrait",
+    "le retrait de leurs troupes")."""
+    nouns = [n, *[k for k in tree.kids(n, "nmod") if tree.case(k) in _OF]]
+    return any(folded(tree.tokens[d]) in _POSSESSIVES for k in nouns for d in tree.kids(k, "det", "nmod:poss"))
+
+
+def _topic(tree: Tree) -> int:
+    """The sentence's first nominal that is a root or a subject: what it is about."""
+    return next((k for k, t in enumerate(tree.tokens) if t.pos in ("PROPN", "NOUN")
+                 and (t.head == k or t.dep in _SUBJECTS)), 0)
+
+
 def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, support: bool = True) -> None:
     noun = folded(tree.tokens[n])
     has_agent = any(tree.case(k) == "par" for k in tree.kids(n, "nmod"))
@@ -242,6 +265,12 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
     for k in tree.kids(n, "nmod"):
         case = tree.case(k)
         found = phrase_actors(tree, k, reading)
+        if not found and case and case not in _OF and case not in words()["context"]:
+            # "son soutien à la souveraineté de l'Irak", "l'offensive contre le régime syrien"
+            inner = [a for c in tree.kids(k, "nmod") if tree.case(c) in _OF
+                     for a in _states(phrase_actors(tree, c, reading))] or _demonyms(tree, k, reading)
+            add(roles.partners if kind in SYMMETRIC else roles.patients, inner)
+            continue
         if not found:
             continue
         if case in _OF and kind in SYMMETRIC and all(a.place for a in found):
@@ -261,6 +290,8 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
         return
     if head != n and tree.tokens[head].pos in ("PROPN", "NOUN") and tree.case(n) in ("en", ""):
         add(roles.agents, phrase_actors(tree, head, reading))  # "Xi Jinping en visite à Douchanbé"
+    if not roles.agents and _possessive(tree, n):  # "les Etats-Unis ... le retrait de leurs troupes"
+        add(roles.agents, [a for a in phrase_actors(tree, _topic(tree), reading) if not a.place])
     if head != n and tree.tokens[head].pos == "VERB":
         if tok.dep == "obj" or tok.dep.startswith("obl"):  # support verb: "A signe un accord", "A participe au sommet"
             _verbal(tree, head, kind, roles, reading)

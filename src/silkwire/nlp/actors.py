@@ -31,10 +31,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from silkwire.model import Article, CountryRef, Entity, Event, Place, Span
-from silkwire.nlp.actor_mentions import Actor, Reading, Tree, build_mentions, rubric_country
+from silkwire.nlp.actor_mentions import Actor, Reading, Tree, build_mentions, phrase_actors, rubric_country
 from silkwire.nlp.actor_roles import Roles, add, read_roles, trigger_token
 from silkwire.nlp.events import JOINT, SYMMETRIC, Trigger, find_triggers, load_lexicon
 from silkwire.nlp.kb import KnowledgeBase
+from silkwire.nlp.kb.roles import find_roles
 from silkwire.nlp.spacy_model import ParsedToken
 
 Parses = Mapping[Span, Sequence[ParsedToken]]
@@ -92,11 +93,13 @@ def _sentence(parses: Parses, pos: int) -> tuple[Span, Sequence[ParsedToken]] | 
 
 
 def _lead_roles(text: str, title_end: int, kind: str, parses: Parses, reading: Reading,
-                lexicon: Sequence[tuple[Trigger, re.Pattern[str]]]) -> tuple[Roles | None, list[Roles]]:
-    """The roles of the same kind of event in the lead's first sentence, and of its other triggers."""
+                lexicon: Sequence[tuple[Trigger, re.Pattern[str]]]) -> tuple[Roles | None, list[Roles], list[Actor]]:
+    """The roles of the same kind of event in the lead's first sentence, of its other triggers,
+    and the states of that sentence's subject when it describes someone by office ("Le président
+    sud-coréen est attendu...")."""
     later = sorted(s for s in parses if s[0] > title_end)
     if not later:
-        return None, []
+        return None, [], []
     span, tokens = later[0], parses[later[0]]
     tree = Tree(tokens)
     same: Roles | None = None
@@ -112,7 +115,11 @@ def _lead_roles(text: str, title_end: int, kind: str, parses: Parses, reading: R
             same = roles
         else:
             others.append(roles)
-    return same, others
+    root = next((k for k, t in enumerate(tree.tokens) if t.head == k and t.pos in ("VERB", "AUX")), None)
+    subject = [a for k in (tree.kids(root, "nsubj", "nsubj:pass") if root is not None else [])
+               for a in phrase_actors(tree, k, reading)]
+    described = [a for a in subject if a.code] if not any(a.entity for a in subject) else []
+    return same, others, described
 
 
 def _fill(roles: Roles, same: Roles) -> None:
@@ -142,7 +149,9 @@ def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main
     roles = read_roles(tree, t, event.type, reading)
     title_end = text.find("\n\n")
     if main and title_end > 0 and span[1] <= title_end:
-        same, others = _lead_roles(text, title_end, event.type, parses, reading, lexicon)
+        same, others, described = _lead_roles(text, title_end, event.type, parses, reading, lexicon)
+        if described and not _codes(roles.agents) and any(a.entity for a in roles.agents):
+            add(roles.agents, described)  # "Yoon Suk Yeol entame une tournée" / "Le président sud-coréen ..."
         roles.collective |= same is not None and same.collective  # "les présidents des cinq républiques"
         if same is not None:
             _fill(roles, same)
@@ -161,9 +170,17 @@ def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main
 def article_actors(article: Article, events: Sequence[Event], countries: Sequence[CountryRef],
                    entities: Sequence[Entity], places: Sequence[Place], kb: KnowledgeBase,
                    parses: Parses) -> list[Event]:
-    """The article's events, main one first, each with its actors read from the parse."""
+    """The article's events, main one first, each with its actors read from the parse. An event
+    whose trigger is no lexicon hit (a word the event model weighed, nlp/decide.py) is no
+    predicate to read arguments from: it keeps the actors the window rules gave it."""
     text = article.text
     mentions = build_mentions(text, countries, entities, places, kb)
-    reading = Reading(text, mentions, kb, article.published, rubric_country(text, mentions))
+    # "le président bélarusse Alexandre Loukachenko": the office the text gives a person the
+    # knowledge base does not know (roles named beside their title, nlp/kb/roles.py)
+    offices = {r.person: r.of for r in find_roles(text, countries, article.published, kb, entities)
+               if r.person and not r.inferred and len(r.of) == 2}
+    reading = Reading(text, mentions, kb, article.published, rubric_country(text, mentions), offices)
     lexicon = load_lexicon(*kb.event_lexicons)
-    return [event_actors(text, e, parses, reading, n == 0, lexicon) for n, e in enumerate(events)]
+    hits = {(h.start, h.end) for h in find_triggers(text, lexicon)}
+    return [event_actors(text, e, parses, reading, n == 0, lexicon) if e.trigger in hits else e
+            for n, e in enumerate(events)]

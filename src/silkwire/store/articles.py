@@ -28,13 +28,13 @@ class ArticleTables(StoreBase):
         stamp = now()
         with self.transaction() as db:
             for article in batch:
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO articles (id, source, ref, url, published, title, text, "
-                    "ingested_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row = db.execute(
+                    "INSERT INTO articles (id, source, ref, url, published, title, text, ingested_at, author) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING rowid",
                     (article.id, article.source, article.ref, article.url, article.published,
                      article.title, article.text, stamp, article.author),
-                )
-                added.append(cur.lastrowid if cur.rowcount == 1 else None)
+                ).fetchall()
+                added.append(int(row[0][0]) if row else None)
         return added
 
     def get(self, article_id: str) -> Article:
@@ -92,6 +92,11 @@ class ArticleTables(StoreBase):
 
     def sources_with_undated(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT source FROM articles WHERE published IS NULL")]
+
+    def published_span(self) -> tuple[str | None, str | None]:
+        """(first, last) publication date of the stored articles (the index on published)."""
+        row = self.db.execute("SELECT min(published), max(published) FROM articles").fetchone()
+        return row[0], row[1]
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])

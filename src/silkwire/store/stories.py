@@ -7,12 +7,11 @@ the use cases (``service/duplicates.py``, ``service/stories.py``) carry values b
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from silkwire.store.base import StoreBase, marks
+from silkwire.store.base import Connection, StoreBase, marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +42,12 @@ class StoryRow:
 ClusteringRow = tuple[int, str, str | None, str | None, str, dict[str, Any] | None]
 
 
-def _attach_copies(db: sqlite3.Connection) -> None:
+def _attach_copies(db: Connection) -> None:
+    # "WHERE true": SQLite reads an ON after a join as the join's without a WHERE between
     db.execute(
-        "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
+        "INSERT INTO story_articles (article_rowid, story_id) "
         "SELECT d.article_rowid, s.story_id FROM article_dedup d "
-        "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
+        "JOIN story_articles s ON s.article_rowid = d.duplicate_of WHERE true ON CONFLICT DO NOTHING")
     db.execute("UPDATE stories SET articles = "
                "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
 
@@ -97,7 +97,8 @@ class StoryTables(StoreBase):
         """The duplicates linked to a canonical article, oldest first."""
         rows = self.db.execute(
             "SELECT a.id, a.source, a.published, a.title, d.similarity FROM article_dedup d "
-            "JOIN articles a ON a.rowid = d.article_rowid WHERE d.duplicate_of = ? ORDER BY a.published, a.rowid",
+            "JOIN articles a ON a.rowid = d.article_rowid WHERE d.duplicate_of = ? "
+            "ORDER BY a.published NULLS FIRST, a.rowid",
             (rowid,))
         return [{"id": r[0], "source": r[1], "published": r[2], "title": r[3],
                  "similarity": None if r[4] is None else round(r[4], 3)} for r in rows]
@@ -169,7 +170,7 @@ class StoryTables(StoreBase):
             where.append("(s.first IS NULL OR s.first <= ?)")
             args.append(until)
         if country:
-            where.append("EXISTS (SELECT 1 FROM json_each(s.countries) WHERE value = ?)")
+            where.append(self.dialect.json_array_has("s.countries"))
             args.append(country)
         rows = self.db.execute(
             f"SELECT {_STORY_COLUMNS} FROM stories s WHERE {' AND '.join(where)} "
@@ -188,7 +189,8 @@ class StoryTables(StoreBase):
                                          "articles": int(row[4])}
 
     def follow_ups(self, story_id: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE follows = ? ORDER BY first", (story_id,))]
+        return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE follows = ? ORDER BY first NULLS FIRST",
+                                              (story_id,))]
 
     def story_of(self, rowid: int, min_articles: int = 1) -> str | None:
         """The story of an article; None when it has none or its story has fewer articles."""

@@ -58,6 +58,23 @@ class StoryStateTables(StoreBase):
                                        chunk))
         return out
 
+    def mark_stories_pending(self, rowids: Iterable[int], enriched: bool) -> None:
+        """Articles the stories must take up (in the caller's transaction, with the batch)."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO stories_pending (article_rowid, enriched) VALUES (?, ?) ON CONFLICT "
+                           "(article_rowid) DO UPDATE SET enriched = CASE WHEN excluded.enriched > "
+                           "stories_pending.enriched THEN excluded.enriched ELSE stories_pending.enriched END",
+                           [(r, int(enriched)) for r in rowids])
+
+    def stories_pending(self) -> list[tuple[int, bool]]:
+        """(rowid, whether it was enriched) of the articles whose stories are not up to date."""
+        rows = self.db.execute("SELECT article_rowid, enriched FROM stories_pending ORDER BY article_rowid")
+        return [(int(r[0]), bool(r[1])) for r in rows]
+
+    def clear_stories_pending(self, rowids: Sequence[int]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM stories_pending WHERE article_rowid = ?", [(r,) for r in rowids])
+
     def unclustered(self) -> list[int]:
         """Rowids of canonical articles in no story (added since the stories were made)."""
         return [r[0] for r in self.db.execute(
@@ -116,8 +133,8 @@ class StoryStateTables(StoreBase):
             return []
         rows = self.db.execute(
             "SELECT s.id, s.label, s.first, s.last, s.articles, s.entities, s.countries, s.follows FROM stories s "
-            "WHERE s.last >= ? AND s.last <= ? AND EXISTS (SELECT 1 FROM json_each(s.entities) "
-            f"WHERE json_extract(value, '$.id') IN ({marks(ids)})) ORDER BY s.first, s.id", [since, until, *ids])
+            f"WHERE s.last >= ? AND s.last <= ? AND {self.dialect.json_array_key_in('s.entities', 'id', len(ids))} "
+            "ORDER BY s.first NULLS FIRST, s.id", [since, until, *ids])
         return [_story(r) for r in rows]
 
     def apply_increment(self, removed: Sequence[int], members: Sequence[tuple[int, str, str]],
@@ -132,12 +149,15 @@ class StoryStateTables(StoreBase):
             db.execute(f"DELETE FROM story_articles WHERE article_rowid IN ({marks(chunk)}) OR article_rowid IN "
                        f"(SELECT article_rowid FROM article_dedup WHERE duplicate_of IN ({marks(chunk)}))",
                        chunk + chunk)
-        db.executemany("INSERT OR REPLACE INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)",
+        db.executemany("INSERT INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?) "
+                       "ON CONFLICT (article_rowid) DO UPDATE SET story_id = excluded.story_id, day = excluded.day",
                        members)
         db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
         db.executemany("UPDATE stories SET follows = NULL WHERE follows = ?", [(s,) for s in emptied])
         db.executemany(
-            "INSERT OR REPLACE INTO stories (id, label, first, last, articles, entities, countries, follows) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO stories (id, label, first, last, articles, entities, countries, follows) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
+            "first = excluded.first, last = excluded.last, articles = excluded.articles, "
+            "entities = excluded.entities, countries = excluded.countries, follows = excluded.follows",
             [_values(s) for s in stories])
         _attach_copies(db)

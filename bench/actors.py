@@ -114,7 +114,7 @@ def main() -> None:
     if args.window_actors:
         from silkwire.nlp import pipeline
 
-        pipeline.actors = lambda ctx: ctx.facts["events"]  # type: ignore[assignment]
+        pipeline.actors = lambda ctx: ctx.facts["rule_events"]  # type: ignore[assignment]
         pipeline.ENRICHERS = tuple(e if e.name != "actors" else pipeline.Enricher("actors", e.needs, pipeline.actors)
                                    for e in pipeline.ENRICHERS)
     if args.only in (None, "demo"):

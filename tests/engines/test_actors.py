@@ -153,6 +153,39 @@ def test_collective_parties_make_a_meeting_multilateral() -> None:
     assert sides("CONSULT", roles)[1] == []
 
 
+def test_a_party_named_as_absent_is_no_party() -> None:
+    # "un sommet à Astana en l'absence de l'Arménie"
+    rows: list[Row] = [("un", "DET", "det", 1), ("sommet", "NOUN", "ROOT", 1), ("à", "ADP", "case", 3),
+                       ("Astana", "PROPN", "nmod", 1), ("en", "ADP", "case", 6), ("l'", "DET", "det", 6),
+                       ("absence", "NOUN", "nmod", 1), ("de", "ADP", "case", 9), ("l'", "DET", "det", 9),
+                       ("Arménie", "PROPN", "nmod", 6)]
+    roles = roles_of(rows, 1, "CONSULT", [(3, 3, "place", "KZ", None), (9, 9, "state", "AM", None)])
+    assert "AM" not in [a.code for a in roles.agents + roles.patients + roles.partners + roles.hosts]
+    assert sides("CONSULT", roles) == ([], [])
+
+
+def test_every_state_of_a_listed_complement_of_a_state_noun() -> None:
+    # "les militaires du Bélarus, du Kazakhstan et de Russie participent aux manœuvres"
+    rows: list[Row] = [("les", "DET", "det", 1), ("militaires", "NOUN", "nsubj", 10), ("du", "ADP", "case", 3),
+                       ("Bélarus", "PROPN", "nmod", 1), (",", "PUNCT", "punct", 6), ("du", "ADP", "case", 6),
+                       ("Kazakhstan", "PROPN", "nmod", 1), ("et", "CCONJ", "cc", 9), ("de", "ADP", "case", 9),
+                       ("Russie", "PROPN", "conj", 6), ("participent", "VERB", "ROOT", 10),
+                       ("aux", "ADP", "case", 12), ("manœuvres", "NOUN", "obl:arg", 10)]
+    marks = [(3, 3, "state", "BY", None), (6, 6, "state", "KZ", None), (9, 9, "state", "RU", None)]
+    roles = roles_of(rows, 12, "MOBILIZE", marks)
+    assert {"BY", "KZ", "RU"} <= {a.code for a in roles.agents}
+    assert sides("MOBILIZE", roles)[1] == []  # three states and more: multilateral, no dyad
+
+
+def test_the_place_a_trip_stops_at_is_one_of_its_hosts() -> None:
+    # "attendu à Achgabat, première étape d'une tournée"
+    rows: list[Row] = [("attendu", "VERB", "ROOT", 0), ("à", "ADP", "case", 2), ("Achgabat", "PROPN", "obl:arg", 0),
+                       (",", "PUNCT", "punct", 5), ("première", "ADJ", "amod", 5), ("étape", "NOUN", "conj", 2),
+                       ("d'", "ADP", "case", 8), ("une", "DET", "det", 8), ("tournée", "NOUN", "nmod", 5)]
+    roles = roles_of(rows, 8, "CONSULT", [(2, 2, "place", "TM", None)])
+    assert [a.code for a in roles.hosts] == ["TM"]
+
+
 def test_a_lone_state_noun_takes_the_rubric_country() -> None:
     # "Inde : la police arrête un militant"
     rows: list[Row] = [("Inde", "PROPN", "ROOT", 0), (":", "PUNCT", "punct", 0), ("la", "DET", "det", 3),

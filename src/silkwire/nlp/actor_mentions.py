@@ -32,7 +32,8 @@ from silkwire.nlp.kb import KnowledgeBase
 from silkwire.nlp.spacy_model import ParsedToken
 from silkwire.nlp.textmatch import fold_same_length
 
-WORD_CLASSES = ("state", "host", "motion", "party", "locative", "context", "patient", "meeting", "visit", "collective")
+WORD_CLASSES = ("state", "host", "motion", "party", "locative", "context", "absent", "patient", "meeting", "visit",
+                "leg", "collective")
 _NAME_DEPS = frozenset({"flat:name", "flat", "flat:foreign", "appos", "amod", "compound", "fixed", "nummod"})
 
 
@@ -285,8 +286,9 @@ def _one_phrase(tree: Tree, i: int, reading: Reading) -> list[Actor]:
     if state_noun:
         for k in tree.kids(i, "nmod"):
             if tree.case(k) in ("de", "du", "des", "d'", "de la", "de l'"):
-                # "le gouvernement de Tripoli", "le président de l'Ouzbékistan": that state
-                out += [Actor(a.span, a.code, a.entity, bloc=a.bloc) for a in _one_phrase(tree, k, reading)]
+                # "le gouvernement de Tripoli", "le président de l'Ouzbékistan", "les militaires du
+                # Bélarus, du Kazakhstan et de Russie": those states
+                out += [Actor(a.span, a.code, a.entity, bloc=a.bloc) for a in phrase_actors(tree, k, reading)]
         if not any(a.code for a in out) and reading.rubric and head.pos == "NOUN":
             out.append(Actor((head.start, head.end), code=reading.rubric))
     return out

@@ -264,6 +264,8 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
             add(roles.agents, found)
     for k in tree.kids(n, "nmod"):
         case = tree.case(k)
+        if folded(tree.tokens[k]) in words()["absent"]:
+            continue  # "un sommet en l'absence de l'Arménie"
         found = phrase_actors(tree, k, reading)
         if not found and case and case not in _OF and case not in words()["context"]:
             # "son soutien à la souveraineté de l'Irak", "l'offensive contre le régime syrien"
@@ -286,6 +288,10 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
             _oblique(tree, k, kind, roles, reading)
     tok = tree.tokens[n]
     head = tok.head
+    if noun in words()["visit"] and head != n and folded(tree.tokens[head]) in words()["leg"]:
+        leg = tree.tokens[head]  # "attendu à Achgabat, première étape d'une tournée": Achgabat is a leg
+        if leg.dep in ("conj", "appos") and leg.head != head:
+            add(roles.hosts, phrase_actors(tree, leg.head, reading, coordinated=False))
     if not support:
         return
     if head != n and tree.tokens[head].pos in ("PROPN", "NOUN") and tree.case(n) in ("en", ""):

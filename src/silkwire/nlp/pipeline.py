@@ -296,18 +296,18 @@ def model_view(ctx: Context) -> decide.View | None:
     return None if ctx.mode == "rules" else decide.view(ctx.article.text, sig, ctx.words)
 
 
+def actors(ctx: Context) -> list[Event]:
+    """The rule events with who acts on whom read from the dependency parse (nlp/actors.py)."""
+    places, _ = ctx.facts["places"]
+    return article_actors(ctx.article, ctx.facts["rule_events"], ctx.facts["countries"], ctx.facts["entities"],
+                          places, ctx.kb, ctx.parses)
+
+
 def events(ctx: Context) -> list[Event]:
     """The main event (rules, model or both: nlp/decide.py), then the lead's other events."""
     places, _ = ctx.facts["places"]
-    return decide.events(ctx.article.text, ctx.facts["rule_events"], ctx.facts["model_view"], ctx.mode,
+    return decide.events(ctx.article.text, ctx.facts["actors"], ctx.facts["model_view"], ctx.mode,
                          ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
-
-
-def actors(ctx: Context) -> list[Event]:
-    """The events with who acts on whom read from the dependency parse (nlp/actors.py)."""
-    places, _ = ctx.facts["places"]
-    return article_actors(ctx.article, ctx.facts["events"], ctx.facts["countries"], ctx.facts["entities"], places,
-                          ctx.kb, ctx.parses)
 
 
 def topics(ctx: Context) -> list[Topic]:
@@ -326,10 +326,10 @@ ENRICHERS: tuple[Enricher, ...] = (
     Enricher("roles", ("countries", "entities"), roles),
     Enricher("time", (), time_facts),
     Enricher("rule_events", ("countries", "entities", "places", "time"), rule_events),
+    Enricher("actors", ("rule_events", "countries", "entities", "places"), actors),
     Enricher("cue_scores", (), cue_scores),
     Enricher("model_view", ("countries", "rule_events", "cue_scores"), model_view),
-    Enricher("events", ("rule_events", "model_view"), events),
-    Enricher("actors", ("events", "countries", "entities", "places"), actors),
+    Enricher("events", ("actors", "model_view"), events),
     Enricher("topics", ("cue_scores", "model_view"), topics),
 )
 
@@ -379,14 +379,12 @@ def _run(ctx: Context, compare: bool = False) -> Enrichment:
         ctx.facts["model_view"] = saved[1] or model_view(ctx)
         extra["decisions"] = {}
         for ctx.mode in decide.MODES:
-            ctx.facts["events"] = events(ctx)
-            extra["decisions"][ctx.mode] = (tuple(actors(ctx)), tuple(topics(ctx)))
+            extra["decisions"][ctx.mode] = (tuple(events(ctx)), tuple(topics(ctx)))
         ctx.mode, ctx.facts["model_view"] = saved
-        ctx.facts["events"] = events(ctx)
     places, _ = ctx.facts["places"]
     time: Enrichment = ctx.facts["time"]
     return Enrichment(ctx.article.id, countries=tuple(ctx.facts["countries"]),
                       entities=tuple(ctx.facts["entities"]), places=tuple(places),
                       dates=time.dates, event_date=time.event_date, status=time.status, amounts=time.amounts,
-                      events=tuple(ctx.facts["actors"]), topics=tuple(ctx.facts["topics"]),
+                      events=tuple(ctx.facts["events"]), topics=tuple(ctx.facts["topics"]),
                       extra=extra)

@@ -171,6 +171,26 @@ def test_a_venue_a_tournament_or_a_prize_is_not_a_person(text: str, name: str, v
     assert ents.venue_name(text, start, start + len(name)) is venue
 
 
+@pytest.mark.parametrize(("text", "name", "org"), [
+    ("le canadien Centerra Gold a cédé la mine", "Centerra Gold", True),
+    ("le média Temirov Live a été fermé", "Temirov Live", True),
+    ("selon l'agence Reuters, le contrat est signé", "Reuters", True),
+    ("les universités Westminster, Webster et Inha ouvrent des campus", "Webster", True),
+    ("les universités Westminster, Webster et Inha ouvrent des campus", "Inha", True),
+    ("le président Tokaïev et Shavkat Mirziyoyev ont signé", "Shavkat Mirziyoyev", False),
+    ("Karen Khachanov a gagné", "Karen Khachanov", False),
+    ("la visite de Nicolas Gold à Astana", "Nicolas Gold", True),  # the price of the rule, written down
+])
+def test_context_makes_a_name_an_organisation(text: str, name: str, org: bool) -> None:
+    start = text.index(name)
+    assert ents.organisation_name(text, start, start + len(name)) is org
+
+
+def test_the_organisation_context_file_loads() -> None:
+    context = ents.org_context()
+    assert "université" in context["before"] and "gold" in context["suffix"]
+
+
 # -- with the model ---------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Literal
 
 from silkwire.model import Entity, Span
@@ -111,6 +112,40 @@ def venue_name(text: str, start: int, end: int) -> bool:
     if m is None:
         return False
     return not m.group(0).strip().lower().endswith("à") or ("-" in text[start:end] and " " not in text[start:end])
+
+
+@functools.lru_cache(maxsize=1)
+def org_context() -> dict[str, frozenset[str]]:
+    """``data/org_context_fr.tsv``: class -> its words, lower case."""
+    out: dict[str, set[str]] = {"before": set(), "suffix": set()}
+    text = (resources.files("silkwire.nlp") / "data" / "org_context_fr.tsv").read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, _, found = line.partition("\t")
+        if kind not in out or not found.strip():
+            raise ValueError(f"org_context_fr.tsv:{number}: unknown class {kind!r} or no words")
+        out[kind].update(w.strip().lower() for w in found.split("|") if w.strip())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_NAME_LIST = re.compile(r"(?:[A-ZÀ-Ý][\w.'’-]*(?:\s+[A-ZÀ-Ý][\w.'’-]*)*\s*(?:,|\bet\b)\s*)*$")
+
+
+def organisation_name(text: str, start: int, end: int) -> bool:
+    """A name that context makes an organisation (``data/org_context_fr.tsv``): it ends with a
+    company word ("Centerra Gold", "Temirov Live"), or follows a noun of a kind of body, alone or
+    in a list ("les universités Westminster, Webster et Inha", "l'agence Reuters")."""
+    ws = words(normalize_text(text[start:end]))
+    ctx = org_context()
+    if len(ws) > 1 and ws[-1].lower() in ctx["suffix"]:
+        return True
+    before = normalize_text(text[max(0, start - 80):start])
+    listed = _NAME_LIST.search(before)
+    head = before[:listed.start() if listed else len(before)].rstrip()
+    last = head.rsplit(None, 1)[-1].lower() if head else ""
+    last = last.split("'")[-1]
+    return bool(last) and last in ctx["before"]
 
 
 def retype(label: str, surface: str) -> str:

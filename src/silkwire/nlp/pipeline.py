@@ -159,6 +159,7 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
             continue
         label = ents.retype(span.label, text[start:end])
         label = "MISC" if label == "PER" and ents.venue_name(text, start, end) else label
+        label = "ORG" if label in ("PER", "LOC") and ents.organisation_name(text, start, end) else label
         if not ents.keep(text, start, end, label, ctx.is_common):
             continue
         if label in ("LOC", "PER") and is_currency_name(text[start:end]):

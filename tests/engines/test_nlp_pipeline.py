@@ -164,6 +164,10 @@ def test_one_person_spelled_two_ways_is_one_entity() -> None:
     ("le match au stade Pierre-Mauroy de Lille", "Pierre-Mauroy", True),
     ("elle reçoit le prix Goncourt", "Goncourt", True),
     ("il a écrit à Jean-Pierre Raffarin", "Jean-Pierre Raffarin", False),  # a person after "à"
+    ("les quarts de finale de Roland-Garros", "Roland-Garros", True),
+    ("à un mois de Roland-Garros", "Roland-Garros", True),
+    ("la victoire de Jean-Luc en finale", "Jean-Luc", False),
+    ("le titre de Marie-Claire Dupont", "Marie-Claire Dupont", False),  # a full name: a person
     ("Karen Khachanov a gagné", "Karen Khachanov", False),
 ])
 def test_a_venue_a_tournament_or_a_prize_is_not_a_person(text: str, name: str, venue: bool) -> None:

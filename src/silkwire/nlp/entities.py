@@ -102,16 +102,24 @@ _VENUE_BEFORE = re.compile(
     r"(?:\b(?:tournoi|stade|court|prix|trophée|coupe|open|aéroport|rue|avenue|boulevard|quai|pont|place|"
     r"lycée|collège|université|hôpital|station|porte|salle|théâtre|musée|fondation|institut|centre|"
     r"gare|parc|circuit|complexe|palais|arena)(?:\s+(?:de|du|des|d'|de la|de l'))?|\bà)\s*$", re.IGNORECASE)
+# Nouns of a competition's time or stage: "les quarts de finale de Roland-Garros", "à un mois de
+# Roland-Garros", "vainqueur de Roland-Garros" (a hyphenated name only, as after "à").
+_STAGE_OF = re.compile(r"\b(?:finales?|édition|mois|semaines?|jours|veille|vainqueure?|titre|championne?|"
+                       r"lauréate?|tableau|qualifications)\s+(?:de|du|d')\s*$", re.IGNORECASE)
 
 
 def venue_name(text: str, start: int, end: int) -> bool:
     """A person's name used for a venue, a tournament or a prize ("à Roland-Garros", "le stade
-    Pierre-Mauroy", "le prix Goncourt"): after a venue noun, or a hyphenated name after "à"."""
+    Pierre-Mauroy", "le prix Goncourt", "quarts de finale de Roland-Garros"): after a venue noun,
+    or a hyphenated name after "à" or a noun of a competition's stage."""
     before = normalize_text(text[max(0, start - 30):start])
+    hyphenated = "-" in text[start:end] and " " not in text[start:end]
+    if hyphenated and _STAGE_OF.search(before):
+        return True
     m = _VENUE_BEFORE.search(before)
     if m is None:
         return False
-    return not m.group(0).strip().lower().endswith("à") or ("-" in text[start:end] and " " not in text[start:end])
+    return not m.group(0).strip().lower().endswith("à") or hyphenated
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Draw the later OrangeSum annotation samples (rounds 2 and 3), appended to the first one.
+"""Draw the later OrangeSum annotation samples (rounds 2 to 4), appended to the first one.
 
     python3 tools/orangesum_extend.py --round 2 [path/to/orangesum.jsonl.gz]
     python3 tools/orangesum_extend.py --round 3 [path/to/orangesum.jsonl.gz]
+    python3 tools/orangesum_extend.py --round 4 [path/to/orangesum.jsonl.gz]
 
 The first sample (tools/orangesum_sample.py, batches 1..6, 3,000 items) held too few CONSULT and
 AGREE items (32 and 23 in the train split) for a model to learn them, and 2,090 training items
@@ -17,6 +18,7 @@ are few for 17 IPTC topics. Each round appends ids to ``sample.tsv`` (batches of
 * round 3, batches 10..13: 500 more ``diplomacy`` items (the pool round 2 left, international
   first), and 500 ``rest`` items drawn from every eligible item, allocated to categories in
   proportion to the square root of their size as in the first sample (for the topics).
+* round 4, batches 14..18: 400 ``diplomacy`` and 850 ``rest`` items, drawn as in round 3.
 
 Eligible: the first sample's rule (a lead, the first id of each upstream duplicate group), not
 sampled yet. **Never an item whose id hashes to the frozen test split**: the test split stays
@@ -43,6 +45,7 @@ PER_BATCH, DOUBLE_PER_BATCH = 250, 25
 ROUNDS = {
     2: ("silkwire-orangesum-sample-v2-diplomacy", (7, 8, 9), 750, 0),
     3: ("silkwire-orangesum-sample-v3", (10, 11, 12, 13), 500, 500),
+    4: ("silkwire-orangesum-sample-v4", (14, 15, 16, 17, 18), 400, 850),
 }
 CUES_FILE = Path(__file__).resolve().parent / "diplomacy_cues.txt"
 

@@ -61,8 +61,8 @@ def test_band_layout_is_datasketchs_optimum_and_its_candidates_are_datasketchs()
         text.insert(f"k{i}", datasketch.MinHash(p.num_perm, hashvalues=sig, scheme="affine32"), check_duplication=False)
         seen.arrival(f"k{i}")
         seen.add(f"k{i}", None, DedupState(b"%d" % i, 1, sig.tobytes(), b""),
-                 band_hashes(sig.tobytes(), p.text_bands), None, None)
-    ours = {row[0] for row in seen.candidates(band_hashes(query.tobytes(), p.text_bands), 1000)}
+                 band_hashes(sig.tobytes(), p.text_bands), 7, None, None)
+    ours = {row[0] for row in seen.candidates(band_hashes(query.tobytes(), p.text_bands), [7], 1000)}
     theirs = set(text.query(datasketch.MinHash(p.num_perm, hashvalues=query, scheme="affine32")))
     assert theirs and len(theirs) < 200  # the check means something: some share a band, others not
     assert ours == theirs
@@ -87,6 +87,7 @@ def test_stored_finder_links_what_the_memory_finder_links(tmp_path: Path) -> Non
         stored = DuplicateFinder(DedupParams(keep_material=10), loader=load, seen=StoredDedup(store))
         with store.transaction():
             got = [stored.add(a.id, a.text, a.published, a.title) for a in articles]
+        stored.flush()
         assert len(stored._material) <= 10
         assert got == expected
         # the check means something: copies, versions (similarity < 0.9) and relinks to find
@@ -201,6 +202,7 @@ def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications_in_the_st
         finder = DuplicateFinder(seen=StoredDedup(store))
         with store.transaction():
             results = [finder.add(a.id, a.text, a.published, a.title) for a in articles]
+        finder.flush()
         assert all(r.duplicate_of == "k0" for r in results[1:])
         assert len(calls) <= 4 * n
         assert store.db.execute("SELECT count(DISTINCT article_rowid) FROM dedup_bands").fetchone()[0] == 1

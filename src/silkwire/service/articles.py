@@ -118,17 +118,20 @@ def ingest_items(
     from silkwire.service import stories as storylines
 
     ws.index.begin_write()
+    duplicates.catch_up(ws)
     report = IngestReport()
     batch: list[Article] = []
 
     def flush() -> None:
+        prepared = duplicates.prepare(ws, batch)  # the costly part, before taking the write lock
         try:
             with ws.store.transaction():
                 rowids = ws.store.add_articles(batch)
-                duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r])
+                duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r], prepared)
         except BaseException:
             duplicates.forget_finder(ws)  # it saw articles that are not stored
             raise
+        duplicates.flush_bands(ws, duplicates.FLUSH_BANDS)
         ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
         report.new += new
@@ -148,6 +151,7 @@ def ingest_items(
                 flush()
     if batch:
         flush()
+    duplicates.flush_bands(ws)  # derived: a process killed before this line loses none (dedup_index)
     # The store is committed batch by batch; the index once at the end (its commits are costly).
     # Should we die before this line, the next open re-indexes from the watermark.
     ws.index.commit()

@@ -226,4 +226,31 @@ MIGRATIONS.append(
     )
 )
 
+# Ten million articles on one machine (issue 16): the LSH bands filed by period of publication.
+MIGRATIONS.append(
+    (
+        9,
+        [
+            # Bands are now derived (store/dedup_index.py): written sorted, many batches at a
+            # time, and recomputed from the stored signatures past a watermark after a crash. The
+            # period (stories/dedup.py: publication day // 64; -1: undated) leads
+            # the key so that a lookup and a write touch the pages of recent periods only, whatever
+            # the size of the corpus. No foreign key: a check per band row costs a seek of its
+            # own, and rows are only ever written for stored articles. Refilled on first use.
+            "DROP TABLE dedup_bands",
+            """CREATE TABLE dedup_bands (
+                period INTEGER NOT NULL,
+                band INTEGER NOT NULL,
+                hash INTEGER NOT NULL,
+                article_rowid INTEGER NOT NULL,
+                PRIMARY KEY (period, band, hash, article_rowid)
+            ) WITHOUT ROWID""",
+            # The period an article's bands are filed under; NULL when it has none (a copy: its
+            # twin stands for it). What a refill needs to recompute exactly the bands that were.
+            "ALTER TABLE article_dedup ADD COLUMN band_period INTEGER",
+            "DELETE FROM meta WHERE key = 'dedup.band_layout'",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

@@ -133,6 +133,54 @@ class StoryTables(StoreBase):
             "ORDER BY a.rowid", (text_chars,))
         return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
 
+    def clustering_scan(self, after: int, limit: int, text_chars: int = 800) -> list[ClusteringRow]:
+        """``clustering_rows`` of the next ``limit`` canonical articles past rowid ``after``, the
+        enrichment fields only for undated articles (what a first pass over the corpus needs:
+        the words and the day; the fields are read once, later, in ``clustering_rows_of``)."""
+        rows = self.db.execute(
+            "SELECT a.rowid, a.id, a.published, a.title, substr(a.text, 1, ?), "
+            "CASE WHEN a.published IS NULL THEN e.fields END FROM articles a "
+            "LEFT JOIN article_dedup d ON d.article_rowid = a.rowid "
+            "LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
+            "WHERE a.rowid > ? AND d.duplicate_of IS NULL ORDER BY a.rowid LIMIT ?", (text_chars, after, limit))
+        return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+
+    def clear_stories(self) -> None:
+        """Delete every story and membership (in the caller's transaction: a rebuild refills them)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM story_articles")
+            db.execute("DELETE FROM stories")
+
+    def add_story_members(self, members: Sequence[tuple[int, str, str]]) -> None:
+        """(rowid, story id, day clustered on) rows."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)",
+                           members)
+
+    def put_stories(self, stories: Sequence[StoryRow]) -> None:
+        """Write stories, replacing those of the same id."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO stories (id, label, first, last, articles, entities, countries, follows) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(s.id, s.label, s.first, s.last, s.articles, json.dumps(s.entities, ensure_ascii=False),
+                  json.dumps(s.countries), s.follows) for s in stories])
+
+    def stories_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """rowid -> story id, for those of these articles that have one."""
+        out: dict[int, str] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start:start + 500])
+            out.update(self.db.execute(
+                f"SELECT article_rowid, story_id FROM story_articles WHERE article_rowid IN ({marks(chunk)})", chunk))
+        return out
+
+    def story_member_rowids(self, story_id: str) -> list[int]:
+        """The canonical articles of a story in clustering order (day, undated last; rowid)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT article_rowid FROM story_articles WHERE story_id = ? AND day IS NOT NULL "
+            "ORDER BY day, article_rowid", (story_id,))]
+
     def replace_stories(self, stories: Sequence[StoryRow], members: Sequence[tuple[int, str, str]]) -> None:
         """Replace every story and membership (rowid, story id, day clustered on) in the caller's
         transaction or one of its own; duplicates join their canonical's story."""

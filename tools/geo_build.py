@@ -25,6 +25,9 @@ WINDOW = (44.0, 31.0, 92.0, 57.0)  # lon min, lat min, lon max, lat max: the fiv
 TOLERANCE = 0.04  # degrees (~4 km): invisible at the page's scale, ~10x fewer points
 ORIGIN = ("Natural Earth 1:50m Admin 0 countries v4.1.0 (public domain), via the npm package "
           "world-atlas 2.0.2 (ISC); simplified and clipped by tools/geo_build.py")
+# The credit line as the French pages show it.
+ORIGIN_FR = ("Natural Earth, pays au 1:50 000 000, version 4.1.0 (domaine public), par le paquet npm "
+             "world-atlas 2.0.2 (licence ISC) ; simplifiées et découpées par tools/geo_build.py")
 
 Point = tuple[float, float]
 
@@ -124,8 +127,8 @@ def build(topology: dict[str, Any], alpha2: dict[int, str]) -> dict[str, Any]:
         if rings and code:
             countries.append({"code": code, "name": geometry["properties"]["name"], "rings": rings})
     countries.sort(key=lambda c: c["code"])
-    return {"origin": ORIGIN, "licence": "public domain (Natural Earth)", "window": list(WINDOW),
-            "countries": countries}
+    return {"origin": ORIGIN, "origin_fr": ORIGIN_FR, "licence": "public domain (Natural Earth)",
+            "window": list(WINDOW), "countries": countries}
 
 
 def alpha2_codes() -> dict[int, str]:

@@ -6,12 +6,13 @@ as ingested, never the normalised copy the NLP works on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.2.1"  # 0.2: events and topics; 0.2.1: their actor entities
+PIPELINE_VERSION = "0.3.0"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,34 @@ class Enrichment:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+CorrectionAction = Literal["reject", "add", "merge", "rename", "wikidata"]
+FACT_KINDS = ("country", "entity", "place", "event", "topic", "date", "amount")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An analyst's correction, stored apart from the enrichments and applied over them.
+
+    ``reject`` and ``add`` are about one article (``article_id``); ``merge``, ``rename`` and
+    ``wikidata`` are about an entity wherever it appears (``article_id`` None, ``kind`` "entity").
+    ``fact`` says what: for reject, what picks the fact out ({"code": "KZ"}, {"id": "per:…"},
+    {"name": "Omsk"}, {"type": "AGREE", "trigger": [s, e]}, {"span": [s, e]}…); for add, the
+    fact with its span; for merge {"id", "into"}; for rename {"id", "name"}; for wikidata
+    {"id", "wikidata"}.
+    """
+
+    action: CorrectionAction
+    kind: str  # one of FACT_KINDS
+    fact: dict[str, Any]
+    author: str
+    reason: str | None = None
+    article_id: str | None = None
+    id: int | None = None
+    created_at: str | None = None
+    undone_at: str | None = None
+    undone_by: str | None = None
+
+
 def article_record(article: Article) -> dict[str, Any]:
     """The DESIGN.md article record, with the fields built so far (absent ones stay absent)."""
     record: dict[str, Any] = {
@@ -213,3 +242,23 @@ class SearchFilters:
     places: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+
+    @classmethod
+    def from_params(cls, *, since: str | None = None, until: str | None = None, by: str = "published",
+                    sources: Sequence[str] | None = None, countries: Sequence[str] | None = None,
+                    entities: Sequence[str] | None = None, places: Sequence[str] | None = None,
+                    events: Sequence[str] | None = None, topics: Sequence[str] | None = None,
+                    names: tuple[str, str, str] = ("since", "until", "by")) -> SearchFilters:
+        """Filters from the raw values an interface receives (command-line options, query
+        parameters, form fields): dates parsed by ``dates.parse_day``, ``by`` checked, country
+        codes and event types upper-cased. ``names`` are the parameter names errors give
+        (``--since`` on the command line, ``depuis`` on a French page). Raises ``QueryError``."""
+        from silkwire.dates import parse_day
+        from silkwire.errors import QueryError
+
+        if by not in ("published", "event"):
+            raise QueryError(f"{names[2]} {by!r}: expected published or event")
+        return cls(since=parse_day(since, names[0]), until=parse_day(until, names[1]), by=by,
+                   sources=tuple(sources or ()), countries=tuple(c.upper() for c in countries or ()),
+                   entities=tuple(entities or ()), places=tuple(places or ()),
+                   events=tuple(e.upper() for e in events or ()), topics=tuple(topics or ()))

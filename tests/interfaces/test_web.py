@@ -139,13 +139,14 @@ def test_article_highlights_each_kind_with_a_legend_and_facts_with_evidence(clie
     assert re.search(r'<mark class="k-per" title="personne : Kassym-Jomart Tokaïev"><a href="/entites/per:kassym-jomart-tokaiev">'
                      r"Kassym-Jomart Tokaïev</a>", html)
     assert '<mark class="k-amount" title="montant : 500\u202f000\u202f000 USD">500 millions de dollars' in html
-    assert '<mark class="k-date" title="date : 2025-03-03">le 3 mars 2025' in html
+    assert '<mark class="k-date" title="date : 3 mars 2025">le 3 mars 2025' in html
     # Douchanbé is both a place and a capital: one mark (the first kind in the legend order wins)
     assert '<mark class="k-place" title="lieu : Douchanbé (Tadjikistan)">Douchanbé' in html
     legend = re.findall(r"<li><mark class=\"k-\w+\">(.*?)</mark>", html.split('aria-label="Légende des surlignages"')[1].split("</ul>")[0])
     assert legend == ["personne", "lieu", "pays", "montant", "date", "événement"]
     rows = text_of(html.split('class="facts"')[1])
-    assert "5 000 000 00 USD" not in rows and "500\u202f000\u202f000 USD" in rows and "2025-03-03" in rows
+    assert "5 000 000 00 USD" not in rows and "500\u202f000\u202f000 USD" in rows and "3 mars 2025" in rows
+    assert "2025-03-03" not in rows and "demonym" not in rows and "gentilé" in rows
 
 
 def test_hostile_text_and_query_show_as_text(client):

@@ -13,6 +13,7 @@ import shutil
 import socket
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,7 @@ A11Y_CHECKS = """() => {
     if (!(a.textContent.trim() || a.getAttribute("aria-label"))) problems.push("empty link " + a.getAttribute("href"));
   }
   for (const svg of document.querySelectorAll("main svg")) {
+    if (svg.getAttribute("aria-hidden") === "true") continue;  // decorative (a legend's swatch): hidden, as WCAG asks
     if (svg.getAttribute("role") !== "img" || !svg.getAttribute("aria-labelledby")) problems.push("svg without role/label");
   }
   // WCAG AA contrast of body text against its background (4.5:1), on a sample of text elements
@@ -242,3 +244,34 @@ def test_stories_lead_to_their_articles_and_back(server, page):
     page.locator("#story ~ p a", has_text="une histoire").click()
     page.wait_for_url(story_url)
     assert not page.errors
+
+
+@pytest.mark.parametrize("path", ["/", "/pays/KZ", "/relations", "/carte", "/histoires", "/entites",
+                                  "/synthese?country=KZ", "/alertes", "/corrections"])
+def test_pages_break_no_rule_of_their_content_security_policy(server, page, path):
+    """The CSP allows only the project's own files: a page that needed an inline style or script
+    would lose it, and the browser says so on the console."""
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(server + path)
+    page.wait_for_load_state("load")
+    assert violations == []
+    assert page.evaluate("getComputedStyle(document.body).fontFamily")  # the stylesheet applied
+
+
+@pytest.mark.parametrize("path", ["/pays/KZ", "/carte", "/articles/", "/synthese?country=KZ"])
+def test_pages_read_french_in_the_browser(server, page, path):
+    """What Chromium renders (innerText, the browser's own idea of visible text) holds no English
+    code, raw ISO date or range, English place name or cut id: tests/support/french_text.py."""
+    from french_text import problems
+
+    if path == "/articles/":  # the first article of the feed that has dates and amounts in its facts
+        page.goto(server + "/?q=milliards")
+        path = page.locator("main ol.articles > li h2 a").first.get_attribute("href")
+    page.goto(server + path)
+    text = page.evaluate("document.body.innerText")
+    with urllib.request.urlopen(server + "/api/export?format=jsonl", timeout=60) as answer:  # the sources' words
+        corpus = "\n".join(" ".join(json.loads(line)["text"].split()) for line in answer.read().decode().splitlines())
+    lines = [line for line in text.split("\n") if line.strip()]
+    assert problems(lines, corpus) == []
+    shot(page, "10-francais-" + path.strip("/").replace("/", "-").replace("?", "-")[:40])

@@ -101,7 +101,7 @@ def test_overlapping_marks_keep_the_longest():
 def test_labels_file_lists_the_16_plover_types():
     assert len(labels.event_labels()) == 16
     assert labels.event_tone("AGREE") == "cooperative" and labels.event_tone("ASSAULT") == "conflictual"
-    assert labels.day_label("2025-07-01") == "1er juillet 2025" and labels.day_label("2025-Q3") == "2025-Q3"
+    assert labels.day_label("2025-07-01") == "1er juillet 2025" and labels.day_label("2025-Q3") == "3e trimestre 2025"
 
 
 def test_demo_serves_unless_told_not_to(tmp_path, monkeypatch):
@@ -120,8 +120,8 @@ def test_demo_serves_unless_told_not_to(tmp_path, monkeypatch):
     assert "http://127.0.0.1:8123/" in result.output and calls == [(("127.0.0.1", 8123, db), {"log_level": "warning"})]
     calls.clear()
     assert CliRunner().invoke(app, ["demo", "--out", db, "--no-serve"]).exit_code == 0 and calls == []
-    # no terminal (scripts, tests, CI) and no --serve: it builds and returns rather than block
-    assert CliRunner().invoke(app, ["demo", "--out", db]).exit_code == 0 and calls == []
+    # no terminal (CliRunner has none) and no option: it serves all the same, as the README says
+    assert CliRunner().invoke(app, ["demo", "--out", db]).exit_code == 0 and len(calls) == 1
 
 
 def test_web_tone_is_the_relations_classification_for_every_type():

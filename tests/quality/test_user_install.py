@@ -1,13 +1,16 @@
 """The install users do: ``pip install .`` without extras, in a fresh virtualenv, then the
 commands that need more than the core (article pages through trafilatura/jusText, feeds, a
-search). The dev install carries test and bench extras that can hide a missing dependency
+search, serving a page). The dev install carries test and bench extras that can hide a missing dependency
 (lxml_html_clean once was one), so this builds the plain one."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
+import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -40,3 +43,32 @@ def test_plain_pip_install_reads_pages_feeds_and_searches(tmp_path: Path) -> Non
                            capture_output=True, text=True, check=False, cwd=tmp_path, timeout=300)
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["total"] >= 1
+    # and serve: one page and one API request from the plain install (web stack, templates, Babel)
+    port = _free_port()
+    server = subprocess.Popen([str(silkwire), "serve", "--db", db, "--port", str(port)], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        page = _get(f"http://127.0.0.1:{port}/", server)
+        assert "<title>Fil — silkwire</title>" in page
+        assert json.loads(_get(f"http://127.0.0.1:{port}/api/stats", server))["articles"] >= 1
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str, server: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                return str(answer.read().decode("utf-8"))
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "server died"
+            assert time.monotonic() < deadline, f"no answer from {url}"
+            time.sleep(0.3)

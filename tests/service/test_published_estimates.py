@@ -38,6 +38,9 @@ FRENCH = {"Accord gazier kazakh": "vers le 3–5 mai 2025 (date estimée)",
           "Tout en bas": "le 6 mai 2025 ou avant (date estimée)"}
 
 
+FRENCH_AFTER_MAY = "le 1er mai 2025 ou après (date estimée)"
+
+
 def facts(articles):
     """No NLP: the gas deal is about KZ and has an undated KZ -> CN agreement."""
     for a in articles:
@@ -106,9 +109,14 @@ def test_feed_shows_estimates_marked_after_the_dated_articles(client):
     assert meta["Nouvelle du cinq mai"] == "5 mai 2025 · L"
     assert meta["Accord gazier kazakh"] == f"{FRENCH['Accord gazier kazakh']} · L"
     assert meta["Rencontre sans date"] == f"{FRENCH['Rencontre sans date']} · L"
-    assert "date inconnue" not in client.get("/").text
+    assert "date inconnue" not in client.get("/?source=L").text
     m = dict(feed_lines(client.get("/?source=M").text))
-    assert m["Tout en haut"].startswith(FRENCH["Tout en haut"]) and m["Tout en bas"].startswith(FRENCH["Tout en bas"])
+    assert m["Tout en haut"].startswith(FRENCH["Tout en haut"])
+    # "on or before 6 May" where the corpus ends on 6 May says nothing more than the corpus: not shown
+    assert m["Tout en bas"].startswith("date inconnue (non datée par la source)")
+    assert labels.published_label("../2025-05-06", True, ("2025-04-28", "2025-05-06")).startswith("date inconnue")
+    assert labels.published_label("2023-01-01/..", True, ("2024-01-03", "2025-10-31")).startswith("date inconnue")
+    assert labels.published_label("2025-05-01/..", True, ("2024-01-03", "2025-10-31")) == FRENCH_AFTER_MAY
 
 
 def test_feed_date_filters_use_real_dates_only(client):

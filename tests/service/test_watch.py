@@ -125,6 +125,7 @@ def test_watch_twice_second_run_is_conditional_and_adds_nothing(web, tmp_path):
     assert "conditional: 3 new, 0 duplicate, 0 rejected (HTTP 200)" in first.output
     assert "live: 2 new" in first.output and "page: 1 new" in first.output
     assert count(db) == 6
+    assert "one pass: 3 source(s) polled, 6 new article(s)" in first.output
 
     second = run(*args, "--force")
     assert second.exit_code == 0, second.output
@@ -136,7 +137,8 @@ def test_watch_twice_second_run_is_conditional_and_adds_nothing(web, tmp_path):
 
     requests = len(web.site.log)
     third = run(*args)  # not forced: nothing is due for an hour
-    assert third.exit_code == 0 and third.output.strip() == "" and len(web.site.log) == requests
+    assert third.exit_code == 0 and len(web.site.log) == requests
+    assert third.output.startswith("nothing due: ") and "the next is " in third.output  # says what it did
 
     web.site.live["kz"].append(("Bichkek : nouveau pont sur le Tchou", "Le chantier commence."))
     fourth = run(*args, "--force")

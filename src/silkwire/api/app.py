@@ -10,7 +10,11 @@ Routes (all JSON, schema at ``/api/openapi.json``):
 - ``GET /api/stats`` — what the database holds;
 - ``GET /api/export`` — ``silkwire export`` streamed (``export_routes.py``);
 - ``POST /api/articles`` — ingest records; 403 unless the server was given an ingest token,
-  then 401 without a bearer token and 403 with a wrong one.
+  then 401 without a bearer token and 403 with a wrong one, checked before the body is read
+  (``guard.py``, which also caps every body at ``max_body_bytes``: 413 beyond, and sets the
+  security headers of every response);
+- ``/api/corrections`` — the analyst's corrections (``correction_routes.py``), written with the
+  same token.
 
 Errors are ``{"error": message}``: 400 for a bad query or parameter (never a 500), 404 for an
 unknown id or path, 503 when the database cannot be read.
@@ -18,7 +22,6 @@ unknown id or path, 503 when the database cannot be read.
 
 # No "from __future__ import annotations": FastAPI reads the route annotations at run time, and
 # they refer to this module's closure (settings.max_limit), which strings could not resolve.
-import hmac
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -31,12 +34,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.routing import Match
 
+from silkwire.api.correction_routes import install_correction_routes
 from silkwire.api.explore_routes import install_explore_routes, install_story_routes
 from silkwire.api.export_routes import install_export_routes
+from silkwire.api.guard import Guard, token_refusal
+from silkwire.api.params import Countries, Events, Since, Until
 from silkwire.api.schemas import ArticleIn, ArticleList, ArticleRecord, ErrorOut, IngestOut, Stats
-from silkwire.dates import parse_day
 from silkwire.errors import NotFoundError, QueryError, SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
@@ -52,6 +57,7 @@ class ApiSettings:
     max_limit: int = 100
     max_offset: int = 10_000  # deep pages cost the index O(offset); nobody pages that far by hand
     max_ingest: int = 1000  # records per POST
+    max_body_bytes: int = 10_000_000  # a request body (1,000 records of 10 KB); 413 beyond, unread
     pool_size: int = 8  # workspaces = requests that read in parallel
     source: str = "api"  # source of posted records that do not name one
     web: bool = True  # the French web pages (silkwire.web) on the same app, at / ; the JSON stays under /api
@@ -89,7 +95,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.add_middleware(_NoSniff)
+    app.add_middleware(Guard, token=settings.ingest_token, max_body=settings.max_body_bytes,
+                       needs_token=_needs_token)
     _install_error_handlers(app)
     bearer = HTTPBearer(auto_error=False, description="The ingest token the server was started with")
 
@@ -102,15 +109,15 @@ def create_app(settings: ApiSettings) -> FastAPI:
                                        description='Search: words, "phrases", prefix*, AND/OR/NOT, ( )')] = None,
         sort: Annotated[Literal["relevance", "date"] | None,
                         Query(description="Default: relevance with q, date without")] = None,
-        since: Annotated[str | None, Query(description="On or after this date (YYYY-MM-DD)")] = None,
-        until: Annotated[str | None, Query(description="On or before this date (YYYY-MM-DD)")] = None,
+        since: Since = None,
+        until: Until = None,
         by: Annotated[Literal["published", "event"],
                       Query(description="Which date since/until apply to")] = "published",
         source: Annotated[list[str] | None, Query(description="Only these sources (any)")] = None,
-        country: Annotated[list[str] | None, Query(description="About these countries, ISO codes (all)")] = None,
+        country: Countries = None,
         entity: Annotated[list[str] | None, Query(description="Naming these entity ids (all)")] = None,
         place: Annotated[list[str] | None, Query(description="Naming these places (all)")] = None,
-        event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
+        event: Events = None,
         topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")]
         = None,
         duplicates: Annotated[bool, Query(description="Also list duplicates (by default each group of copies "
@@ -123,16 +130,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         order = sort or ("relevance" if query else "date")
         if order == "relevance" and query is None:
             raise QueryError("sort=relevance needs a query q")
-        filters = SearchFilters(
-            since=parse_day(since, "since"),
-            until=parse_day(until, "until"),
-            by=by,
-            sources=tuple(source or ()),
-            countries=tuple(c.upper() for c in country or ()),
-            entities=tuple(entity or ()),
-            places=tuple(place or ()),
-            events=tuple(e.upper() for e in event or ()),
-            topics=tuple(topic or ()),
+        filters = SearchFilters.from_params(
+            since=since, until=until, by=by, sources=source, countries=country, entities=entity, places=place,
+            events=event, topics=topic,
         )
         with pool.take() as ws:
             if query is None:
@@ -163,19 +163,19 @@ def create_app(settings: ApiSettings) -> FastAPI:
         data.pop("database", None)  # the server's file path is none of the client's business
         return data
 
-    def check_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
-        if settings.ingest_token is None:
-            raise HTTPException(403, "ingest is disabled: the server was started without an ingest token")
-        if credentials is None:
-            raise HTTPException(401, "ingest needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
-        # Constant time, so the token cannot be guessed from response times.
-        if not hmac.compare_digest(credentials.credentials.encode(), settings.ingest_token.encode()):
-            raise HTTPException(403, "wrong ingest token")
+    def check_token(request: Request,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+        # The guard refused a bad token before the body was read; this check stays for the schema
+        # (the route's security scheme) and for an app mounted without the guard.
+        refusal = token_refusal(request.headers.get("Authorization"), settings.ingest_token)
+        if refusal:
+            raise HTTPException(*refusal)
 
     @app.post("/api/articles", response_model=IngestOut, dependencies=[Depends(check_token)], tags=["articles"],
               responses={401: {"model": ErrorOut, "description": "No bearer token"},
                          403: {"model": ErrorOut, "description": "Ingest disabled, or wrong token"},
-                         413: {"model": ErrorOut, "description": "Too many records"}, **_ERRORS})
+                         413: {"model": ErrorOut, "description": "Too many records, or a body over the size "
+                                                                 "limit"}, **_ERRORS})
     def post_articles(
         records: ArticleIn | list[ArticleIn],
         source: Annotated[str | None, Query(description="Source of records that do not name one")] = None,
@@ -192,6 +192,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return {"new": report.new, "duplicate": report.duplicate, "ids": report.ids,
                 "rejected": report.rejected, "warnings": report.warnings}
 
+    def clear_facets() -> None:
+        if facet_cache is not None:
+            facet_cache.clear()  # the feed's counts must show the change at once
+
+    install_correction_routes(app, pool, check_token, write_lock, clear_facets)
     install_explore_routes(app, pool, settings)
     install_story_routes(app, pool, settings)
     install_export_routes(app, pool)
@@ -199,9 +204,15 @@ def create_app(settings: ApiSettings) -> FastAPI:
     if settings.web:
         from silkwire import web  # here: an API-only app never loads the templates
 
-        facet_cache = web.install(app, pool)
+        facet_cache = web.install(app, pool, settings.ingest_token, write_lock)
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
     return app
+
+
+def _needs_token(method: str, path: str) -> bool:
+    """The writes of the API: ingest and corrections (the web's correction form carries its token
+    in its body, read after the guard's size cap)."""
+    return method == "POST" and (path.rstrip("/") == "/api/articles" or path.startswith("/api/corrections"))
 
 
 def _hit(hit: service.Hit, order: str) -> dict[str, Any]:
@@ -249,7 +260,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return _answer(request, exc.status_code, str(exc.detail), exc.headers)
+        headers = exc.headers
+        if exc.status_code == 405:  # Starlette's Allow names the first route of the path only
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed(request))}
+        return _answer(request, exc.status_code, str(exc.detail), headers)
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         # FastAPI answers 422 with pydantic's error list; a client wants one line, and a bad
@@ -264,6 +278,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, unexpected)
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of this path answers."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _describe(error: Any) -> str:
@@ -290,23 +314,3 @@ def _openapi_without_422(app: FastAPI) -> Callable[[], dict[str, Any]]:
         return app.openapi_schema
 
     return openapi
-
-
-class _NoSniff:
-    """``X-Content-Type-Options: nosniff`` on every response: a browser must never render a
-    JSON string holding ``<script>`` as HTML. Plain ASGI, since BaseHTTPMiddleware costs ~1 ms."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_header(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-content-type-options", b"nosniff")]
-            await send(message)
-
-        await self.app(scope, receive, send_with_header)

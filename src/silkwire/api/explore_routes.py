@@ -7,8 +7,10 @@ answers (400 bad parameter, 404 unknown id), limit/offset paging where lists can
 
 # No "from __future__ import annotations": FastAPI reads the route annotations at run time.
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query
+from fastapi.responses import RedirectResponse
 
 from silkwire.api.explore_schemas import (
     CountryDetail,
@@ -23,9 +25,11 @@ from silkwire.api.explore_schemas import (
     StoryList,
     Timeline,
 )
+from silkwire.api.params import Countries, Events, EventSince, EventsOnly, EventUntil, Since, Until
 from silkwire.api.schemas import ErrorOut
 from silkwire.dates import parse_day
 from silkwire.model import SearchFilters
+from silkwire.service import entities as entity_ids
 from silkwire.service import explore
 from silkwire.service import relations as analysis
 from silkwire.service import stories as storylines
@@ -36,21 +40,18 @@ _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description":
 
 
 def article_filters(
-    since: Annotated[str | None, Query(description="On or after this date (YYYY-MM-DD)")] = None,
-    until: Annotated[str | None, Query(description="On or before this date (YYYY-MM-DD)")] = None,
+    since: Since = None,
+    until: Until = None,
     by: Annotated[Literal["published", "event"], Query(description="Which date since/until apply to")] = "published",
     source: Annotated[list[str] | None, Query(description="Only these sources (any)")] = None,
-    country: Annotated[list[str] | None, Query(description="About these countries, ISO codes (all)")] = None,
+    country: Countries = None,
     entity: Annotated[list[str] | None, Query(description="Naming these entity ids (all)")] = None,
     place: Annotated[list[str] | None, Query(description="Naming these places (all)")] = None,
-    event: Annotated[list[str] | None, Query(description="With events of these PLOVER types (all)")] = None,
+    event: Events = None,
     topic: Annotated[list[str] | None, Query(description="On these IPTC topics, e.g. medtop:04000000 (all)")] = None,
 ) -> SearchFilters:
-    return SearchFilters(
-        since=parse_day(since, "since"), until=parse_day(until, "until"), by=by,
-        sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()), places=tuple(place or ()), events=tuple(e.upper() for e in event or ()),
-        topics=tuple(topic or ()))
+    return SearchFilters.from_params(since=since, until=until, by=by, sources=source, countries=country,
+                                     entities=entity, places=place, events=event, topics=topic)
 
 
 Filters = Annotated[SearchFilters, Depends(article_filters)]
@@ -83,9 +84,13 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
         return {"total": total, "offset": offset, "limit": limit, "items": items}
 
     @app.get("/api/entities/{entity_id}", response_model=EntityDetail, responses=_404, tags=["entities"])
-    def entity(entity_id: str) -> dict[str, Any]:
-        """One entity: names, aliases, roles, mentions per month, linked articles."""
+    def entity(entity_id: str) -> Any:
+        """One entity: names, aliases, roles, mentions per month, linked articles. An old id (renamed,
+        or merged by an analyst into another) answers 301 to the entity's current id."""
         with pool.take() as ws:
+            moved = entity_ids.current_id(ws, entity_id)
+            if moved is not None:
+                return RedirectResponse(f"/api/entities/{quote(moved)}", status_code=301)
             return explore.entity_detail(ws, entity_id)
 
     @app.get("/api/countries", response_model=list[CountryOut], responses=_400, tags=["countries"])
@@ -110,8 +115,6 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
         with pool.take() as ws:
             return explore.places(ws, country, limit)
 
-    Since = Annotated[str | None, Query(description="Events dated on or after (YYYY-MM-DD)")]
-    Until = Annotated[str | None, Query(description="Events dated on or before (YYYY-MM-DD)")]
 
     @app.get("/api/relations", response_model=list[RelationOut], response_model_exclude_unset=True, responses=_400,
              tags=["relations"])
@@ -119,8 +122,8 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
         country: Annotated[str, Query(min_length=2, max_length=2, description="ISO code, e.g. KZ")],
         with_: Annotated[str | None, Query(alias="with", min_length=2, max_length=2,
                                            description="Only this partner")] = None,
-        since: Since = None,
-        until: Until = None,
+        since: EventSince = None,
+        until: EventUntil = None,
         evidence: Annotated[bool, Query(description="Include every event with its evidence")] = False,
     ) -> list[dict[str, Any]]:
         """A country's partners in events (dyads): counts by type and month, cooperative vs conflictual."""
@@ -129,7 +132,7 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
             return analysis.relations(ws, country, with_, since_day, until_day, evidence)
 
     @app.get("/api/relations/matrix", response_model=Matrix, responses=_400, tags=["relations"])
-    def matrix(since: Since = None, until: Until = None,
+    def matrix(since: EventSince = None, until: EventUntil = None,
                partners: Annotated[int, Query(ge=1, le=50, description="Partner columns after the five")] = 12,
                ) -> dict[str, Any]:
         """The five republics against their busiest partners: events per pair, cooperative vs conflictual."""
@@ -141,9 +144,9 @@ def install_explore_routes(app: FastAPI, pool: WorkspacePool, settings: Any) -> 
         country: Annotated[str | None, Query(min_length=2, max_length=2, description="Events with this actor")]
         = None,
         entity: Annotated[str | None, Query(description="Events whose evidence names this entity id")] = None,
-        event: Annotated[list[str] | None, Query(description="Only these PLOVER types")] = None,
-        since: Since = None,
-        until: Until = None,
+        event: EventsOnly = None,
+        since: EventSince = None,
+        until: EventUntil = None,
         limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.default_limit,
         offset: Annotated[int, Query(ge=0, le=settings.max_offset)] = 0,
     ) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import sys
 
 from silkwire.api.app import ApiSettings, create_app
+from silkwire.errors import SilkwireError
 from silkwire.service.articles import open_workspace
 
 # The ingest token comes from the environment, never from a command-line option: a process's
@@ -28,11 +31,31 @@ def serve(host: str, port: int, db: str, ingest_token: str | None = None, log_le
     # change) before the first request, instead of inside it.
     with open_workspace(db, create=token is not None):
         pass
+    _check_free(host, port)
     if host not in _LOOPBACK:
         print(f"warning: serving on {host}: anyone who can reach this address can read the database"
               + (" and, with the token, write to it over plain HTTP" if token else ""), file=sys.stderr)
     app = create_app(ApiSettings(db_path=db, ingest_token=token))
     uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+def _check_free(host: str, port: int) -> None:
+    """A busy port is one clear error (exit 2), before uvicorn would print its own and exit 3."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise SilkwireError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        if os.name != "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            busy = exc.errno == errno.EADDRINUSE
+            raise SilkwireError(f"cannot serve on {host}:{port}: "
+                                + ("the port is already in use (another server? try --port)" if busy
+                                   else str(exc.strerror or exc))) from None
 
 
 __all__ = ["INGEST_TOKEN_ENV", "serve"]

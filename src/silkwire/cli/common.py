@@ -7,10 +7,13 @@ Exit codes: 0 success; 1 the command ran but some input was rejected (the rest w
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from silkwire.ingest import FORMATS, Format
@@ -41,6 +44,75 @@ KbOption = Annotated[
     typer.Option("--kb", help="Your knowledge-base file or folder, merged over the shipped one (repeatable)"),
 ]
 MAX_LISTED_ERRORS = 20
+
+
+def whole_ids(table: Table, *headers: str) -> Table:
+    """Never cut or wrap these columns (ids are pasted into --entity, show, story…): rich shrinks
+    the other columns instead, however narrow the terminal."""
+    for column in table.columns:
+        if column.header in headers:
+            column.no_wrap = True
+            column.overflow = "ignore"
+            column.min_width = max((len(str(c)) for c in column.cells), default=0)
+    return table
+
+
+@contextmanager
+def progress(what: str, total: int | None, quiet: bool = False) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal (count, rate, elapsed, and with a total the
+    bar and the time left); nothing otherwise. Yields ``advance_to(done)``."""
+    if quiet or not err.is_terminal:
+        yield lambda done: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn(), TextColumn(what)]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn(), TaskProgressColumn()]
+    else:
+        columns.append(TextColumn("{task.completed} articles"))
+    columns += [TextColumn("{task.fields[rate]}"), TimeElapsedColumn()]
+    if total is not None:
+        columns += [TextColumn("reste"), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(what, total=total, rate="")
+
+        def advance_to(done: int) -> None:
+            speed = bar.tasks[0].speed
+            bar.update(task, completed=done, rate=f"{speed:,.0f}/s" if speed else "")
+
+        yield advance_to
+
+
+def known_countries(value: Any) -> Any:
+    """Typer callback of every country option: ISO codes upper-cased, and an unknown code refused
+    the same way by every command (exit 2, "ZZ: not an ISO 3166-1 alpha-2 country code…")."""
+    from silkwire.errors import NotFoundError
+    from silkwire.service.explore import check_country
+
+    if value is None:
+        return None
+    codes = value if isinstance(value, list) else [value]
+    for code in codes:
+        try:
+            check_country(code)
+        except NotFoundError:
+            fail(f"{code}: not an ISO 3166-1 alpha-2 country code silkwire knows")
+    return [c.strip().upper() for c in codes] if isinstance(value, list) else value.strip().upper()
+
+
+def country_option(help: str) -> Any:
+    """A country option (``--country``, ``--source``…): checked by ``known_countries``."""
+    return typer.Option(callback=known_countries, help=help)
 
 
 def fail(message: str, code: int = 2) -> None:

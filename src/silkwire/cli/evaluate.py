@@ -14,26 +14,46 @@ def _headline(s: dict[str, float]) -> float:
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import MAX_LISTED_ERRORS, DbOption, JsonFlag, err, open_db, out
+    from silkwire.cli.common import MAX_LISTED_ERRORS, DbOption, JsonFlag, err, fail, open_db, out
 
     @app.command(name="eval")
     def evaluate(
-        gold: Annotated[list[str], typer.Argument(help="Gold files (JSONL, see demo/ANNOTATION.md)")],
+        gold: Annotated[list[str] | None, typer.Argument(help="Gold files (JSONL, see demo/ANNOTATION.md)")] = None,
         db: DbOption = None,
         inputs: Annotated[list[str] | None, typer.Option("--input", help="Enrich these inputs now instead "
                                                           "of reading the database (repeatable)")] = None,
         floors: Annotated[str | None, typer.Option(help="A floors file (TOML) to check against")] = None,
         floor_set: Annotated[str, typer.Option("--set", help="Which table of the floors file")] = "demo",
+        events: Annotated[bool, typer.Option(
+            "--events", help="Main event type and topics: rules vs model vs combined on the OrangeSum test and "
+            "dev splits, the demo and the seed")] = False,
+        on: Annotated[str, typer.Option(help="With --events: the sets, comma-separated")] = "test,dev,demo,seed",
+        root: Annotated[str, typer.Option(help="With --events: the repository (eval/gold/orangesum, "
+                                          "tests/gold; ../shared/data beside it)")] = ".",
         as_json: JsonFlag = False,
     ) -> None:
         """Score the facts against gold annotations: P/R/F1 per field; exit 1 below the floors."""
         from silkwire.service import evaluate as scoring
+
+        if events:
+            from silkwire.cli.event_report import report_events
+
+            report_events(root, [s.strip() for s in on.split(",") if s.strip()], floors, as_json)
+            return
+        if not gold:
+            fail("give gold files, or --events")
+            return
 
         if inputs:
             result = scoring.evaluate(gold, inputs)
         else:
             with open_db(db) as ws:
                 result = scoring.evaluate(gold, ws=ws)
+        if result.articles == 0:  # scores over nothing would read as a result
+            fail(f"none of the {len(result.missing)} gold articles is in "
+                 + ("these inputs" if inputs else "the database")
+                 + " (a gold row names its article by id or exact title): ingest and enrich the corpus the gold "
+                 "annotates, or score inputs with --input")
         if as_json:
             out.print_json(json.dumps({"articles": result.articles, "missing": result.missing,
                                        "scores": result.scores}, ensure_ascii=False))

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from silkwire.cli.common import country_option
 from silkwire.errors import QueryError, SilkwireError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
@@ -36,21 +37,14 @@ def filters(since: str | None, until: str | None, by: str, sources: list[str] | 
             places: list[str] | None = None, events: list[str] | None = None,
             topics: list[str] | None = None) -> SearchFilters:
     """The search filters from command-line values; a bad one is a ``QueryError`` (exit 2)."""
-    from silkwire.dates import parse_day
-
-    if by not in ("published", "event"):
-        raise QueryError(f"--by {by!r}: expected published or event")
-    first, last = parse_day(since, "--since"), parse_day(until, "--until")
     for code in countries or ():  # before check_filters, so the message shows the code as typed
         if len(code) != 2 or not code.isalpha():
             raise QueryError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code such as KZ")
     from silkwire.service.export import check_filters
 
-    wanted = SearchFilters(
-        since=first, until=last, by=by, sources=tuple(sources or ()),
-        countries=tuple(c.upper() for c in countries or ()), entities=tuple(entities or ()),
-        places=tuple(places or ()), events=tuple(e.upper() for e in events or ()), topics=tuple(topics or ()),
-    )
+    wanted = SearchFilters.from_params(since=since, until=until, by=by, sources=sources, countries=countries,
+                                       entities=entities, places=places, events=events, topics=topics,
+                                       names=("--since", "--until", "--by"))
     check_filters(wanted)  # since after until, country, event type and topic codes
     return wanted
 
@@ -66,7 +60,7 @@ def register(app: typer.Typer) -> None:
         until: Until = None,
         by: By = "published",
         source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
-        country: Annotated[list[str] | None, typer.Option(help="About this country (repeatable: all)")] = None,
+        country: Annotated[list[str] | None, country_option("About this country (repeatable: all)")] = None,
         entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id (repeatable)")] = None,
         place: Annotated[list[str] | None, typer.Option(help="Naming this place (repeatable)")] = None,
         event: Annotated[list[str] | None, typer.Option(help="With an event of this PLOVER type (repeatable)")] = None,
@@ -92,7 +86,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def digest(
         db: Db = None,
-        country: Annotated[str | None, typer.Option(help="About this country (ISO code, e.g. KZ)")] = None,
+        country: Annotated[str | None, country_option("About this country (ISO code, e.g. KZ)")] = None,
         source: Annotated[list[str] | None, typer.Option(help="Only this source's articles (repeatable)")] = None,
         since: Since = None,
         until: Until = None,

@@ -15,10 +15,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from silkwire.cli import correct as cli_correct
 from silkwire.cli import evaluate as cli_eval
 from silkwire.cli import export as cli_export
 from silkwire.cli import relations as cli_analysis
 from silkwire.cli import stories as cli_stories
+from silkwire.cli import train as cli_train
 from silkwire.cli import watch as cli_watch
 from silkwire.cli.common import (
     DbOption,
@@ -27,16 +29,19 @@ from silkwire.cli.common import (
     KbOption,
     SourceOption,
     app,
+    country_option,
     err,
     fail,
     open_db,
     out,
     parse_input_format,
     print_problems,
+    progress,
     published_text,
+    whole_ids,
 )
-from silkwire.dates import parse_day
-from silkwire.errors import InputError, SilkwireError
+from silkwire.errors import InputError, QueryError, SilkwireError
+from silkwire.ingest.limits import DEFAULT_LIMITS, Limits
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 
@@ -50,26 +55,23 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary only")] = False,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Let URLs reach private, loopback and "
                                                 "link-local addresses (refused by default)")] = False,
+    max_line_bytes: Annotated[int, typer.Option(min=1, help="Longest line read (bytes); a longer one is "
+                                                "rejected")] = DEFAULT_LIMITS.max_line_bytes,
+    max_article_chars: Annotated[int, typer.Option(min=1, help="Longest article text (characters); a longer "
+                                                   "one is rejected")] = DEFAULT_LIMITS.max_article_chars,
+    max_uncompressed: Annotated[int, typer.Option(min=1, help="Bytes a .gz file may unpack to; reading stops "
+                                                  "there")] = DEFAULT_LIMITS.max_uncompressed,
+    max_document_bytes: Annotated[int, typer.Option(min=1, help="Largest feed or HTML page file (bytes)")]
+    = DEFAULT_LIMITS.max_document_bytes,
 ) -> None:
-    """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles."""
-    fmt = parse_input_format(input_format)
-    with open_db(db, create=True) as ws:
-        if quiet or not err.is_terminal:
-            report = service.ingest(ws, paths, fmt, source, allow_private=allow_private)
-        else:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """Read listing pages, JSONL, CSV, RSS/Atom feeds, HTML pages (files or URLs); store their articles.
 
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-            with Progress(*columns, console=err, transient=True) as progress:
-                task = progress.add_task("ingesting", total=None)
-                report = service.ingest(
-                    ws,
-                    paths,
-                    fmt,
-                    source,
-                    on_batch=lambda r: progress.update(task, description=f"{r.seen} articles"),
-                    allow_private=allow_private,
-                )
+    Any input streams in bounded memory: an item over a limit is rejected with its file and line."""
+    fmt = parse_input_format(input_format)
+    limits = Limits(max_line_bytes, max_article_chars, max_uncompressed, max_document_bytes)
+    with open_db(db, create=True) as ws, progress("ingest", None, quiet) as advance:
+        report = service.ingest(ws, paths, fmt, source, on_batch=lambda r: advance(r.seen),
+                                allow_private=allow_private, limits=limits)
     print_problems(report)
     out.print(
         f"{report.new} new, {report.duplicate} duplicate, {len(report.rejected)} rejected"
@@ -86,7 +88,7 @@ def search(
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD)")] = None,
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
-    country: Annotated[list[str] | None, typer.Option(help="About this country, ISO code (repeatable: all)")] = None,
+    country: Annotated[list[str] | None, country_option("About this country, ISO code (repeatable: all)")] = None,
     entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id, e.g. per:… (repeatable)")] = None,
     place: Annotated[list[str] | None, typer.Option(help="Articles naming this place (repeatable)")] = None,
     event: Annotated[list[str] | None, typer.Option(help="With an event of this PLOVER type, e.g. AGREE "
@@ -102,19 +104,13 @@ def search(
 ) -> None:
     """French full-text search: accents, plurals and apostrophes do not get in the way."""
 
-    filters = SearchFilters(
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
-        by=by,
-        sources=tuple(source or ()),
-        countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()),
-        places=tuple(place or ()),
-        events=tuple(e.upper() for e in event or ()),
-        topics=tuple(topic or ()),
-    )
-    if by not in ("published", "event"):
-        fail(f"--by {by!r}: expected published or event")
+    try:
+        filters = SearchFilters.from_params(since=since, until=until, by=by, sources=source, countries=country,
+                                            entities=entity, places=place, events=event, topics=topic,
+                                            names=("--since", "--until", "--by"))
+    except QueryError as exc:
+        fail(str(exc))
+        return
     with open_db(db) as ws:
         result = service.search(ws, query, filters, limit, offset, duplicates=duplicates)
     if as_json:
@@ -147,8 +143,8 @@ def enrich(
     kb: KbOption = None,
 ) -> None:
     """Find the facts (countries, people, places, dates, amounts…) of articles not yet enriched."""
-    with open_db(db) as ws:
-        report = service.enrich(ws, service.default_enricher(workers, kb or ()))
+    with open_db(db) as ws, progress("enrich", service.pending_enrichment(ws)) as advance:
+        report = service.enrich(ws, service.default_enricher(workers, kb or ()), on_batch=lambda r: advance(r.enriched))
     out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
 
 
@@ -209,7 +205,7 @@ def _print_facts(record: dict[str, Any]) -> None:
 def list_entities(
     db: DbOption = None,
     type_: Annotated[str | None, typer.Option("--type", help="PER, ORG, LOC or MISC")] = None,
-    country: Annotated[str | None, typer.Option(help="The entity's country (ISO code)")] = None,
+    country: Annotated[str | None, country_option("The entity's country (ISO code)")] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many")] = 50,
     as_json: JsonFlag = False,
 ) -> None:
@@ -224,7 +220,7 @@ def list_entities(
     table = Table("articles", "type", "name", "country", "id")
     for r in rows:
         table.add_row(str(r["articles"]), r["type"], Text(r["name"]), r["country"] or "", Text(r["id"], style="dim"))
-    out.print(table)
+    out.print(whole_ids(table, "id"))
 
 
 @app.command()
@@ -274,9 +270,8 @@ def extract(
 @app.command()
 def demo(
     out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
-    serve_it: Annotated[bool | None, typer.Option(
-        "--serve/--no-serve", help="Start the server after building [default: serve when run from a terminal]")]
-    = None,
+    serve_it: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Serve the database once built (until Ctrl-C); --no-serve only builds it")] = True,
     host: Annotated[str, typer.Option(help="Address the server listens on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port the server listens on")] = 8000,
 ) -> None:
@@ -298,8 +293,9 @@ def demo(
         out.print(f"  {example}")
     if report.rejected:
         raise typer.Exit(1)
-    # Without a terminal (a script, a test, CI) serving would block forever: it takes --serve.
-    if serve_it if serve_it is not None else sys.stdin.isatty():
+    # The README's first line says `./dev demo` serves: it does, with or without a terminal
+    # (a script that only wants the database says --no-serve).
+    if serve_it:
         from silkwire.api.serve import serve as run
 
         out.print(f"Web interface: http://{host}:{port}/ (API: http://{host}:{port}/api/openapi.json); "
@@ -325,6 +321,8 @@ cli_analysis.register(app)
 cli_watch.register(app)
 cli_export.register(app)
 cli_stories.register(app)
+cli_correct.register(app)
+cli_train.register(app)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import DbOption, JsonFlag, open_db, out, published_text
+    from silkwire.cli.common import DbOption, JsonFlag, country_option, known_countries, open_db, out, published_text
     from silkwire.service import relations as analysis
 
     Since = Annotated[str | None, typer.Option(help="Events dated on or after (YYYY-MM-DD)")]
@@ -20,8 +20,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def relations(
-        country: Annotated[str, typer.Argument(help="ISO country code, e.g. KZ")],
-        with_: Annotated[str | None, typer.Option("--with", help="Only this partner (ISO code)")] = None,
+        country: Annotated[str, typer.Argument(callback=known_countries, help="ISO country code, e.g. KZ")],
+        with_: Annotated[str | None, typer.Option("--with", callback=known_countries,
+                                                  help="Only this partner (ISO code)")] = None,
         since: Since = None,
         until: Until = None,
         db: DbOption = None,
@@ -53,7 +54,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def timeline(
-        country: Annotated[str | None, typer.Option(help="Events with this country as an actor (ISO code)")] = None,
+        country: Annotated[str | None, country_option("Events with this country as an actor (ISO code)")] = None,
         entity: Annotated[str | None, typer.Option(help="Events whose evidence names this entity id")] = None,
         event: Annotated[list[str] | None, typer.Option(help="Only this PLOVER type (repeatable)")] = None,
         since: Since = None,

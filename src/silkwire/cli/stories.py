@@ -12,14 +12,14 @@ from rich.text import Text
 
 
 def register(app: typer.Typer) -> None:
-    from silkwire.cli.common import DbOption, JsonFlag, fail, open_db, out
+    from silkwire.cli.common import DbOption, JsonFlag, country_option, fail, open_db, out, whole_ids
 
     @app.command(name="stories")
     def list_stories(
         db: DbOption = None,
         since: Annotated[str | None, typer.Option(help="Stories still running on or after (YYYY-MM-DD)")] = None,
         until: Annotated[str | None, typer.Option(help="Stories started on or before (YYYY-MM-DD)")] = None,
-        country: Annotated[str | None, typer.Option(help="Stories naming this country (ISO code)")] = None,
+        country: Annotated[str | None, country_option("Stories naming this country (ISO code)")] = None,
         min_articles: Annotated[int, typer.Option("--min-articles", min=1,
                                                   help="Only stories with this many articles")] = 2,
         rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-cluster every article first")] = False,
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(s["articles"]), s["first"] or "", s["last"] or "", Text(s["label"]),
                           " ".join(s["countries"][:4]), Text(s["id"], style="dim"),
                           Text(s["follows"] or "", style="dim"))
-        out.print(table)
+        out.print(whole_ids(table, "id", "follows"))
         out.print(Text(f"{len(rows)} stories", style="dim"))
 
     @app.command(name="story")

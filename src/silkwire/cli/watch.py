@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from dataclasses import replace
 from types import FrameType
 from typing import Annotated, Any
 
@@ -16,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire.dates import parse_day
-from silkwire.errors import InputError
+from silkwire.cli.common import country_option
+from silkwire.errors import InputError, QueryError
 from silkwire.model import SearchFilters
 from silkwire.service import alerts as alerting
 from silkwire.service import articles as service
@@ -108,7 +109,7 @@ def sources_add(
     sources: SourcesOption = None,
     kind: Annotated[str, typer.Option(help="rss, atom, page or auto")] = "auto",
     language: Annotated[str, typer.Option(help="The outlet's language")] = "fr",
-    country: Annotated[str | None, typer.Option(help="The country it mainly covers (ISO code)")] = None,
+    country: Annotated[str | None, country_option("The country it mainly covers (ISO code)")] = None,
     interval: Annotated[str, typer.Option(help="Polling interval: seconds, or 90s, 30m, 2h, 1d")] = "1h",
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Let this source reach private addresses")]
     = False,
@@ -186,11 +187,13 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="One pass over the sources that are due, then exit")] = False,
     force: Annotated[bool, typer.Option("--force", help="Poll every source now, due or not")] = False,
     allow_private: AllowPrivate = False,
-    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds for connect/read; a response may take "
-                                                          "at most 4x this")] = 15.0,
+    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds one fetch may take in all (connect, headers, "
+                                                          "body, redirects, retries)")] = 30.0,
     max_bytes: Annotated[int, typer.Option(min=1, help="Largest response accepted (decoded bytes)")] = 10_000_000,
     retries: Annotated[int, typer.Option(min=0, help="Extra attempts on 5xx, timeouts, connection errors")] = 2,
     per_host_delay: Annotated[float, typer.Option(min=0.0, help="Seconds between two requests to one host")] = 1.0,
+    parallel: Annotated[int, typer.Option(min=1, help="Hosts fetched at once (one request at a time per host)")]
+    = 8,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors")] = False,
 ) -> None:
     """Poll each source on its interval and store new items (state in the database; Ctrl-C stops)."""
@@ -207,9 +210,12 @@ def watch(
 
     previous = signal.signal(signal.SIGTERM, on_signal)
     failed = 0
+    polled = {"sources": 0, "new": 0}
 
     def on_poll(result: watching.PollResult) -> None:
         nonlocal failed
+        polled["sources"] += 1
+        polled["new"] += result.new
         if result.status == "error":
             failed += 1
             err.print(Text(f"{result.source}: error: {result.error}", style="red"))
@@ -222,17 +228,33 @@ def watch(
                     else f"{result.new} new, {result.duplicate} duplicate, {len(result.rejected)} rejected")
             out.print(f"{result.source}: {what} (HTTP {result.http_status})")
 
-    policy = watching.FetchPolicy(timeout=timeout, total_timeout=timeout * 4, max_bytes=max_bytes, retries=retries,
-                         per_host_delay=per_host_delay)
-    options = watching.WatchOptions(once=once, force=force, allow_private=allow_private, policy=policy)
+    # --timeout is the wall-clock deadline of one fetch; a single socket operation gets as long.
+    policy = watching.FetchPolicy(timeout=timeout, total_timeout=timeout, max_bytes=max_bytes, retries=retries,
+                                  per_host_delay=per_host_delay)
+    options = watching.WatchOptions(once=once, force=force, allow_private=allow_private, policy=policy,
+                                    parallel=parallel)
     try:
         watching.watch(db_path, path, options, on_poll=on_poll, on_problem=_problem, should_stop=lambda: stop["now"])
     except KeyboardInterrupt:
         err.print("stopped")
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if once and not quiet:
+        _said_what_it_did(db_path, path, polled, failed)
     if once and failed:
         raise typer.Exit(1)
+
+
+def _said_what_it_did(db_path: str, path: str, polled: dict[str, int], failed: int) -> None:
+    """``watch --once`` always ends with one line: what it polled, or why it polled nothing."""
+    if polled["sources"]:
+        out.print(f"one pass: {polled['sources']} source(s) polled, {polled['new']} new article(s)"
+                  + (f", {failed} failed" if failed else ""))
+        return
+    due = sorted((state.next_due, source.name) for source, state in watching.check_sources(db_path, path)
+                 if isinstance(source, Source) and state is not None and state.next_due)
+    nxt = f"; the next is {due[0][1]} at {due[0][0][:16].replace('T', ' ')} UTC" if due else ""
+    out.print(f"nothing due: every source was polled within its interval{nxt} (--force polls them now)")
 
 
 # -- alerts -------------------------------------------------------------------------------------
@@ -247,7 +269,7 @@ def alert_add(
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD)")] = None,
     by: Annotated[str, typer.Option(help="What --since/--until apply to: published or event")] = "published",
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable)")] = None,
-    country: Annotated[list[str] | None, typer.Option(help="About this country, ISO code (repeatable: all)")] = None,
+    country: Annotated[list[str] | None, country_option("About this country, ISO code (repeatable: all)")] = None,
     entity: Annotated[list[str] | None, typer.Option(help="Naming this entity id (repeatable)")] = None,
     place: Annotated[list[str] | None, typer.Option(help="Naming this place (repeatable)")] = None,
     webhook: Annotated[str | None, typer.Option(help="POST new matches (JSON) to this http(s) URL")] = None,
@@ -255,14 +277,14 @@ def alert_add(
                                                    "stored (default: only those stored from now on)")] = False,
 ) -> None:
     """Save a search; 'silkwire alert run' then reports its new matches."""
-    if by not in ("published", "event"):
-        fail(f"--by {by!r}: expected published or event")
-    filters = SearchFilters(
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
-        by=by if since or until else "published",
-        sources=tuple(source or ()), countries=tuple(c.upper() for c in country or ()),
-        entities=tuple(entity or ()), places=tuple(place or ()))
+    try:
+        filters = SearchFilters.from_params(since=since, until=until, by=by, sources=source, countries=country,
+                                            entities=entity, places=place, names=("--since", "--until", "--by"))
+    except QueryError as exc:
+        fail(str(exc))
+        return
+    if not (since or until):
+        filters = replace(filters, by="published")
     with service.open_workspace(db or service.default_db_path(), create=True) as ws:
         alert = alerting.add_alert(ws, name, query, filters, webhook, include_existing)
     out.print(f"alert {alert.name} saved" + (f" (webhook {webhook})" if webhook else ""))

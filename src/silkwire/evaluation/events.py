@@ -63,3 +63,40 @@ def score_events(predicted: Mapping[str, Mapping[str, Any]],
             topics[0] += bool(found) and found[0].get("code") == row["topic"]
     return {"event_type": _accuracy(*types), "dyads": pairs.as_dict(), "dyads_exact": _accuracy(*exact),
             "topic": _accuracy(*topics)}
+
+
+# -- classification tables: main event type and primary topic (silkwire eval, service/train.py) -----
+
+
+def label_scores(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Accuracy, macro-F1 and a per-label table of (gold, predicted) label pairs. Macro-F1
+    averages the F1 of every label seen in the gold or the predictions (scikit-learn's
+    default), "none" included; a label never predicted and never gold does not count."""
+    gold_n: dict[str, int] = {}
+    pred_n: dict[str, int] = {}
+    hits: dict[str, int] = {}
+    right = total = 0
+    for gold, pred in pairs:
+        total += 1
+        gold_n[gold] = gold_n.get(gold, 0) + 1
+        pred_n[pred] = pred_n.get(pred, 0) + 1
+        if gold == pred:
+            right += 1
+            hits[gold] = hits.get(gold, 0) + 1
+    table: dict[str, dict[str, float]] = {}
+    for label in sorted(set(gold_n) | set(pred_n)):
+        tp, g, p = hits.get(label, 0), gold_n.get(label, 0), pred_n.get(label, 0)
+        precision = tp / p if p else 0.0
+        recall = tp / g if g else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table[label] = {"precision": precision, "recall": recall, "f1": f1, "gold": g, "predicted": p}
+    macro = sum(r["f1"] for r in table.values()) / len(table) if table else 0.0
+    return {"accuracy": right / total if total else 0.0, "macro_f1": macro, "right": right, "total": total,
+            "per_label": table}
+
+
+def gold_label(predicted: str, acceptable: Sequence[str]) -> str:
+    """The gold label to score a prediction against when the gold accepts several (demo and seed
+    gold: ``event_types``, [] meaning none): the prediction when it is acceptable, else the first."""
+    wanted = list(acceptable) or ["none"]
+    return predicted if predicted in wanted else wanted[0]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import quote
 
+from silkwire.dates import french_date, french_range
+
 # Paths of the web UI (silkwire serve): article and country pages.
 ARTICLE_PATH = "/articles/{id}"
 COUNTRY_PATH = "/pays/{code}"
@@ -119,11 +121,11 @@ def story_size(s: Story) -> str:
 
 
 SECTION_NOTES = {
-    "event_type": "Pas encore de données de sujets (stories) : les articles sont regroupés par type de leur "
+    "event_type": "Pas encore de données de sujets : les articles sont regroupés par type de leur "
                   "événement principal.",
-    "stories_none": "Aucun sujet (story) de plusieurs articles sur la période : les articles sont regroupés par "
+    "stories_none": "Aucun sujet de plusieurs articles sur la période : les articles sont regroupés par "
                     "type de leur événement principal.",
-    "none": "Ni sujets (stories) ni événements dans ces données : section omise.",
+    "none": "Ni sujets ni événements dans ces données : section omise.",
 }
 
 # Inline markup only: every article text sits mid-line, after the digest's own "- " or "# ".
@@ -142,13 +144,8 @@ def plural(n: int, word: str) -> str:
 
 
 def period_text(d: Digest) -> str:
-    if d.since and d.until:
-        return f"du {d.since} au {d.until}"
-    if d.since:
-        return f"depuis le {d.since}"
-    if d.until:
-        return f"jusqu'au {d.until}"
-    return "toute la base"
+    """The digest's period in French words: "du 1er au 30 juin 2025"."""
+    return french_range(d.since, d.until) if d.since or d.until else "toute la base"
 
 
 def actors_text(e: EventLine) -> str:
@@ -164,7 +161,7 @@ def _article_md(d: Digest, a: ArticleRef) -> str:
 
 
 def _event_md(d: Digest, e: EventLine) -> str:
-    when = md(e.date) if e.date else "date inconnue"
+    when = md(french_date(e.date)) if e.date else "date inconnue"
     status = f" ({STATUS_FR.get(e.status or '', md(e.status))})" if e.status else ""
     actors = md(actors_text(e))
     parts = [f"**{when}**{status}"]
@@ -194,7 +191,7 @@ def render_markdown(d: Digest) -> str:
     if not d.stories and d.stories_basis != "none":
         out += ["Aucun événement principal sur la période.", ""]
     for s in d.stories:
-        span = " – ".join(x for x in dict.fromkeys((s.first, s.last)) if x)
+        span = " – ".join(french_date(x) for x in dict.fromkeys((s.first, s.last)) if x)
         countries = ", ".join(md(name) for _, name in s.countries)
         out.append(f"- **{md(s.label)}** : {story_size(s)}" + (f", {md(span)}" if span else "")
                    + (f" ; {countries}" if countries else "")
@@ -209,7 +206,7 @@ def render_markdown(d: Digest) -> str:
     elif not d.events:
         out += ["Aucun événement sur la période.", ""]
     for group in d.events or ():
-        out += [f"### {md(group.label)} ({group.type}) — {group.total}", ""]
+        out += [f"### {md(group.label)} — {group.total}", ""]
         out += [_event_md(d, e) for e in group.events]
         if group.total > len(group.events):
             out.append(f"- … et {group.total - len(group.events)} autres")
@@ -224,7 +221,7 @@ def render_markdown(d: Digest) -> str:
         kind = "personne" if x.type == "PER" else "organisation"
         country = f", {md(x.country)}" if x.country else ""
         out.append(f"- **[{md(x.name)}]({d.link(ENTITY_PATH, id=x.id)})** ({kind}{country}) — première mention "
-                   f"le {md(x.first_seen)}, {plural(x.articles, 'article')} : {_article_md(d, x.article)}")
+                   f"le {md(french_date(x.first_seen))}, {plural(x.articles, 'article')} : {_article_md(d, x.article)}")
     out += ["", "## Chiffres", ""]
     if not d.figures:
         out += ["Aucun montant sur la période.", ""]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from silkwire.dates import french_date
 from silkwire.export.briefing import (
     ARTICLE_PATH,
     COUNTRY_PATH,
@@ -80,18 +81,18 @@ def column_chart(items: Sequence[tuple[str, int]], title: str, width: int = 420,
         h = round(plot_h * n / top_value, 1)
         parts.append(f'<rect x="{round(i * step + 1, 1)}" y="{round(top + plot_h - h, 1)}" '
                      f'width="{round(max(step - 2, 1), 1)}" height="{h}" fill="#4c8bd6">'
-                     f'<title>{_e(label)} : {n}</title></rect>')
+                     f'<title>{_e(french_date(label))} : {n}</title></rect>')
     base = top + plot_h
     parts.append(f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="#8c959f"/>')
-    parts.append(f'<text x="0" y="{height - 6}">{_e(items[0][0])}</text>')
+    parts.append(f'<text x="0" y="{height - 6}">{_e(french_date(items[0][0]))}</text>')
     if len(items) > 1:
-        parts.append(f'<text x="{width}" y="{height - 6}" text-anchor="end">{_e(items[-1][0])}</text>')
+        parts.append(f'<text x="{width}" y="{height - 6}" text-anchor="end">{_e(french_date(items[-1][0]))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _event(d: Digest, e: EventLine) -> str:
-    bits = [f"<strong>{_e(e.date or 'date inconnue')}</strong>"]
+    bits = [f"<strong>{_e(french_date(e.date) if e.date else 'date inconnue')}</strong>"]
     if e.status:
         bits.append(f'<span class="status-{_e(e.status)}">{_e(STATUS_FR.get(e.status, e.status))}</span>')
     actors = actors_text(e)
@@ -106,10 +107,16 @@ def _event(d: Digest, e: EventLine) -> str:
 
 
 def render_html(d: Digest) -> str:
-    out = ['<!DOCTYPE html>', '<html lang="fr"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(d.title)}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{_e(d.title)}</h1>"]
+    """The digest as a standalone page (its own styles), to save, print or mail."""
+    return "\n".join(['<!DOCTYPE html>', '<html lang="fr"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{_e(d.title)}</title><style>{_CSS}</style></head><body>",
+                      f"<h1>{_e(d.title)}</h1>", render_body(d), "</body></html>"]) + "\n"
+
+
+def render_body(d: Digest) -> str:
+    """The digest's content as HTML without the page around it (the web's digest page wraps it)."""
+    out: list[str] = []
     scope = f"{plural(d.articles, 'article')}, {_e(period_text(d))}"
     scope += " (par date d'événement)" if d.by == "event" else ""
     if d.country:
@@ -131,7 +138,7 @@ def render_html(d: Digest) -> str:
     if d.stories:
         out.append("<ul>")
         for s in d.stories:
-            span = " – ".join(x for x in dict.fromkeys((s.first, s.last)) if x)
+            span = " – ".join(french_date(x) for x in dict.fromkeys((s.first, s.last)) if x)
             countries = ", ".join(_a(d.link(COUNTRY_PATH, code=c), n) for c, n in s.countries)
             out.append(f"<li><strong>{_e(s.label)}</strong> : {_e(story_size(s))}"
                        + (f", {_e(span)}" if span else "") + (f" ; {countries}" if countries else "")
@@ -145,7 +152,7 @@ def render_html(d: Digest) -> str:
     elif not d.events:
         out.append("<p>Aucun événement sur la période.</p>")
     for group in d.events or ():
-        out.append(f"<h3>{_e(group.label)} ({_e(group.type)}) — {group.total}</h3><ul>")
+        out.append(f"<h3>{_e(group.label)} — {group.total}</h3><ul>")
         out += [_event(d, e) for e in group.events]
         if group.total > len(group.events):
             out.append(f"<li>… et {group.total - len(group.events)} autres</li>")
@@ -162,7 +169,8 @@ def render_html(d: Digest) -> str:
         for x in d.new_entities:
             kind = "personne" if x.type == "PER" else "organisation"
             out.append(f"<li><strong>{_a(d.link(ENTITY_PATH, id=x.id), x.name)}</strong> ({kind}"
-                       f"{', ' + _e(x.country) if x.country else ''}) — première mention le {_e(x.first_seen)}, "
+                       f"{', ' + _e(x.country) if x.country else ''}) — première mention le "
+                       f"{_e(french_date(x.first_seen))}, "
                        f"{plural(x.articles, 'article')} : {_article(d, x.article)}</li>")
         out.append("</ul>")
     out.append("<h2>Chiffres</h2>")
@@ -173,5 +181,4 @@ def render_html(d: Digest) -> str:
                                     f"<blockquote>{_e(f.evidence)}</blockquote></li>" for f in d.figures) + "</ul>")
     if d.notes:
         out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in d.notes) + "</ul>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    return "\n".join(out)

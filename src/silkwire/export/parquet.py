@@ -52,6 +52,7 @@ RECORD_SCHEMA = pa.schema([
     ("topics", pa.list_(pa.struct([("code", pa.string()), ("label", pa.string()), ("score", pa.float64())]))),
     ("duplicate_of", pa.string()),
     ("story", pa.string()),  # the story id (an object story is kept as JSON text)
+    ("corrected", pa.bool_()),  # an analyst corrected its facts (``corrections`` in extra_json says how)
     ("extra_json", pa.string()),  # record fields this schema does not know yet, as one JSON object
 ])
 
@@ -63,7 +64,7 @@ EVENT_SCHEMA = pa.schema([
     ("place", pa.string()), ("place_geonameid", pa.int64()), ("place_country", pa.string()),
     ("lat", pa.float64()), ("lon", pa.float64()), ("trigger", _SPAN), ("trigger_text", pa.string()),
     ("evidence", _SPAN), ("evidence_text", pa.string()), ("confidence", pa.float64()),
-    ("amounts", pa.list_(_AMOUNT)),
+    ("amounts", pa.list_(_AMOUNT)), ("corrected", pa.bool_()),
 ])
 
 _ENTITY_TYPES = {"articles": pa.int64(), "mentions": pa.int64()}
@@ -116,6 +117,7 @@ class ParquetRows:
         story = record.get("story")
         if story is not None and not isinstance(story, str):
             row["story"] = json.dumps(story, ensure_ascii=False)
+        row["corrected"] = bool(record.get("corrections"))
         extra = {k: v for k, v in record.items() if k not in names}
         row["extra_json"] = json.dumps(extra, ensure_ascii=False) if extra else None
         return row

@@ -19,7 +19,7 @@ JOIN = "|"  # lists in one CSV cell: "KZ|UZ" (no code, id or place name here con
 RECORD_COLUMNS: tuple[str, ...] = (
     "id", "source", "url", "published", "published_estimated", "ref", "title", "text",
     "countries", "entities", "entity_names", "places", "event_date", "status",
-    "event_types", "topics", "duplicate_of", "story",
+    "event_types", "topics", "duplicate_of", "story", "corrected",
     "countries_json", "entities_json", "places_json", "roles_json", "dates_json", "amounts_json",
     "events_json", "topics_json", "extra_json",
 )
@@ -31,9 +31,10 @@ _JOINED = {  # CSV column -> (record field, key of each item)
     "event_types": ("events", "type"),
     "topics": ("topics", "code"),
 }
-# Record fields some column holds; any other field goes whole into `extra_json`, so nothing is lost.
+# Record fields some column holds; any other field goes whole into `extra_json`, so nothing is lost
+# (the corrections and rejected facts of a corrected record among them).
 _CSV_FIELDS = frozenset(
-    {c for c in RECORD_COLUMNS if c not in _JOINED and not c.endswith("_json")}
+    {c for c in RECORD_COLUMNS if c not in _JOINED and not c.endswith("_json") and c != "corrected"}
     | {c[:-5] for c in RECORD_COLUMNS if c.endswith("_json")}
 )
 
@@ -73,6 +74,8 @@ def csv_record_row(record: Mapping[str, Any]) -> list[str]:
             name, key = _JOINED[column]
             items = record.get(name)
             row.append("" if items is None else JOIN.join(str(x.get(key) or "") for x in items))
+        elif column == "corrected":  # an analyst corrected its facts (``corrections`` says how)
+            row.append(_cell(bool(record.get("corrections"))))
         elif column == "extra_json":
             extra = {k: v for k, v in record.items() if k not in _CSV_FIELDS}
             row.append(_json(extra) if extra else "")
@@ -134,6 +137,7 @@ def event_rows(record: Mapping[str, Any], names: Mapping[str, str] | None = None
             "evidence_text": _text_of(text, event.get("evidence")),
             "confidence": event.get("confidence"),
             "amounts": event.get("amounts"),
+            "corrected": bool(event.get("corrected")),  # added or changed by an analyst
         }
         yield row
 

@@ -1,8 +1,9 @@
 """Readers: listing pages, JSONL and CSV files, RSS/Atom feeds and article HTML pages -> a
 stream of articles, errors and warnings.
 
-Everything streams: an input of any size is read in bounded memory. A reader never raises for
-bad input; it yields an ``InputError`` naming the file and line, and goes on.
+Everything streams: an input of any size is read in bounded memory (``limits.py``: the longest
+line, article, unpacked .gz and document kept). A reader never raises for bad input; it yields
+an ``InputError`` naming the file and line, and goes on.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Literal
 
 from silkwire.errors import InputError, InputWarning
 from silkwire.ingest.documents import document_kind, read_document
-from silkwire.ingest.lines import open_binary, origin_name, read_lines
+from silkwire.ingest.limits import DEFAULT_LIMITS, Limits, checked
+from silkwire.ingest.lines import READ_ERRORS, open_binary, origin_name, read_error, read_lines
 from silkwire.ingest.listing import read_listing
 from silkwire.ingest.records import read_csv, read_jsonl
 from silkwire.model import Article
@@ -24,7 +26,7 @@ Format = Literal["auto", "listing", "jsonl", "csv", "feed", "page"]
 FORMATS: tuple[str, ...] = ("auto", "listing", "jsonl", "csv", "feed", "page")
 Item = Article | InputError | InputWarning
 
-__all__ = ["FORMATS", "Format", "Item", "document_kind", "read_document", "read_file", "read_paths"]
+__all__ = ["FORMATS", "Format", "Item", "Limits", "document_kind", "read_document", "read_file", "read_paths"]
 
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".txt": "listing",
                ".xml": "xml", ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".html": "page", ".htm": "page"}
@@ -68,11 +70,17 @@ def default_source(path: str) -> str:
     return name or "input"
 
 
-def read_file(path: str, fmt: Format = "auto", source: str | None = None) -> Iterator[Item]:
+def read_file(path: str, fmt: Format = "auto", source: str | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
     origin = origin_name(path)
+    for item in _read_file(path, fmt, source, limits, origin):
+        yield checked(item, limits, origin) if isinstance(item, Article) else item
+
+
+def _read_file(path: str, fmt: Format, source: str | None, limits: Limits, origin: str) -> Iterator[Item]:
     kind = fmt if fmt != "auto" else _format_of(path)
     try:
-        stream = open_binary(path)
+        stream = open_binary(path, limits)
     except OSError as exc:
         yield InputError(origin, f"cannot open ({exc.strerror})")
         return
@@ -82,15 +90,23 @@ def read_file(path: str, fmt: Format = "auto", source: str | None = None) -> Ite
         src = source or default_source(path)
         if kind in ("feed", "page", "xml"):
             # Feeds and pages are parsed whole (feedparser, trafilatura); .xml is sniffed.
-            data = stream.read()
+            try:
+                data = stream.read(limits.max_document_bytes + 1)
+            except READ_ERRORS as exc:
+                yield read_error(origin, 1, exc)
+                return
+            if len(data) > limits.max_document_bytes:
+                yield InputError(origin, f"document larger than {limits.max_document_bytes:,} bytes "
+                                         "(--max-document-bytes); skipped")
+                return
             found = "feed" if kind == "xml" else document_kind(data, None, path, kind)
             yield from read_document(data, found or "feed", src, origin)
         elif kind == "csv":
-            yield from read_csv(stream, src, origin)
+            yield from read_csv(stream, src, origin, limits)
         elif kind == "jsonl":
-            yield from read_jsonl(read_lines(stream, origin), src, origin)
+            yield from read_jsonl(read_lines(stream, origin, limits), src, origin)
         else:
-            yield from read_listing(read_lines(stream, origin), src, origin)
+            yield from read_listing(read_lines(stream, origin, limits), src, origin, limits.max_article_chars)
     finally:
         if path != "-":
             stream.close()
@@ -99,16 +115,20 @@ def read_file(path: str, fmt: Format = "auto", source: str | None = None) -> Ite
 def _sniff(stream: object) -> str:
     """JSONL if the first non-blank byte opens an object, a feed or page by its markup, else a listing."""
     peek = getattr(stream, "peek", None)
-    head = peek(2048) if peek else b""
+    try:
+        head = peek(2048) if peek else b""
+    except READ_ERRORS:
+        return "listing"  # the reader reports the error with its line
     if head.lstrip().startswith(b"{"):
         return "jsonl"
     return document_kind(head, None, None, "auto") or "listing"
 
 
-def read_paths(paths: Iterable[str], fmt: Format = "auto", source: str | None = None) -> Iterator[Item]:
+def read_paths(paths: Iterable[str], fmt: Format = "auto", source: str | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
     """All items of all inputs, in input order."""
     for path in expand_paths(paths):
         if isinstance(path, InputError):
             yield path
         else:
-            yield from read_file(path, fmt, source)
+            yield from read_file(path, fmt, source, limits)

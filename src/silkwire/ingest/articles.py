@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from silkwire.model import Article
 from silkwire.textnorm import normalize_text
+
+# Half of a UTF-16 pair alone: Python strings can hold one (from a JSON escape, a decoder with
+# surrogateescape), but it is no character and cannot be encoded, hashed or stored as UTF-8.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: str | None) -> str | None:
+    """``value`` with every lone surrogate replaced by U+FFFD (readers warn when they do it)."""
+    return LONE_SURROGATE.sub("\ufffd", value) if value and LONE_SURROGATE.search(value) else value
 
 
 def compose_text(title: str | None, parts: list[str]) -> str:
@@ -38,16 +48,18 @@ def make_article(
     origin: str | None = None,
     author: str | None = None,
 ) -> Article:
-    title = title or None
-    text = compose_text(title, parts)
+    # Every reader's articles come through here: no text that cannot be stored gets past.
+    title = valid_text(title) or None
+    text = valid_text(compose_text(title, parts)) or ""
+    source = valid_text(source) or source
     return Article(
         id=article_id(source, text),
         source=source,
         title=title,
         text=text,
         published=published,
-        url=url,
-        ref=ref,
+        url=valid_text(url),
+        ref=valid_text(ref),
         origin=origin,
-        author=author,
+        author=valid_text(author),
     )

@@ -34,6 +34,10 @@ def read_feed(data: bytes, source: str, origin: str, url: str | None = None) -> 
                                    resolve_relative_uris=True)
     entries = parsed.get("entries", [])
     problem = parsed.get("bozo_exception")
+    if isinstance(problem, feedparser.NonXMLContentType):
+        # About the headers (none, or text/plain), not the body: a well-formed feed served
+        # without an XML content type is just a feed.
+        problem = None
     if not entries:
         if problem is not None:
             yield InputError(origin, f"not a readable RSS/Atom feed ({_describe(problem)})")

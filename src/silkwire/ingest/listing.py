@@ -93,15 +93,22 @@ class _Pending:
 
 
 def read_listing(
-    items: Iterable[Line | InputError], source: str, origin: str
+    items: Iterable[Line | InputError], source: str, origin: str, max_chars: int | None = None
 ) -> Iterator[Article | InputError | InputWarning]:
-    """Articles (and errors) from the decoded lines of one listing file, in file order."""
+    """Articles (and errors) from the decoded lines of one listing file, in file order.
+
+    A line over ``max_chars`` is rejected before decoding (its article would be): the decoder
+    holds up to ``2 * _WINDOW`` lines, so this bounds its memory by the article limit."""
     pending = _Pending([], None)
     for item in items:
         if isinstance(item, InputError):
             yield item
             continue
         if not item.text.strip():
+            continue
+        if max_chars is not None and len(item.text) > max_chars:
+            yield InputError(f"{origin}:{item.number}", f"line of {len(item.text):,} characters, more than "
+                                                        f"{max_chars:,} (--max-article-chars); skipped")
             continue
         pending.lines.append(Line(item.number, item.text.strip()))
         if len(pending.lines) >= 2 * _WINDOW:

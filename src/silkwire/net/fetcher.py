@@ -2,8 +2,10 @@
 
 Everything silkwire fetches (feeds, pages, robots.txt, webhooks) goes through ``Fetcher``, so
 the rules hold everywhere: http/https only; hosts and the address actually connected checked
-against private ranges (``safety.py``) on every redirect hop; timeouts (per phase and a total
-deadline, so a server dribbling bytes cannot hold us); a maximum body size counted on the
+against private ranges (``safety.py``) on every redirect hop, and the connection made to the
+address checked (``connect.py``); timeouts per socket operation and a wall-clock deadline on the
+whole fetch (redirects, retries, robots.txt, headers and body: ``connect.py`` bounds every socket
+operation by it), so a server dribbling bytes cannot hold us; a maximum body size counted on the
 *decoded* bytes, streamed and cut off (a gzip bomb stops there too); redirects within a limit,
 a loop being an error; retries with exponential backoff on 5xx, timeouts and connection errors;
 a minimum delay between two requests to one host; robots.txt (RFC 9309); conditional GET.
@@ -13,6 +15,8 @@ Tests inject an ``httpx`` transport, or point the fetcher at a local server.
 
 from __future__ import annotations
 
+import ipaddress
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +27,7 @@ from urllib.parse import urljoin
 import httpx
 
 from silkwire import __version__
+from silkwire.net.connect import PinnedTransport, deadline, remaining
 from silkwire.net.robots import RobotsCache
 from silkwire.net.safety import FetchError, RefusedError, Resolver, check_address, check_host, system_resolver
 
@@ -62,7 +67,7 @@ class Fetched:
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
     timeout: float = 15.0  # seconds, for each of connect / read / write
-    total_timeout: float = 60.0  # seconds for one response, body included
+    total_timeout: float = 60.0  # seconds for one fetch in all: redirects, retries, headers, body
     max_bytes: int = 10_000_000  # decoded body
     max_redirects: int = 5
     retries: int = 2  # extra attempts on 5xx, timeouts, connection errors
@@ -81,7 +86,8 @@ class _Clock:
 
 @dataclass
 class Fetcher:
-    """Use as a context manager; one instance keeps its host delays and robots.txt cache."""
+    """Use as a context manager; one instance keeps its host delays and robots.txt cache.
+    Threads may share one (``watch`` fetches its hosts in parallel); one host at a time each."""
 
     policy: FetchPolicy = field(default_factory=FetchPolicy)
     transport: httpx.BaseTransport | None = None
@@ -91,12 +97,15 @@ class Fetcher:
     def __post_init__(self) -> None:
         # trust_env=False: no proxy from the environment, since the address checks must apply
         # to the server itself; certificates are still verified.
-        self.client = httpx.Client(transport=self.transport, follow_redirects=False, trust_env=False,
-                                   timeout=httpx.Timeout(self.policy.timeout))
+        # Our own transport unless a test injects one: deadlines and pinned addresses (connect.py).
+        self._pinned = PinnedTransport() if self.transport is None else None
+        self.client = httpx.Client(transport=self.transport or self._pinned, follow_redirects=False,
+                                   trust_env=False, timeout=httpx.Timeout(self.policy.timeout))
         self._last_request: dict[str, float] = {}
         self.robots = RobotsCache(self._robots_text, ROBOTS_AGENT)
         self.requests = 0  # requests sent, retries included (for reports and tests)
-        self._fetching_robots = False  # robots.txt goes right before the first request, without delay
+        self._lock = threading.Lock()
+        self._local = threading.local()  # .robots: robots.txt goes right before the first request
 
     def __enter__(self) -> Fetcher:
         return self
@@ -118,14 +127,16 @@ class Fetcher:
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         robots = self.policy.robots if check_robots is None else check_robots
-        return self._follow("GET", url, headers, None, allow_private, robots)
+        with deadline(self.policy.total_timeout):
+            return self._follow("GET", url, headers, None, allow_private, robots)
 
     def post_json(self, url: str, payload: Any, *, allow_private: bool = False) -> Fetched:
         """POST a JSON body once (no retries, no redirects: a webhook delivery is not idempotent)."""
-        check_host(url, allow_private, self.resolver)
+        self._pin(url, check_host(url, allow_private, self.resolver))
         request = self.client.build_request("POST", url, json=payload, headers={
             "User-Agent": self.policy.user_agent, "Accept-Encoding": _ENCODINGS})
-        return self._attempt(request, allow_private, redirect_ok=False)
+        with deadline(self.policy.total_timeout):
+            return self._attempt(request, allow_private, redirect_ok=False)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -134,7 +145,7 @@ class Fetcher:
         seen = [url]
         current = url
         while True:
-            check_host(current, allow_private, self.resolver)
+            self._pin(current, check_host(current, allow_private, self.resolver))
             refusal = self.robots.refusal(current, allow_private) if robots else None
             if refusal:
                 raise RefusedError(current, refusal)
@@ -164,6 +175,9 @@ class Fetcher:
                 retry_after = exc.retry_after
                 if retry_after is not None and retry_after <= self.policy.max_retry_after:
                     wait = max(wait, retry_after)
+                left = remaining()
+                if left is not None and left <= wait:  # no time for another attempt
+                    raise
                 self.clock.sleep(wait)
                 attempt += 1
                 continue
@@ -173,11 +187,12 @@ class Fetcher:
         url = str(request.url)
         self._wait_for_host(request.url.host)
         started = self.clock.now()
-        self.requests += 1
+        with self._lock:
+            self.requests += 1
         try:
             response = self.client.send(request, stream=True)
         except httpx.TimeoutException:
-            raise _Retryable(url, f"timed out (after {self.policy.timeout:g} s)") from None
+            raise _Retryable(url, self._timed_out("")) from None
         except httpx.TransportError as exc:
             raise _Retryable(url, f"cannot connect ({exc or type(exc).__name__})") from None
         try:
@@ -232,25 +247,39 @@ class Fetcher:
                         raise FetchError(url, f"response too large (over {limit} bytes, stopped reading)")
                     yield chunk
         except httpx.TimeoutException:
-            raise _Retryable(url, f"timed out while reading (after {self.policy.timeout:g} s)") from None
+            raise _Retryable(url, self._timed_out(" while reading")) from None
         except httpx.TransportError as exc:
             raise _Retryable(url, f"connection lost while reading ({exc or type(exc).__name__})") from None
         except zlib.error as exc:
             raise FetchError(url, f"corrupt {encoding} body ({exc})") from None
 
-    def _wait_for_host(self, host: str) -> None:
-        if self._fetching_robots:
+    def _timed_out(self, doing: str) -> str:
+        left = remaining()
+        if left is not None and left <= 0.05:
+            return f"timed out{doing} (the fetch took over {self.policy.total_timeout:g} s in all)"
+        return f"timed out{doing} (nothing for {self.policy.timeout:g} s)"
+
+    def _pin(self, url: str, addresses: list[str]) -> None:
+        """The connection to this URL's host goes to an address just checked (IPv4 first)."""
+        if self._pinned is None or not addresses:
             return
-        last = self._last_request.get(host)
-        if last is not None:
-            wait = self.policy.per_host_delay - (self.clock.now() - last)
-            if wait > 0:
-                self.clock.sleep(wait)
-        self._last_request[host] = self.clock.now()
+        host = httpx.URL(url).host
+        ordered = sorted(addresses, key=lambda a: ipaddress.ip_address(a.split("%")[0]).version)
+        self._pinned.pin(host, ordered[0])
+
+    def _wait_for_host(self, host: str) -> None:
+        if getattr(self._local, "robots", False):
+            return
+        with self._lock:
+            last = self._last_request.get(host)
+            wait = 0.0 if last is None else self.policy.per_host_delay - (self.clock.now() - last)
+            self._last_request[host] = self.clock.now() + max(wait, 0.0)
+        if wait > 0:
+            self.clock.sleep(wait)
 
     def _robots_text(self, robots_url: str, allow_private: bool) -> tuple[int, str]:
         """(status, text) of a robots.txt; an unreachable site raises (the fetch fails with why)."""
-        self._fetching_robots = True
+        self._local.robots = True
         try:
             fetched = self.get(robots_url, allow_private=allow_private, check_robots=False)
         except FetchError as exc:
@@ -258,7 +287,7 @@ class Fetcher:
                 raise
             return exc.status, ""
         finally:
-            self._fetching_robots = False
+            self._local.robots = False
         return fetched.status, fetched.content[:500_000].decode("utf-8", "replace")
 
 

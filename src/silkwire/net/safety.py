@@ -5,7 +5,8 @@ link-local, shared (CGNAT), multicast, reserved and unspecified addresses are re
 caller allows them (``--allow-private`` or ``allow_private = true`` in a source), because a URL
 from a feed or a sources file must not be able to reach the machine's own services or the
 local network (server-side request forgery). The check runs on every redirect hop, and again
-on the address the connection actually reached (a second DNS answer could differ: rebinding).
+on the address the connection actually reached; and the connection goes to the address checked
+(``connect.py``), not to a second DNS answer (rebinding).
 """
 
 from __future__ import annotations
@@ -93,11 +94,12 @@ def check_address(url: str, address: str, allow_private: bool) -> None:
         raise RefusedError(url, f"refused: {address} is a {kind} address ({PRIVATE_HINT})")
 
 
-def check_host(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> None:
-    """The URL's scheme, and every address its host resolves to (IP literals included)."""
+def check_host(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> list[str]:
+    """The URL's scheme, and every address its host resolves to (IP literals included); returns
+    the addresses checked (none when private addresses are allowed: nothing to check)."""
     _, host, port = check_url(url)
     if allow_private:
-        return
+        return []
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
@@ -109,3 +111,4 @@ def check_host(url: str, allow_private: bool, resolver: Resolver = system_resolv
         raise FetchError(url, f"cannot resolve host {host!r}")
     for address in addresses:
         check_address(url, address, allow_private)
+    return addresses

@@ -201,6 +201,18 @@ def to_entity(group: Group, country: str | None = None) -> Entity:
     aliases = tuple(dict.fromkeys(m.text for m in group.mentions if m.text != name))
     kind: Literal["PER", "ORG", "LOC", "MISC"] = (
         "PER" if group.label == "PER" else "ORG" if group.label == "ORG" else "LOC" if group.label == "LOC" else "MISC")
-    # The id comes from the transliteration key, not the spelling, so that the same unknown name
-    # spelled the French, English or local way in different articles is one entity.
-    return Entity(f"{kind.lower()}:{slug(translit_key(name))}", kind, name, spans, country, None, aliases)
+    # The id is the name's folded spelling, readable and pasteable ("misc:sommet-de-bichkek"); the
+    # same name spelled the French, English or local way in another article becomes the same
+    # entity in the store, which maps each transliteration key (``identity_key``) to the first id
+    # it met (service/corrections.save_enrichments).
+    return Entity(entity_id(kind, name), kind, name, spans, country, None, aliases)
+
+
+def entity_id(kind: str, name: str) -> str:
+    """``misc:sommet-de-bichkek``: the type, then the name's folded spelling."""
+    return f"{kind.lower()}:{slug(name)}"
+
+
+def identity_key(kind: str, name: str) -> str:
+    """What two spellings of one name share (``translit_key``), with the type."""
+    return f"{kind.lower()}:{slug(translit_key(name))}"

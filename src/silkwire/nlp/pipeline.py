@@ -28,7 +28,6 @@ declares the facts it needs, and ``enrich`` checks the order once. spaCy's ``Doc
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -36,8 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
+from silkwire.nlp import decide, where
 from silkwire.nlp import entities as ents
-from silkwire.nlp import where
 from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
@@ -47,7 +46,7 @@ from silkwire.nlp.kb.roles import find_roles
 from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.nlp.timefacts import add_time_facts
-from silkwire.nlp.topics import classify, load_cues
+from silkwire.nlp.topics import from_scores, load_cues, raw_scores
 from silkwire.textnorm import normalize
 
 
@@ -60,6 +59,8 @@ class Context:
     ner: list[NerSpan]  # in original-text coordinates
     is_common: Callable[[str], bool]
     facts: dict[str, Any] = field(default_factory=dict)
+    words: Any = None  # the spaCy lexicon: lemmas and vectors for the models (nlp/spacy_model.py)
+    mode: str = decide.DEFAULT_MODE  # who decides the main event and the topics (nlp/decide.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,15 +141,6 @@ def _drop_span(ctx: Context, entity: Entity, span: Span) -> None:
         del known[index]
 
 
-def _in_place_list(text: str, start: int, end: int, spans: list[Span]) -> bool:
-    """Is this name coordinated with a place ("provinces de Balkh, Jowzjan et Faryab")?"""
-    for s, e in spans:
-        gap = text[e:start] if e <= start else text[end:s] if s >= end else None
-        if gap is not None and re.fullmatch(r"\s*(?:,|et|ou|, et)\s*", gap):
-            return True
-    return False
-
-
 def ner_candidates(ctx: Context) -> list[ents.Candidate]:
     """NER mentions that are neither junk nor already explained by the knowledge base."""
     text = ctx.article.text
@@ -168,7 +160,7 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
             continue  # "Transafghan : …": a one-word rubric before the colon of a title
         places = [s for p in ctx.facts["kb_places"] for s in p.spans]
         places += [(c.start, c.end) for c in out if c.label == "LOC"]
-        if label == "PER" and _in_place_list(text, start, end, places):
+        if label == "PER" and where.in_place_list(text, start, end, places):
             label = "LOC"
         if label == "PER":
             other = _other_person(ctx, start, end)
@@ -192,7 +184,7 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
     text, kb = ctx.article.text, ctx.kb
     countries: list[CountryRef] = ctx.facts["kb_countries"]
     codes = [c.code for c in countries]
-    capitals = _capital_forms(kb)
+    capitals = where.capital_forms(kb)
     mentions = where.capital_mentions(text, countries, capitals)
     capital_spans = {m.span for m in mentions}
     places: list[Place] = []
@@ -209,7 +201,7 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
     for p in places:
         spans = tuple(s for s in p.spans if reading.get(s, True))
         if spans:
-            pid = _place_id(kb, p)
+            pid = where.place_id(kb, p)
             kind = kb.places[pid].kind if pid is not None else "city"
             kept.append(where.with_head(text, Place(p.name, spans, p.geonameid, p.country, p.lat, p.lon), kind))
     covered = {s for p in kept for s in p.spans}
@@ -236,28 +228,7 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
             unlocated.append(cand)
         else:
             kept.append(Place(cand.text, ((cand.start, cand.end),), None, code))
-    return _merge_places(kept), unlocated
-
-
-def _place_id(kb: KnowledgeBase, place: Place) -> str | None:
-    if place.geonameid is not None and f"gn:{place.geonameid}" in kb.places:
-        return f"gn:{place.geonameid}"
-    return next((pid for pid, p in kb.places.items() if p.name == place.name and p.country == place.country), None)
-
-
-def _merge_places(places: list[Place]) -> list[Place]:
-    by_key: dict[tuple[str, str | None], Place] = {}
-    for p in places:
-        key = (fold_same_length(p.name), p.country)
-        old = by_key.get(key)
-        by_key[key] = p if old is None else Place(old.name, tuple(sorted({*old.spans, *p.spans})),
-                                                  old.geonameid or p.geonameid, old.country, old.lat, old.lon)
-    return sorted(by_key.values(), key=lambda p: p.spans[0])
-
-
-@functools.lru_cache(maxsize=4)
-def _capital_forms(kb: KnowledgeBase) -> dict[str, set[str]]:
-    return {c.code: {fold_same_length(f) for f in c.capitals} for c in kb.countries.values()}
+    return where.merge_places(kept), unlocated
 
 
 def countries(ctx: Context) -> list[CountryRef]:
@@ -298,16 +269,33 @@ def time_facts(ctx: Context) -> Enrichment:
     return add_time_facts(ctx.article, Enrichment(ctx.article.id))
 
 
-def events(ctx: Context) -> list[Event]:
-    """PLOVER events with their dates, status, money and actor entities (nlp/event_facts.py)."""
+def rule_events(ctx: Context) -> list[Event]:
+    """PLOVER events by the lexicon, with their dates, status, money and actor entities (nlp/event_facts.py)."""
     places, _ = ctx.facts["places"]
     return article_events(ctx.article, ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"],
                           load_lexicon(*ctx.kb.event_lexicons))
 
 
+def cue_scores(ctx: Context) -> dict[str, float]:
+    return raw_scores(ctx.article.text, load_cues(*ctx.kb.topic_cues))
+
+
+def model_view(ctx: Context) -> decide.View | None:
+    """The trained models' reading (nlp/decide.py); None when the rules decide alone."""
+    sig = decide.signals(ctx.facts["rule_events"], ctx.facts["cue_scores"], ctx.facts["countries"])
+    return None if ctx.mode == "rules" else decide.view(ctx.article.text, sig, ctx.words)
+
+
+def events(ctx: Context) -> list[Event]:
+    """The main event (rules, model or both: nlp/decide.py), then the lead's other events."""
+    places, _ = ctx.facts["places"]
+    return decide.events(ctx.article.text, ctx.facts["rule_events"], ctx.facts["model_view"], ctx.mode,
+                         ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
+
+
 def topics(ctx: Context) -> list[Topic]:
-    """IPTC Media Topics, the primary one first (nlp/topics.py)."""
-    return classify(ctx.article.text, load_cues(*ctx.kb.topic_cues))
+    """IPTC Media Topics, the primary one first (nlp/topics.py, nlp/decide.py)."""
+    return decide.topics(from_scores(ctx.facts["cue_scores"]), ctx.facts["model_view"], ctx.mode)
 
 
 ENRICHERS: tuple[Enricher, ...] = (
@@ -320,8 +308,11 @@ ENRICHERS: tuple[Enricher, ...] = (
     Enricher("entities", ("kb_entities", "ner_candidates", "places"), entities),
     Enricher("roles", ("countries",), roles),
     Enricher("time", (), time_facts),
-    Enricher("events", ("countries", "entities", "places", "time"), events),
-    Enricher("topics", (), topics),
+    Enricher("rule_events", ("countries", "entities", "places", "time"), rule_events),
+    Enricher("cue_scores", (), cue_scores),
+    Enricher("model_view", ("countries", "rule_events", "cue_scores"), model_view),
+    Enricher("events", ("rule_events", "model_view"), events),
+    Enricher("topics", ("cue_scores", "model_view"), topics),
 )
 
 
@@ -353,11 +344,16 @@ def _segments(text: str) -> list[tuple[int, str]]:
 
 
 def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: int = 1,
-           batch_size: int = 64, kb: KnowledgeBase | None = None) -> Iterator[Enrichment]:
+           batch_size: int = 64, kb: KnowledgeBase | None = None, mode: str = decide.DEFAULT_MODE,
+           compare: bool = False) -> Iterator[Enrichment]:
     """One Enrichment per article, in input order (module doc). ``model``: "md", "sm" or a
-    package name; ``workers``: NER processes; ``kb``: a knowledge base other than the shipped one."""
+    package name; ``workers``: NER processes; ``kb``: a knowledge base other than the shipped one;
+    ``mode``: who decides the main event and the topics (nlp/decide.py); ``compare``: also put
+    every mode's (events, topics) in ``extra["decisions"]`` (silkwire eval)."""
+    if mode not in decide.MODES:
+        raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(decide.MODES)}")
     base = kb if kb is not None else load_kb()
-    is_common = lexicon(model).is_common
+    words = lexicon(model)
     pending: deque[tuple[Article, Any, int]] = deque()
 
     def feed() -> Iterator[tuple[str, int]]:
@@ -378,17 +374,26 @@ def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: 
         seen += 1
         if seen == count:
             pending.popleft()
-            yield _run(Context(article, base, current, is_common))
+            yield _run(Context(article, base, current, words.is_common, words=words, mode=mode), compare)
             current, seen = [], 0
 
 
-def _run(ctx: Context) -> Enrichment:
+def _run(ctx: Context, compare: bool = False) -> Enrichment:
     for enricher in ENRICHERS:
         ctx.facts[enricher.name] = enricher.run(ctx)
+    extra: dict[str, Any] = {"roles": ctx.facts["roles"]}
+    if compare:  # the models read the article once; each mode decides from the same facts
+        saved = ctx.mode, ctx.facts["model_view"]
+        ctx.mode = "model"
+        ctx.facts["model_view"] = saved[1] or model_view(ctx)
+        extra["decisions"] = {}
+        for ctx.mode in decide.MODES:
+            extra["decisions"][ctx.mode] = (tuple(events(ctx)), tuple(topics(ctx)))
+        ctx.mode, ctx.facts["model_view"] = saved
     places, _ = ctx.facts["places"]
     time: Enrichment = ctx.facts["time"]
     return Enrichment(ctx.article.id, countries=tuple(ctx.facts["countries"]),
                       entities=tuple(ctx.facts["entities"]), places=tuple(places),
                       dates=time.dates, event_date=time.event_date, status=time.status, amounts=time.amounts,
                       events=tuple(ctx.facts["events"]), topics=tuple(ctx.facts["topics"]),
-                      extra={"roles": ctx.facts["roles"]})
+                      extra=extra)

@@ -85,6 +85,26 @@ class Lexicon:
                 return True
         return self._vectors is not None and bool(self._vocab.has_vector(low))
 
+    def lemma(self, word: str) -> str:
+        """The lemma of a lower-case word by table look-up (no tagging: "signent" -> "signer",
+        "rencontre" stays the noun); the word itself when the table does not know it."""
+        found = self._lookup.get(word) if self._lookup else None
+        if isinstance(found, list | tuple):
+            return str(found[0]) if found else word
+        return str(found) if found else word
+
+    @property
+    def vector_width(self) -> int:
+        return int(self._vectors.shape[1]) if self._vectors is not None else 0
+
+    def vector(self, word: str) -> Any:
+        """The static vector (numpy, float32) of a lower-case word, or None (unknown word, or a
+        model without vectors such as sm). The string store is not grown by the look-up."""
+        if self._vectors is None:
+            return None
+        row = self._vectors.key2row.get(self._vocab.strings[word], -1)  # str -> hash, nothing added
+        return None if row < 0 else self._vectors.data[row]
+
 
 @functools.lru_cache(maxsize=2)
 def lexicon(model: str = DEFAULT_MODEL) -> Lexicon:

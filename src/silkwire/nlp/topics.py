@@ -1,6 +1,7 @@
 """What an article is about: IPTC Media Topics (top level), multi-label, primary first.
 
-A lexicon classifier, no model: ``data/iptc_cues_fr.tsv`` holds weighted French cue words per
+The rule side of the topics (the pipeline combines it with the trained topic model:
+nlp/decide.py). A lexicon classifier: ``data/iptc_cues_fr.tsv`` holds weighted French cue words per
 topic (users extend it like the event lexicon), matched on a folded copy of the text (lower
 case, no accents, same length). A topic's raw score is the sum of its cue weights, doubled in
 the title (a headline states the subject; a lead wanders into background). Politics gets a
@@ -115,13 +116,17 @@ def raw_scores(text: str, cues: Sequence[tuple[Cue, re.Pattern[str]]] | None = N
     return scores
 
 
-def classify(text: str, cues: Sequence[tuple[Cue, re.Pattern[str]]] | None = None) -> list[Topic]:
-    """The article's IPTC topics with scores, the primary one first (never empty: politics
-    is the fallback through its prior)."""
-    scores = raw_scores(text, cues)
+def from_scores(scores: dict[str, float]) -> list[Topic]:
+    """The topics of raw scores (``raw_scores``): shares of the total, primary first, those of at
+    least ``MIN_SHARE`` (never empty: politics is the fallback through its prior)."""
     total = sum(scores.values())
     names = labels()
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     out = [Topic(code, names[code], round(score / total, 3)) for code, score in ranked
            if score / total >= MIN_SHARE]
     return out or [Topic(ranked[0][0], names[ranked[0][0]], round(ranked[0][1] / total, 3))]
+
+
+def classify(text: str, cues: Sequence[tuple[Cue, re.Pattern[str]]] | None = None) -> list[Topic]:
+    """The article's IPTC topics with scores, the primary one first (``from_scores``)."""
+    return from_scores(raw_scores(text, cues))

@@ -20,11 +20,13 @@ else the only country the article names. With no such cue it stays a LOC entity.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from silkwire.model import CountryRef, Place, Span
+from silkwire.nlp.kb import KnowledgeBase
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize_text
 
@@ -148,3 +150,36 @@ def country_cue(text: str, span: Span, located: Sequence[tuple[Span, str]],
     if len(set(article_codes)) == 1:
         return article_codes[0]
     return None
+
+
+def place_id(kb: KnowledgeBase, place: Place) -> str | None:
+    """The knowledge base's id of a located place, by GeoNames id, else by name and country."""
+    if place.geonameid is not None and f"gn:{place.geonameid}" in kb.places:
+        return f"gn:{place.geonameid}"
+    return next((pid for pid, p in kb.places.items() if p.name == place.name and p.country == place.country), None)
+
+
+def merge_places(places: list[Place]) -> list[Place]:
+    """One place per (name, country), its spans merged, in text order."""
+    by_key: dict[tuple[str, str | None], Place] = {}
+    for p in places:
+        key = (fold_same_length(p.name), p.country)
+        old = by_key.get(key)
+        by_key[key] = p if old is None else Place(old.name, tuple(sorted({*old.spans, *p.spans})),
+                                                  old.geonameid or p.geonameid, old.country, old.lat, old.lon)
+    return sorted(by_key.values(), key=lambda p: p.spans[0])
+
+
+@functools.lru_cache(maxsize=4)
+def capital_forms(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Country code -> the folded names of its capitals."""
+    return {c.code: {fold_same_length(f) for f in c.capitals} for c in kb.countries.values()}
+
+
+def in_place_list(text: str, start: int, end: int, spans: list[Span]) -> bool:
+    """Is this name coordinated with a place ("provinces de Balkh, Jowzjan et Faryab")?"""
+    for s, e in spans:
+        gap = text[e:start] if e <= start else text[end:s] if s >= end else None
+        if gap is not None and re.fullmatch(r"\s*(?:,|et|ou|, et)\s*", gap):
+            return True
+    return False

@@ -20,6 +20,9 @@ from silkwire.textnorm import normalize_text
 _OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
 _LEXER = re.compile(r'\s*(?:(?P<quote>")|(?P<open>\()|(?P<close>\))|(?P<word>[^\s()"]+))')
 MIN_PREFIX = 2
+# Parentheses nest at most this deep: the parser and every walk of the tree recurse once per
+# level, and no one writes more than a few by hand ('('*400 must be a clear error, not a crash).
+MAX_DEPTH = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _lex(text)
         self.i = 0
+        self.depth = 0
         self.query = Query(text=text, node=None)
 
     def peek(self) -> _Token | None:
@@ -173,7 +177,11 @@ class _Parser:
         tok = self.tokens[self.i]
         self.i += 1
         if tok.kind == "open":
+            if self.depth >= MAX_DEPTH:
+                raise QueryError(f"parentheses nested too deeply at column {tok.column}: at most {MAX_DEPTH} levels")
+            self.depth += 1
             inner = self.or_expr()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "close":
                 raise QueryError(f"unclosed parenthesis at column {tok.column}")

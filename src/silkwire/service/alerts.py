@@ -51,6 +51,28 @@ def list_alerts(ws: service.Workspace) -> list[Alert]:
     return ws.store.alerts()
 
 
+def alert_matches(ws: service.Workspace, name: str, limit: int = 100) -> tuple[Alert, int, list[dict[str, Any]]]:
+    """An alert, how many matches its runs recorded, and the latest ``limit`` of them as article
+    summaries (newest match first) with ``matched_at`` and ``delivered_at``."""
+    from silkwire.errors import NotFoundError
+    from silkwire.service.search import summary
+
+    alert = next((a for a in ws.store.alerts() if a.name == name), None)
+    if alert is None:
+        raise NotFoundError(f"{name}: no alert of this name")
+    total, rows = ws.store.alert_matches(name, limit)
+    estimates = ws.store.published_estimates([article_id for article_id, _, _ in rows])
+    out = []
+    for article_id, matched_at, delivered_at in rows:
+        try:
+            article = ws.store.get(article_id)
+        except NotFoundError:
+            continue
+        out.append({**summary(article, estimates.get(article_id)), "matched_at": matched_at,
+                    "delivered_at": delivered_at})
+    return alert, total, out
+
+
 def remove_alert(ws: service.Workspace, name: str) -> None:
     ws.store.remove_alert(name)
 

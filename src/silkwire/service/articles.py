@@ -21,10 +21,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from silkwire.dates import first_day
 from silkwire.errors import InputError, InputWarning, StoreError
-from silkwire.ingest import Format, read_paths
-from silkwire.ingest.records import record_to_article
+from silkwire.ingest import Format, Limits, read_paths
+from silkwire.ingest.limits import DEFAULT_LIMITS, checked
+from silkwire.ingest.records import read_record
 from silkwire.model import (
     PIPELINE_VERSION,
     Article,
@@ -35,7 +35,7 @@ from silkwire.model import (
     enrichment_fields,
 )
 from silkwire.net import Fetcher
-from silkwire.service import duplicates
+from silkwire.service import corrections, duplicates, repair
 from silkwire.service.inputs import read_inputs
 from silkwire.service.search import Hit, SearchResult, hit_record, search
 from silkwire.service.workspace import (
@@ -48,7 +48,6 @@ from silkwire.service.workspace import (
     remove_database,
     sync_index,
 )
-from silkwire.store import EventRow, StoredEnrichment
 
 __all__ = ["Hit", "SearchFilters", "SearchResult", "Workspace", "hit_record", "index_path", "open_workspace",
            "remove_database", "search", "sync_index"]
@@ -88,6 +87,7 @@ def ingest(
     *,
     allow_private: bool = False,
     fetcher: Fetcher | None = None,
+    limits: Limits | None = None,
 ) -> IngestReport:
     """Read the inputs and store their articles, one transaction per batch.
 
@@ -97,12 +97,14 @@ def ingest(
     the dispatch) is stored and linked to its canonical, in the batch's transaction
     (``duplicates``); stories are updated at the end (``stories.after_ingest``).
     Paths may be http(s) URLs: fetched through ``fetcher`` (a new safe fetcher by default),
-    refusing private addresses unless ``allow_private``.
+    refusing private addresses unless ``allow_private``. ``limits``: the largest line, article,
+    unpacked .gz and document read (``ingest.limits``); an item over one is rejected.
     """
     own = fetcher is None
     fetcher = fetcher or Fetcher()
     try:
-        return ingest_items(ws, read_inputs(paths, fmt, source, fetcher, allow_private), batch_size, on_batch)
+        items = read_inputs(paths, fmt, source, fetcher, allow_private, limits or Limits())
+        return ingest_items(ws, items, batch_size, on_batch)
     finally:
         if own:
             fetcher.close()
@@ -115,12 +117,11 @@ def ingest_items(
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
-    from silkwire.service import stories as storylines
-
     ws.index.begin_write()
     duplicates.catch_up(ws)
     report = IngestReport()
     batch: list[Article] = []
+    left = repair.pending(ws)  # articles an earlier command was killed before giving stories
 
     def flush() -> None:
         prepared = duplicates.prepare(ws, batch)  # the costly part, before taking the write lock
@@ -128,9 +129,11 @@ def ingest_items(
             with ws.store.transaction():
                 rowids = ws.store.add_articles(batch)
                 duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r], prepared)
+                ws.store.mark_stories_pending([r for r in rowids if r], enriched=False)
         except BaseException:
             duplicates.forget_finder(ws)  # it saw articles that are not stored
             raise
+        repair.step("ingest.batch")
         duplicates.flush_bands(ws, duplicates.FLUSH_BANDS)
         ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
@@ -155,9 +158,10 @@ def ingest_items(
     # The store is committed batch by batch; the index once at the end (its commits are costly).
     # Should we die before this line, the next open re-indexes from the watermark.
     ws.index.commit()
+    repair.step("ingest.index")
     ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
-    if report.new:
-        storylines.after_ingest(ws)
+    repair.step("ingest.watermark")
+    repair.finish_ingest(ws, report.new, left, estimate_publication)
     return report
 
 
@@ -175,17 +179,13 @@ def ingest_records(ws: Workspace, records: Sequence[dict[str, Any]], source: str
     a JSONL file would be (``ingest.records``), then stored through ``ingest_items``, the path of
     ``silkwire ingest`` (same batching, same index watermark). Rejections and warnings carry the
     index of their record."""
-    items: list[Article | InputError] = []
+    items: list[Article | InputError | InputWarning] = []
     ids: list[str | None] = []
     for i, record in enumerate(records):
-        try:
-            article = record_to_article(record, source, f"record:{i}")
-        except InputError as exc:
-            items.append(exc)
-            ids.append(None)
-        else:
-            items.append(article)
-            ids.append(article.id)
+        found = [checked(x, DEFAULT_LIMITS, f"record:{i}") if isinstance(x, Article) else x
+                 for x in read_record(record, source, f"record:{i}")]  # lone surrogates, size, fields
+        items += found
+        ids.append(next((x.id for x in found if isinstance(x, Article)), None))
     try:
         ws.index.begin_write()
     except StoreError:
@@ -257,18 +257,9 @@ def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher
     return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
 
 
-def stored_enrichment(rowid: int, e: Enrichment) -> StoredEnrichment:
-    facets: list[tuple[str, str]] = []
-    facets += [("country", c.code) for c in e.countries or ()]
-    facets += [("entity", x.id) for x in e.entities or ()]
-    facets += [("place", p.name) for p in e.places or ()]
-    facets += [("event", v.type) for v in e.events or ()]
-    facets += [("topic", t.code) for t in e.topics or ()]
-    known = tuple((x.id, x.type, x.name, x.country) for x in e.entities or ())
-    events = tuple(EventRow(n, v.type, v.date, first_day(v.date), v.status, v.place,
-                            v.source, v.target) for n, v in enumerate(e.events or ()))
-    return StoredEnrichment(rowid, e.version, enrichment_fields(e), e.event_date, e.status, tuple(facets), known,
-                            events)
+def pending_enrichment(ws: Workspace) -> int:
+    """How many articles ``enrich`` would enrich now (for a progress bar)."""
+    return ws.store.count_unenriched(PIPELINE_VERSION)
 
 
 def enrich(
@@ -287,21 +278,23 @@ def enrich(
     report = EnrichReport()
     after = 0
     enriched: list[int] = []
+    left = repair.pending(ws)  # articles an earlier command was killed before giving stories
     while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
         enriched += [rowid for rowid, _ in rows]
         enrichments = list(run([article for _, article in rows]))
-        pairs = zip(rows, enrichments, strict=True)
-        ws.store.save_enrichments([stored_enrichment(rowid, e) for (rowid, _), e in pairs])
+        # The analyst's corrections are applied over what the pipeline found, at every store.
+        with ws.store.transaction():  # the facts and the mark that stories must take them up
+            corrections.save_enrichments(ws, [(rowid, article, e) for (rowid, article), e in
+                                              zip(rows, enrichments, strict=True)])
+            ws.store.mark_stories_pending([rowid for rowid, _ in rows], enriched=True)
+        repair.step("enrich.batch")
         after = rows[-1][0]
         report.enriched += len(rows)
         if on_batch:
             on_batch(report)
     reindex_pending(ws)
-    if report.enriched:
-        from silkwire.service import stories as storylines
-
-        estimate_publication(ws)
-        storylines.update_stories(ws, enriched)  # now with entities, countries, events and date estimates
+    repair.step("enrich.index")
+    repair.finish_enrich(ws, enriched, left, estimate_publication)
     return report
 
 
@@ -361,6 +354,11 @@ def entities(
     """Entities with the number of articles naming them, most named first."""
     return [{"id": i, "type": t, "name": n, "country": c, "articles": k}
             for i, t, n, c, k in ws.store.entity_counts(type_, country, limit)]
+
+
+def published_span(ws: Workspace) -> tuple[str | None, str | None]:
+    """The first and last publication dates of the corpus (what an open estimate must beat)."""
+    return ws.store.published_span()
 
 
 def stats(ws: Workspace) -> dict[str, Any]:

@@ -314,4 +314,8 @@ def render(d: Digest, fmt: str) -> str:
         from silkwire.export.briefing_html import render_html
 
         return render_html(d)
+    if fmt == "body":  # the HTML content without its page, for the web's digest page
+        from silkwire.export.briefing_html import render_body
+
+        return render_body(d)
     raise QueryError(f"--format {fmt!r}: expected md or html")

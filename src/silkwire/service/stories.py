@@ -97,9 +97,22 @@ def story(ws: Workspace, story_id: str) -> dict[str, Any]:
     if row is None:
         raise NotFoundError(f"{story_id}: no story with this id")
     out = _summary(row)
-    out["articles_list"] = with_estimates(ws, ws.store.story_members(story_id))
+    # Dated articles in date order, then the undated ones by their estimated window (an open
+    # window "2025-03-01/.." is only a bound: after the closed ones), never mixed: an estimate
+    # is not a date to sort among dates.
+    members = with_estimates(ws, ws.store.story_members(story_id))
+    dated = [m for m in members if m.get("published") and not m.get("published_estimated")]
+    undated = sorted((m for m in members if m not in dated), key=_window_order)
+    out["articles_list"] = dated + undated
     out["followed_by"] = ws.store.follow_ups(story_id)
     return out
+
+
+def _window_order(item: dict[str, Any]) -> tuple[int, str, str]:
+    start, _, end = str(item.get("published") or "").partition("/")
+    if not start:
+        return (2, "", "")  # no estimate at all: last
+    return (1 if ".." in (start, end) else 0, start if start != ".." else end, end)
 
 
 # -- clustering ----------------------------------------------------------------------------------

@@ -8,19 +8,28 @@ The watch state of each source (validators, last outcome, errors, next due time)
 database (``store/monitoring.py``) and is written only after the source's items are stored. A
 watch killed at any point therefore resumes where it was: a source whose items were stored but
 whose state was not is fetched again, and its items come back as duplicates.
+
+A pass fetches its sources in parallel, one host at a time per host (``parallel`` threads, each
+taking one host's sources in turn, so the per-host delay and robots.txt hold), and stores them
+in this thread as they arrive (one writer). With the fetcher's deadline on every fetch, a slow
+outlet costs its own sources at most ``total_timeout`` each, and delays nobody else.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from silkwire.errors import InputError, StoreError
-from silkwire.net import Fetcher, FetchError, FetchPolicy, Validators
+from silkwire.net import Fetched, Fetcher, FetchError, FetchPolicy, Validators
 from silkwire.service import articles as service
-from silkwire.service.inputs import fetch_items
+from silkwire.service.inputs import Item, fetch_items
 from silkwire.service.sources import Source, load_sources
 from silkwire.store.monitoring import WatchState
 
@@ -43,28 +52,64 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+@dataclass
+class _Outcome:
+    """What fetching one source gave (in a fetch thread), for ``_store`` (in the writer's)."""
+
+    source: Source
+    state: WatchState  # as before the fetch, with the URL and times of this poll
+    now: datetime
+    fetched: Fetched | None = None
+    items: list[Item] = field(default_factory=list)
+    error: FetchError | None = None
+    crash: str | None = None
+    stored: threading.Event = field(default_factory=threading.Event)
+
+
+def _prepare(state: WatchState | None, source: Source, now: datetime) -> WatchState:
+    state = state or WatchState(source.name, source.url)
+    if state.url != source.url:  # validators belong to a URL; a changed URL starts afresh
+        state = replace(state, etag=None, last_modified=None)
+    return replace(state, url=source.url, last_fetch=now.isoformat(),
+                   next_due=(now + timedelta(seconds=source.interval)).isoformat())
+
+
+def _fetch(fetcher: Fetcher, source: Source, state: WatchState, now: datetime, allow_private: bool) -> _Outcome:
+    """Fetch and read one source; never raises (touches no database: runs in any thread)."""
+    outcome = _Outcome(source, state, now)
+    try:
+        outcome.fetched, outcome.items = fetch_items(
+            fetcher, source.url, kind=source.kind, source=source.name,
+            allow_private=allow_private or source.allow_private, validators=Validators(state.etag, state.last_modified))
+    except FetchError as exc:
+        outcome.error = exc
+    except Exception as exc:  # a parser crash on one source must not stop the others
+        outcome.crash = f"unexpected error ({type(exc).__name__}: {exc})"
+    return outcome
+
+
 def poll_source(ws: service.Workspace, fetcher: Fetcher, source: Source, *, allow_private: bool = False,
                 now: datetime | None = None) -> PollResult:
     """Fetch one source (conditionally), store its new items, then record its state."""
     now = now or _now()
-    state = ws.store.watch_state(source.name) or WatchState(source.name, source.url)
-    if state.url != source.url:  # validators belong to a URL; a changed URL starts afresh
-        state = replace(state, etag=None, last_modified=None)
-    validators = Validators(state.etag, state.last_modified)
-    state = replace(state, url=source.url, last_fetch=now.isoformat(),
-                    next_due=(now + timedelta(seconds=source.interval)).isoformat())
-    try:
-        fetched, items = fetch_items(fetcher, source.url, kind=source.kind, source=source.name,
-                                     allow_private=allow_private or source.allow_private, validators=validators)
-    except FetchError as exc:
+    state = _prepare(ws.store.watch_state(source.name), source, now)
+    return _store(ws, _fetch(fetcher, source, state, now, allow_private))
+
+
+def _store(ws: service.Workspace, outcome: _Outcome) -> PollResult:
+    """Store what one fetch gave, then record the source's state (the writer's thread)."""
+    source, state, now = outcome.source, outcome.state, outcome.now
+    if outcome.error is not None:
+        exc = outcome.error
         ws.store.save_watch_state(replace(state, last_status="error", http_status=exc.status,
                                            last_error=exc.message, failures=state.failures + 1))
         return PollResult(source.name, "error", error=exc.message, http_status=exc.status)
-    except Exception as exc:  # a parser crash on one source must not stop the others
-        message = f"unexpected error ({type(exc).__name__}: {exc})"
+    if outcome.fetched is None:
+        message = outcome.crash or "unexpected error"
         ws.store.save_watch_state(replace(state, last_status="error", last_error=message,
                                            failures=state.failures + 1))
         return PollResult(source.name, "error", error=message)
+    fetched, items = outcome.fetched, outcome.items
     try:
         # A 304 has nothing to store: no need to take the index writer (a commit costs ~25 ms).
         report = service.ingest_items(ws, items) if items else service.IngestReport()
@@ -102,6 +147,50 @@ def due_sources(states: dict[str, WatchState], sources: list[Source], now: datet
     return due
 
 
+def poll_sources(ws: service.Workspace, fetcher: Fetcher, sources: list[Source], *, allow_private: bool = False,
+                 parallel: int = 8, should_stop: Callable[[], bool] = lambda: False) -> Iterator[PollResult]:
+    """Poll ``sources``: fetched in parallel (one host at a time per host, see the module doc),
+    stored here as each arrives; yields each source's result."""
+    now = _now()
+    states = ws.store.all_watch_states()
+    hosts: dict[str, list[Source]] = {}
+    for source in sources:
+        hosts.setdefault((urlsplit(source.url).hostname or "").lower(), []).append(source)
+    arrived: queue.Queue[_Outcome | None] = queue.Queue()
+    closing = threading.Event()  # the caller stopped reading: fetch threads must not wait on
+
+    def fetch_host(group: list[Source]) -> None:
+        for source in group:
+            if should_stop() or closing.is_set():
+                break
+            outcome = _fetch(fetcher, source, _prepare(states.get(source.name), source, now), now, allow_private)
+            arrived.put(outcome)
+            # the next one once this one is stored: a watch killed now has fetched, unstored, at
+            # most one source per host (fetched again at the restart)
+            while not outcome.stored.wait(0.1) and not closing.is_set():
+                pass
+        arrived.put(None)  # this host is done
+
+    with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(hosts))), thread_name_prefix="watch") as pool:
+        futures = [pool.submit(fetch_host, group) for group in hosts.values()]
+        left = len(futures)
+        try:
+            while left:
+                outcome = arrived.get()
+                if outcome is None:
+                    left -= 1
+                    continue
+                try:
+                    result = _store(ws, outcome)
+                finally:
+                    outcome.stored.set()
+                yield result
+        finally:
+            closing.set()  # e.g. Ctrl-C, or the caller broke off: the threads end after their fetch
+        for future in futures:
+            future.result()  # a bug in a fetch thread surfaces here, not silently
+
+
 @dataclass
 class WatchOptions:
     once: bool = False  # one pass over the due sources, then return
@@ -109,6 +198,7 @@ class WatchOptions:
     allow_private: bool = False
     policy: FetchPolicy = field(default_factory=FetchPolicy)
     max_sleep: float = 60.0  # the sources file is re-read at least this often
+    parallel: int = 8  # hosts fetched at once
 
 
 def watch(db_path: str, sources_path: str, options: WatchOptions,
@@ -135,10 +225,9 @@ def watch(db_path: str, sources_path: str, options: WatchOptions,
             with service.open_workspace(db_path, create=True) as ws:
                 now = _now()
                 due = sources if first and options.force else due_sources(ws.store.all_watch_states(), sources, now)
-                for source in due:
-                    if should_stop():
-                        break
-                    on_poll(poll_source(ws, fetch, source, allow_private=options.allow_private))
+                for result in poll_sources(ws, fetch, due, allow_private=options.allow_private,
+                                           parallel=options.parallel, should_stop=should_stop):
+                    on_poll(result)
                     polls += 1
                 wait = _seconds_to_next(ws.store.all_watch_states(), sources, options.max_sleep)
             first = False
@@ -175,4 +264,4 @@ def check_sources(db_path: str, sources_path: str) -> list[tuple[Source | InputE
     return [(item, states.get(item.name) if isinstance(item, Source) else None) for item in items]
 
 
-__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "poll_source", "watch"]
+__all__ = ["FetchPolicy", "PollResult", "WatchOptions", "check_sources", "poll_source", "poll_sources", "watch"]

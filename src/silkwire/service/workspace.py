@@ -9,13 +9,16 @@ rebuilt whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from typing import Any
 
+from silkwire.errors import StoreError
 from silkwire.model import Article
 from silkwire.search import index_columns
 from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
-from silkwire.store import Facets, Store
+from silkwire.store import Facets, Store, StoredEnrichment
 
 INDEXED_THROUGH = "text_index.indexed_through"
 _INDEX_VERSION = "text_index.version"
@@ -59,6 +62,8 @@ def open_workspace(db_path: str, create: bool = False) -> Workspace:
     ws = Workspace(store, TextIndex(index_path(db_path)))
     try:
         sync_index(ws)
+        with contextlib.suppress(StoreError):  # another process holds the writer: it is its job then
+            upgrade_entity_ids(ws)
     except ValueError as exc:
         # Another process (an ingest) holds the index writer; it will bring the index up to
         # date itself, so read what is committed now rather than wait.
@@ -110,3 +115,55 @@ def sync_index(ws: Workspace) -> int:
     store.set_meta(INDEXED_THROUGH, str(mark))
     store.set_meta(_INDEX_VERSION, INDEX_VERSION)
     return done + reindex_pending(ws)
+
+
+ENTITY_ID_SCHEME = "entity_ids.scheme"
+
+
+def upgrade_entity_ids(ws: Workspace) -> int:
+    """A database written when unknown names' ids were their transliteration key
+    (``misc:somet-de-bichkek``) gets readable ids (``misc:sommet-de-bichkek``), once: the
+    entity list, facets, stories and record fields are rewritten, and each old id is kept
+    with its new one (old links redirect). Returns how many ids changed."""
+    from silkwire.nlp.entities import entity_id, identity_key
+
+    store = ws.store
+    if store.get_meta(ENTITY_ID_SCHEME) == "2":
+        return 0
+    rows = store.entity_id_rows()
+    mapping = {old: entity_id(type_, name) for old, type_, name in rows
+               if old == identity_key(type_, name) != entity_id(type_, name)}
+    if mapping:
+        ws.index.begin_write()
+        rowids = sorted({r for old in mapping for r in store.facet_rowids("entity", old)})
+        items = []
+        for rowid, (version, base, stored) in store.enrichment_bases(rowids).items():
+            found = None if base is stored else _renamed(base, mapping)
+            items.append(StoredEnrichment.of_fields(rowid, version, _renamed(stored, mapping), found))
+        with store.transaction():
+            store.save_enrichments(items)
+            store.rename_entity_ids(mapping)
+        reindex_pending(ws)
+    store.add_entity_keys((identity_key(t, n), mapping.get(i, i)) for i, t, n in rows)
+    store.set_meta(ENTITY_ID_SCHEME, "2")
+    return len(mapping)
+
+
+def _renamed(fields: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    seen: dict[str, dict[str, Any]] = {}
+    entities = []
+    for e in fields.get("entities") or ():
+        e = {**e, "id": mapping.get(e["id"], e["id"])}
+        if e["id"] in seen:  # two spellings that now share an id: one entity
+            seen[e["id"]]["spans"] = sorted(seen[e["id"]]["spans"] + e["spans"])
+            continue
+        seen[e["id"]] = e
+        entities.append(e)
+    events = [{**v, **{side: [mapping.get(x, x) for x in v.get(side) or ()]
+                       for side in ("source_entities", "target_entities")}} for v in fields.get("events") or ()]
+    out = {**fields}
+    if "entities" in fields:
+        out["entities"] = entities
+    if "events" in fields:
+        out["events"] = events
+    return out

@@ -93,6 +93,11 @@ class ArticleTables(StoreBase):
     def sources_with_undated(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT source FROM articles WHERE published IS NULL")]
 
+    def published_span(self) -> tuple[str | None, str | None]:
+        """(first, last) publication date of the stored articles (the index on published)."""
+        row = self.db.execute("SELECT min(published), max(published) FROM articles").fetchone()
+        return row[0], row[1]
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from silkwire.dates import first_day
 from silkwire.model import Article
 from silkwire.store.articles import ARTICLE_COLUMNS, article_of
 from silkwire.store.base import StoreBase, marks, now
@@ -26,6 +27,24 @@ class StoredEnrichment:
     facets: tuple[tuple[str, str], ...] = ()  # (kind, value): ("country", "KZ"), ("entity", "per:…")
     entities: tuple[tuple[str, str, str, str | None], ...] = ()  # (id, type, name, country)
     events: tuple[EventRow, ...] = ()
+    found: dict[str, Any] | None = None  # the pipeline's own fields, when corrections changed ``fields``
+
+    @classmethod
+    def of_fields(cls, rowid: int, version: str, fields: dict[str, Any],
+                  found: dict[str, Any] | None = None) -> StoredEnrichment:
+        """What the store keeps of an article's record fields: its facets, entities and events."""
+        facets: list[tuple[str, str]] = []
+        facets += [("country", c["code"]) for c in fields.get("countries") or ()]
+        facets += [("entity", x["id"]) for x in fields.get("entities") or ()]
+        facets += [("place", p["name"]) for p in fields.get("places") or ()]
+        facets += [("event", v["type"]) for v in fields.get("events") or ()]
+        facets += [("topic", t["code"]) for t in fields.get("topics") or ()]
+        known = tuple((x["id"], x["type"], x["name"], x.get("country")) for x in fields.get("entities") or ())
+        events = tuple(EventRow(n, v["type"], v.get("date"), first_day(v.get("date")), v.get("status"),
+                                v.get("place"), tuple(v.get("source") or ()), tuple(v.get("target") or ()))
+                       for n, v in enumerate(fields.get("events") or ()))
+        return cls(rowid, version, fields, fields.get("event_date"), fields.get("status"), tuple(facets), known,
+                   events, found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +73,9 @@ class EnrichmentTables(StoreBase):
             for e in items:
                 db.execute(
                     "INSERT OR REPLACE INTO enrichments (article_rowid, version, fields, event_date, status, "
-                    "indexed, enriched_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    (e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False), e.event_date, e.status, stamp),
+                    "indexed, enriched_at, found) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                    (e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False), e.event_date, e.status, stamp,
+                     None if e.found is None else json.dumps(e.found, ensure_ascii=False)),
                 )
                 db.execute("DELETE FROM article_facets WHERE article_rowid = ?", (e.rowid,))
                 db.executemany(
@@ -76,6 +96,12 @@ class EnrichmentTables(StoreBase):
             (after, version, limit),
         ).fetchall()
         return [(r[0], article_of(r[1:])) for r in rows]
+
+    def count_unenriched(self, version: str) -> int:
+        """How many articles have no enrichment of this pipeline version (what enrich will do)."""
+        return int(self.db.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
+            "WHERE e.article_rowid IS NULL OR e.version != ?", (version,)).fetchone()[0])
 
     def enrichment(self, rowid: int) -> dict[str, Any] | None:
         row = self.db.execute(

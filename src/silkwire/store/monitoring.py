@@ -96,6 +96,14 @@ class MonitoringTables(StoreBase):
             db.execute("UPDATE alerts SET checked_through = ?, last_run = ? WHERE name = ?",
                        (checked_through, now, name))
 
+    def alert_matches(self, name: str, limit: int = 100) -> tuple[int, list[tuple[str, str, str | None]]]:
+        """(how many matches the alert has, the latest ``limit`` as (article id, matched at,
+        delivered at)), newest first."""
+        total = self.db.execute("SELECT count(*) FROM alert_matches WHERE alert = ?", (name,)).fetchone()[0]
+        rows = self.db.execute("SELECT article_id, matched_at, delivered_at FROM alert_matches WHERE alert = ? "
+                               "ORDER BY matched_at DESC, article_id LIMIT ?", (name, limit)).fetchall()
+        return int(total), [(r[0], r[1], r[2]) for r in rows]
+
     def pending_deliveries(self, name: str) -> list[str]:
         """Ids of the matches the alert's webhook has not accepted yet, oldest first."""
         return [r[0] for r in self.db.execute(

@@ -45,7 +45,15 @@ def filter_conditions(filters: SearchFilters) -> tuple[list[str], list[Any]]:
         else:
             column, bounds = "a.published", [filters.since, filters.until]
         for op, bound in zip((">=", "<="), bounds, strict=True):
-            if bound is not None:
+            if bound is None:
+                continue
+            if op == ">=" and column == "a.published":
+                # A publication known to the month or year ("2020-10") may fall on or after the
+                # bound's day in that month: it stays ('2020-10' < '2020-10-15' as text).
+                where.append("(a.published >= ? OR (length(a.published) < 10 "
+                             "AND a.published = substr(?, 1, length(a.published))))")
+                args += [bound, bound]
+            else:
                 where.append(f"{column} {op} ?")
                 args.append(bound)
     if filters.sources:

@@ -226,17 +226,138 @@ MIGRATIONS.append(
     )
 )
 
-# Ten million articles on one machine (issue 16): the LSH bands filed by period of publication.
+# Derived state after a crash: the articles whose stories are not brought up to date yet.
 MIGRATIONS.append(
     (
         9,
         [
+            # Written in the transaction that stores an ingest batch (new articles) or an enrich
+            # batch (enriched = 1), deleted once the stories hold them: a process killed in
+            # between leaves the rows, and the next writing command does the work
+            # (service/repair.py), so no crash loses stories.
+            """CREATE TABLE stories_pending (
+                article_rowid INTEGER PRIMARY KEY,
+                enriched INTEGER NOT NULL DEFAULT 0
+            )""",
+        ],
+    )
+)
+
+# The analyst's corrections (issue 19), kept apart from what the pipeline found.
+MIGRATIONS.append(
+    (
+        10,
+        [
+            # One row per correction, never deleted: undoing one stamps undone_at/undone_by.
+            # article_id NULL: about an entity wherever it appears (merge, rename, wikidata).
+            # fact: JSON, what the action is about: for reject, what picks the fact out ({"code": "KZ"},
+            # {"id": "per:…"}, {"type": "AGREE", "trigger": [s, e]}, {"span": [s, e]}…); for add, the
+            # fact with its span; for merge {"id", "into"}, rename {"id", "name", "previous"},
+            # wikidata {"id", "wikidata", "previous"}.
+            """CREATE TABLE corrections (
+                id INTEGER PRIMARY KEY,
+                article_id TEXT,
+                action TEXT NOT NULL,        -- reject | add | merge | rename | wikidata
+                kind TEXT NOT NULL,          -- country | entity | place | event | topic | date | amount
+                fact TEXT NOT NULL,
+                author TEXT NOT NULL,
+                reason TEXT,
+                created_at TEXT NOT NULL,
+                undone_at TEXT,
+                undone_by TEXT
+            )""",
+            "CREATE INDEX corrections_article ON corrections(article_id)",
+            # The pipeline's own record fields of an article whose stored fields corrections changed
+            # (NULL when none did): undoing a correction starts again from them.
+            "ALTER TABLE enrichments ADD COLUMN found TEXT",
+        ],
+    )
+)
+
+# Readable entity ids (issue 19): an unknown name's id is its folded spelling ("misc:sommet-de-
+# bichkek"), no longer its transliteration key ("misc:somet-de-bichkek").
+MIGRATIONS.append(
+    (
+        11,
+        [
+            # Each spelling family (the transliteration key, with the type) -> the first id it met,
+            # so that "Djeyhoun Baïramov" and "Jeyhun Bayramov" in two articles are one entity.
+            "CREATE TABLE entity_keys (key TEXT PRIMARY KEY, id TEXT NOT NULL)",
+            # Renamed ids, old -> new: old links and --entity values still find the entity. Filled
+            # when a database of older ids is opened (service/workspace.upgrade_entity_ids).
+            "CREATE TABLE entity_ids (old TEXT PRIMARY KEY, new TEXT NOT NULL, renamed_at TEXT NOT NULL)",
+        ],
+    )
+)
+
+# silkwire_facts: one SELECT per list of the record fields: (kind, list, value, first span, confidence).
+_FACT_LISTS = [
+    ("country", "countries", "$.code", "$.spans[0][0]", "$.spans[0][1]", None),
+    ("entity", "entities", "$.id", "$.spans[0][0]", "$.spans[0][1]", None),
+    ("place", "places", "$.name", "$.spans[0][0]", "$.spans[0][1]", None),
+    ("date", "dates", "$.value", "$.span[0]", "$.span[1]", None),
+    ("amount", "amounts", "$.value", "$.span[0]", "$.span[1]", None),
+    ("event", "events", "$.type", "$.trigger[0]", "$.trigger[1]", "$.confidence"),
+    ("topic", "topics", "$.code", None, None, "$.score"),
+]
+
+
+def _json(path: str | None) -> str:
+    return f"json_extract(j.value, '{path}')" if path else "NULL"
+
+
+_FACTS_VIEW = "CREATE VIEW silkwire_facts AS\n" + "\nUNION ALL\n".join(
+    f"SELECT a.id AS article_id, '{kind}' AS kind, {_json(value)} AS value, {_json(start)} AS span_start, "
+    f"{_json(end)} AS span_end, {_json(confidence)} AS confidence, "
+    "coalesce(json_extract(j.value, '$.corrected'), 0) AS corrected "
+    f"FROM enrichments e JOIN articles a ON a.rowid = e.article_rowid, json_each(e.fields, '$.{field}') j"
+    for kind, field, value, start, end, confidence in _FACT_LISTS)
+
+
+# The open format (issue 19): views that give a datasette or pandas user the facts without JSON.
+# A later migration that changes a column they read drops and recreates them.
+MIGRATIONS.append(
+    (
+        12,
+        [
+            # One row per fact in force (corrections applied): article id, kind (country, entity,
+            # place, date, amount, event, topic), value (code, entity id, place name, ISO date, number,
+            # PLOVER type, IPTC code), its first span (an event: its trigger; a topic has none),
+            # confidence (an event's; a topic's score), corrected (1: added or changed by an analyst).
+            _FACTS_VIEW,
+            # One row per event: its article, position (0 = main), type, date, status, place, actors
+            # (ISO codes, space-separated), confidence, trigger span, corrected, and whether the
+            # article is a duplicate (relations count each group once).
+            """CREATE VIEW silkwire_events AS
+SELECT a.id AS article_id, a.title, a.published, ev.n, ev.n = 0 AS main, ev.type, ev.date, ev.status, ev.place,
+       (SELECT group_concat(x.actor, ' ') FROM event_actors x WHERE x.article_rowid = ev.article_rowid
+           AND x.n = ev.n AND x.side = 'source') AS source,
+       (SELECT group_concat(x.actor, ' ') FROM event_actors x WHERE x.article_rowid = ev.article_rowid
+           AND x.n = ev.n AND x.side = 'target') AS target,
+       json_extract(e.fields, '$.events[' || ev.n || '].confidence') AS confidence,
+       json_extract(e.fields, '$.events[' || ev.n || '].trigger[0]') AS span_start,
+       json_extract(e.fields, '$.events[' || ev.n || '].trigger[1]') AS span_end,
+       coalesce(json_extract(e.fields, '$.events[' || ev.n || '].corrected'), 0) AS corrected,
+       d.duplicate_of IS NOT NULL AS duplicate
+  FROM events ev
+  JOIN articles a ON a.rowid = ev.article_rowid
+  JOIN enrichments e ON e.article_rowid = ev.article_rowid
+  LEFT JOIN article_dedup d ON d.article_rowid = ev.article_rowid""",
+        ],
+    )
+)
+
+# Ten million articles on one machine (issue 16): the LSH bands filed by period of publication.
+MIGRATIONS.append(
+    (
+        13,
+        [
             # Bands are now derived (store/dedup_index.py): written sorted, many batches at a
             # time, and recomputed from the stored signatures past a watermark after a crash. The
-            # period (stories/dedup.py: publication day // 64; -1: undated) leads
-            # the key so that a lookup and a write touch the pages of recent periods only, whatever
-            # the size of the corpus. No foreign key: a check per band row costs a seek of its
-            # own, and rows are only ever written for stored articles. Refilled on first use.
+            # period (stories/dedup.py: publication day // 64; -1: undated) leads the key so that
+            # a lookup and a write touch the pages of recent periods only, whatever the size of
+            # the corpus. No foreign key: a check per band row costs a seek of its own, and rows
+            # are only ever written for stored articles. Refilled on first use.
             "DROP TABLE dedup_bands",
             """CREATE TABLE dedup_bands (
                 period INTEGER NOT NULL,

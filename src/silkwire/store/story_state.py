@@ -58,6 +58,22 @@ class StoryStateTables(StoreBase):
                                        chunk))
         return out
 
+    def mark_stories_pending(self, rowids: Iterable[int], enriched: bool) -> None:
+        """Articles the stories must take up (in the caller's transaction, with the batch)."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO stories_pending (article_rowid, enriched) VALUES (?, ?) ON CONFLICT "
+                           "(article_rowid) DO UPDATE SET enriched = max(enriched, excluded.enriched)",
+                           [(r, int(enriched)) for r in rowids])
+
+    def stories_pending(self) -> list[tuple[int, bool]]:
+        """(rowid, whether it was enriched) of the articles whose stories are not up to date."""
+        rows = self.db.execute("SELECT article_rowid, enriched FROM stories_pending ORDER BY article_rowid")
+        return [(int(r[0]), bool(r[1])) for r in rows]
+
+    def clear_stories_pending(self, rowids: Sequence[int]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM stories_pending WHERE article_rowid = ?", [(r,) for r in rowids])
+
     def unclustered(self) -> list[int]:
         """Rowids of canonical articles in no story (added since the stories were made)."""
         return [r[0] for r in self.db.execute(

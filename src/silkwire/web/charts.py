@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 # Colour-blind-safe palette (Okabe-Ito), then greys; picked in order for the series.
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000",
            "#999999", "#666666")
-MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,10 @@ class BarChart:
 
 
 def month_label(month: str) -> str:
-    return f"{MONTHS_FR[int(month[5:7]) - 1]} {month[:4]}"
+    """``2025-07`` -> ``juil. 2025`` (CLDR's abbreviated French months, through Babel)."""
+    from babel.dates import format_date
+
+    return format_date(date(int(month[:4]), int(month[5:7]), 1), "MMM y", locale="fr")
 
 
 def month_range(first: str, last: str) -> list[str]:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from silkwire.dates import french_date
+
 # kind -> French label, in the order of the legend (and of precedence on ties).
 KINDS: dict[str, str] = {
     "per": "personne",
@@ -56,7 +58,8 @@ def marks_of(record: dict[str, Any], country_name: Any, event_label: Any) -> lis
     for a in record.get("amounts") or ():
         out.append(Mark(a["span"][0], a["span"][1], "amount", amount_label(a)))
     for d in record.get("dates") or ():
-        out.append(Mark(d["span"][0], d["span"][1], "date", d["value"] or "date non résolue"))
+        out.append(Mark(d["span"][0], d["span"][1], "date", french_date(d["value"]) if d["value"]
+                        else "date non résolue"))
     for ev in record.get("events") or ():
         out.append(Mark(ev["trigger"][0], ev["trigger"][1], "trigger", event_label(ev["type"])))
     return out

@@ -17,24 +17,24 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
-from silkwire.dates import parse_day
+from silkwire.dates import french_range
 from silkwire.errors import SilkwireError, StoreError
 from silkwire.model import SearchFilters
 from silkwire.nlp.kb.files import country_names
 from silkwire.service import articles as service
-from silkwire.service import explore
+from silkwire.service import entities, explore
 from silkwire.service import relations as analysis
 from silkwire.service import search as searching
 from silkwire.service import stories as storylines
 from silkwire.service.pool import WorkspacePool
-from silkwire.web import charts, geo, highlight, labels
+from silkwire.web import charts, desk, geo, highlight, labels
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
@@ -49,7 +49,8 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.globals.update(kinds=highlight.KINDS, country_name=explore.country_name, event_label=labels.event_label,
                        event_tone=labels.event_tone, actors=labels.actors, month_label=charts.month_label,
-                       day_label=labels.day_label, published_label=labels.published_label)
+                       day_label=labels.day_label, published_label=labels.published_label, word=labels.word,
+                       decimal=labels.decimal, range_label=french_range, form_day=labels.form_day)
     env.filters.update(country_label=explore.country_name, http_url=_http_url)
     return env
 
@@ -86,14 +87,23 @@ class FacetCache:
             self._items.clear()
 
 
-def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
-    """Add the pages to ``app``; returns the facet cache (the API clears it after an ingest)."""
+def install(app: FastAPI, pool: WorkspacePool, token: str | None = None,
+            write_lock: threading.Lock | None = None) -> FacetCache:
+    """Add the pages to ``app``; returns the facet cache (the API clears it after an ingest).
+    ``token``: the server's write token; with one, the article pages have a correction form."""
     env = environment()
     facets_cache = FacetCache()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(request: Request, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render(request=request, path=request.url.path, **context)
+        try:
+            with pool.take() as ws:
+                span = service.published_span(ws)
+        except SilkwireError:
+            span = (None, None)
+        html = env.get_template(template).render(
+            request=request, path=request.url.path,
+            published_label=lambda value, estimated=False: labels.published_label(value, estimated, span), **context)
         return HTMLResponse(html, status_code=http_status)
 
     def error_page(request: Request, status: int, message: str) -> HTMLResponse:
@@ -112,12 +122,12 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         error = None
         sort = params.get("sort") if params.get("sort") in ("date", "relevance") else None
         try:
-            filters = SearchFilters(
-                since=parse_day(params.get("since"), "depuis"),
-                until=parse_day(params.get("until"), "jusqu'au"),
-                sources=tuple(chosen["source"]), countries=tuple(c.upper() for c in chosen["country"]),
-                entities=tuple(chosen["entity"]), places=tuple(chosen["place"]),
-                events=tuple(e.upper() for e in chosen["event"]), topics=tuple(chosen["topic"]))
+            # The page's date fields take JJ/MM/AAAA as well as ISO (labels.form_date).
+            filters = SearchFilters.from_params(
+                since=labels.form_date(params.get("since"), "depuis"),
+                until=labels.form_date(params.get("until"), "jusqu’au"), sources=chosen["source"],
+                countries=chosen["country"], entities=chosen["entity"], places=chosen["place"],
+                events=chosen["event"], topics=chosen["topic"], names=("depuis", "jusqu’au", "selon"))
             with pool.take() as ws:
                 items, total = _feed_items(ws, q, sort, filters, offset)
                 key = (q, filters)
@@ -138,8 +148,8 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                     toggle=lambda kind, value: _toggle(request, kind, value),
                     page_link=lambda off: _with(request, offset=str(off)))
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article(request: Request, article_id: str) -> HTMLResponse:
+    def show_article(request: Request, article_id: str, http_status: int = 200, message: str | None = None,
+                     form: dict[str, str] | None = None) -> HTMLResponse:
         with pool.take() as ws:
             record = service.show(ws, article_id)
             story = explore.story_summary(ws, record["story"]) if record.get("story") else None
@@ -149,11 +159,20 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
         title_pieces = highlight.pieces(text, marks, 0, len(title)) if title else []
         body_pieces = highlight.pieces(text, marks, body_start)
         shown = {p.mark.kind for p in title_pieces + body_pieces if p.mark}  # the legend lists what is visible
-        return page(request, "article.html", title=title or "Article sans titre", record=record,
+        return page(request, "article.html", http_status, title=title or "Article sans titre", record=record,
                     title_pieces=title_pieces, body_pieces=body_pieces,
                     legend=sorted(shown, key=list(highlight.KINDS).index),
                     facts=labels.fact_rows(record, explore.country_name), context=highlight.context, story=story,
-                    amount_label=highlight.amount_label)
+                    amount_label=highlight.amount_label, can_write=token is not None, message=message,
+                    form=form or {}, choices=desk.reject_choices(record, explore.country_name, labels.event_label),
+                    kind_labels=desk.KIND_LABELS, action_labels=desk.ACTION_LABELS,
+                    event_types=labels.event_labels(), topics=explore.topic_names())
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article(request: Request, article_id: str) -> HTMLResponse:
+        return show_article(request, article_id)
+
+    desk.install_desk(app, pool, token, write_lock or threading.Lock(), show_article, page, facets_cache.clear)
 
     @app.get("/pays", response_class=HTMLResponse, include_in_schema=False)
     def country_index(request: Request) -> HTMLResponse:
@@ -188,8 +207,11 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
                     page_link=lambda off: _with(request, offset=str(off)))
 
     @app.get("/entites/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
-    def entity(request: Request, entity_id: str) -> HTMLResponse:
+    def entity(request: Request, entity_id: str) -> Response:
         with pool.take() as ws:
+            moved = entities.current_id(ws, entity_id)  # renamed, or merged into another by an analyst
+            if moved is not None:
+                return RedirectResponse(f"/entites/{quote(moved)}", status_code=301)
             data = explore.entity_detail(ws, entity_id)
         chart = charts.monthly_bars("Articles par mois", [(r["month"], "articles", r["articles"])
                                                           for r in data["months"]])
@@ -202,7 +224,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
             places = explore.places(ws)
         width, height, shapes, dots = geo.map_svg(counts, places, country_names())
         return page(request, "map.html", title="Carte", width=width, height=height, shapes=shapes, dots=dots,
-                    shades=geo.SHADES, peak=max(counts.values(), default=0), origin=geo.boundaries()["origin"],
+                    shades=geo.SHADES, peak=max(counts.values(), default=0), origin=geo.boundaries()["origin_fr"],
                     places=places[:40])
 
     @app.get("/relations", response_class=HTMLResponse, include_in_schema=False)
@@ -247,7 +269,7 @@ def install(app: FastAPI, pool: WorkspacePool) -> FacetCache:
 
 def _dates(request: Request) -> tuple[str | None, str | None]:
     params = request.query_params
-    return (parse_day(params.get("since"), "depuis"), parse_day(params.get("until"), "jusqu'au"))
+    return (labels.form_date(params.get("since"), "depuis"), labels.form_date(params.get("until"), "jusqu’au"))
 
 
 def _labelled(facets: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,190 @@
+"""The main event type and the topics: the rules (trigger and cue lexicons), the trained models
+(nlp/classifier.py), or both — the pipeline's ``decide`` setting.
+
+- ``rules``: the lexicon decides (nlp/events.py, nlp/topics.py), as before the models.
+- ``model``: the event model decides the main event's type (``none``: the article has no event)
+  and its confidence is the model's probability; the topic model ranks the topics.
+- ``combined`` (the default): the model, except where the lexicon is the more precise — the
+  rules' main event wins when its type is one of the event model's ``override`` types and the
+  model gives it at least ``min_proba``; the cue lexicon's primary topic wins when its share
+  and the topic model's probability for it reach the topic model's ``override``. Both sets of
+  thresholds are chosen on the dev split by the trainer and stored in the models' meta.
+
+A main event the model finds is built on the rules' event of that type in the title or the
+lead's first sentence when there is one (its trigger, actors, evidence). Otherwise it is read
+where the model sees it: the evidence is the sentence (title or first lead sentence) whose words
+weigh most for the type, the trigger the word of it that weighs most, and the actors are
+found around that word as for a lexicon trigger (nlp/event_facts.py). The rules' other events
+(the lead's) follow the main one. Actors and dyads stay the rule code's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from silkwire.model import CountryRef, Enrichment, Entity, Event, Place, Span, Topic
+from silkwire.nlp import classifier
+from silkwire.nlp.classifier import LinearModel
+from silkwire.nlp.event_facts import event_at
+from silkwire.nlp.features import Parts, Signals, dense, features, parts, sentence_features
+from silkwire.nlp.topics import labels
+
+MODES = ("rules", "model", "combined")
+DEFAULT_MODE = "combined"
+NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the models read of one article and what they say."""
+
+    parts: Parts
+    lemma: Any  # the lemma look-up the features used (None: lemmas absent)
+    events: np.ndarray | None  # probabilities over the event model's classes
+    topics: np.ndarray | None
+
+
+def signals(events: Sequence[Event], cue_scores: Mapping[str, float], countries: Sequence[CountryRef]) -> Signals:
+    """The rule layer's findings, as the models' features read them (nlp/features.py)."""
+    return Signals(tuple((e.type, e.trigger[0]) for e in events), events[0].type if events else NONE,
+                   tuple(sorted(cue_scores.items())), tuple(c.code for c in countries))
+
+
+def inputs(meta: Mapping[str, Any], text: str, sig: Signals, p: Parts, words: Any,
+           cats: np.ndarray | None) -> tuple[dict[str, float], np.ndarray | None]:
+    """A model's sparse features and dense blocks for one article, as its ``meta`` lists them:
+    the feature groups, the word-vector blocks, the category model's probabilities ``cats``."""
+    lemma = words.lemma if words is not None else None
+    sparse = features(text, sig, meta.get("groups", ()), lemma, p)
+    blocks: list[np.ndarray] = []
+    if meta.get("vectors"):
+        width = int(meta["vector_width"])
+        vector = words.vector if words is not None and words.vector_width == width else (lambda _w: None)
+        blocks.append(dense(p, vector, width, meta["vectors"]))
+    if meta.get("categories") and cats is not None:
+        blocks.append(cats.astype(np.float32) * float(meta["categories"]))
+    return sparse, (np.concatenate(blocks) if blocks else None)
+
+
+def view(text: str, sig: Signals, words: Any) -> View | None:
+    """The models' reading of an article; None when the models are not installed. ``words``:
+    the spaCy lexicon (lemmas and vectors: nlp/spacy_model.py), None without one."""
+    event_model, topic_model = classifier.load("events"), classifier.load("topics")
+    if event_model is None or topic_model is None:
+        return None
+    p = parts(text)
+    memo: dict[str, tuple[dict[str, float], np.ndarray | None]] = {}
+
+    def read(model: LinearModel, cats: np.ndarray | None) -> np.ndarray:
+        key = repr((model.meta.get("groups"), model.meta.get("vectors"), model.meta.get("categories")))
+        if key not in memo:  # the event and topic models read the same features: computed once
+            memo[key] = inputs(model.meta, text, sig, p, words, cats)
+        return model.proba(*memo[key])
+
+    category_model = classifier.load("categories")
+    cats = read(category_model, None) if category_model is not None else None
+    ev = read(event_model, cats)
+    tp = read(topic_model, cats)
+    return View(p, words.lemma if words is not None else None, ev, tp)
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+def _proba(v: View, model: LinearModel, kind: str) -> float:
+    assert v.events is not None
+    return float(v.events[model.classes.index(kind)]) if kind in model.classes else 0.0
+
+
+def evidence(v: View, model: LinearModel, kind: str) -> tuple[Span, Span]:
+    """(sentence, word) where the model sees ``kind``: the title or the lead's first sentence,
+    whichever's words weigh most for it, and its heaviest word (module doc)."""
+    k = model.classes.index(kind)
+    groups = model.meta.get("groups", ())
+    best: tuple[float, Span, Span] | None = None
+    for part, tokens, span in (("t", v.parts.title, v.parts.spans[0]),
+                               ("l", v.parts.first, v.parts.spans[1] if len(v.parts.spans) > 1 else None)):
+        if span is None or not tokens:
+            continue
+        total = sum(model.weights_of(sentence_features(tokens, part, groups, v.lemma), k))
+        word_weights = [sum(model.weights_of(sentence_features([t], part, groups, v.lemma), k)) for t in tokens]
+        top = tokens[int(np.argmax(word_weights))]
+        if best is None or total > best[0]:
+            best = (total, span, (top.start, top.end))
+    if best is None:
+        whole = v.parts.spans[0]
+        return whole, whole
+    return best[1], best[2]
+
+
+def combine_event(classes: Sequence[str], proba: np.ndarray, rule: str, rule_confidence: float,
+                  override: Mapping[str, float]) -> str:
+    """The main event type ``combined`` decides (module doc): the model's, unless the rules found
+    ``rule`` with at least ``min_confidence`` (0.8 for a title trigger with actors on both
+    sides, see nlp/events.py) and the model gives it ``when_none`` (the model says none) or
+    ``when_other`` (the model says another type) of probability."""
+    kind = classes[int(np.argmax(proba))]
+    if rule in (NONE, kind) or rule not in classes or rule_confidence < override.get("min_confidence", 2.0):
+        return kind
+    floor = override.get("when_none" if kind == NONE else "when_other", 2.0)
+    return rule if float(proba[classes.index(rule)]) >= floor else kind
+
+
+def events(text: str, rule_events: Sequence[Event], v: View | None, mode: str, countries: Sequence[CountryRef],
+           entities: Sequence[Entity], places: Sequence[Place], time: Enrichment) -> list[Event]:
+    """The article's events, main one first, as ``mode`` decides (module doc)."""
+    model = classifier.load("events")
+    if mode == "rules" or v is None or v.events is None or model is None:
+        return list(rule_events)
+    kind = model.classes[int(np.argmax(v.events))]
+    if mode == "combined" and rule_events:
+        kind = combine_event(model.classes, v.events, rule_events[0].type, rule_events[0].confidence,
+                             model.meta.get("override", {}))
+    if kind == NONE:
+        return []
+    proba = round(_proba(v, model, kind), 2)
+    if rule_events and rule_events[0].type == kind:
+        return [replace(rule_events[0], confidence=proba), *rule_events[1:]]
+    heads = (v.parts.spans[0][0], (v.parts.spans[1] if len(v.parts.spans) > 1 else v.parts.spans[0])[1])
+    same = [e for e in rule_events if e.type == kind and heads[0] <= e.trigger[0] < heads[1]]
+    if same:
+        main = replace(same[0], confidence=proba, date=time.event_date or same[0].date,
+                       status=time.status or same[0].status)
+    else:
+        _, word = evidence(v, model, kind)
+        main = event_at(text, kind, word, countries, entities, places, time, proba)
+    return [main, *(e for e in rule_events if e is not main and e.type != kind)]
+
+
+# -- topics -------------------------------------------------------------------------------------
+
+
+def combine_topic(classes: Sequence[str], proba: np.ndarray, rule: Topic | None,
+                  override: Mapping[str, float]) -> int:
+    """The index of the primary topic ``combined`` decides: the model's, unless the cue lexicon's
+    primary topic has at least ``min_share`` of the cue scores and ``min_proba`` from the model."""
+    best = int(np.argmax(proba))
+    if rule is None or rule.code not in classes or rule.score < override.get("min_share", 2.0):
+        return best
+    k = classes.index(rule.code)
+    return k if float(proba[k]) >= override.get("min_proba", 2.0) else best
+
+
+def topics(rules: Sequence[Topic], v: View | None, mode: str) -> list[Topic]:
+    """The article's IPTC topics, primary first, as ``mode`` decides (module doc)."""
+    model = classifier.load("topics")
+    if mode == "rules" or v is None or v.topics is None or model is None:
+        return list(rules)
+    proba = v.topics
+    primary = int(np.argmax(proba))
+    if mode == "combined":
+        primary = combine_topic(model.classes, proba, rules[0] if rules else None, model.meta.get("override", {}))
+    other = float(model.meta.get("other_topics", 2.0))
+    order = [int(k) for k in np.argsort(-proba, kind="stable")]
+    chosen = [primary, *[k for k in order if k != primary and proba[k] >= other][:3]]
+    names = labels()
+    return [Topic(model.classes[k], names[model.classes[k]], round(float(proba[k]), 3)) for k in chosen]

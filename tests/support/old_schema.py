@@ -8,6 +8,7 @@ import sqlite3
 
 # Newest first: what undoes each migration after 9.
 UNDO_AFTER_9 = [
+    (14, "DROP TABLE counts; DROP TABLE source_counts; DROP TABLE facet_counts;"),
     (13, "DROP TABLE dedup_bands; CREATE TABLE dedup_bands (band INTEGER NOT NULL, hash INTEGER NOT NULL, "
          "article_rowid INTEGER NOT NULL REFERENCES articles(rowid), PRIMARY KEY (band, hash, article_rowid)) "
          "WITHOUT ROWID; ALTER TABLE article_dedup DROP COLUMN band_period; "

@@ -205,7 +205,7 @@ def rebuild_stories(ws: Workspace) -> int:
         for rowid in undated:  # one at a time: the next may read this one's story back
             _write(store, list(stream.add(rowid, last[rowid])))
         _write(store, list(stream.finish()))
-        store.attach_copies()
+        store.attach_copies(every_story=True)
         store.save_story_vocabulary(vocab.df)
         store.save_story_state(StoredState(vocab.n, params_key(), 0))
     return stream.made

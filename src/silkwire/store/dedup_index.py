@@ -33,6 +33,7 @@ import numpy.typing as npt
 from silkwire.errors import StoreError
 from silkwire.store.band_filter import BandCache, encode
 from silkwire.store.base import StoreBase, marks
+from silkwire.store.counts import became_duplicate
 
 BAND_LAYOUT = "dedup.band_layout"  # meta key: what the stored band hashes were computed with
 BANDED_THROUGH = "dedup.banded_through"  # meta key: every article_dedup row up to it has its bands stored
@@ -158,6 +159,8 @@ class StoredDedup:
                 "similarity, band_period) VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?, ?)",
                 (rowid, state.digest, state.size, state.signature, state.head_signature, canonical, similarity,
                  period if bands else None))
+            if canonical is not None:
+                became_duplicate(db, rowid)
         if bands and period is not None:
             self._cache.add(period, bands, rowid)
 
@@ -173,6 +176,7 @@ class StoredDedup:
         article linked to it now point to ``key``."""
         with self.store.transaction() as db:
             new, old = self._rowid(key), self._rowid(previous)
+            became_duplicate(db, old)
             db.execute("UPDATE article_dedup SET duplicate_of = NULL, similarity = NULL WHERE article_rowid = ?",
                        (new,))
             db.execute("UPDATE article_dedup SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))

@@ -4,6 +4,8 @@ the facet rows that filters and counts read, the entities met, and the publicati
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +14,7 @@ from silkwire.dates import first_day
 from silkwire.model import Article
 from silkwire.store.articles import ARTICLE_COLUMNS, article_of
 from silkwire.store.base import StoreBase, marks, now
+from silkwire.store.counts import bump, bump_facets, facets_of, originals_among
 from silkwire.store.events import EventRow, replace_events
 
 
@@ -63,6 +66,16 @@ _FACET_KINDS = ("country", "entity", "place", "event", "topic")
 _CHUNK = 500
 
 
+def _present(db: sqlite3.Connection, rowids: Sequence[int]) -> set[int]:
+    """Those of these articles that have an enrichment."""
+    out: set[int] = set()
+    for start in range(0, len(rowids), _CHUNK):
+        chunk = list(rowids[start:start + _CHUNK])
+        out.update(r[0] for r in db.execute(
+            f"SELECT article_rowid FROM enrichments WHERE article_rowid IN ({marks(chunk)})", chunk))
+    return out
+
+
 class EnrichmentTables(StoreBase):
     """Enrichments in and out, and the facts indexed from them."""
 
@@ -70,6 +83,10 @@ class EnrichmentTables(StoreBase):
         """Store (or replace) enrichments in one transaction, facets included."""
         stamp = now()
         with self.transaction() as db:
+            rowids = [e.rowid for e in items]
+            originals = set(originals_among(db, rowids))  # whose facts the facet counts count
+            before = facets_of(db, sorted(originals))
+            known = len(_present(db, rowids))
             for e in items:
                 db.execute(
                     "INSERT OR REPLACE INTO enrichments (article_rowid, version, fields, event_date, status, "
@@ -86,6 +103,9 @@ class EnrichmentTables(StoreBase):
                 db.executemany("INSERT OR IGNORE INTO entities (id, type, name, country) VALUES (?, ?, ?, ?)",
                                e.entities)
                 replace_events(db, e.rowid, e.events)
+            after: Counter[tuple[str, str]] = Counter(f for e in items if e.rowid in originals for f in set(e.facets))
+            bump_facets(db, {key: after[key] - before[key] for key in after.keys() | before.keys()})
+            bump(db, {"enriched": len(set(rowids)) - known})
 
     def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:
         """Articles past rowid ``after`` with no enrichment of this pipeline version."""
@@ -164,19 +184,19 @@ class EnrichmentTables(StoreBase):
         self, type_: str | None = None, country: str | None = None, limit: int = 50
     ) -> list[tuple[str, str, str, str | None, int]]:
         """(id, type, name, country, number of articles), most mentioned first."""
-        where, args = ["f.kind = 'entity'"], []
+        where, args = ["c.kind = 'entity'", "c.articles > 0"], []
         if type_:
             where.append("e.type = ?")
             args.append(type_)
         if country:
             where.append("e.country = ?")
             args.append(country)
+        # the counts kept as facts are written (store/counts.py): duplicates count once, through
+        # their canonical article; no scan of the facets
         rows = self.db.execute(
-            "SELECT e.id, e.type, e.name, e.country, count(*) FROM article_facets f "
-            f"JOIN entities e ON e.id = f.value WHERE {' AND '.join(where)} "
-            # duplicates count once: through their canonical article
-            "AND f.article_rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
-            "GROUP BY e.id ORDER BY count(*) DESC, e.name LIMIT ?",
+            "SELECT e.id, e.type, e.name, e.country, c.articles FROM facet_counts c "
+            f"JOIN entities e ON e.id = c.value WHERE {' AND '.join(where)} "
+            "ORDER BY c.articles DESC, e.name LIMIT ?",
             (*args, limit),
         ).fetchall()
         return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]

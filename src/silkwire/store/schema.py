@@ -374,4 +374,43 @@ MIGRATIONS.append(
     )
 )
 
+# Counts kept as rows are written (issue 16): stats and whole-corpus facet lists without scans.
+_ORIGINAL = "rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)"
+MIGRATIONS.append(
+    (
+        14,
+        [
+            # name -> number: articles, with_title, dated, duplicates, enriched, stories
+            "CREATE TABLE counts (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+            "INSERT INTO counts (name, value) SELECT 'articles', count(*) FROM articles",
+            "INSERT INTO counts (name, value) SELECT 'with_title', count(*) FROM articles WHERE title IS NOT NULL",
+            "INSERT INTO counts (name, value) SELECT 'dated', count(published) FROM articles",
+            "INSERT INTO counts (name, value) SELECT 'duplicates', count(*) FROM article_dedup "
+            "WHERE duplicate_of IS NOT NULL",
+            "INSERT INTO counts (name, value) SELECT 'enriched', count(*) FROM enrichments",
+            "INSERT INTO counts (name, value) SELECT 'stories', count(*) FROM stories",
+            # per source: its articles, and those that are not duplicates (what facet lists count)
+            """CREATE TABLE source_counts (
+                source TEXT PRIMARY KEY,
+                articles INTEGER NOT NULL,
+                originals INTEGER NOT NULL
+            )""",
+            f"INSERT INTO source_counts (source, articles, originals) SELECT source, count(*), sum({_ORIGINAL}) "
+            "FROM articles GROUP BY source",
+            # per fact (kind, value): the original articles that have it; the index reads the most
+            # frequent first, a page per few dozen values
+            """CREATE TABLE facet_counts (
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                articles INTEGER NOT NULL,
+                PRIMARY KEY (kind, value)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX facet_counts_top ON facet_counts(kind, articles DESC, value)",
+            "INSERT INTO facet_counts (kind, value, articles) SELECT kind, value, count(*) FROM article_facets "
+            "WHERE article_rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
+            "GROUP BY kind, value",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,13 +43,24 @@ class StoryRow:
 ClusteringRow = tuple[int, str, str | None, str | None, str, dict[str, Any] | None]
 
 
-def _attach_copies(db: sqlite3.Connection) -> None:
-    db.execute(
-        "INSERT OR IGNORE INTO story_articles (article_rowid, story_id) "
-        "SELECT d.article_rowid, s.story_id FROM article_dedup d "
-        "JOIN story_articles s ON s.article_rowid = d.duplicate_of")
-    db.execute("UPDATE stories SET articles = "
-               "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+def _attach_copies(db: sqlite3.Connection, touched: Iterable[str] | None = None) -> None:
+    """Duplicates without a story join their canonical's; the article counts of the stories
+    ``touched`` and of those that took copies are counted again (all stories when None: after a
+    whole clustering; the number of stories then too). A few stories, not all of them, after an
+    increment: its cost follows what changed, not the corpus."""
+    copies = db.execute(
+        "SELECT d.article_rowid, s.story_id FROM article_dedup d JOIN story_articles s ON s.article_rowid = "
+        "d.duplicate_of LEFT JOIN story_articles x ON x.article_rowid = d.article_rowid "
+        "WHERE d.duplicate_of IS NOT NULL AND x.article_rowid IS NULL").fetchall()
+    db.executemany("INSERT INTO story_articles (article_rowid, story_id) VALUES (?, ?)", copies)
+    if touched is None:
+        db.execute("UPDATE stories SET articles = "
+                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+        db.execute("INSERT INTO counts (name, value) SELECT 'stories', count(*) FROM stories WHERE true "
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        return
+    db.executemany("UPDATE stories SET articles = (SELECT count(*) FROM story_articles a WHERE a.story_id = ?) "
+                   "WHERE id = ?", [(sid, sid) for sid in sorted({*touched, *(sid for _, sid in copies)})])
 
 
 def _story(r: Sequence[Any]) -> StoryRow:
@@ -196,10 +207,11 @@ class StoryTables(StoreBase):
             db.executemany("INSERT INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)", members)
             _attach_copies(db)
 
-    def attach_copies(self) -> None:
-        """Put duplicates without a story into their canonical's story (one transaction)."""
+    def attach_copies(self, every_story: bool = False) -> None:
+        """Put duplicates without a story into their canonical's story (one transaction); count
+        the articles of every story again with ``every_story`` (after a whole clustering)."""
         with self.transaction() as db:
-            _attach_copies(db)
+            _attach_copies(db, None if every_story else ())
 
     def has_stories(self) -> bool:
         """Whether stories were built in this database."""

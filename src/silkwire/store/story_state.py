@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from silkwire.store.base import StoreBase, marks
+from silkwire.store.counts import bump
 from silkwire.store.stories import ClusteringRow, StoryRow, _attach_copies, _story
 
 UNDATED = "9999-12-31"  # the day stored for an undated article: clustering takes those last
@@ -150,10 +151,18 @@ class StoryStateTables(StoreBase):
                        chunk + chunk)
         db.executemany("INSERT OR REPLACE INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)",
                        members)
+        written = [s.id for s in stories]
+        known = {r[0] for start in range(0, len(written), _CHUNK) for r in db.execute(
+            f"SELECT id FROM stories WHERE id IN ({marks(written[start:start + _CHUNK])})",
+            written[start:start + _CHUNK])}
+        gone = {r[0] for start in range(0, len(emptied), _CHUNK) for r in db.execute(
+            f"SELECT id FROM stories WHERE id IN ({marks(emptied[start:start + _CHUNK])})",
+            list(emptied[start:start + _CHUNK]))}
         db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
         db.executemany("UPDATE stories SET follows = NULL WHERE follows = ?", [(s,) for s in emptied])
         db.executemany(
             "INSERT OR REPLACE INTO stories (id, label, first, last, articles, entities, countries, follows) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [_values(s) for s in stories])
-        _attach_copies(db)
+        bump(db, {"stories": len(set(written) - known) - len(gone - set(written))})
+        _attach_copies(db, written)

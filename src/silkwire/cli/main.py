@@ -139,12 +139,18 @@ def search(
 @app.command()
 def enrich(
     db: DbOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP (each loads the model once)")] = 1,
     kb: KbOption = None,
 ) -> None:
     """Find the facts (countries, people, places, dates, amounts…) of articles not yet enriched."""
-    with open_db(db) as ws, progress("enrich", service.pending_enrichment(ws)) as advance:
-        report = service.enrich(ws, service.default_enricher(workers, kb or ()), on_batch=lambda r: advance(r.enriched))
+    enricher = service.default_enricher(workers, kb or ())
+    try:
+        with open_db(db) as ws, progress("enrich", service.pending_enrichment(ws)) as advance:
+            report = service.enrich(ws, enricher, on_batch=lambda r: advance(r.enriched))
+    finally:
+        close = getattr(enricher, "close", None)
+        if close is not None:
+            close()
     out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
 
 

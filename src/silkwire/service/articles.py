@@ -15,6 +15,7 @@ from it, kept in step there.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -248,13 +249,19 @@ class EnrichReport:
 def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher:
     """The NLP pipeline; imported here, lazily, so commands without NLP never load spaCy.
 
+    ``workers`` > 1: that many long-lived processes, each with the model loaded once, enrich
+    whole batches while this one stores them (``nlp/workers.py``); 1: in this process.
     ``kb_paths``: the user's knowledge-base files or folders, merged over the shipped ones.
     """
+    if workers > 1:
+        from silkwire.nlp.workers import PooledEnricher
+
+        return PooledEnricher(workers, kb_paths)
     from silkwire.nlp.kb import load_kb
     from silkwire.nlp.pipeline import enrich as run_pipeline
 
     kb = load_kb([Path(p) for p in kb_paths]) if kb_paths else None
-    return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
+    return lambda articles: run_pipeline(articles, kb=kb)
 
 
 def pending_enrichment(ws: Workspace) -> int:
@@ -276,19 +283,30 @@ def enrich(
     run = enricher or default_enricher()
     ws.index.begin_write()
     report = EnrichReport()
-    after = 0
     enriched: list[int] = []
     left = repair.pending(ws)  # articles an earlier command was killed before giving stories
-    while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
+    read: deque[list[tuple[int, Article]]] = deque()  # batches read, in the order they are enriched
+
+    def batches() -> Iterator[list[Article]]:
+        after = 0
+        while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
+            read.append(rows)
+            after = rows[-1][0]
+            yield [article for _, article in rows]
+
+    # an enricher with ``batches`` (long-lived workers) enriches the next batches while this
+    # process stores the last one; any other, a batch at a time
+    many = getattr(run, "batches", None)
+    results = many(batches()) if many is not None else (list(run(b)) for b in batches())
+    for enrichments in results:
+        rows = read.popleft()
         enriched += [rowid for rowid, _ in rows]
-        enrichments = list(run([article for _, article in rows]))
         # The analyst's corrections are applied over what the pipeline found, at every store.
         with ws.store.transaction():  # the facts and the mark that stories must take them up
             corrections.save_enrichments(ws, [(rowid, article, e) for (rowid, article), e in
                                               zip(rows, enrichments, strict=True)])
             ws.store.mark_stories_pending([rowid for rowid, _ in rows], enriched=True)
         repair.step("enrich.batch")
-        after = rows[-1][0]
         report.enriched += len(rows)
         if on_batch:
             on_batch(report)

@@ -68,8 +68,8 @@ def _fill_bands(ws: Workspace, f: DuplicateFinder) -> None:
     after = ws.store.banded_through()
     rows: list[tuple[int, int, int, int]] = []
     top = after
-    for rowid, period, size, signature, head_signature in ws.store.banded_after(after):
-        state = DedupState(b"", size, signature, head_signature)
+    for rowid, period, size, signature, head_signature, lead_signature in ws.store.banded_after(after):
+        state = DedupState(b"", size, signature, head_signature, lead_signature)
         rows += [(period, band, value, rowid) for band, value in f.bands(state)]
         top = rowid
     if top > after:
@@ -169,7 +169,7 @@ def _link(f: DuplicateFinder, added: Sequence[tuple[int, Article]], prepared: Ma
         if not new and article.id in f:  # already known: its stored row stands
             continue
         result = f.add(article.id, article.text, article.published, article.title, prepared=prepared.get(article.id),
-                       seq=rowid if new else None)  # writes its rows
+                       seq=rowid if new else None, source=article.source)  # writes its rows
         found += result.duplicate_of is not None or result.previous is not None
     return found
 

@@ -38,7 +38,7 @@ from silkwire.store.counts import became_duplicate
 BAND_LAYOUT = "dedup.band_layout"  # meta key: what the stored band hashes were computed with
 BANDED_THROUGH = "dedup.banded_through"  # meta key: every article_dedup row up to it has its bands stored
 
-_SEEN = ("SELECT a.id, a.rowid, a.published, d.size, coalesce(c.id, a.id) FROM article_dedup d "
+_SEEN = ("SELECT a.id, a.rowid, a.published, d.size, coalesce(c.id, a.id), a.source FROM article_dedup d "
          "JOIN articles a ON a.rowid = d.article_rowid LEFT JOIN articles c ON c.rowid = d.duplicate_of ")
 # One bucket of one period, latest first, at most ``limit`` rows: a primary-key range read
 # backwards that stops early, so a bucket that every templated item shares costs ``limit`` rows,
@@ -47,7 +47,7 @@ _SEEN = ("SELECT a.id, a.rowid, a.published, d.size, coalesce(c.id, a.id) FROM a
 _BUCKET = ("SELECT * FROM (SELECT period, band, hash, article_rowid FROM dedup_bands "
            "WHERE period = ? AND band = ? AND hash = ? ORDER BY article_rowid DESC LIMIT ?)")
 
-SeenRow = tuple[str, int, str | None, int, str]
+SeenRow = tuple[str, int, str | None, int, str, str]
 
 BandRow = tuple[int, ...]  # (period, band, hash, article rowid)
 
@@ -61,10 +61,12 @@ class _State(Protocol):  # stories.seen.DedupState, by shape
     def signature(self) -> bytes: ...
     @property
     def head_signature(self) -> bytes: ...
+    @property
+    def lead_signature(self) -> bytes: ...
 
 
 def _row(r: Sequence[Any]) -> SeenRow:
-    return (str(r[0]), int(r[1]), r[2], int(r[3]), str(r[4]))
+    return (str(r[0]), int(r[1]), r[2], int(r[3]), str(r[4]), str(r[5]))
 
 
 class StoredDedup:
@@ -151,14 +153,15 @@ class StoredDedup:
         return [_row(r) for r in self.store.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks(latest)})", latest)]
 
     def add(self, key: str, published: str | None, state: _State, bands: Sequence[tuple[int, int]],
-            period: int | None, canonical: str | None, similarity: float | None) -> None:
+            period: int | None, canonical: str | None, similarity: float | None, source: str = "") -> None:
         with self.store.transaction() as db:
             rowid = self._arrived[1] if self._arrived[0] == key else self._rowid(key)
             db.execute(
                 "INSERT INTO article_dedup (article_rowid, digest, size, signature, head_signature, duplicate_of, "
-                "similarity, band_period) VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?, ?)",
+                "similarity, band_period, lead_signature) "
+                "VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?, ?, ?)",
                 (rowid, state.digest, state.size, state.signature, state.head_signature, canonical, similarity,
-                 period if bands else None))
+                 period if bands else None, state.lead_signature or None))
             if canonical is not None:
                 became_duplicate(db, rowid)
         if bands and period is not None:
@@ -259,14 +262,15 @@ class DedupTables(StoreBase):
             db.execute("DELETE FROM dedup_bands")
             db.execute("DELETE FROM meta WHERE key = ?", (BANDED_THROUGH,))
 
-    def banded_after(self, rowid: int) -> Iterator[tuple[int, int, int, bytes, bytes]]:
-        """(rowid, period, size, signature, head signature) of the articles past ``rowid`` whose
-        bands are filed (``band_period`` set), in rowid order: what a flush that never came left."""
+    def banded_after(self, rowid: int) -> Iterator[tuple[int, int, int, bytes, bytes, bytes]]:
+        """(rowid, period, size, signature, head signature, lead signature) of the articles past
+        ``rowid`` whose bands are filed (``band_period`` set), in rowid order: what a flush that
+        never came left."""
         rows = self.db.execute(
-            "SELECT article_rowid, band_period, size, signature, head_signature FROM article_dedup "
+            "SELECT article_rowid, band_period, size, signature, head_signature, lead_signature FROM article_dedup "
             "WHERE article_rowid > ? AND band_period IS NOT NULL ORDER BY article_rowid", (rowid,))
         for r in rows:
-            yield int(r[0]), int(r[1]), int(r[2]), bytes(r[3]), bytes(r[4])
+            yield int(r[0]), int(r[1]), int(r[2]), bytes(r[3]), bytes(r[4]), bytes(r[5] or b"")
 
     def set_band_periods(self, rows: Iterable[tuple[int | None, int]]) -> None:
         """(period or None, article rowid): the period each article's bands are filed under."""

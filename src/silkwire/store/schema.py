@@ -369,6 +369,9 @@ MIGRATIONS.append(
             # The period an article's bands are filed under; NULL when it has none (a copy: its
             # twin stands for it). What a refill needs to recompute exactly the bands that were.
             "ALTER TABLE article_dedup ADD COLUMN band_period INTEGER",
+            # MinHash of the lead (the first paragraph after the title): two outlets' write-ups of
+            # one dispatch open with it (stories/dedup.py); NULL when the lead is too short
+            "ALTER TABLE article_dedup ADD COLUMN lead_signature BLOB",
             "DELETE FROM meta WHERE key = 'dedup.band_layout'",
         ],
     )

@@ -37,10 +37,11 @@ class Seen(NamedTuple):
     published: str | None
     size: int  # number of distinct shingles
     canonical: str  # its group's canonical article (itself when it is canonical)
+    source: str = ""  # its outlet
 
 
 # The plain form of ``Seen`` (the store returns rows, it does not import this package)
-SeenRow = tuple[str, int, str | None, int, str]
+SeenRow = tuple[str, int, str | None, int, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class DedupState:
     size: int
     signature: bytes
     head_signature: bytes
+    lead_signature: bytes = b""  # none when the lead is too short to decide anything
 
 
 class SeenArticles(Protocol):
@@ -75,9 +77,10 @@ class SeenArticles(Protocol):
         ...
 
     def add(self, key: str, published: str | None, state: DedupState, bands: Sequence[Band], period: int | None,
-            canonical: str | None, similarity: float | None) -> None:
-        """Remember a new article, its LSH ``bands`` filed under ``period`` (none for a copy: its
-        twin stands for it) and its group's canonical (None: it is canonical), in one write."""
+            canonical: str | None, similarity: float | None, source: str = "") -> None:
+        """Remember a new article (of ``source``), its LSH ``bands`` filed under ``period`` (none
+        for a copy: its twin stands for it) and its group's canonical (None: it is canonical), in
+        one write."""
         ...
 
     def relink(self, key: str, previous: str, similarity: float) -> tuple[str, ...]:
@@ -114,7 +117,8 @@ class MemorySeen:
     """``SeenArticles`` in dictionaries."""
 
     def __init__(self) -> None:
-        self._docs: dict[str, tuple[int, str | None, int, int]] = {}  # key -> (seq, published, size, group)
+        # key -> (seq, published, size, group, source)
+        self._docs: dict[str, tuple[int, str | None, int, int, str]] = {}
         self._exact: dict[bytes, str] = {}
         self._buckets: dict[tuple[int, int, int], list[str]] = {}  # (period, band, hash) -> keys
         self._members: dict[int, list[str]] = {}
@@ -149,7 +153,7 @@ class MemorySeen:
 
     def get(self, key: str) -> Seen | None:
         doc = self._docs.get(key)
-        return None if doc is None else Seen(key, doc[0], doc[1], doc[2], self._canonical[doc[3]])
+        return None if doc is None else Seen(key, doc[0], doc[1], doc[2], self._canonical[doc[3]], doc[4])
 
     def twin(self, digest: bytes) -> Seen | None:
         key = self._exact.get(digest)
@@ -162,7 +166,7 @@ class MemorySeen:
         return [seen for seen in map(self.get, latest) if seen is not None]
 
     def add(self, key: str, published: str | None, state: DedupState, bands: Sequence[Band], period: int | None,
-            canonical: str | None, similarity: float | None) -> None:
+            canonical: str | None, similarity: float | None, source: str = "") -> None:
         seq = self._arrived[1] if self._arrived[0] == key else self.arrival(key)
         if canonical is None:
             group = self._next_group
@@ -172,18 +176,18 @@ class MemorySeen:
         else:
             group = self._docs[canonical][3]
             self._members[group].append(key)
-        self._docs[key] = (seq, published, state.size, group)
+        self._docs[key] = (seq, published, state.size, group, source)
         self._exact.setdefault(state.digest, key)
         for band, value in bands:
             self._buckets.setdefault((period or 0, band, value), []).append(key)
 
     def relink(self, key: str, previous: str, similarity: float) -> tuple[str, ...]:
-        seq, published, size, alone = self._docs[key]
+        seq, published, size, alone, source = self._docs[key]
         group = self._docs[previous][3]
         del self._members[alone], self._canonical[alone]  # its group of one
         self._members[group].append(key)
         self._canonical[group] = key
-        self._docs[key] = (seq, published, size, group)
+        self._docs[key] = (seq, published, size, group, source)
         return tuple(m for m in self._members[group] if m != key)
 
     def groups(self) -> list[list[str]]:

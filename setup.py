@@ -24,7 +24,11 @@ def ext_modules() -> list[object]:
         return []
     from mypyc.build import mypycify
 
-    extensions = mypycify(COMPILED, opt_level="3", group_name="silkwire_temporal")
+    # The isolated build environment holds mypy, not the runtime dependencies (numpy, babel,
+    # tantivy…) that modules reached through package imports use: check those silently (the
+    # project's own mypy run checks them for real), compile the tagger.
+    flags = ["--follow-imports=silent", "--ignore-missing-imports"]
+    extensions = mypycify([*flags, *COMPILED], opt_level="3", group_name="silkwire_temporal")
     for extension in extensions:
         extension.optional = True  # no compiler: the pure-Python modules are used
     return list(extensions)

@@ -156,6 +156,7 @@ def child_stories(db: str) -> dict[str, Any]:
 
 
 def child_stats(db: str) -> dict[str, Any]:
+    from silkwire.model import SearchFilters
     from silkwire.service import articles as service
     from silkwire.service import explore
 
@@ -168,7 +169,7 @@ def child_stats(db: str) -> dict[str, Any]:
         facet = []
         for _ in range(6):
             t = time.perf_counter()
-            explore.facet_counts(ws, None, None)
+            explore.facet_counts(ws, None, SearchFilters())
             facet.append(time.perf_counter() - t)
         return {"stats_s": statistics.median(times[1:]), "facets_s": statistics.median(facet[1:])}
 

@@ -30,7 +30,46 @@ def seed_path() -> Path:
     return SEED
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    with service.open_workspace(str(tmp_path / "test.db"), create=True) as workspace:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ws(request, tmp_path: Path):
+    """A new workspace: on a SQLite file, then on a PostgreSQL database (the same tests)."""
+    target = str(tmp_path / "test.db") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with service.open_workspace(target, create=True) as workspace:
         yield workspace
+
+
+# -- PostgreSQL: one throw-away server per test session, a fresh database per test ----------------
+
+import itertools  # noqa: E402
+
+from pgserver import PgServer, why_unavailable  # noqa: E402
+
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with PgServer() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server, tmp_path, monkeypatch):
+    """A new, empty PostgreSQL database (its text index in the test's folder)."""
+    from silkwire.store.pg_connection import close_pools
+
+    monkeypatch.setenv("SILKWIRE_INDEX", str(tmp_path / "pg.index"))
+    url = pg_server.create_database(f"t{next(_DATABASES)}")
+    yield url
+    close_pools()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request, tmp_path):
+    """One store of each kind: a SQLite file, then a PostgreSQL database (the same contract)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_url")

@@ -1,5 +1,5 @@
 """Counts kept as rows are written (issue 16, migration 14): ``stats`` and the whole-corpus facet
-lists read them; after every kind of write they equal the scans they replace."""
+lists read them; after every kind of write they equal the scans they replace, on both stores."""
 
 from __future__ import annotations
 
@@ -30,9 +30,11 @@ def check(ws: service.Workspace) -> None:
     assert ws.store.kept_counts() == ws.store.scanned_counts()
 
 
-def test_counts_follow_ingests_links_relinks_enrichments_and_renames(tmp_path: Path) -> None:
+def test_counts_follow_ingests_links_relinks_enrichments_and_renames(db_target: str) -> None:
+    """On both stores: PostgreSQL writes articles, bands and enrichments in multi-row statements
+    of its own (store/postgres.py), which must keep the counts as SQLite's do."""
     articles = demo_articles()  # copies, versions and an earlier copy that relinks its group
-    with service.open_workspace(str(tmp_path / "c.db"), create=True) as ws:
+    with service.open_workspace(db_target, create=True) as ws:
         service.ingest_items(ws, articles[: len(articles) // 2], batch_size=17)
         check(ws)
         service.enrich(ws, enricher=enricher)

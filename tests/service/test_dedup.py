@@ -88,8 +88,8 @@ def test_canonical_is_the_earliest_even_when_it_arrives_last(ws, tmp_path):
     assert len(early["duplicates"]) == 2 and service.stats(ws)["duplicates"] == 2
 
 
-def test_reingest_is_idempotent_and_state_survives_across_runs(tmp_path):
-    db = str(tmp_path / "runs.db")
+def test_reingest_is_idempotent_and_state_survives_across_runs(tmp_path, db_target):
+    db = db_target
     first = write(tmp_path / "first.jsonl", [{"title": TITLE, "lead": BODY, "source": "A", "published": "2025-03-01"}])
     with service.open_workspace(db, create=True) as ws:
         service.ingest(ws, [first])
@@ -116,8 +116,8 @@ def test_links_roll_back_with_their_batch(ws, tmp_path, monkeypatch):
     assert ws.store.count() == 0  # the articles of the batch went with their links
 
 
-def test_search_collapses_duplicates_unless_asked(tmp_path):
-    db = str(tmp_path / "s.db")
+def test_search_collapses_duplicates_unless_asked(tmp_path, db_target):
+    db = db_target
     path = write(tmp_path / "s.jsonl", [
         {"title": TITLE, "lead": BODY, "source": "A", "published": "2025-03-01"},
         {"title": TITLE, "lead": BODY, "source": "B", "published": "2025-03-02"},
@@ -135,12 +135,12 @@ def test_search_collapses_duplicates_unless_asked(tmp_path):
     assert runner.invoke(app, ["stats", "--db", db, "--json"]).output.count('"duplicates": 1') == 1
 
 
-def test_api_record_and_stats_carry_duplicates_and_story(tmp_path):
+def test_api_record_and_stats_carry_duplicates_and_story(tmp_path, db_target):
     from fastapi.testclient import TestClient
 
     from silkwire.api import ApiSettings, create_app
 
-    db = str(tmp_path / "api.db")
+    db = db_target
     with service.open_workspace(db, create=True) as ws:
         service.ingest(ws, [write(tmp_path / "a.jsonl", [
             {"title": TITLE, "lead": BODY, "source": "A", "published": "2025-03-01"},
@@ -176,8 +176,8 @@ def test_relations_count_a_duplicated_event_once(ws, tmp_path):
     assert len(analysis.timeline(ws, "KZ")) == 1
 
 
-def test_two_writers_on_one_database_see_each_others_articles(tmp_path):
-    db = str(tmp_path / "two.db")
+def test_two_writers_on_one_database_see_each_others_articles(tmp_path, db_target):
+    db = db_target
     with service.open_workspace(db, create=True) as one:
         service.ingest(one, [write(tmp_path / "o.jsonl", [{"title": "Cinéma à Bichkek", "lead": OTHER,
                                                            "source": "A", "published": "2025-03-01"}])])

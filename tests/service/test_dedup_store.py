@@ -14,7 +14,7 @@ from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.service import articles as service
 from silkwire.service import duplicates
-from silkwire.store import Store
+from silkwire.store import Store, open_store
 from silkwire.store.dedup_index import BAND_LAYOUT, StoredDedup
 from silkwire.store.schema import LATEST
 from silkwire.stories.dedup import DedupParams, DuplicateFinder, band_hashes
@@ -72,11 +72,11 @@ def _groups(groups: list[list[str]]) -> set[tuple[str, tuple[str, ...]]]:
     return {(g[0], tuple(sorted(g[1:]))) for g in groups}
 
 
-def test_stored_finder_links_what_the_memory_finder_links(tmp_path: Path) -> None:
+def test_stored_finder_links_what_the_memory_finder_links(db_target: str) -> None:
     articles = demo_articles()
     memory = DuplicateFinder()
     expected = [memory.add(a.id, a.text, a.published, a.title) for a in articles]
-    with Store(str(tmp_path / "d.db")) as store:
+    with open_store(db_target) as store:
         store.add_articles(articles)
 
         def load(key: str) -> tuple[str | None, str]:
@@ -99,10 +99,10 @@ def test_stored_finder_links_what_the_memory_finder_links(tmp_path: Path) -> Non
         assert 0 < banded < len(stored)  # copies have no bands
 
 
-def test_a_new_process_finds_duplicates_without_rebuilding(tmp_path: Path) -> None:
+def test_a_new_process_finds_duplicates_without_rebuilding(db_target: str) -> None:
     articles = demo_articles()
     half = len(articles) // 2
-    db = str(tmp_path / "w.db")
+    db = db_target
     with service.open_workspace(db, create=True) as ws:
         service.ingest_items(ws, articles[:half])
     with service.open_workspace(db) as ws:
@@ -164,9 +164,9 @@ def test_migration_7_fills_the_bands_of_an_older_database(tmp_path: Path) -> Non
         assert links <= set(ws.store.db.execute("SELECT article_rowid, duplicate_of, similarity FROM article_dedup"))
 
 
-def test_a_rolled_back_batch_leaves_no_band(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rolled_back_batch_leaves_no_band(db_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
     articles = demo_articles()[:20]
-    with service.open_workspace(str(tmp_path / "r.db"), create=True) as ws:
+    with service.open_workspace(db_target, create=True) as ws:
         real = StoredDedup.add
         calls: list[int] = []
 
@@ -185,7 +185,7 @@ def test_a_rolled_back_batch_leaves_no_band(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications_in_the_store(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """As tests/test_dedup.py's in-memory check: near-identical copies get no bands, so each of N
     copies is verified against a few articles, not all earlier ones (O(N), not O(N²))."""
     from silkwire.stories import dedup
@@ -199,7 +199,7 @@ def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications_in_the_st
     articles = [Article(id=f"k{i}", source="s", title=f"Dépêche {i}",
                         text=" ".join(words[(i + j) % len(words)] for j in range(200)) + f" Article {i}.")
                 for i in range(n)]
-    with Store(str(tmp_path / "n.db")) as store:
+    with open_store(db_target) as store:
         store.add_articles(articles)
         finder = DuplicateFinder(seen=StoredDedup(store))
         with store.transaction():

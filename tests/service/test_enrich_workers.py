@@ -59,3 +59,27 @@ def test_two_workers_enrich_as_one_process_does() -> None:
         assert pool(articles[:3]) == expected[:3]  # the same processes, the model not loaded again
     finally:
         pool.close()
+
+
+def test_in_order_keeps_at_most_ahead_in_flight_and_returns_results_in_order() -> None:
+    """What the process pool and the Ray actors both run (nlp/workers.in_order): results in the
+    batches' order whatever order the workers finish in, never more than ``ahead`` sent."""
+    from silkwire.nlp.workers import in_order
+
+    sent: list[int] = []
+    flying: list[int] = []
+    most = 0
+
+    def submit(n: int) -> int:
+        nonlocal most
+        sent.append(n)
+        flying.append(n)
+        most = max(most, len(flying))
+        return n
+
+    def result(n: int) -> list[Enrichment]:
+        flying.remove(n)
+        return [Enrichment(f"a{n}")]
+
+    got = [batch[0].article_id for batch in in_order(range(7), submit, result, ahead=3)]
+    assert got == [f"a{n}" for n in range(7)] and sent == list(range(7)) and most == 3

@@ -12,8 +12,8 @@ def items(n, start=0):
             for i in range(start, start + n)]
 
 
-def test_articles_stored_but_not_indexed_are_indexed_on_open(tmp_path):
-    db = str(tmp_path / "x.db")
+def test_articles_stored_but_not_indexed_are_indexed_on_open(db_target):
+    db = db_target
     with service.open_workspace(db, create=True) as ws:
         ws.store.add_articles(items(5))  # as if the process died before indexing them
         assert ws.index.count() == 0
@@ -22,8 +22,8 @@ def test_articles_stored_but_not_indexed_are_indexed_on_open(tmp_path):
         assert service.search(ws, "sommet").total == 5
 
 
-def test_documents_past_the_watermark_are_not_duplicated(tmp_path):
-    db = str(tmp_path / "x.db")
+def test_documents_past_the_watermark_are_not_duplicated(db_target):
+    db = db_target
     with service.open_workspace(db, create=True) as ws:
         ws.store.add_articles(items(3))
         service.sync_index(ws)
@@ -37,8 +37,8 @@ def test_documents_past_the_watermark_are_not_duplicated(tmp_path):
         assert service.search(ws, "sommet", limit=50).total == 5
 
 
-def test_a_lost_index_is_rebuilt(tmp_path):
-    db = str(tmp_path / "x.db")
+def test_a_lost_index_is_rebuilt(db_target):
+    db = db_target
     with service.open_workspace(db, create=True) as ws:
         ws.store.add_articles(items(4))
         service.sync_index(ws)

@@ -41,13 +41,13 @@ def memberships(ws: Any) -> dict[int, str]:
     return dict(ws.store.db.execute("SELECT article_rowid, story_id FROM story_articles"))
 
 
-def test_chronological_batches_score_as_a_whole_clustering_and_keep_ids(tmp_path: Path,
+def test_chronological_batches_score_as_a_whole_clustering_and_keep_ids(tmp_path: Path, db_target: str,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storylines, "MAX_DRIFT", 100.0)  # every batch an increment, however many
     records = demo_records()
     half = len(records) // 2
     done = recorded_updates(monkeypatch)
-    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+    with service.open_workspace(db_target, create=True) as ws:
         service.ingest(ws, [write(tmp_path / "first.jsonl", records[:half])])
         assert done == ["rebuild"]  # no stored stories yet
         seen = memberships(ws)
@@ -69,9 +69,9 @@ def test_chronological_batches_score_as_a_whole_clustering_and_keep_ids(tmp_path
     assert len(ids & rebuilt) >= 0.8 * len(rebuilt)  # most stories keep their id through a rebuild
 
 
-def test_late_articles_and_drift_cluster_everything_again_undated_ones_wait(tmp_path: Path) -> None:
+def test_late_articles_and_drift_cluster_everything_again_undated_ones_wait(tmp_path: Path, db_target: str) -> None:
     records = demo_records()
-    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+    with service.open_workspace(db_target, create=True) as ws:
         service.ingest(ws, [write(tmp_path / "a.jsonl", records[40:])])
         assert ws.store.get_meta(STATE) is not None
         # one article earlier than every clustered one: it re-clusters them all (over 10%)
@@ -126,7 +126,7 @@ def test_migration_8_and_the_first_update_of_an_older_database(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Path,
+def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Path, db_target: str,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """As ``silkwire watch`` does: each batch ingested (text only), then enriched (its articles
     re-clustered with their entities, countries and events)."""
@@ -135,7 +135,7 @@ def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Pa
     records = demo_records()
     half = len(records) // 2
     done = recorded_updates(monkeypatch)
-    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+    with service.open_workspace(db_target, create=True) as ws:
         service.ingest(ws, [write(tmp_path / "first.jsonl", records[:half])])
         service.enrich(ws)
         for n, start in enumerate(range(half, len(records), 16)):
@@ -149,10 +149,10 @@ def test_enriched_chronological_batches_score_as_a_whole_clustering(tmp_path: Pa
     assert abs(incremental["f1"] - whole["f1"]) <= 0.02, (incremental, whole)
 
 
-def test_a_relinked_group_clusters_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_relinked_group_clusters_everything_again(tmp_path: Path, db_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storylines, "MAX_DRIFT", 100.0)  # not for the drift: for the relink
     records = demo_records()
-    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+    with service.open_workspace(db_target, create=True) as ws:
         service.ingest(ws, [write(tmp_path / "a.jsonl", records[40:])])
         earlier = {**records[-1], "source": "Autre", "published": "2023-12-01"}  # the same dispatch, earlier: the new canonical
         service.ingest(ws, [write(tmp_path / "b.jsonl", [earlier])])
@@ -169,32 +169,44 @@ def test_a_relinked_group_clusters_everything_again(tmp_path: Path, monkeypatch:
         assert kinds == {1}  # every article clustered as a canonical is one
 
 
-def test_an_update_made_stale_by_another_writer_writes_nothing(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_update_made_stale_by_another_writer_is_computed_again(tmp_path: Path, db_target: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     records = demo_records()
-    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+    with service.open_workspace(db_target, create=True) as ws:
         service.ingest(ws, [write(tmp_path / "a.jsonl", records[:100])])
         before = memberships(ws)
         real = Store.apply_increment
+        written: list[StoredState | None] = []
 
-        def other_writer_first(*a: Any) -> None:
-            raise AssertionError("a stale increment was written")
+        def checked(self: Store, *a: Any) -> None:  # every increment written is computed from the stored state
+            written.append(self.story_state())
+            real(self, *a)
 
-        monkeypatch.setattr(Store, "apply_increment", other_writer_first)
+        monkeypatch.setattr(Store, "apply_increment", checked)
         real_summaries = storylines.summaries
+        computed: list[StoredState | None] = []
 
-        def meanwhile(*a: Any, **k: Any) -> Any:  # another process re-clusters during this update
+        def meanwhile(*a: Any, **k: Any) -> Any:  # another process updates the stories during the first try
             found = real_summaries(*a, **k)
             saved = ws.store.story_state()
+            computed.append(saved)
             assert saved is not None
-            with ws.store.transaction():
-                ws.store.save_story_state(StoredState(saved.n, saved.params, saved.added + 7))
+            if len(computed) == 1:
+                with ws.store.transaction():
+                    ws.store.save_story_state(StoredState(saved.n, saved.params, saved.added + 7))
             return found
 
         monkeypatch.setattr(storylines, "summaries", meanwhile)
         service.ingest(ws, [write(tmp_path / "b.jsonl", [{**records[100], "published": "2026-01-01"}])])
-        assert memberships(ws) == before  # nothing written; the new article waits for the next update
-        monkeypatch.setattr(Store, "apply_increment", real)
-        monkeypatch.setattr(storylines, "summaries", real_summaries)
-        assert storylines.update_stories(ws) == "increment"
+        assert len(computed) == 2 and written == computed[1:]  # the stale one was not written, the retry was
         assert len(memberships(ws)) == len(before) + 1
+        state = ws.store.story_state()
+        assert state is not None and state.added == 7 + 1  # the other writer's update stands, and this one
+        monkeypatch.setattr(storylines, "RETRIES", 1)
+        computed.clear()
+        service.ingest(ws, [write(tmp_path / "c.jsonl", [{**records[101], "published": "2026-01-02"}])])
+        assert len(computed) == 1 and len(written) == 1  # out of tries: nothing written, the article waits
+        assert len(memberships(ws)) == len(before) + 1
+        monkeypatch.setattr(storylines, "summaries", real_summaries)
+        assert storylines.update_stories(ws) in ("increment", "rebuild")  # (the other writer's 7 are drift)
+        assert len(memberships(ws)) == len(before) + 2

@@ -28,6 +28,8 @@ class Site:
 
     live: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # /live/NAME.xml -> (title, lead) items
     live_delay: float = 0.0  # seconds before a /live/ answer (to kill a watch in the middle)
+    feeds: dict[str, bytes] = field(default_factory=dict)  # /feeds/NAME.xml -> a feed the test wrote
+    feed_delay: float = 0.0  # seconds before a /feeds/ answer
     robots: str = "User-agent: *\nDisallow: /private/\n"
     webhook_failures: int = 0  # the next N webhook POSTs answer 500
     webhook_bodies: list[Any] = field(default_factory=list)
@@ -165,6 +167,18 @@ def _flaky(h: _Handler, path: str, hits: int) -> None:
         _static(h, "/static/atom.xml", hits)
 
 
+def _feeds(h: _Handler, path: str, hits: int) -> None:
+    site = h.server.site
+    if site.feed_delay:
+        time.sleep(site.feed_delay)
+    with site.lock:
+        body = site.feeds.get(path.removeprefix("/feeds/").removesuffix(".xml"))
+    if body is None:
+        h._send(404, b"no such feed")
+    else:
+        h._send(200, body, _TYPES[".xml"])
+
+
 def _robots(h: _Handler, path: str, hits: int) -> None:
     h._send(200, h.server.site.robots.encode())
 
@@ -175,7 +189,7 @@ ROUTES: list[tuple[str, Any]] = [
     ("/missing.xml", _status(404)), ("/error.xml", _status(500)), ("/flaky.xml", _flaky),
     ("/image.png", lambda h, p, n: h._send(200, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")),
     ("/data.json", lambda h, p, n: h._send(200, b'{"a": 1}', "application/json")),
-    ("/robots.txt", _robots), ("/private/", _static),
+    ("/robots.txt", _robots), ("/private/", _static), ("/feeds/", _feeds),
 ]
 
 

@@ -28,10 +28,8 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]", show_default=False),
-]
+DB_HELP = "Database: a file, or postgresql://user@host:port/dbname [default: $SILKWIRE_DB or ./silkwire.db]"
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
 InputFormat = Annotated[str, typer.Option("--input-format", "-f",
                                           help="Input format: auto, listing, jsonl, csv, feed or page")]
 SourceOption = Annotated[

@@ -9,13 +9,12 @@ from typing import Annotated
 
 import typer
 
-from silkwire.cli.common import country_option
+from silkwire.cli.common import DbOption, country_option
 from silkwire.errors import QueryError, SilkwireError
 from silkwire.model import SearchFilters
 from silkwire.service import articles as service
 
-Db = Annotated[str | None, typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]",
-                                        show_default=False)]
+Db = DbOption
 Since = Annotated[str | None, typer.Option(help="On or after this date (YYYY-MM-DD)")]
 Until = Annotated[str | None, typer.Option(help="On or before this date (YYYY-MM-DD)")]
 By = Annotated[str, typer.Option(help="What --since/--until apply to: published or event (date)")]

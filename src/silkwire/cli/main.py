@@ -139,18 +139,34 @@ def search(
 @app.command()
 def enrich(
     db: DbOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Processes for the NLP (each loads the model once)")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes for the NLP [default: 1; on Ray, one per CPU of the cluster]", show_default=False)]
+    = None,
     kb: KbOption = None,
+    engine: Annotated[str, typer.Option(help="Where the NLP runs: local (processes here) or ray (a Ray cluster)")]
+    = "local",
+    address: Annotated[str | None, typer.Option(
+        help="The Ray cluster: auto (this machine's), ray://HOST:10001; none: a local one")] = None,
 ) -> None:
     """Find the facts (countries, people, places, dates, amounts…) of articles not yet enriched."""
-    enricher = service.default_enricher(workers, kb or ())
-    try:
-        with open_db(db) as ws, progress("enrich", service.pending_enrichment(ws)) as advance:
-            report = service.enrich(ws, enricher, on_batch=lambda r: advance(r.enriched))
-    finally:
-        close = getattr(enricher, "close", None)
-        if close is not None:
-            close()
+    if engine not in ("local", "ray"):
+        fail(f"--engine: expected local or ray, got {engine!r}")
+    if address and engine != "ray":
+        fail("--address is for --engine ray")
+    with open_db(db) as ws, progress("enrich", service.pending_enrichment(ws)) as advance:
+        if engine == "ray":
+            from silkwire.service.distributed import enrich_on_ray
+
+            report = enrich_on_ray(ws, address, workers, kb_paths=kb or (),
+                                   on_batch=lambda r, _: advance(r.enriched))
+        else:
+            enricher = service.default_enricher(workers or 1, kb or ())
+            try:
+                report = service.enrich(ws, enricher, on_batch=lambda r: advance(r.enriched))
+            finally:
+                close = getattr(enricher, "close", None)
+                if close is not None:
+                    close()
     out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
 
 
@@ -275,7 +291,8 @@ def extract(
 
 @app.command()
 def demo(
-    out_path: Annotated[str, typer.Option("--out", help="Database file to (re)create")] = service.DEMO_DB,
+    out_path: Annotated[str, typer.Option(
+        "--out", help="Database to (re)create: a file, or a postgresql:// URL")] = service.DEMO_DB,
     serve_it: Annotated[bool, typer.Option(
         "--serve/--no-serve", help="Serve the database once built (until Ctrl-C); --no-serve only builds it")] = True,
     host: Annotated[str, typer.Option(help="Address the server listens on")] = "127.0.0.1",

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from silkwire.cli.common import country_option
+from silkwire.cli.common import DbOption, country_option
 from silkwire.errors import InputError, QueryError
 from silkwire.model import SearchFilters
 from silkwire.service import alerts as alerting
@@ -37,10 +37,7 @@ from silkwire.service.sources import (
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database file [default: $SILKWIRE_DB or ./silkwire.db]", show_default=False),
-]
+
 SourcesOption = Annotated[
     str | None,
     typer.Option("--sources", help="Sources file [default: $SILKWIRE_SOURCES, else beside the database: "

@@ -108,7 +108,8 @@ def new_matches(ws: service.Workspace, alert: Alert, through: int) -> list[tuple
 
 def run_alerts(ws: service.Workspace, names: list[str] | None = None, allow_private: bool = False,
                fetcher: Fetcher | None = None) -> list[AlertRun]:
-    through = ws.store.max_rowid()
+    ws.refresh()  # the index must hold what other writers stored (PostgreSQL)
+    through = ws.searchable_through()
     chosen = [a for a in ws.store.alerts() if not names or a.name in names]
     missing = sorted(set(names or ()) - {a.name for a in chosen})
     if missing:

@@ -118,7 +118,7 @@ def ingest_items(
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
-    ws.index.begin_write()
+    keeps_index = ws.begin_index_write()
     duplicates.catch_up(ws)
     report = IngestReport()
     batch: list[Article] = []
@@ -136,7 +136,8 @@ def ingest_items(
             raise
         repair.step("ingest.batch")
         duplicates.flush_bands(ws, duplicates.FLUSH_BANDS)
-        ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
+        if keeps_index:
+            ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
         report.new += new
         report.duplicate += len(batch) - new
@@ -158,10 +159,12 @@ def ingest_items(
     duplicates.flush_bands(ws)  # derived: a process killed before this line loses none (dedup_index)
     # The store is committed batch by batch; the index once at the end (its commits are costly).
     # Should we die before this line, the next open re-indexes from the watermark.
-    ws.index.commit()
-    repair.step("ingest.index")
-    ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
-    repair.step("ingest.watermark")
+    if keeps_index:
+        ws.index.commit()
+        repair.step("ingest.index")
+        ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
+        repair.step("ingest.watermark")
+    ws.refresh()  # PostgreSQL: this node's index follows the store, as other readers' do
     repair.finish_ingest(ws, report.new, left, estimate_publication)
     return report
 
@@ -188,7 +191,7 @@ def ingest_records(ws: Workspace, records: Sequence[dict[str, Any]], source: str
         items += found
         ids.append(next((x.id for x in found if isinstance(x, Article)), None))
     try:
-        ws.index.begin_write()
+        ws.begin_index_write()
     except StoreError:
         raise StoreError("another process is writing to this database: try again when it is done") from None
     try:
@@ -281,7 +284,7 @@ def enrich(
     entities, places, event date) so that search can filter on them.
     """
     run = enricher or default_enricher()
-    ws.index.begin_write()
+    ws.begin_index_write()
     report = EnrichReport()
     enriched: list[int] = []
     left = repair.pending(ws)  # articles an earlier command was killed before giving stories
@@ -301,16 +304,27 @@ def enrich(
     for enrichments in results:
         rows = read.popleft()
         enriched += [rowid for rowid, _ in rows]
-        # The analyst's corrections are applied over what the pipeline found, at every store.
-        with ws.store.transaction():  # the facts and the mark that stories must take them up
-            corrections.save_enrichments(ws, [(rowid, article, e) for (rowid, article), e in
-                                              zip(rows, enrichments, strict=True)])
-            ws.store.mark_stories_pending([rowid for rowid, _ in rows], enriched=True)
-        repair.step("enrich.batch")
+        save_batch(ws, rows, enrichments)
         report.enriched += len(rows)
         if on_batch:
             on_batch(report)
+    return after_enrich(ws, report, enriched, left)
+
+
+def save_batch(ws: Workspace, rows: Sequence[tuple[int, Article]], enrichments: Sequence[Enrichment]) -> None:
+    """A batch's facts (corrections applied) and the stories' mark, in one transaction."""
+    with ws.store.transaction():
+        corrections.save_enrichments(ws, [(rowid, article, e) for (rowid, article), e in
+                                          zip(rows, enrichments, strict=True)])
+        ws.store.mark_stories_pending([rowid for rowid, _ in rows], enriched=True)
+    repair.step("enrich.batch")
+
+
+def after_enrich(ws: Workspace, report: EnrichReport, enriched: list[int], left: list[tuple[int, bool]]
+                 ) -> EnrichReport:
+    """After the batches of an enrichment (here or on Ray): new facets, estimates and stories."""
     reindex_pending(ws)
+    ws.refresh()
     repair.step("enrich.index")
     repair.finish_enrich(ws, enriched, left, estimate_publication)
     return report

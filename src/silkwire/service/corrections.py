@@ -219,10 +219,11 @@ def reapply(ws: Workspace, rowids: Sequence[int]) -> int:
         corrections = [*wide, *mine.get(article.id, [])]
         fields = apply_corrections(base, corrections, article.text, names) if corrections else base
         items.append(StoredEnrichment.of_fields(rowid, version, fields, base if "corrections" in fields else None))
-    ws.index.begin_write()  # (taken already by correct and undo, before they store anything)
+    ws.begin_index_write()  # (taken already by correct and undo, before they store anything)
     ws.store.save_enrichments(items)
     reindex_pending(ws)
     ws.index.commit()
+    ws.refresh()  # PostgreSQL: this node's index takes the change up as other nodes' will
     return len(items)
 
 
@@ -260,7 +261,7 @@ def _correct(ws: Workspace, c: Correction) -> Correction:
         raise QueryError(f"{c.action}: expected one of {', '.join(ACTIONS)}")
     if not c.author.strip():
         raise QueryError("a correction says who made it (author)")
-    ws.index.begin_write()  # the index's lock first: a correction stored is a correction applied
+    ws.begin_index_write()  # the index's lock first: a correction stored is a correction applied
     if c.action in ENTITY_WIDE:
         c = _checked_entity_wide(ws, c)
         stored = ws.store.add_correction(c)
@@ -297,7 +298,7 @@ def undo(ws: Workspace, correction_id: int, author: str) -> Correction:
     c = ws.store.correction(correction_id)
     if c.undone_at is not None:
         raise QueryError(f"correction {correction_id} was already undone ({c.undone_at} by {c.undone_by})")
-    ws.index.begin_write()
+    ws.begin_index_write()
     try:
         done = ws.store.undo_correction(correction_id, author.strip() or "?")
         if c.article_id is not None:

@@ -6,8 +6,8 @@ Duplicates are found at ingest, inside each batch's transaction (``link_duplicat
 (earliest) article. What needs no earlier article (folding, shingles, MinHash, bands:
 ``prepare``) is computed before the transaction. The finder's memory is the store (tables
 ``article_dedup``, written with each batch, and ``dedup_bands``, derived from it and written many
-batches at a time: ``flush_bands``), so a process starts with nothing to rebuild and memory does
-not grow with the corpus.
+batches at a time: ``flush_bands``; with each batch on a store of several writers), so a process
+starts with nothing to rebuild and memory does not grow with the corpus.
 
 Functions for interfaces:
 - ``article_links(ws, article_id)`` -> ``{"duplicate_of", "duplicates", "story"}`` of an article;
@@ -140,9 +140,18 @@ def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]],
     before duplicates existed (an older database) are caught up first.
     """
     f = finder(ws)
+    if ws.store.shared:
+        catch_up(ws)  # under the write lock: what the other writers committed, filters included
     if added:
         _backfill(ws, f, below=min(rowid for rowid, _ in added))
-    return _link(f, added, prepared or {}, new=True)
+    found = _link(f, added, prepared or {}, new=True)
+    if ws.store.shared:
+        # Several writers (PostgreSQL): the bands are written with the batch, as the links are,
+        # so that the next writer's lookups see them (held back, they would be seen by no one
+        # else until a flush: links missed). A filter is built again when another writer has
+        # written since (``StoredDedup.sync``): with one writer, as cheap as on SQLite.
+        f.flush()
+    return found
 
 
 def flush_bands(ws: Workspace, at_least: int = 0) -> None:

@@ -48,6 +48,7 @@ class WorkspacePool:
     def take(self) -> Iterator[Workspace]:
         ws = self._acquire()
         try:
+            ws.refresh()  # PostgreSQL: other processes write; this node's index catches up
             yield ws
         finally:
             self._idle.put(ws)

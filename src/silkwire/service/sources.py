@@ -25,9 +25,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from silkwire.errors import InputError
 from silkwire.net.safety import FetchError, check_url
+from silkwire.store import is_postgres
 
 KINDS = ("rss", "atom", "page", "auto")
 DEFAULT_INTERVAL = 3600
@@ -54,6 +56,8 @@ def sources_path(db_path: str, explicit: str | None = None) -> str:
         return explicit
     if os.environ.get("SILKWIRE_SOURCES"):
         return os.environ["SILKWIRE_SOURCES"]
+    if is_postgres(db_path):  # a database on a server: the file is the operator's, here
+        return f"{urlsplit(db_path).path.strip('/') or 'silkwire'}.sources.toml"
     db = Path(db_path)
     return str(db.with_name(f"{db.stem}.sources.toml"))
 

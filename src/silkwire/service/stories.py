@@ -74,6 +74,7 @@ from silkwire.stories.stream import StoryStream, bag
 
 MAX_DRIFT = 0.10
 _CHUNK = 2000  # articles read at a time by a whole clustering
+RETRIES = 3  # an increment made stale by another writer is computed again, at most this often
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -231,7 +232,21 @@ def after_ingest(ws: Workspace) -> str:
 
 def update_stories(ws: Workspace, changed: Iterable[int] = (), max_drift: float | None = None) -> str:
     """Bring the stories up to date with the articles in none (new) and the ``changed`` ones
-    (rowids: newly enriched). Returns what was done: "none", "increment" or "rebuild"."""
+    (rowids: newly enriched). Returns what was done: "none", "increment" or "rebuild".
+
+    An increment is computed outside the write transaction and written only if no other writer
+    updated the stories meanwhile (several writers share a PostgreSQL store); if one did, it is
+    computed again from the stories as they are now, up to ``RETRIES`` times (then the next
+    update takes these articles up)."""
+    changed = list(changed)
+    for _ in range(RETRIES):
+        done = _update(ws, changed, max_drift)
+        if done != "stale":
+            return done
+    return "none"
+
+
+def _update(ws: Workspace, changed: list[int], max_drift: float | None) -> str:
     store = ws.store
     saved = store.story_state()
     if saved is None or saved.params != params_key() or not store.has_stories() or store.relinked():
@@ -265,12 +280,11 @@ def update_stories(ws: Workspace, changed: Iterable[int] = (), max_drift: float 
     if len(set(r for r, _ in later) | set(items)) > limit:
         rebuild_stories(ws)
         return "rebuild"
-    _increment(ws, saved, items, later, first_day, start)
-    return "increment"
+    return "increment" if _increment(ws, saved, items, later, first_day, start) else "stale"
 
 
 def _increment(ws: Workspace, saved: StoredState, items: dict[int, StoryItem],
-               later: list[tuple[int, str]], first_day: date, start: int) -> None:
+               later: list[tuple[int, str]], first_day: date, start: int) -> bool:
     store, p = ws.store, StoryParams()
     before = {rowid: sid for rowid, sid in later}  # the stories the re-clustered articles leave
     tail_ids = sorted(set(items) | set(before))
@@ -297,11 +311,12 @@ def _increment(ws: Workspace, saved: StoredState, items: dict[int, StoryItem],
     days = {r: (d.isoformat() if (d := day_of(it.day)) else UNDATED) for r, it in tail.items()}
     with store.transaction():
         if store.story_state() != saved:  # another writer updated the stories meanwhile: its
-            return  # stories stand, and what this one saw is stale (the next update takes it up)
+            return False  # stories stand, and what this one saw is stale
         joins = [(rowid_of[k], sid, days[rowid_of[k]]) for k, sid in joined.items()]
         store.apply_increment(tail_ids, joins, [story_row(s) for s in stories], emptied)
         added = len([r for r in items if r not in before])
         store.save_story_state(dataclasses.replace(saved, added=saved.added + added))
+    return True
 
 
 def _threads(ws: Workspace, stories: list[Story], members: list[Member],

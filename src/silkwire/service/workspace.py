@@ -1,10 +1,14 @@
-"""A workspace: the SQLite store (the truth) and the text index derived from it, kept in step.
+"""A workspace: the store (the truth) and the text index derived from it, kept in step.
 
 The store records up to which rowid the index is committed (a watermark); anything above it is
 (re-)indexed when the workspace opens, so a crash between the two commits loses nothing and
 duplicates nothing. Enrichment changes an article's facets: such rows are flagged in the store
 until the index holds them (``reindex_pending``). A missing, damaged or outdated index is
 rebuilt whole.
+
+A PostgreSQL store (``store.shared``) has several writers and one index per node (each API
+node, each machine running commands): writers never touch an index, and each index follows the
+store on its own (``pg_index.py``: its watermarks live in its folder, not in the store).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from silkwire.errors import StoreError
 from silkwire.model import Article
 from silkwire.search import index_columns
 from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
-from silkwire.store import Facets, Store, StoredEnrichment
+from silkwire.store import Facets, Store, StoredEnrichment, drop_store, is_postgres, open_store
 
 INDEXED_THROUGH = "text_index.indexed_through"
 _INDEX_VERSION = "text_index.version"
@@ -28,9 +32,37 @@ _SYNC_BATCH = 2000
 class Workspace:
     """The store and its text index. Use as a context manager."""
 
-    def __init__(self, store: Store, index: TextIndex) -> None:
+    def __init__(self, store: Store, index: TextIndex, index_dir: str | None = None) -> None:
         self.store = store
         self.index = index
+        self.index_dir = index_dir  # the index's folder (None: in memory)
+
+    def begin_index_write(self) -> bool:
+        """Take the index's writer before writing the store, if this process keeps the index:
+        with SQLite it does (one writer); a PostgreSQL store's indexes follow it on their own
+        (``pg_index.py``). Returns whether it does."""
+        if self.store.shared:
+            return False
+        self.index.begin_write()
+        return True
+
+    def refresh(self) -> None:
+        """Before reading what other processes may have written: a PostgreSQL store's index
+        catches up when the store moved (a SQLite file's one writer keeps its index itself)."""
+        if self.store.shared:
+            from silkwire.service.pg_index import stale
+
+            if stale(self.store, self.index_dir):
+                _sync_reading(self)
+
+    def searchable_through(self) -> int:
+        """The rowid up to which the index holds the store's articles (a PostgreSQL store's
+        writers may have stored more since this node's index last caught up)."""
+        if self.store.shared:
+            from silkwire.service.pg_index import read_marks
+
+            return read_marks(self.index_dir).indexed_through
+        return self.store.max_rowid()
 
     def __enter__(self) -> Workspace:
         return self
@@ -44,22 +76,42 @@ class Workspace:
 
 
 def index_path(db_path: str) -> str | None:
+    """Where the text index of a database is: beside a SQLite file (``news.db.index``); for a
+    PostgreSQL database, ``$SILKWIRE_INDEX`` or a folder of this node's cache."""
+    if is_postgres(db_path):
+        from silkwire.service.pg_index import node_index_path
+
+        return node_index_path(db_path)
     return None if db_path == ":memory:" else f"{db_path}.index"
 
 
 def remove_database(db_path: str) -> None:
-    """Delete a database file with its WAL files and text index."""
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db_path + suffix):
-            os.remove(db_path + suffix)
+    """Delete a database file with its WAL files and text index (a PostgreSQL database: its
+    silkwire tables, and this node's index)."""
+    if is_postgres(db_path):
+        drop_store(db_path)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db_path + suffix):
+                os.remove(db_path + suffix)
     index = index_path(db_path)
     if index and os.path.isdir(index):
         shutil.rmtree(index)
 
 
 def open_workspace(db_path: str, create: bool = False) -> Workspace:
-    store = Store(db_path, create=create)
-    ws = Workspace(store, TextIndex(index_path(db_path)))
+    store = open_store(db_path, create=create)
+    try:
+        folder = index_path(db_path)
+        ws = Workspace(store, TextIndex(folder), folder)
+    except BaseException:
+        store.close()
+        raise
+    _sync_reading(ws)
+    return ws
+
+
+def _sync_reading(ws: Workspace) -> None:
     try:
         sync_index(ws)
         with contextlib.suppress(StoreError):  # another process holds the writer: it is its job then
@@ -67,9 +119,9 @@ def open_workspace(db_path: str, create: bool = False) -> Workspace:
     except ValueError as exc:
         # Another process (an ingest) holds the index writer; it will bring the index up to
         # date itself, so read what is committed now rather than wait.
+        ws.index.rollback()
         if "lock" not in str(exc).lower():
             raise
-    return ws
 
 
 def index_doc(rowid: int, article: Article, facets: Facets | None = None) -> IndexDoc:
@@ -86,6 +138,8 @@ def _docs(store: Store, rows: list[tuple[int, Article]]) -> list[IndexDoc]:
 
 def reindex_pending(ws: Workspace) -> int:
     """Give the index the new facts of re-enriched articles; returns how many were updated."""
+    if ws.store.shared:
+        return 0  # each node's index takes the changes up itself (sync_index)
     done = 0
     while rowids := ws.store.pending_index(_SYNC_BATCH):
         ws.index.replace(_docs(ws.store, [(r, a) for r, a in zip(rowids, ws.store.by_rowids(rowids), strict=True)]))
@@ -97,6 +151,10 @@ def reindex_pending(ws: Workspace) -> int:
 
 def sync_index(ws: Workspace) -> int:
     """Index what the store has and the index lacks (after a crash, or an analyser change)."""
+    if ws.store.shared:
+        from silkwire.service.pg_index import sync_node_index
+
+        return sync_node_index(ws.store, ws.index, ws.index_dir, _docs)
     store, index = ws.store, ws.index
     mark = int(store.get_meta(INDEXED_THROUGH) or 0)
     if store.get_meta(_INDEX_VERSION) != INDEX_VERSION or index.count() < store.count_through(mark):
@@ -134,7 +192,7 @@ def upgrade_entity_ids(ws: Workspace) -> int:
     mapping = {old: entity_id(type_, name) for old, type_, name in rows
                if old == identity_key(type_, name) != entity_id(type_, name)}
     if mapping:
-        ws.index.begin_write()
+        ws.begin_index_write()
         rowids = sorted({r for old in mapping for r in store.facet_rowids("entity", old)})
         items = []
         for rowid, (version, base, stored) in store.enrichment_bases(rowids).items():

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from silkwire.errors import NotFoundError
 from silkwire.model import Article
 from silkwire.store.base import StoreBase, marks, now
-from silkwire.store.counts import bump, bump_sources
+from silkwire.store.counts import count_added
 
 ARTICLE_COLUMNS = "a.id, a.source, a.title, a.text, a.published, a.url, a.ref, a.author"
 
@@ -30,18 +29,14 @@ class ArticleTables(StoreBase):
         stamp = now()
         with self.transaction() as db:
             for article in batch:
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO articles (id, source, ref, url, published, title, text, "
-                    "ingested_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row = db.execute(
+                    "INSERT INTO articles (id, source, ref, url, published, title, text, ingested_at, author) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING rowid",
                     (article.id, article.source, article.ref, article.url, article.published,
                      article.title, article.text, stamp, article.author),
-                )
-                added.append(cur.lastrowid if cur.rowcount == 1 else None)
-            new = [a for a, rowid in zip(batch, added, strict=True) if rowid]
-            bump(db, {"articles": len(new), "with_title": sum(1 for a in new if a.title is not None),
-                      "dated": sum(1 for a in new if a.published is not None)})
-            sources: Counter[str] = Counter(a.source for a in new)
-            bump_sources(db, {s: (n, n) for s, n in sources.items()})  # originals until linked as copies
+                ).fetchall()
+                added.append(int(row[0][0]) if row else None)
+            count_added(db, [a for a, rowid in zip(batch, added, strict=True) if rowid])
         return added
 
     def get(self, article_id: str) -> Article:

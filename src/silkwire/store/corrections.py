@@ -28,11 +28,11 @@ class CorrectionTables(StoreBase):
         """Store a correction (its id and time are the store's); returns it as stored."""
         stamp = now()
         with self.transaction() as db:
-            cur = db.execute(
+            new_id = int(db.execute(
                 "INSERT INTO corrections (article_id, action, kind, fact, author, reason, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (c.article_id, c.action, c.kind, json.dumps(c.fact, ensure_ascii=False), c.author, c.reason, stamp))
-            new_id = int(cur.lastrowid or 0)
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (c.article_id, c.action, c.kind, json.dumps(c.fact, ensure_ascii=False), c.author, c.reason,
+                 stamp)).fetchall()[0][0])
         return self.correction(new_id)
 
     def correction(self, correction_id: int) -> Correction:

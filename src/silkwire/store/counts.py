@@ -16,39 +16,48 @@ duplicate links, relinks, enrichments, corrections and renames.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from silkwire.store.base import StoreBase, is_duplicate, marks
+from silkwire.model import Article
+from silkwire.store.base import Connection, StoreBase, is_duplicate, marks
 
 _CHUNK = 500
 
 
-def bump(db: sqlite3.Connection, deltas: Mapping[str, int]) -> None:
+def bump(db: Connection, deltas: Mapping[str, int]) -> None:
     """Add to named counts (in the caller's transaction)."""
     db.executemany("INSERT INTO counts (name, value) VALUES (?, ?) "
-                   "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                   "ON CONFLICT (name) DO UPDATE SET value = counts.value + excluded.value",
                    [(k, v) for k, v in deltas.items() if v])
 
 
-def bump_sources(db: sqlite3.Connection, deltas: Mapping[str, tuple[int, int]]) -> None:
+def bump_sources(db: Connection, deltas: Mapping[str, tuple[int, int]]) -> None:
     """source -> (articles, originals) to add."""
     db.executemany("INSERT INTO source_counts (source, articles, originals) VALUES (?, ?, ?) "
-                   "ON CONFLICT (source) DO UPDATE SET articles = articles + excluded.articles, "
-                   "originals = originals + excluded.originals",
+                   "ON CONFLICT (source) DO UPDATE SET articles = source_counts.articles + excluded.articles, "
+                   "originals = source_counts.originals + excluded.originals",
                    [(s, a, o) for s, (a, o) in deltas.items() if a or o])
 
 
-def bump_facets(db: sqlite3.Connection, deltas: Mapping[tuple[str, str], int]) -> None:
+def bump_facets(db: Connection, deltas: Mapping[tuple[str, str], int]) -> None:
     """(kind, value) -> original articles to add."""
     db.executemany("INSERT INTO facet_counts (kind, value, articles) VALUES (?, ?, ?) "
-                   "ON CONFLICT (kind, value) DO UPDATE SET articles = articles + excluded.articles",
+                   "ON CONFLICT (kind, value) DO UPDATE SET articles = facet_counts.articles + excluded.articles",
                    [(k, v, n) for (k, v), n in deltas.items() if n])
 
 
-def facets_of(db: sqlite3.Connection, rowids: Sequence[int]) -> Counter[tuple[str, str]]:
+def count_added(db: Connection, new: Sequence[Article]) -> None:
+    """Articles just stored (originals until linked as copies), on either store's insert path."""
+    bump(db, {"articles": len(new), "with_title": sum(1 for a in new if a.title is not None),
+              "dated": sum(1 for a in new if a.published is not None)})
+    sources: Counter[str] = Counter(a.source for a in new)
+    bump_sources(db, {s: (n, n) for s, n in sources.items()})
+
+
+def facets_of(db: Connection, rowids: Sequence[int]) -> Counter[tuple[str, str]]:
     """(kind, value) -> how many of these articles have it."""
     found: Counter[tuple[str, str]] = Counter()
     for start in range(0, len(rowids), _CHUNK):
@@ -58,7 +67,7 @@ def facets_of(db: sqlite3.Connection, rowids: Sequence[int]) -> Counter[tuple[st
     return found
 
 
-def originals_among(db: sqlite3.Connection, rowids: Sequence[int]) -> list[int]:
+def originals_among(db: Connection, rowids: Sequence[int]) -> list[int]:
     """Those of these articles that are not duplicates."""
     out: list[int] = []
     for start in range(0, len(rowids), _CHUNK):
@@ -68,7 +77,37 @@ def originals_among(db: sqlite3.Connection, rowids: Sequence[int]) -> list[int]:
     return out
 
 
-def became_duplicate(db: sqlite3.Connection, rowid: int) -> None:
+@dataclass(frozen=True)
+class Enriched:
+    """What the counts need to know before a batch of enrichments replaces the stored ones."""
+
+    originals: frozenset[int]  # the batch's articles that are not duplicates (whose facts count)
+    facets: Counter[tuple[str, str]]  # their facts as stored before
+    known: int  # how many of the batch's articles were enriched already
+
+
+def before_enrichments(db: Connection, rowids: Sequence[int]) -> Enriched:
+    """Read, in the batch's transaction before its writes, what ``count_enrichments`` needs."""
+    unique = sorted(set(rowids))
+    originals = originals_among(db, unique)
+    known = 0
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start:start + _CHUNK]
+        known += int(db.execute(f"SELECT count(*) FROM enrichments WHERE article_rowid IN ({marks(chunk)})",
+                                chunk).fetchone()[0])
+    return Enriched(frozenset(originals), facets_of(db, originals), known)
+
+
+def count_enrichments(db: Connection, before: Enriched, facets: Mapping[int, Iterable[tuple[str, str]]]) -> None:
+    """The counts moved by a batch of enrichments: ``facets`` is each article's facts as now
+    stored (the last enrichment of an article given twice), ``before`` what was there."""
+    after: Counter[tuple[str, str]] = Counter(f for rowid, found in facets.items() if rowid in before.originals
+                                              for f in set(found))
+    bump_facets(db, {key: after[key] - before.facets[key] for key in after.keys() | before.facets.keys()})
+    bump(db, {"enriched": len(facets) - before.known})
+
+
+def became_duplicate(db: Connection, rowid: int) -> None:
     """An original article is now a duplicate (its group relinked to an earlier copy)."""
     source = db.execute("SELECT source FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
     bump(db, {"duplicates": 1})
@@ -76,7 +115,7 @@ def became_duplicate(db: sqlite3.Connection, rowid: int) -> None:
     bump_facets(db, {key: -n for key, n in facets_of(db, [rowid]).items()})
 
 
-def recount_facets(db: sqlite3.Connection, kind: str, values: Iterable[str]) -> None:
+def recount_facets(db: Connection, kind: str, values: Iterable[str]) -> None:
     """Count these facet values again from the rows (after a write that moved many of them)."""
     wanted = sorted(set(values))
     for start in range(0, len(wanted), _CHUNK):
@@ -135,9 +174,10 @@ class CountTables(StoreBase):
             "duplicates": one("SELECT count(*) FROM article_dedup WHERE duplicate_of IS NOT NULL"),
             "enriched": one("SELECT count(*) FROM enrichments"),
             "stories": one("SELECT count(*) FROM stories"),
-            "sources": sorted((r[0], r[1], r[2]) for r in db.execute(
-                f"SELECT source, count(*), sum(NOT {is_duplicate('rowid')}) FROM articles GROUP BY source")),
-            "facets": sorted((r[0], r[1], r[2]) for r in db.execute(
+            "sources": sorted((r[0], int(r[1]), int(r[2])) for r in db.execute(
+                f"SELECT source, count(*), sum(CASE WHEN {is_duplicate('rowid')} THEN 0 ELSE 1 END) FROM articles "
+                "GROUP BY source")),
+            "facets": sorted((r[0], r[1], int(r[2])) for r in db.execute(
                 f"SELECT kind, value, count(*) FROM article_facets WHERE NOT {is_duplicate('article_rowid')} "
                 "GROUP BY kind, value")),
         }
@@ -147,8 +187,8 @@ class CountTables(StoreBase):
         kept = self.counts()
         out: dict[str, Any] = {k: kept.get(k, 0) for k in
                                ("articles", "with_title", "dated", "duplicates", "enriched", "stories")}
-        out["sources"] = sorted((r[0], r[1], r[2]) for r in self.db.execute(
+        out["sources"] = sorted((r[0], int(r[1]), int(r[2])) for r in self.db.execute(
             "SELECT source, articles, originals FROM source_counts WHERE articles > 0"))
-        out["facets"] = sorted((r[0], r[1], r[2]) for r in self.db.execute(
+        out["facets"] = sorted((r[0], r[1], int(r[2])) for r in self.db.execute(
             "SELECT kind, value, articles FROM facet_counts WHERE articles > 0"))
         return out

@@ -45,7 +45,7 @@ _SEEN = ("SELECT a.id, a.rowid, a.published, d.size, coalesce(c.id, a.id), a.sou
 # not all of them (issue 18: 10k templated items took 96.6 s reading whole buckets). The latest
 # ``limit`` of a union of buckets are among the latest ``limit`` of each.
 _BUCKET = ("SELECT * FROM (SELECT period, band, hash, article_rowid FROM dedup_bands "
-           "WHERE period = ? AND band = ? AND hash = ? ORDER BY article_rowid DESC LIMIT ?)")
+           "WHERE period = ? AND band = ? AND hash = ? ORDER BY article_rowid DESC LIMIT ?) AS b")
 
 SeenRow = tuple[str, int, str | None, int, str, str]
 
@@ -224,8 +224,8 @@ class DedupTables(StoreBase):
         """(period, band, hash, article rowid) rows, and the watermark moved to ``through`` if it
         was lower, in one transaction (or the caller's)."""
         with self.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO dedup_bands (period, band, hash, article_rowid) VALUES (?, ?, ?, ?)",
-                           rows)
+            db.executemany("INSERT INTO dedup_bands (period, band, hash, article_rowid) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT DO NOTHING", rows)
             if through > self.banded_through():
                 self.set_meta(BANDED_THROUGH, str(through))
 

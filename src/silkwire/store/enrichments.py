@@ -4,8 +4,6 @@ the facet rows that filters and counts read, the entities met, and the publicati
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +12,7 @@ from silkwire.dates import first_day
 from silkwire.model import Article
 from silkwire.store.articles import ARTICLE_COLUMNS, article_of
 from silkwire.store.base import StoreBase, marks, now
-from silkwire.store.counts import bump, bump_facets, facets_of, originals_among
+from silkwire.store.counts import before_enrichments, count_enrichments
 from silkwire.store.events import EventRow, replace_events
 
 
@@ -66,16 +64,6 @@ _FACET_KINDS = ("country", "entity", "place", "event", "topic")
 _CHUNK = 500
 
 
-def _present(db: sqlite3.Connection, rowids: Sequence[int]) -> set[int]:
-    """Those of these articles that have an enrichment."""
-    out: set[int] = set()
-    for start in range(0, len(rowids), _CHUNK):
-        chunk = list(rowids[start:start + _CHUNK])
-        out.update(r[0] for r in db.execute(
-            f"SELECT article_rowid FROM enrichments WHERE article_rowid IN ({marks(chunk)})", chunk))
-    return out
-
-
 class EnrichmentTables(StoreBase):
     """Enrichments in and out, and the facts indexed from them."""
 
@@ -83,29 +71,26 @@ class EnrichmentTables(StoreBase):
         """Store (or replace) enrichments in one transaction, facets included."""
         stamp = now()
         with self.transaction() as db:
-            rowids = [e.rowid for e in items]
-            originals = set(originals_among(db, rowids))  # whose facts the facet counts count
-            before = facets_of(db, sorted(originals))
-            known = len(_present(db, rowids))
+            before = before_enrichments(db, [e.rowid for e in items])
             for e in items:
                 db.execute(
-                    "INSERT OR REPLACE INTO enrichments (article_rowid, version, fields, event_date, status, "
-                    "indexed, enriched_at, found) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                    "INSERT INTO enrichments (article_rowid, version, fields, event_date, status, indexed, "
+                    "enriched_at, found) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (article_rowid) DO UPDATE SET "
+                    "version = excluded.version, fields = excluded.fields, event_date = excluded.event_date, "
+                    "status = excluded.status, indexed = 0, enriched_at = excluded.enriched_at, found = excluded.found",
                     (e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False), e.event_date, e.status, stamp,
                      None if e.found is None else json.dumps(e.found, ensure_ascii=False)),
                 )
                 db.execute("DELETE FROM article_facets WHERE article_rowid = ?", (e.rowid,))
                 db.executemany(
-                    "INSERT OR IGNORE INTO article_facets (kind, value, article_rowid) VALUES (?, ?, ?)",
+                    "INSERT INTO article_facets (kind, value, article_rowid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     [(kind, value, e.rowid) for kind, value in e.facets],
                 )
                 # The first name seen for an id stays its display name (later articles may spell it otherwise).
-                db.executemany("INSERT OR IGNORE INTO entities (id, type, name, country) VALUES (?, ?, ?, ?)",
-                               e.entities)
+                db.executemany("INSERT INTO entities (id, type, name, country) VALUES (?, ?, ?, ?) "
+                               "ON CONFLICT DO NOTHING", e.entities)
                 replace_events(db, e.rowid, e.events)
-            after: Counter[tuple[str, str]] = Counter(f for e in items if e.rowid in originals for f in set(e.facets))
-            bump_facets(db, {key: after[key] - before[key] for key in after.keys() | before.keys()})
-            bump(db, {"enriched": len(set(rowids)) - known})
+            count_enrichments(db, before, {e.rowid: e.facets for e in items})
 
     def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:
         """Articles past rowid ``after`` with no enrichment of this pipeline version."""

@@ -27,7 +27,7 @@ class EntityIdTables(StoreBase):
     def add_entity_keys(self, pairs: Iterable[tuple[str, str]]) -> None:
         """(identity key, id): the first id a key meets stays its id."""
         with self.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO entity_keys (key, id) VALUES (?, ?)", list(pairs))
+            db.executemany("INSERT INTO entity_keys (key, id) VALUES (?, ?) ON CONFLICT DO NOTHING", list(pairs))
 
     def renamed_id(self, old: str) -> str | None:
         row = self.db.execute("SELECT new FROM entity_ids WHERE old = ?", (old,)).fetchone()
@@ -45,15 +45,17 @@ class EntityIdTables(StoreBase):
         stamp = now()
         with self.transaction() as db:
             for old, new in mapping.items():
-                db.execute("INSERT OR IGNORE INTO entities (id, type, name, country) "
-                           "SELECT ?, type, name, country FROM entities WHERE id = ?", (new, old))
+                db.execute("INSERT INTO entities (id, type, name, country) SELECT ?, type, name, country "
+                           "FROM entities WHERE id = ? ON CONFLICT DO NOTHING", (new, old))
                 db.execute("DELETE FROM entities WHERE id = ?", (old,))
-                db.execute("UPDATE OR IGNORE article_facets SET value = ? WHERE kind = 'entity' AND value = ?",
-                           (new, old))
+                # the articles that name the new id already keep their row; the old one goes below
+                db.execute("UPDATE article_facets SET value = ? WHERE kind = 'entity' AND value = ? AND NOT EXISTS "
+                           "(SELECT 1 FROM article_facets n WHERE n.kind = 'entity' AND n.value = ? "
+                           "AND n.article_rowid = article_facets.article_rowid)", (new, old, new))
                 db.execute("DELETE FROM article_facets WHERE kind = 'entity' AND value = ?", (old,))
                 db.execute("UPDATE entity_keys SET id = ? WHERE id = ?", (new, old))
-                db.execute("INSERT OR REPLACE INTO entity_ids (old, new, renamed_at) VALUES (?, ?, ?)",
-                           (old, new, stamp))
+                db.execute("INSERT INTO entity_ids (old, new, renamed_at) VALUES (?, ?, ?) ON CONFLICT (old) "
+                           "DO UPDATE SET new = excluded.new, renamed_at = excluded.renamed_at", (old, new, stamp))
             recount_facets(db, "entity", [*mapping, *mapping.values()])
             for story_id, entities in db.execute("SELECT id, entities FROM stories").fetchall():
                 listed = json.loads(entities)

@@ -4,11 +4,10 @@ enrichment's record fields; these rows point to it by (article rowid, position).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from silkwire.store.base import StoreBase, is_duplicate, marks
+from silkwire.store.base import Connection, StoreBase, is_duplicate, marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +28,7 @@ class EventKey:
     n: int
 
 
-def replace_events(db: sqlite3.Connection, rowid: int, rows: Sequence[EventRow]) -> None:
+def replace_events(db: Connection, rowid: int, rows: Sequence[EventRow]) -> None:
     """The article's events become ``rows`` (inside the caller's transaction: the enrichment
     tables' ``save_enrichments``)."""
     db.execute("DELETE FROM event_actors WHERE article_rowid = ?", (rowid,))
@@ -39,7 +38,7 @@ def replace_events(db: sqlite3.Connection, rowid: int, rows: Sequence[EventRow])
         [(rowid, r.n, r.type, r.date, r.day, r.status, r.place) for r in rows],
     )
     db.executemany(
-        "INSERT OR IGNORE INTO event_actors (actor, side, article_rowid, n) VALUES (?, ?, ?, ?)",
+        "INSERT INTO event_actors (actor, side, article_rowid, n) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(actor, side, rowid, r.n) for r in rows
          for side, actors in (("source", r.source), ("target", r.target)) for actor in actors],
     )

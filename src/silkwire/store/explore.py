@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from silkwire.model import SearchFilters
-from silkwire.store.base import StoreBase, is_duplicate, marks
+from silkwire.store.base import Dialect, StoreBase, is_duplicate, marks
 from silkwire.store.queries import filter_clause
 
 EntityRow = tuple[str, str, str, str | None]  # id, type, name, country
@@ -26,11 +26,12 @@ def _facet_rowids(kind: str) -> str:
     return f"SELECT article_rowid FROM article_facets WHERE kind = '{kind}' AND value = ?"
 
 
-def _scope(filters: SearchFilters | None, rowids: Sequence[int] | None) -> tuple[str, list[Any]] | None:
+def _scope(dialect: Dialect, filters: SearchFilters | None, rowids: Sequence[int] | None
+           ) -> tuple[str, list[Any]] | None:
     """A SELECT of the rowids counted over: the originals matching ``filters``, or ``rowids``
     (e.g. a search's best hits); None for every article."""
     if rowids is not None:
-        return "SELECT value FROM json_each(?)", [json.dumps(list(rowids))]
+        return dialect.json_integers(), [json.dumps(list(rowids))]
     if filters is not None:
         clause, args = filter_clause(filters, duplicates=False)
         return f"SELECT a.rowid FROM articles a {clause}", args
@@ -45,7 +46,7 @@ class ExploreQueries(StoreBase):
         """The most frequent values of a facet kind among the articles (all, those matching
         ``filters``, or ``rowids``), with their counts; each duplicate group counts once."""
         originals = f"NOT {is_duplicate('article_rowid')}"
-        scope = _scope(filters, rowids)
+        scope = _scope(self.dialect, filters, rowids)
         if scope is None:  # the counts kept as facts are written (store/counts.py): an index read
             rows = self.db.execute("SELECT value, articles FROM facet_counts WHERE kind = ? AND articles > 0 "
                                    "ORDER BY articles DESC, value LIMIT ?", (kind, limit)).fetchall()
@@ -59,7 +60,7 @@ class ExploreQueries(StoreBase):
     def source_counts(self, limit: int, filters: SearchFilters | None = None,
                       rowids: Sequence[int] | None = None) -> list[tuple[str, int]]:
         """``facet_counts`` for the articles' sources."""
-        scope = _scope(filters, rowids)
+        scope = _scope(self.dialect, filters, rowids)
         if scope is None:  # the counts kept as articles are written (store/counts.py)
             return [(v, int(n)) for v, n in self.db.execute(
                 "SELECT source, originals FROM source_counts WHERE originals > 0 ORDER BY originals DESC, source "
@@ -104,7 +105,7 @@ class ExploreQueries(StoreBase):
 
     def facet_count(self, kind: str, value: str) -> int:
         """How many articles have this facet."""
-        return int(self.db.execute(f"SELECT count(*) FROM ({_facet_rowids(kind)})", (value,)).fetchone()[0])
+        return int(self.db.execute(f"SELECT count(*) FROM ({_facet_rowids(kind)}) AS f", (value,)).fetchone()[0])
 
     def co_mentions(self, kind: str, value: str, other: str, limit: int,
                     type_: str | None = None) -> list[tuple[str, int]]:
@@ -112,7 +113,7 @@ class ExploreQueries(StoreBase):
         having facet (kind, value)."""
         # CROSS JOIN keeps the facet scan outside: with "value IN (entities of a type)" instead, SQLite
         # 3.40 probes every (entity, article) pair (13 s for France on OrangeSum; this: 19 ms).
-        join = "CROSS JOIN entities e ON e.id = f.value AND e.type = ?" if type_ else ""
+        join = f"{self.dialect.fixed_join} entities e ON e.id = f.value AND e.type = ?" if type_ else ""
         sql = (f"SELECT f.value, count(*) FROM article_facets f {join} WHERE f.kind = ? AND f.article_rowid IN "
                f"({_facet_rowids(kind)}) AND NOT (f.kind = ? AND f.value = ?)")
         args: list[Any] = [*([type_] if type_ else []), other, value, kind, value]
@@ -134,7 +135,7 @@ class ExploreQueries(StoreBase):
         text = "a.text" if with_text else "''"
         sql = (f"SELECT a.id, a.source, a.title, a.published, e.fields, {text} FROM articles a JOIN enrichments e "
                f"ON e.article_rowid = a.rowid WHERE a.rowid IN ({_facet_rowids(kind)}) "
-               "ORDER BY a.published DESC, a.rowid ASC")
+               "ORDER BY a.published DESC NULLS LAST, a.rowid ASC")
         args: list[Any] = [value]
         if limit is not None:
             sql += " LIMIT ?"
@@ -147,7 +148,7 @@ class ExploreQueries(StoreBase):
         first; ``q`` matches names (substring)."""
         where, args = ["f.kind = 'entity'"], []
         if q:
-            where.append("e.name LIKE '%' || ? || '%' ESCAPE '\\'")
+            where.append(f"e.name {self.dialect.like} '%' || ? || '%' ESCAPE '\\'")
             args.append(q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
         if type_:
             where.append("e.type = ?")
@@ -172,5 +173,7 @@ class ExploreQueries(StoreBase):
         if country:
             sql += " AND json_extract(p.value, '$.country') = ?"
             args.append(country)
-        sql += " GROUP BY json_extract(p.value, '$.geonameid') ORDER BY count(*) DESC LIMIT ?"
+        # ties: the GeoNames id, highest first (what SQLite's sorter gave before it was written)
+        sql += (" GROUP BY json_extract(p.value, '$.geonameid') "
+                "ORDER BY count(*) DESC, json_extract(p.value, '$.geonameid') DESC LIMIT ?")
         return [(n, g, c, la, lo, int(k)) for n, g, c, la, lo, k in self.db.execute(sql, [*args, limit])]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from silkwire.errors import NotFoundError, StoreError
-from silkwire.store.base import StoreBase
+from silkwire.store.base import StoreBase, marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,8 @@ class WatchState:
 
 _WATCH_COLUMNS = ("source, url, etag, last_modified, last_fetch, last_status, http_status, last_error, failures, "
                   "last_items, last_new, total_new, last_new_at, next_due")
+_WATCH_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in (n.strip() for n in _WATCH_COLUMNS.split(","))
+                          if c != "source")
 
 
 # -- alerts ---------------------------------------------------------------------------------------
@@ -67,8 +69,8 @@ class MonitoringTables(StoreBase):
     def save_watch_state(self, state: WatchState) -> None:
         values = [getattr(state, name.strip()) for name in _WATCH_COLUMNS.split(",")]
         with self.transaction() as db:
-            db.execute(f"INSERT OR REPLACE INTO watch_state ({_WATCH_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
-                       values)
+            db.execute(f"INSERT INTO watch_state ({_WATCH_COLUMNS}) VALUES ({marks(values)}) "
+                       f"ON CONFLICT (source) DO UPDATE SET {_WATCH_UPDATE}", values)
 
     def add_alert(self, alert: Alert) -> None:
         with self.transaction() as db:
@@ -91,7 +93,8 @@ class MonitoringTables(StoreBase):
     def record_matches(self, name: str, article_ids: Sequence[str], checked_through: int, now: str) -> None:
         """New matches and the new high-water mark, in one transaction (a crash records neither)."""
         with self.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO alert_matches (alert, article_id, matched_at) VALUES (?, ?, ?)",
+            db.executemany("INSERT INTO alert_matches (alert, article_id, matched_at) VALUES (?, ?, ?) "
+                           "ON CONFLICT DO NOTHING",
                            [(name, a, now) for a in article_ids])
             db.execute("UPDATE alerts SET checked_through = ?, last_run = ? WHERE name = ?",
                        (checked_through, now, name))
@@ -108,7 +111,7 @@ class MonitoringTables(StoreBase):
         """Ids of the matches the alert's webhook has not accepted yet, oldest first."""
         return [r[0] for r in self.db.execute(
             "SELECT m.article_id FROM alert_matches m LEFT JOIN articles a ON a.id = m.article_id "
-            "WHERE m.alert = ? AND m.delivered_at IS NULL ORDER BY m.matched_at, a.rowid", (name,))]
+            "WHERE m.alert = ? AND m.delivered_at IS NULL ORDER BY m.matched_at, a.rowid NULLS FIRST", (name,))]
 
     def mark_delivered(self, name: str, article_ids: Sequence[str], now: str) -> None:
         with self.transaction() as db:

@@ -111,7 +111,8 @@ class FilterQueries(StoreBase):
         # Rowids first, rows after: the skipped rows of a deep page then cost an index step each,
         # not a row read (offset 10,000 on 30k articles: 20 ms -> 4 ms).
         rowids = [r[0] for r in db.execute(
-            f"SELECT a.rowid FROM articles a {clause} ORDER BY a.published DESC, a.rowid ASC LIMIT ? OFFSET ?",
+            f"SELECT a.rowid FROM articles a {clause} ORDER BY a.published DESC NULLS LAST, a.rowid ASC "
+            "LIMIT ? OFFSET ?",
             [*args, limit, offset],
         )]
         return total, rowids

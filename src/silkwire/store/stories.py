@@ -7,12 +7,11 @@ the use cases (``service/duplicates.py``, ``service/stories.py``) carry values b
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from silkwire.store.base import StoreBase, marks
+from silkwire.store.base import Connection, StoreBase, marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +39,18 @@ class StoryRow:
     follows: str | None
 
 
+# A story (or a membership) written over the one of the same key.
+UPSERT_STORY = ("INSERT INTO stories (id, label, first, last, articles, entities, countries, follows) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
+                "first = excluded.first, last = excluded.last, articles = excluded.articles, "
+                "entities = excluded.entities, countries = excluded.countries, follows = excluded.follows")
+UPSERT_MEMBER = ("INSERT INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?) "
+                 "ON CONFLICT (article_rowid) DO UPDATE SET story_id = excluded.story_id, day = excluded.day")
+
 ClusteringRow = tuple[int, str, str | None, str | None, str, dict[str, Any] | None]
 
 
-def _attach_copies(db: sqlite3.Connection, touched: Iterable[str] | None = None) -> None:
+def _attach_copies(db: Connection, touched: Iterable[str] | None = None) -> None:
     """Duplicates without a story join their canonical's; the article counts of the stories
     ``touched`` and of those that took copies are counted again (all stories when None: after a
     whole clustering; the number of stories then too). A few stories, not all of them, after an
@@ -108,7 +115,8 @@ class StoryTables(StoreBase):
         """The duplicates linked to a canonical article, oldest first."""
         rows = self.db.execute(
             "SELECT a.id, a.source, a.published, a.title, d.similarity FROM article_dedup d "
-            "JOIN articles a ON a.rowid = d.article_rowid WHERE d.duplicate_of = ? ORDER BY a.published, a.rowid",
+            "JOIN articles a ON a.rowid = d.article_rowid WHERE d.duplicate_of = ? "
+            "ORDER BY a.published NULLS FIRST, a.rowid",
             (rowid,))
         return [{"id": r[0], "source": r[1], "published": r[2], "title": r[3],
                  "similarity": None if r[4] is None else round(r[4], 3)} for r in rows]
@@ -165,15 +173,13 @@ class StoryTables(StoreBase):
     def add_story_members(self, members: Sequence[tuple[int, str, str]]) -> None:
         """(rowid, story id, day clustered on) rows."""
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)",
-                           members)
+            db.executemany(UPSERT_MEMBER, members)
 
     def put_stories(self, stories: Sequence[StoryRow]) -> None:
         """Write stories, replacing those of the same id."""
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO stories (id, label, first, last, articles, entities, countries, follows) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                UPSERT_STORY,
                 [(s.id, s.label, s.first, s.last, s.articles, json.dumps(s.entities, ensure_ascii=False),
                   json.dumps(s.countries), s.follows) for s in stories])
 
@@ -229,7 +235,7 @@ class StoryTables(StoreBase):
             where.append("(s.first IS NULL OR s.first <= ?)")
             args.append(until)
         if country:
-            where.append("EXISTS (SELECT 1 FROM json_each(s.countries) WHERE value = ?)")
+            where.append(self.dialect.json_array_has("s.countries"))
             args.append(country)
         rows = self.db.execute(
             f"SELECT {_STORY_COLUMNS} FROM stories s WHERE {' AND '.join(where)} "
@@ -248,7 +254,8 @@ class StoryTables(StoreBase):
                                          "articles": int(row[4])}
 
     def follow_ups(self, story_id: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE follows = ? ORDER BY first", (story_id,))]
+        return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE follows = ? ORDER BY first NULLS FIRST",
+                                              (story_id,))]
 
     def story_of(self, rowid: int, min_articles: int = 1) -> str | None:
         """The story of an article; None when it has none or its story has fewer articles."""

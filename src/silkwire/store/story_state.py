@@ -12,7 +12,7 @@ from typing import Any
 
 from silkwire.store.base import StoreBase, marks
 from silkwire.store.counts import bump
-from silkwire.store.stories import ClusteringRow, StoryRow, _attach_copies, _story
+from silkwire.store.stories import UPSERT_MEMBER, UPSERT_STORY, ClusteringRow, StoryRow, _attach_copies, _story
 
 UNDATED = "9999-12-31"  # the day stored for an undated article: clustering takes those last
 STATE = "stories.state"  # meta: JSON {"n", "params", "added"} of the last whole clustering
@@ -63,7 +63,8 @@ class StoryStateTables(StoreBase):
         """Articles the stories must take up (in the caller's transaction, with the batch)."""
         with self.transaction() as db:
             db.executemany("INSERT INTO stories_pending (article_rowid, enriched) VALUES (?, ?) ON CONFLICT "
-                           "(article_rowid) DO UPDATE SET enriched = max(enriched, excluded.enriched)",
+                           "(article_rowid) DO UPDATE SET enriched = CASE WHEN excluded.enriched > "
+                           "stories_pending.enriched THEN excluded.enriched ELSE stories_pending.enriched END",
                            [(r, int(enriched)) for r in rowids])
 
     def stories_pending(self) -> list[tuple[int, bool]]:
@@ -133,8 +134,8 @@ class StoryStateTables(StoreBase):
             return []
         rows = self.db.execute(
             "SELECT s.id, s.label, s.first, s.last, s.articles, s.entities, s.countries, s.follows FROM stories s "
-            "WHERE s.last >= ? AND s.last <= ? AND EXISTS (SELECT 1 FROM json_each(s.entities) "
-            f"WHERE json_extract(value, '$.id') IN ({marks(ids)})) ORDER BY s.first, s.id", [since, until, *ids])
+            f"WHERE s.last >= ? AND s.last <= ? AND {self.dialect.json_array_key_in('s.entities', 'id', len(ids))} "
+            "ORDER BY s.first NULLS FIRST, s.id", [since, until, *ids])
         return [_story(r) for r in rows]
 
     def apply_increment(self, removed: Sequence[int], members: Sequence[tuple[int, str, str]],
@@ -149,8 +150,7 @@ class StoryStateTables(StoreBase):
             db.execute(f"DELETE FROM story_articles WHERE article_rowid IN ({marks(chunk)}) OR article_rowid IN "
                        f"(SELECT article_rowid FROM article_dedup WHERE duplicate_of IN ({marks(chunk)}))",
                        chunk + chunk)
-        db.executemany("INSERT OR REPLACE INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)",
-                       members)
+        db.executemany(UPSERT_MEMBER, members)
         written = [s.id for s in stories]
         known = {r[0] for start in range(0, len(written), _CHUNK) for r in db.execute(
             f"SELECT id FROM stories WHERE id IN ({marks(written[start:start + _CHUNK])})",
@@ -161,8 +161,6 @@ class StoryStateTables(StoreBase):
         db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
         db.executemany("UPDATE stories SET follows = NULL WHERE follows = ?", [(s,) for s in emptied])
         db.executemany(
-            "INSERT OR REPLACE INTO stories (id, label, first, last, articles, entities, countries, follows) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [_values(s) for s in stories])
+            UPSERT_STORY, [_values(s) for s in stories])
         bump(db, {"stories": len(set(written) - known) - len(gone - set(written))})
         _attach_copies(db, written)

@@ -67,3 +67,22 @@ def test_migration_14_counts_an_older_database(tmp_path: Path) -> None:
     downgrade_to_9(db)  # the migrations after 9 undone: no counts
     with Store(db) as store:
         assert store.kept_counts() == expected
+
+
+def test_migration_14_counts_an_older_postgresql_database(tmp_path: Path, pg_url: str) -> None:
+    """pg_schema.py's twin of migration 14 counts what a database of version 13 holds."""
+    from silkwire.store import open_store
+
+    records = [{"title": f"Titre {i}", "lead": f"Texte {i} sur le Kazakhstan et ses voisins.", "source": f"s{i % 3}",
+                "published": f"2025-03-{1 + i % 28:02d}"} for i in range(40)]
+    records += [dict(records[0], source="copy"), {"lead": "Sans titre ni date, sur Tachkent.", "source": "s0"}]
+    with service.open_workspace(pg_url, create=True) as ws:
+        service.ingest(ws, [write(tmp_path / "a.jsonl", records)])
+        service.enrich(ws, enricher=enricher)
+        expected = ws.store.scanned_counts()
+        assert expected["duplicates"] == 1 and expected["facets"]
+        with ws.store.transaction() as db:  # back to version 13: no counts
+            db.execute("DROP TABLE counts, source_counts, facet_counts")
+            db.execute("DELETE FROM schema_version WHERE version = 14")
+    with open_store(pg_url, create=False) as store:
+        assert store.schema_version() == 14 and store.kept_counts() == expected

@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.3.0"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics
+# 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics;
+# 0.4: actors from the parse, entity types from context, the event's own time
+PIPELINE_VERSION = "0.4.0"
 
 
 @dataclass(frozen=True, slots=True)

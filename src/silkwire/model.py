@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.3.0"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics
+PIPELINE_VERSION = "0.3.1"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics;
+# 0.3.1: triggers and cues from the annotation guide (a new lexicon reading), override thresholds on train CV + dev
 
 
 @dataclass(frozen=True, slots=True)

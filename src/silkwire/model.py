@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.3.1"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics;
-# 0.3.1: triggers and cues from the annotation guide (a new lexicon reading), override thresholds on train CV + dev
+PIPELINE_VERSION = "0.3.2"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics;
+# 0.3.1: triggers and cues from the annotation guide (a new lexicon reading), override thresholds on train CV + dev;
+# 0.3.2: more of the guide's triggers (criticism, apologies, seizures...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,9 @@ def test_longest_trigger_wins_and_none_cancels() -> None:
     ("Le Portugal lève les restrictions de voyage imposées aux touristes britanniques", "CONCEDE"),
     ("Un homme poignarde deux passants à Lyon", "ASSAULT"),
     ("La Nouvelle-Zélande instaure un couvre-feu dans sa capitale", "COERCE"),
+    ("Le ministre s’en prend à son homologue", "ACCUSE"),
+    ("Le gouvernement s’excuse auprès des familles", "CONCEDE"),
+    ("Un réseau de passeurs démantelé près de Calais", "COERCE"),
 ])
 def test_the_guide_decisions_have_triggers(text: str, kind: str) -> None:
     assert [h.rule.type for h in find_triggers(text)][:1] == [kind]

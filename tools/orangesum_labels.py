@@ -8,7 +8,10 @@
 
 Annotators write ``eval/gold/orangesum/work/<annotator>-b<N>.jsonl`` (or ``...-b<N>-double.jsonl``
 for the items they annotate second); the adjudicator writes ``work/adjudicated.jsonl``, and the
-re-check after the adjudication decisions writes ``work/revised.jsonl`` (any sampled id). These
+re-check after the adjudication decisions writes ``work/revised.jsonl`` (any sampled id). A later
+round of adjudication may use its own file, ``work/adjudicated-<name>.jsonl`` (e.g.
+``adjudicated-r2.jsonl``): each adjudicated file converts to the text-free file of the same name,
+and ``merge`` reads them all (an id adjudicated in two files is an error). These
 working files hold verbatim actor phrases and stay out of git (``work/.gitignore``). ``convert``
 turns them into ids, labels and character spans only, so the committed files carry no OrangeSum
 text (CC BY-SA 4.0). Spans are half-open offsets into title + "\\n\\n" + lead, the way silkwire
@@ -44,13 +47,15 @@ STATUSES = ("done", "planned", "none")
 ACTOR_ID = re.compile(r"^[A-Z]{2}$|^(org|per):[a-z0-9-]+$")
 COUNTRY_ID = re.compile(r"^[A-Z]{2}$")
 TOPICS_TSV = REPO / "src" / "silkwire" / "nlp" / "data" / "iptc_topics_fr.tsv"
-WORK_NAME = re.compile(r"^(?P<annotator>[a-z0-9_]+)-b(?P<batch>[1-9])(?P<double>-double)?\.jsonl$")
+WORK_NAME = re.compile(r"^(?P<annotator>[a-z0-9_]+)-b(?P<batch>[1-9][0-9]?)(?P<double>-double)?\.jsonl$")
 ADJ_NAME = re.compile(r"^adjudicated(?:-[a-z0-9_]+)?\.jsonl$")
 REV_NAME = re.compile(r"^revised\.jsonl$")
 KEYS = {"id", "event", "status", "source", "target", "topic", "topics", "evidence"}
 OPTIONAL = {"note"}
 MAX_TOPICS = 3
 MAX_NOTE = 300
+# annotation rounds by first batch (docs/annotation-events.md): the agreement is also given per round
+ROUNDS = {1: range(1, 7), 2: range(7, 10), 3: range(10, 14), 4: range(14, 19)}
 
 
 def load_topic_codes(path: Path = TOPICS_TSV) -> frozenset[str]:
@@ -215,11 +220,12 @@ def convert(gold_dir: Path, data: Path, files: list[Path] | None = None) -> tupl
     checker = Checker(items, load_topic_codes())
     per_annotator: dict[str, list[dict]] = {}
     bad: set[str] = set()
+    adjudicated_in: dict[str, str] = {}  # id -> the adjudicated work file that holds it
     for path in files:
         m, adj, rev = WORK_NAME.match(path.name), ADJ_NAME.match(path.name), REV_NAME.match(path.name)
         if not m and not adj and not rev:
             checker.err(str(path), "-", "file name: expected <annotator>-b<N>.jsonl, <annotator>-b<N>-double.jsonl, "
-                        "adjudicated.jsonl or revised.jsonl (annotator: a-z, 0-9, _)")
+                        "adjudicated.jsonl, adjudicated-<name>.jsonl or revised.jsonl (annotator, name: a-z, 0-9, _)")
             continue
         if rev:
             annotator, batch, allowed = "revised", 0, set(sample)
@@ -229,8 +235,10 @@ def convert(gold_dir: Path, data: Path, files: list[Path] | None = None) -> tupl
             annotator, batch = m["annotator"], int(m["batch"])
             allowed = {i for i, r in sample.items() if int(r["batch"]) == batch}
             allowed |= {i for i, b in double.items() if b == batch}
+        # each adjudicated file has its own output (adjudicated-r2.jsonl -> adjudicated-r2.jsonl)
+        key = path.stem if adj else annotator
         n_before = len(checker.errors)
-        seen = {(r["id"], r.get("batch")) for r in per_annotator.get(annotator, [])}
+        seen = {(r["id"], r.get("batch")) for r in per_annotator.get(key, [])}
         for n, rec, jerr in read_jsonl(path):
             where = f"{path}:{n}"
             if jerr:
@@ -244,17 +252,20 @@ def convert(gold_dir: Path, data: Path, files: list[Path] | None = None) -> tupl
             if (out["id"], batch) in seen:
                 checker.err(where, "id", f"{out['id']!r} annotated twice by {annotator} for batch {batch}")
                 continue
+            if adj and adjudicated_in.setdefault(out["id"], path.name) != path.name:
+                checker.err(where, "id", f"{out['id']!r} is adjudicated in {adjudicated_in[out['id']]} too")
+                continue
             seen.add((out["id"], batch))
-            per_annotator.setdefault(annotator, []).append({"id": out["id"], "annotator": annotator,
-                                                            "role": role, "batch": batch, **out})
+            per_annotator.setdefault(key, []).append({"id": out["id"], "annotator": annotator,
+                                                      "role": role, "batch": batch, **out})
         if len(checker.errors) > n_before:
-            bad.add(annotator)
+            bad.add(key)
     written = []
     for annotator, recs in sorted(per_annotator.items()):
         if annotator in bad:
             continue
         recs.sort(key=lambda r: (id_key(r["id"]), r["role"]))
-        special = annotator in ("adjudicated", "revised")
+        special = annotator == "revised" or ADJ_NAME.match(f"{annotator}.jsonl") is not None
         out_path = gold_dir / (f"{annotator}.jsonl" if special else f"annotations-{annotator}.jsonl")
         write_jsonl(out_path, recs)
         written.append(out_path)
@@ -323,17 +334,34 @@ def kappa_table(ps: list[tuple[dict, dict]]) -> str:
     return "\n".join(lines)
 
 
+def round_of(batch: int) -> int | None:
+    return next((n for n, batches in ROUNDS.items() if batch in batches), None)
+
+
+def pair_names(ps: list[tuple[dict, dict]]) -> str:
+    annotators = Counter(tuple(sorted((x["annotator"], y["annotator"]))) for x, y in ps)
+    return ", ".join(f"{a}/{b} ({n})" for (a, b), n in sorted(annotators.items())) or "none"
+
+
 def kappa(gold_dir: Path) -> str:
     ps, warnings = pairs(gold_dir)
-    annotators = Counter(tuple(sorted((x["annotator"], y["annotator"]))) for x, y in ps)
     md = ["# OrangeSum events: inter-annotator agreement", "",
           "Generated by `python3 tools/orangesum_labels.py kappa` from the double-annotated ids "
           "(`double.tsv`) present in two annotators' `annotations-*.jsonl`. Each field is compared as "
           "one categorical label per item; actor sets are compared as the sorted, joined set of ids "
           "(`-` when empty); \"countries\" keeps only the ISO codes. See docs/annotation-events.md, "
           "§ Agreement.", "", kappa_table(ps), "",
-          "Annotator pairs: " + (", ".join(f"{a}/{b} ({n})" for (a, b), n in sorted(annotators.items())) or "none"),
-          ""]
+          "Annotator pairs: " + pair_names(ps), ""]
+    md += ["## Per round", "",
+           "The same table for the double-annotated ids of each annotation round, by the batch of the "
+           "first annotation.", ""]
+    for n, batches in ROUNDS.items():
+        rp = [(x, y) for x, y in ps if round_of(int(x["batch"])) == n]
+        md += [f"### Round {n} (batches {batches[0]}–{batches[-1]})", ""]
+        if rp:
+            md += [kappa_table(rp), "", "Annotator pairs: " + pair_names(rp), ""]
+        else:
+            md += ["No double-annotated pair yet.", ""]
     if warnings:
         md += ["Warnings:", "", *[f"- {w}" for w in warnings], ""]
     text = "\n".join(md)
@@ -372,7 +400,14 @@ def merge(gold_dir: Path, out_path: Path, allow_missing: bool = False) -> tuple[
     sample = read_tsv(gold_dir / "sample.tsv")
     double = {r["id"] for r in read_tsv(gold_dir / "double.tsv")}
     first = {r["id"]: r for r in load_annotations(gold_dir) if r["role"] == "first"}
-    adj, rev = load_by_id(gold_dir / "adjudicated.jsonl"), load_by_id(gold_dir / "revised.jsonl")
+    rev = load_by_id(gold_dir / "revised.jsonl")
+    adj: dict[str, dict] = {}
+    clashes = []
+    for path in sorted(p for p in gold_dir.glob("adjudicated*.jsonl") if ADJ_NAME.match(p.name)):
+        for i, r in load_by_id(path).items():
+            if i in adj:
+                clashes.append(f"{i} is in {adj[i]['_file']} and {path.name}")
+            adj[i] = {**r, "_file": path.name}
     rows, missing = [], []
     for s in sorted(sample, key=lambda s: id_key(s["id"])):
         i = s["id"]
@@ -385,6 +420,7 @@ def merge(gold_dir: Path, out_path: Path, allow_missing: bool = False) -> tuple[
     errors = [] if allow_missing or not missing else [
         f"{len(missing)} sampled ids have no first annotation (e.g. {', '.join(missing[:5])}); "
         "use --allow-missing to write a partial gold"]
+    errors += [f"adjudicated twice: {c}" for c in clashes]
     if not errors:
         write_jsonl(out_path, rows)
     return len(rows), errors

@@ -116,7 +116,7 @@ def batch_ids(batch: int, double: bool = False, gold_dir: Path = GOLD_DIR) -> li
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--batch", type=int, help="batch number 1..6")
+    g.add_argument("--batch", type=int, help="batch number (sample.tsv: 1..18)")
     g.add_argument("--ids", help="comma-separated ids, e.g. 12.json,345.json")
     p.add_argument("--double", action="store_true", help="with --batch: the double-annotation items")
     p.add_argument("--data", default=str(DEFAULT_DATA), help="orangesum.jsonl.gz")

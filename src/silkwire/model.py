@@ -12,9 +12,11 @@ from typing import Any, Literal
 
 Span = tuple[int, int]
 
-PIPELINE_VERSION = "0.3.2"  # 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics;
-# 0.3.1: triggers and cues from the annotation guide (a new lexicon reading), override thresholds on train CV + dev;
-# 0.3.2: more of the guide's triggers (criticism, apologies, seizures...)
+# 0.2: events, topics; 0.2.1: their actors; 0.3: trained models decide type and topics;
+# 0.4: actors from the parse, entity types from context, the event's own time;
+# 0.4.1: triggers and cues from the annotation guide, override thresholds on train CV + dev,
+# the models retrained on the 6,000-item OrangeSum gold
+PIPELINE_VERSION = "0.4.1"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ OrangeSum gold reader and the classification scores. Hand-made inputs; no spaCy,
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 from silkwire.evaluation import orangesum
 from silkwire.evaluation.events import gold_label, label_scores
-from silkwire.model import Topic
+from silkwire.model import Event, Topic
 from silkwire.nlp import classifier, decide
 from silkwire.nlp.classifier import LinearModel
 from silkwire.nlp.features import GROUPS, Signals, features, parts, sentence_spans, tokenize
@@ -94,6 +95,15 @@ def test_combined_keeps_a_confident_rule_only_where_the_override_allows() -> Non
     assert decide.combine_topic(topics, proba, rule, {"min_share": 0.5, "min_proba": 0.1}) == 1
     assert decide.combine_topic(topics, proba, rule, {"min_share": 0.7, "min_proba": 0.1}) == 0
     assert decide.combine_topic(topics, proba, None, {"min_share": 0.0, "min_proba": 0.0}) == 0
+
+
+def test_a_titled_event_whose_sides_the_parse_read_as_two_states_stands_against_none() -> None:
+    text = "Aliev met en cause des tirs depuis le sol russe\n\nLe président azerbaïdjanais a accusé Moscou."
+    titled = Event("ACCUSE", ("AZ",), ("RU",), (6, 18), (0, 47), 0.8)
+    assert decide.titled_dyad(text, titled)
+    assert not decide.titled_dyad(text, replace(titled, target=()))  # one side only
+    assert not decide.titled_dyad(text, replace(titled, trigger=(67, 73)))  # the lead's
+    assert not decide.titled_dyad(text.split("\n\n")[1], replace(titled, trigger=(30, 36)))  # no title
 
 
 def test_the_evidence_is_the_sentence_whose_words_weigh_most() -> None:

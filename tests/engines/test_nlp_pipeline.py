@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from silkwire.model import Article, CountryRef
+from silkwire.model import Article, CountryRef, Entity
 from silkwire.nlp import entities as ents
 from silkwire.nlp import where
 from silkwire.nlp.kb import load_kb
@@ -125,6 +125,72 @@ def test_roles_resolve_on_the_publication_date() -> None:
     assert find_roles(text, countries, None, kb)[0].person is None  # no date: no guess
 
 
+def test_an_apposition_or_a_name_after_the_title_gives_the_holder_without_a_date() -> None:
+    kb = load_kb()
+    text = "Le 1er avril, le président de l’Ouzbékistan, Shavkat Mirziyoyev, a accordé une interview."
+    s = text.index("Ouzbékistan")
+    p = text.index("Shavkat Mirziyoyev")
+    countries = [CountryRef("UZ", ("name",), ((s, s + 11),))]
+    person = Entity("per:shavkat-mirziyoyev", "PER", "Shavkat Mirziyoyev", ((p, p + 18),), "UZ")
+    [role] = find_roles(text, countries, None, kb, [person])
+    assert (role.role, role.of, role.person, role.inferred) == ("president", "UZ", "per:shavkat-mirziyoyev", False)
+    text2 = "Le président turkmène Serdar Berdimuhamedov reçu à Ankara"
+    d = text2.index("turkmène")
+    q = text2.index("Serdar")
+    found = find_roles(text2, [CountryRef("TM", ("demonym",), ((d, d + 8),))], None, kb,
+                       [Entity("per:serdar-berdimuhamedov", "PER", "Serdar Berdimuhamedov", ((q, q + 21),), "TM")])
+    assert [(r.of, r.person, r.inferred) for r in found] == [("TM", "per:serdar-berdimuhamedov", False)]
+    text3 = "Le président Tokaïev a signé le décret."  # no country: the office the knowledge base gives
+    t = text3.index("Tokaïev")
+    tokayev = Entity("per:kassym-jomart-tokaiev", "PER", "Kassym-Jomart Tokaïev", ((t, t + 7),), "KZ")
+    assert [(r.of, r.person) for r in find_roles(text3, [], None, kb, [tokayev])] == [("KZ", tokayev.id)]
+
+
+def test_one_person_spelled_two_ways_is_one_entity() -> None:
+    assert ents.translit_key("Karen Khatchanov") == ents.translit_key("Karen Khachanov")
+    kb = load_kb()
+    unknown = Entity("per:x", "PER", "Serdar Berdimoukhamedov", ((0, 23),))
+    [known] = ents.add_known_person([], unknown, kb)
+    assert (known.id, known.country, known.spans) == ("per:serdar-berdimuhamedov", "TM", ((0, 23),))
+    other = Entity("per:serdar-berdimuhamedov", "PER", "Serdar Berdimuhamedov", ((40, 61),), "TM")
+    [merged] = ents.add_known_person([other], unknown, kb)
+    assert merged.spans == ((0, 23), (40, 61)) and "Serdar Berdimoukhamedov" in merged.aliases
+    groups = ents.merge([ents.Candidate(0, 9, "LOC", "Khachanov"), ents.Candidate(20, 30, "PER", "Khatchanov")])
+    assert [(g.label, len(g.mentions)) for g in groups] == [("PER", 2)]
+
+
+@pytest.mark.parametrize(("text", "name", "venue"), [
+    ("Tennis : Khachanov s'impose à Roland-Garros", "Roland-Garros", True),
+    ("le match au stade Pierre-Mauroy de Lille", "Pierre-Mauroy", True),
+    ("elle reçoit le prix Goncourt", "Goncourt", True),
+    ("il a écrit à Jean-Pierre Raffarin", "Jean-Pierre Raffarin", False),  # a person after "à"
+    ("Karen Khachanov a gagné", "Karen Khachanov", False),
+])
+def test_a_venue_a_tournament_or_a_prize_is_not_a_person(text: str, name: str, venue: bool) -> None:
+    start = text.index(name)
+    assert ents.venue_name(text, start, start + len(name)) is venue
+
+
+@pytest.mark.parametrize(("text", "name", "org"), [
+    ("le canadien Centerra Gold a cédé la mine", "Centerra Gold", True),
+    ("le média Temirov Live a été fermé", "Temirov Live", True),
+    ("selon l'agence Reuters, le contrat est signé", "Reuters", True),
+    ("les universités Westminster, Webster et Inha ouvrent des campus", "Webster", True),
+    ("les universités Westminster, Webster et Inha ouvrent des campus", "Inha", True),
+    ("le président Tokaïev et Shavkat Mirziyoyev ont signé", "Shavkat Mirziyoyev", False),
+    ("Karen Khachanov a gagné", "Karen Khachanov", False),
+    ("la visite de Nicolas Gold à Astana", "Nicolas Gold", True),  # the price of the rule, written down
+])
+def test_context_makes_a_name_an_organisation(text: str, name: str, org: bool) -> None:
+    start = text.index(name)
+    assert ents.organisation_name(text, start, start + len(name)) is org
+
+
+def test_the_organisation_context_file_loads() -> None:
+    context = ents.org_context()
+    assert "université" in context["before"] and "gold" in context["suffix"]
+
+
 # -- with the model ---------------------------------------------------------------------------
 
 
@@ -182,6 +248,19 @@ def test_places_and_countries_from_ner_and_roles(enriched: list[tuple[Article, o
     assert "RU" in {c.code for c in enr.countries}  # type: ignore[attr-defined]
     roles = enr.extra["roles"]  # type: ignore[attr-defined]
     assert roles[0]["person"] == "per:shavkat-mirziyoyev" and roles[0]["inferred"]
+
+
+@pytest.mark.slow
+def test_a_person_named_like_a_town_is_a_person() -> None:
+    from silkwire.nlp.pipeline import enrich
+
+    item = article("Le président turkmène Serdar Berdimoukhamedov reçu à Ankara",
+                   "Tennis : Karen Khachanov s'impose à Roland-Garros.")
+    [found] = list(enrich([item]))
+    assert "Gyzylarbat" not in {p.name for p in found.places or ()}  # the town Serdar
+    people = {e.id: e.type for e in found.entities or ()}
+    assert people.get("per:serdar-berdimuhamedov") == "PER"
+    assert not any(e.type == "PER" and "Garros" in e.name for e in found.entities or ())
 
 
 @pytest.mark.slow

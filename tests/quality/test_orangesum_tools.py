@@ -237,3 +237,46 @@ def test_cohen_kappa_hand_computed():
     po, k = labels.cohen_kappa(list("xxyyzz"), list("xxyxyz"))
     assert po == pytest.approx(4 / 6) and k == pytest.approx(0.5)
     assert labels.cohen_kappa(["A", "A"], ["A", "A"]) == (1.0, None)
+
+
+def test_several_adjudicated_files(campaign, tmp_path):
+    data, gold = campaign
+    work = gold / "work"
+    write(work / "ann_a-b1.jsonl", [agree(), rec("2.json", event="none", status="none", topic="medtop:08000000",
+                                                 evidence=None)])
+    write(work / "ann_b-b2.jsonl", [rec("3.json", event="PROTEST", source=[{"text": "les syndicats", "id": "org:syndicats"}],
+                                        topic="medtop:09000000", evidence=0)])
+    write(work / "adjudicated.jsonl", [agree(evidence=1)])
+    write(work / "adjudicated-r2.jsonl", [rec("2.json", event="none", status="none", topic="medtop:01000000",
+                                              evidence=None)])
+    errors, written = labels.convert(gold, data)
+    assert errors == [] and {gold / "adjudicated.jsonl", gold / "adjudicated-r2.jsonl"} <= set(written)
+    # converting one adjudicated file alone leaves the other's output alone
+    errors, written = labels.convert(gold, data, [work / "adjudicated-r2.jsonl"])
+    assert errors == [] and written == [gold / "adjudicated-r2.jsonl"]
+    assert json.loads((gold / "adjudicated.jsonl").read_text(encoding="utf-8"))["id"] == "1.json"
+    gold_out = tmp_path / "events.jsonl"
+    assert labels.merge(gold, gold_out) == (3, [])
+    got = {g["id"]: g for g in map(json.loads, gold_out.read_text(encoding="utf-8").splitlines())}
+    assert got["1.json"]["evidence"] == list(sentence_spans(ITEMS[0]["title"], ITEMS[0]["heading"])[1])
+    assert got["2.json"]["topic"] == "medtop:01000000"  # from adjudicated-r2
+    # the same id adjudicated in two files is an error, in convert and in merge
+    write(work / "adjudicated-r2.jsonl", [agree(evidence=0)])
+    errors, _ = labels.convert(gold, data)
+    assert len(errors) == 1 and "'1.json' is adjudicated in adjudicated-r2.jsonl too" in errors[0]
+    (gold / "adjudicated-r2.jsonl").write_text((gold / "adjudicated.jsonl").read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    _, errs = labels.merge(gold, gold_out)
+    assert len(errs) == 1 and errs[0].startswith("adjudicated twice: 1.json")
+
+
+def test_kappa_per_round(campaign):
+    data, gold = campaign
+    work = gold / "work"
+    write(work / "ann_a-b1.jsonl", [agree(), rec("2.json", event="none", status="none", evidence=None)])
+    write(work / "ann_b-b2-double.jsonl", [agree(), rec("2.json", event="none", status="none", evidence=None)])
+    assert labels.convert(gold, data)[0] == []
+    md = labels.kappa(gold)
+    assert "### Round 1 (batches 1–6)" in md and "### Round 2 (batches 7–9)" in md
+    r1 = md.split("### Round 1")[1].split("### Round 2")[0]
+    assert "| event | 2 | 1.000 |" in r1 and "No double-annotated pair yet." in md.split("### Round 2")[1]

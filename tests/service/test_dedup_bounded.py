@@ -17,7 +17,9 @@ def steps_for_candidates(tmp_path, bucket: int) -> tuple[int, list[int]]:
         with store.transaction():
             store.add_articles(articles)
             for i, a in enumerate(articles):
-                seen.add(a.id, None, DedupState(i.to_bytes(8, "little"), 3, b"", b""), [(0, 42), (1, 42)], None, None)
+                seen.add(a.id, None, DedupState(i.to_bytes(8, "little"), 3, b"", b""), [(0, 42), (1, 42)], 7, None,
+                         None)
+        seen.flush()  # written: the lookup below reads the table
         steps = 0
 
         def count() -> int:
@@ -25,8 +27,10 @@ def steps_for_candidates(tmp_path, bucket: int) -> tuple[int, list[int]]:
             steps += 1
             return 0
 
+        lookups = store.seen_articles()
+        lookups.candidates([(0, 42)], [7], 64)  # the period's filter is built once, from its rows (issue 16)
         store.db.set_progress_handler(count, 10)  # one call per 10 SQLite VM instructions
-        found = store.seen_articles().candidates([(0, 42), (1, 42), (2, 7)], 64)
+        found = lookups.candidates([(0, 42), (1, 42), (2, 7)], [7], 64)
         store.db.set_progress_handler(None, 0)
         return steps, sorted(r[1] for r in found)
     finally:

@@ -61,8 +61,8 @@ def test_band_layout_is_datasketchs_optimum_and_its_candidates_are_datasketchs()
         text.insert(f"k{i}", datasketch.MinHash(p.num_perm, hashvalues=sig, scheme="affine32"), check_duplication=False)
         seen.arrival(f"k{i}")
         seen.add(f"k{i}", None, DedupState(b"%d" % i, 1, sig.tobytes(), b""),
-                 band_hashes(sig.tobytes(), p.text_bands), None, None)
-    ours = {row[0] for row in seen.candidates(band_hashes(query.tobytes(), p.text_bands), 1000)}
+                 band_hashes(sig.tobytes(), p.text_bands), 7, None, None)
+    ours = {row[0] for row in seen.candidates(band_hashes(query.tobytes(), p.text_bands), [7], 1000)}
     theirs = set(text.query(datasketch.MinHash(p.num_perm, hashvalues=query, scheme="affine32")))
     assert theirs and len(theirs) < 200  # the check means something: some share a band, others not
     assert ours == theirs
@@ -87,11 +87,12 @@ def test_stored_finder_links_what_the_memory_finder_links(db_target: str) -> Non
         stored = DuplicateFinder(DedupParams(keep_material=10), loader=load, seen=StoredDedup(store))
         with store.transaction():
             got = [stored.add(a.id, a.text, a.published, a.title) for a in articles]
+        stored.flush()
         assert len(stored._material) <= 10
         assert got == expected
         # the check means something: copies, versions (similarity < 0.9) and relinks to find
         assert sum(r.duplicate_of is not None for r in got) > 100 and sum(r.previous is not None for r in got) > 10
-        assert sum(0 < r.similarity < 0.9 for r in got) > 10
+        assert sum(0 < r.similarity < 1.0 for r in got) > 10  # versions and near copies, not only exact ones
         assert _groups(stored.groups()) == _groups(memory.groups())
         assert len(stored) == len(memory)
         banded = store.db.execute("SELECT count(DISTINCT article_rowid) FROM dedup_bands").fetchone()[0]
@@ -136,7 +137,9 @@ def test_migration_7_fills_the_bands_of_an_older_database(tmp_path: Path) -> Non
     db = str(tmp_path / "old.db")
     with service.open_workspace(db, create=True) as ws:
         service.ingest_items(ws, articles)
-        fresh = set(ws.store.db.execute(BANDS_BY_GROUP))
+        # an older database has no lead signatures: its refill has the text and head bands only
+        p = DedupParams()
+        fresh = {row for row in ws.store.db.execute(BANDS_BY_GROUP) if row[0] < p.text_bands[0] + p.head_bands[0]}
         links = set(ws.store.db.execute("SELECT article_rowid, duplicate_of, similarity FROM article_dedup"))
     _downgrade_to_6(db)
     with Store(db) as store:
@@ -201,6 +204,7 @@ def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications_in_the_st
         finder = DuplicateFinder(seen=StoredDedup(store))
         with store.transaction():
             results = [finder.add(a.id, a.text, a.published, a.title) for a in articles]
+        finder.flush()
         assert all(r.duplicate_of == "k0" for r in results[1:])
         assert len(calls) <= 4 * n
         assert store.db.execute("SELECT count(DISTINCT article_rowid) FROM dedup_bands").fetchone()[0] == 1

@@ -160,8 +160,13 @@ def enrich(
             report = enrich_on_ray(ws, address, workers, kb_paths=kb or (),
                                    on_batch=lambda r, _: advance(r.enriched))
         else:
-            report = service.enrich(ws, service.default_enricher(workers or 1, kb or ()),
-                                    on_batch=lambda r: advance(r.enriched))
+            enricher = service.default_enricher(workers or 1, kb or ())
+            try:
+                report = service.enrich(ws, enricher, on_batch=lambda r: advance(r.enriched))
+            finally:
+                close = getattr(enricher, "close", None)
+                if close is not None:
+                    close()
     out.print(f"{report.enriched} articles enriched (pipeline {report.version})")
 
 

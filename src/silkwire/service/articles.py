@@ -15,6 +15,7 @@ from it, kept in step there.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -118,20 +119,23 @@ def ingest_items(
 ) -> IngestReport:
     """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
     keeps_index = ws.begin_index_write()
+    duplicates.catch_up(ws)
     report = IngestReport()
     batch: list[Article] = []
     left = repair.pending(ws)  # articles an earlier command was killed before giving stories
 
     def flush() -> None:
+        prepared = duplicates.prepare(ws, batch)  # the costly part, before taking the write lock
         try:
             with ws.store.transaction():
                 rowids = ws.store.add_articles(batch)
-                duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r])
+                duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r], prepared)
                 ws.store.mark_stories_pending([r for r in rowids if r], enriched=False)
         except BaseException:
             duplicates.forget_finder(ws)  # it saw articles that are not stored
             raise
         repair.step("ingest.batch")
+        duplicates.flush_bands(ws, duplicates.FLUSH_BANDS)
         if keeps_index:
             ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
@@ -152,6 +156,7 @@ def ingest_items(
                 flush()
     if batch:
         flush()
+    duplicates.flush_bands(ws)  # derived: a process killed before this line loses none (dedup_index)
     # The store is committed batch by batch; the index once at the end (its commits are costly).
     # Should we die before this line, the next open re-indexes from the watermark.
     if keeps_index:
@@ -247,13 +252,19 @@ class EnrichReport:
 def default_enricher(workers: int = 1, kb_paths: Sequence[str] = ()) -> Enricher:
     """The NLP pipeline; imported here, lazily, so commands without NLP never load spaCy.
 
+    ``workers`` > 1: that many long-lived processes, each with the model loaded once, enrich
+    whole batches while this one stores them (``nlp/workers.py``); 1: in this process.
     ``kb_paths``: the user's knowledge-base files or folders, merged over the shipped ones.
     """
+    if workers > 1:
+        from silkwire.nlp.workers import PooledEnricher
+
+        return PooledEnricher(workers, kb_paths)
     from silkwire.nlp.kb import load_kb
     from silkwire.nlp.pipeline import enrich as run_pipeline
 
     kb = load_kb([Path(p) for p in kb_paths]) if kb_paths else None
-    return lambda articles: run_pipeline(articles, workers=workers, kb=kb)
+    return lambda articles: run_pipeline(articles, kb=kb)
 
 
 def pending_enrichment(ws: Workspace) -> int:
@@ -275,13 +286,25 @@ def enrich(
     run = enricher or default_enricher()
     ws.begin_index_write()
     report = EnrichReport()
-    after = 0
     enriched: list[int] = []
     left = repair.pending(ws)  # articles an earlier command was killed before giving stories
-    while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
+    read: deque[list[tuple[int, Article]]] = deque()  # batches read, in the order they are enriched
+
+    def batches() -> Iterator[list[Article]]:
+        after = 0
+        while rows := ws.store.unenriched(PIPELINE_VERSION, after, batch_size):
+            read.append(rows)
+            after = rows[-1][0]
+            yield [article for _, article in rows]
+
+    # an enricher with ``batches`` (long-lived workers) enriches the next batches while this
+    # process stores the last one; any other, a batch at a time
+    many = getattr(run, "batches", None)
+    results = many(batches()) if many is not None else (list(run(b)) for b in batches())
+    for enrichments in results:
+        rows = read.popleft()
         enriched += [rowid for rowid, _ in rows]
-        save_batch(ws, rows, list(run([article for _, article in rows])))
-        after = rows[-1][0]
+        save_batch(ws, rows, enrichments)
         report.enriched += len(rows)
         if on_batch:
             on_batch(report)

@@ -3,9 +3,11 @@ links back.
 
 Duplicates are found at ingest, inside each batch's transaction (``link_duplicates``, called by
 ``articles.ingest``): a duplicate is stored like any article and linked to its group's canonical
-(earliest) article. The finder's memory is the store (tables ``article_dedup`` and
-``dedup_bands``, written as each article is added), so a process starts with nothing to rebuild
-and memory does not grow with the corpus.
+(earliest) article. What needs no earlier article (folding, shingles, MinHash, bands:
+``prepare``) is computed before the transaction. The finder's memory is the store (tables
+``article_dedup``, written with each batch, and ``dedup_bands``, derived from it and written many
+batches at a time: ``flush_bands``; with each batch on a store of several writers), so a process
+starts with nothing to rebuild and memory does not grow with the corpus.
 
 Functions for interfaces:
 - ``article_links(ws, article_id)`` -> ``{"duplicate_of", "duplicates", "story"}`` of an article;
@@ -16,7 +18,8 @@ Functions for interfaces:
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from silkwire.model import Article, SearchFilters
@@ -26,17 +29,20 @@ from silkwire.store import Store
 
 if TYPE_CHECKING:  # imported when a finder is made: readers of the links (search, show, the web
     # pages) need none of it at start-up
-    from silkwire.stories.dedup import DuplicateFinder
+    from silkwire.stories.dedup import DuplicateFinder, Prepared
 
 _FINDERS: weakref.WeakKeyDictionary[Store, DuplicateFinder] = weakref.WeakKeyDictionary()
 _BACKFILL_BATCH = 500
+FLUSH_BANDS = 25_000 * 24  # band rows held before they are written: ~25k articles, ~60 MB
 
 
 def finder(ws: Workspace) -> DuplicateFinder:
     """This workspace's duplicate finder. What it knows of earlier articles lives in the store
     (``store.dedup_index``: rows and LSH bands, queried per article), so other writers' articles
-    are seen at once and nothing is rebuilt; the finder itself keeps only the latest samples.
-    Articles deduplicated before the bands were stored (schema < 7) get theirs here, once."""
+    are seen at once and nothing is rebuilt; the finder itself keeps only the latest samples and
+    the bands it has not written yet. Bands another process did not get to write (killed before
+    its flush), or of a database older than migration 9, are computed here from the stored
+    signatures, once."""
     from silkwire.stories.dedup import DuplicateFinder
 
     made = _FINDERS.get(ws.store)
@@ -52,60 +58,134 @@ def finder(ws: Workspace) -> DuplicateFinder:
 
 
 def _fill_bands(ws: Workspace, f: DuplicateFinder) -> None:
-    """Compute the LSH bands of every stored article from its stored signatures, unless they are
-    there for this layout already (one transaction, no text read). The articles banded are those
-    the in-memory finder indexed when it restored itself from these rows (before schema 7): the
-    first of each digest in canonical-first order, unless a near-identical copy."""
-    from silkwire.stories.dedup import DedupState
+    """The bands of every stored article, unless they are there for this layout already; then
+    those past the watermark (one transaction, no text read)."""
+    from silkwire.stories.seen import DedupState
 
-    layout = f.params.band_layout()
-    if ws.store.band_layout() == layout:
+    if ws.store.band_layout() != f.params.band_layout():
+        _refill(ws, f)
         return
+    after = ws.store.banded_through()
+    rows: list[tuple[int, int, int, int]] = []
+    top = after
+    for rowid, period, size, signature, head_signature, lead_signature in ws.store.banded_after(after):
+        state = DedupState(b"", size, signature, head_signature, lead_signature)
+        rows += [(period, band, value, rowid) for band, value in f.bands(state)]
+        top = rowid
+    if top > after:
+        ws.store.save_bands(sorted(rows), top)
+
+
+def _refill(ws: Workspace, f: DuplicateFinder) -> None:
+    """Every band from the stored signatures (a new layout, or a database older than migration
+    9). The articles banded are those the finder banded as they came: the first of each digest in
+    canonical-first order, unless a near-identical copy; each filed under the period of its
+    publication day."""
+    from silkwire.stories.seen import DedupState
+
+    p = f.params
     with ws.store.transaction():
-        if ws.store.band_layout() == layout:  # another writer did it meanwhile
+        if ws.store.band_layout() == p.band_layout():  # another writer did it meanwhile
             return
         ws.store.clear_bands()
         digests: set[bytes] = set()
+        periods: list[tuple[int | None, int]] = []
+        rows: list[tuple[int, int, int, int]] = []
+        top = 0
         for row in ws.store.dedup_rows():  # canonical articles first
             first = row.digest not in digests
             digests.add(row.digest)
+            period = None
             if first and f.is_banded(row.duplicate_of, row.similarity):
+                period = p.period(_day(row.published))
                 state = DedupState(row.digest, row.size, row.signature, row.head_signature)
-                ws.store.save_bands([(band, value, row.rowid) for band, value in f.bands(state)])
-        ws.store.set_band_layout(layout)
+                rows += [(period, band, value, row.rowid) for band, value in f.bands(state)]
+            periods.append((period, row.rowid))
+            top = max(top, row.rowid)
+            if len(rows) >= FLUSH_BANDS:
+                ws.store.save_bands(sorted(rows), 0)
+                rows.clear()
+        ws.store.save_bands(sorted(rows), top)
+        ws.store.set_band_periods(periods)
+        ws.store.set_band_layout(p.band_layout())
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def forget_finder(ws: Workspace) -> None:
-    """Drop the finder's samples (after a rolled-back batch: the store is the truth)."""
+    """Drop the finder's samples and unwritten bands (after a rolled-back batch: the store is the
+    truth; the bands of the batches committed before are computed again from their signatures)."""
     _FINDERS.pop(ws.store, None)
 
 
-def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]]) -> int:
+def prepare(ws: Workspace, articles: Sequence[Article]) -> dict[str, Prepared]:
+    """What the finder computes from each text alone, by article id: run it before the batch's
+    transaction (the writer lock is held for the writes only)."""
+    f = finder(ws)
+    return dict(zip([a.id for a in articles], f.prepare_many([a.text for a in articles], [a.title for a in articles]),
+                    strict=True))
+
+
+def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]],
+                    prepared: Mapping[str, Prepared] | None = None) -> int:
     """Find the duplicates among newly stored articles and store their links; returns how many.
 
-    Runs inside the caller's transaction (one per ingest batch): links, bands and articles
-    commit together. Articles stored before duplicates existed (an older database) are caught
-    up first.
+    Runs inside the caller's transaction (one per ingest batch): links and articles commit
+    together. ``prepared``: ``prepare`` of these articles, computed beforehand. Articles stored
+    before duplicates existed (an older database) are caught up first.
     """
     f = finder(ws)
+    if ws.store.shared:
+        catch_up(ws)  # under the write lock: what the other writers committed, filters included
     if added:
         _backfill(ws, f, below=min(rowid for rowid, _ in added))
-    return _link(f, added)
+    found = _link(f, added, prepared or {}, new=True)
+    if ws.store.shared:
+        # Several writers (PostgreSQL): the bands are written with the batch, as the links are,
+        # so that the next writer's lookups see them (held back, they would be seen by no one
+        # else until a flush: links missed). A filter is built again when another writer has
+        # written since (``StoredDedup.sync``): with one writer, as cheap as on SQLite.
+        f.flush()
+    return found
 
 
-def _link(f: DuplicateFinder, added: Sequence[tuple[int, Article]]) -> int:
+def flush_bands(ws: Workspace, at_least: int = 0) -> None:
+    """Write the bands the finder holds when there are ``at_least`` rows of them (all: 0)."""
+    made = _FINDERS.get(ws.store)
+    if made is not None and made.pending >= max(at_least, 1):
+        made.flush()
+
+
+def catch_up(ws: Workspace) -> None:
+    """Before an ingest: the bands other processes stored, or left to compute (killed before
+    their flush), taken up by this workspace's finder, if it has one (else it does at its start)."""
+    made = _FINDERS.get(ws.store)
+    if made is not None:
+        _fill_bands(ws, made)
+        made.sync()
+
+
+def _link(f: DuplicateFinder, added: Sequence[tuple[int, Article]], prepared: Mapping[str, Prepared],
+          new: bool = False) -> int:
     found = 0
-    for _, article in added:
-        if article.id in f:  # already known: its stored row stands
+    f.prefetch([(prepared[a.id], a.published) for _, a in added if a.id in prepared])
+    for rowid, article in added:
+        if not new and article.id in f:  # already known: its stored row stands
             continue
-        result = f.add(article.id, article.text, article.published, article.title)  # writes its rows
+        result = f.add(article.id, article.text, article.published, article.title, prepared=prepared.get(article.id),
+                       seq=rowid if new else None, source=article.source)  # writes its rows
         found += result.duplicate_of is not None or result.previous is not None
     return found
 
 
 def _backfill(ws: Workspace, f: DuplicateFinder, below: int | None = None) -> None:
     while rowids := ws.store.undeduplicated(_BACKFILL_BATCH, below):
-        _link(f, list(zip(rowids, ws.store.by_rowids(rowids), strict=True)))
+        _link(f, list(zip(rowids, ws.store.by_rowids(rowids), strict=True)), {})
 
 
 def article_links(ws: Workspace, article_id: str) -> dict[str, Any]:

@@ -34,6 +34,7 @@ def evaluate(
     the gold's articles are looked up in the workspace (by id, else by exact title) and their
     stored facts are scored.
     """
+    from silkwire.evaluation.actors import score_dyads
     from silkwire.evaluation.events import score_events
     from silkwire.evaluation.facts import gold_key, index_records, read_gold, score
     from silkwire.evaluation.time import score_estimates, score_time
@@ -55,6 +56,7 @@ def evaluate(
     index = index_records(records)
     missing = [row["key"] for row in gold if gold_key(row) not in index]
     scores = {**score(index, gold), **score_time(index, gold, retime=_retime), **score_events(index, gold)}
+    scores.update(score_dyads(index, gold))  # who did what to whom: ordered and unordered dyads
     if ws is not None and not inputs:  # estimates exist for stored articles only (the whole listing)
         scores.update(score_estimates(index, gold))
     return Evaluation(len(gold) - len(missing), missing, scores)

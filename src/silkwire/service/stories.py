@@ -47,13 +47,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
+
+import numpy as np
 
 from silkwire.errors import NotFoundError
 from silkwire.service.duplicates import with_estimates
 from silkwire.service.workspace import Workspace
+from silkwire.store import Store
 from silkwire.store.stories import StoryRow
 from silkwire.store.story_state import UNDATED, StoredState
 from silkwire.stories.cluster import (
@@ -61,13 +66,14 @@ from silkwire.stories.cluster import (
     StoryItem,
     StoryParams,
     Vocabulary,
-    cluster_with_vocabulary,
     day_of,
     may_follow,
 )
 from silkwire.stories.incremental import Member, extend, summaries, threads
+from silkwire.stories.stream import StoryStream, bag
 
 MAX_DRIFT = 0.10
+_CHUNK = 2000  # articles read at a time by a whole clustering
 RETRIES = 3  # an increment made stale by another writer is computed again, at most this often
 
 
@@ -151,19 +157,69 @@ def params_key(params: StoryParams | None = None) -> str:
 
 def rebuild_stories(ws: Workspace) -> int:
     """Cluster every canonical article into stories and store them, with the day each was
-    clustered on and the vocabulary (one transaction). Returns how many stories."""
-    rows = ws.store.clustering_rows()
-    items = [_item(*row) for row in rows]
-    rowid_of = {row[1]: row[0] for row in rows}
-    found, vocab = cluster_with_vocabulary(items)
-    days = {it.key: (d.isoformat() if (d := day_of(it.day)) else UNDATED) for it in items}
-    stored = [story_row(s) for s in found]
-    members = [(rowid_of[k], s.id, days[k]) for s in found for k in s.keys]
-    with ws.store.transaction():
-        ws.store.replace_stories(stored, members)
-        ws.store.save_story_vocabulary(vocab.df)
-        ws.store.save_story_state(StoredState(vocab.n, params_key(), 0))
-    return len(found)
+    clustered on and the vocabulary (one transaction). Returns how many stories.
+
+    Streamed, window by window (``stories/stream.py``): a first pass reads every article's words
+    and day (the vocabulary and the date order: 16 bytes an article), a second takes them in date
+    order, a chunk at a time, and writes each story as it closes; memory follows the window, not
+    the corpus. The stories are those of the whole clustering (``cluster.cluster``; B-cubed 0.9999
+    against it on OrangeSum, BENCHMARKS.md)."""
+    p, store = StoryParams(), ws.store
+    df: Counter[str] = Counter()
+    days, dated, undated = array("q"), array("q"), []
+    n, after = 0, 0
+    while rows := store.clustering_scan(after, 5000):
+        for row in rows:
+            item = _item(*row)
+            df.update(bag(item, p.text_chars).keys())
+            day = day_of(item.day)
+            if day is None:
+                undated.append(row[0])
+            else:
+                days.append(day.toordinal())
+                dated.append(row[0])
+        n, after = n + len(rows), rows[-1][0]
+    vocab = Vocabulary(n, dict(df))
+    del df
+    order = np.frombuffer(dated, dtype=np.int64)[np.lexsort((np.frombuffer(dated, dtype=np.int64),
+                                                             np.frombuffer(days, dtype=np.int64)))].tolist()
+    last = {r[0]: _item(*r) for r in store.clustering_rows_of(undated)}  # come last, compared with all
+
+    def fetch(rowids: Sequence[int]) -> dict[int, tuple[StoryItem, str]]:
+        found = store.stories_of(rowids)
+        return {r[0]: (_item(*r), found[r[0]]) for r in store.clustering_rows_of(rowids) if r[0] in found}
+
+    def members(story_id: str) -> list[tuple[int, StoryItem]]:
+        rowids = store.story_member_rowids(story_id)
+        found = {r[0]: _item(*r) for r in store.clustering_rows_of(rowids)}
+        return [(r, found[r]) for r in rowids]
+
+    probe = StoryStream(vocab, p)
+    keys = {k for r, it in last.items() for k in probe.probe_keys(probe.article(r, it))}
+    stream = StoryStream(vocab, p, fetch, members, keys)
+    with store.transaction():
+        store.clear_stories()
+        for start in range(0, len(order), _CHUNK):
+            chunk = order[start:start + _CHUNK]
+            items = {r[0]: _item(*r) for r in store.clustering_rows_of(chunk)}
+            _write(store, [e for r in chunk for e in stream.add(r, items[r])])
+        for rowid in undated:  # one at a time: the next may read this one's story back
+            _write(store, list(stream.add(rowid, last[rowid])))
+        _write(store, list(stream.finish()))
+        store.attach_copies(every_story=True)
+        store.save_story_vocabulary(vocab.df)
+        store.save_story_state(StoredState(vocab.n, params_key(), 0))
+    return stream.made
+
+
+def _write(store: Store, events: Sequence[tuple[int, str, date | None] | Story]) -> None:
+    """Memberships and closed stories from the stream, written in the caller's transaction."""
+    members = [(e[0], e[1], e[2].isoformat() if e[2] else UNDATED) for e in events if isinstance(e, tuple)]
+    stories = [story_row(e) for e in events if isinstance(e, Story)]
+    if members:
+        store.add_story_members(members)
+    if stories:
+        store.put_stories(stories)
 
 
 def after_ingest(ws: Workspace) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from silkwire.errors import NotFoundError
 from silkwire.model import Article
 from silkwire.store.base import StoreBase, marks, now
+from silkwire.store.counts import count_added
 
 ARTICLE_COLUMNS = "a.id, a.source, a.title, a.text, a.published, a.url, a.ref, a.author"
 
@@ -35,6 +36,7 @@ class ArticleTables(StoreBase):
                      article.title, article.text, stamp, article.author),
                 ).fetchall()
                 added.append(int(row[0][0]) if row else None)
+            count_added(db, [a for a, rowid in zip(batch, added, strict=True) if rowid])
         return added
 
     def get(self, article_id: str) -> Article:
@@ -102,22 +104,23 @@ class ArticleTables(StoreBase):
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def stats(self) -> dict[str, Any]:
+        """What the database holds, from the counts kept as rows are written (store/counts.py)
+        and the ends of the publication index: no scan."""
         db = self.db
-        first, last, dated = db.execute(
-            "SELECT min(published), max(published), count(published) FROM articles"
-        ).fetchone()
+        first = db.execute("SELECT min(published) FROM articles").fetchone()[0]
+        last = db.execute("SELECT max(published) FROM articles").fetchone()[0]
+        kept = {str(k): int(v) for k, v in db.execute("SELECT name, value FROM counts")}
         sources = db.execute(
-            "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source"
-        ).fetchall()
+            "SELECT source, articles FROM source_counts WHERE articles > 0 ORDER BY articles DESC, source").fetchall()
         return {
             "database": self.path,
             "schema_version": self.schema_version(),
-            "articles": self.count(),
-            "duplicates": db.execute("SELECT count(*) FROM article_dedup WHERE duplicate_of IS NOT NULL").fetchone()[0],
-            "stories": db.execute("SELECT count(*) FROM stories").fetchone()[0],
-            "enriched": db.execute("SELECT count(*) FROM enrichments").fetchone()[0],
-            "with_title": db.execute("SELECT count(*) FROM articles WHERE title IS NOT NULL").fetchone()[0],
-            "dated": dated,
+            "articles": kept.get("articles", 0),
+            "duplicates": kept.get("duplicates", 0),
+            "stories": kept.get("stories", 0),
+            "enriched": kept.get("enriched", 0),
+            "with_title": kept.get("with_title", 0),
+            "dated": kept.get("dated", 0),
             "published_first": first,
             "published_last": last,
             "sources": {s: n for s, n in sources},

@@ -12,6 +12,7 @@ from silkwire.dates import first_day
 from silkwire.model import Article
 from silkwire.store.articles import ARTICLE_COLUMNS, article_of
 from silkwire.store.base import StoreBase, marks, now
+from silkwire.store.counts import before_enrichments, count_enrichments
 from silkwire.store.events import EventRow, replace_events
 
 
@@ -70,6 +71,7 @@ class EnrichmentTables(StoreBase):
         """Store (or replace) enrichments in one transaction, facets included."""
         stamp = now()
         with self.transaction() as db:
+            before = before_enrichments(db, [e.rowid for e in items])
             for e in items:
                 db.execute(
                     "INSERT INTO enrichments (article_rowid, version, fields, event_date, status, indexed, "
@@ -88,6 +90,7 @@ class EnrichmentTables(StoreBase):
                 db.executemany("INSERT INTO entities (id, type, name, country) VALUES (?, ?, ?, ?) "
                                "ON CONFLICT DO NOTHING", e.entities)
                 replace_events(db, e.rowid, e.events)
+            count_enrichments(db, before, {e.rowid: e.facets for e in items})
 
     def unenriched(self, version: str, after: int, limit: int) -> list[tuple[int, Article]]:
         """Articles past rowid ``after`` with no enrichment of this pipeline version."""
@@ -166,19 +169,19 @@ class EnrichmentTables(StoreBase):
         self, type_: str | None = None, country: str | None = None, limit: int = 50
     ) -> list[tuple[str, str, str, str | None, int]]:
         """(id, type, name, country, number of articles), most mentioned first."""
-        where, args = ["f.kind = 'entity'"], []
+        where, args = ["c.kind = 'entity'", "c.articles > 0"], []
         if type_:
             where.append("e.type = ?")
             args.append(type_)
         if country:
             where.append("e.country = ?")
             args.append(country)
+        # the counts kept as facts are written (store/counts.py): duplicates count once, through
+        # their canonical article; no scan of the facets
         rows = self.db.execute(
-            "SELECT e.id, e.type, e.name, e.country, count(*) FROM article_facets f "
-            f"JOIN entities e ON e.id = f.value WHERE {' AND '.join(where)} "
-            # duplicates count once: through their canonical article
-            "AND f.article_rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
-            "GROUP BY e.id ORDER BY count(*) DESC, e.name LIMIT ?",
+            "SELECT e.id, e.type, e.name, e.country, c.articles FROM facet_counts c "
+            f"JOIN entities e ON e.id = c.value WHERE {' AND '.join(where)} "
+            "ORDER BY c.articles DESC, e.name LIMIT ?",
             (*args, limit),
         ).fetchall()
         return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Mapping
 
 from silkwire.store.base import StoreBase, marks, now
+from silkwire.store.counts import recount_facets
 
 _CHUNK = 500
 
@@ -55,6 +56,7 @@ class EntityIdTables(StoreBase):
                 db.execute("UPDATE entity_keys SET id = ? WHERE id = ?", (new, old))
                 db.execute("INSERT INTO entity_ids (old, new, renamed_at) VALUES (?, ?, ?) ON CONFLICT (old) "
                            "DO UPDATE SET new = excluded.new, renamed_at = excluded.renamed_at", (old, new, stamp))
+            recount_facets(db, "entity", [*mapping, *mapping.values()])
             for story_id, entities in db.execute("SELECT id, entities FROM stories").fetchall():
                 listed = json.loads(entities)
                 if any(e.get("id") in mapping for e in listed):

@@ -47,9 +47,9 @@ class ExploreQueries(StoreBase):
         ``filters``, or ``rowids``), with their counts; each duplicate group counts once."""
         originals = f"NOT {is_duplicate('article_rowid')}"
         scope = _scope(self.dialect, filters, rowids)
-        if scope is None:  # the (kind, value, rowid) primary key answers this without a table read
-            rows = self.db.execute(f"SELECT value, count(*) FROM article_facets WHERE kind = ? AND {originals} "
-                                   "GROUP BY value ORDER BY count(*) DESC, value LIMIT ?", (kind, limit)).fetchall()
+        if scope is None:  # the counts kept as facts are written (store/counts.py): an index read
+            rows = self.db.execute("SELECT value, articles FROM facet_counts WHERE kind = ? AND articles > 0 "
+                                   "ORDER BY articles DESC, value LIMIT ?", (kind, limit)).fetchall()
         else:
             select, args = scope
             rows = self.db.execute(f"SELECT value, count(*) FROM article_facets WHERE kind = ? AND article_rowid IN "
@@ -61,8 +61,12 @@ class ExploreQueries(StoreBase):
                       rowids: Sequence[int] | None = None) -> list[tuple[str, int]]:
         """``facet_counts`` for the articles' sources."""
         scope = _scope(self.dialect, filters, rowids)
-        select, args = scope if scope is not None else ("", [])
-        where = f"WHERE NOT {is_duplicate('rowid')}" + ("" if scope is None else f" AND rowid IN ({select})")
+        if scope is None:  # the counts kept as articles are written (store/counts.py)
+            return [(v, int(n)) for v, n in self.db.execute(
+                "SELECT source, originals FROM source_counts WHERE originals > 0 ORDER BY originals DESC, source "
+                "LIMIT ?", (limit,))]
+        select, args = scope
+        where = f"WHERE NOT {is_duplicate('rowid')} AND rowid IN ({select})"
         rows = self.db.execute(f"SELECT source, count(*) FROM articles {where} GROUP BY source "
                                "ORDER BY count(*) DESC, source LIMIT ?", [*args, limit]).fetchall()
         return [(v, int(n)) for v, n in rows]

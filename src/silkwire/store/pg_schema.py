@@ -308,9 +308,65 @@ SELECT a.id AS article_id, a.title, a.published, ev.n, ev.n = 0 AS main, ev.type
     ),
 ]
 
+# Ten million articles on one machine (issue 16): schema.py's migrations 13 (the LSH bands filed
+# by period of publication) and 14 (counts kept as rows are written), in PostgreSQL's DDL.
+_ORIGINAL = ("CASE WHEN rowid IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
+             "THEN 0 ELSE 1 END")
+PG_MIGRATIONS += [
+    (
+        13,
+        [
+            # No foreign key, as in SQLite: rows are only written for stored articles, and a
+            # check per band row costs a lookup of its own. Refilled on first use.
+            "DROP TABLE dedup_bands",
+            """CREATE TABLE dedup_bands (
+                period INTEGER NOT NULL,
+                band INTEGER NOT NULL,
+                hash BIGINT NOT NULL,
+                article_rowid BIGINT NOT NULL,
+                PRIMARY KEY (period, band, hash, article_rowid)
+            )""",
+            "ALTER TABLE article_dedup ADD COLUMN band_period INTEGER",
+            "ALTER TABLE article_dedup ADD COLUMN lead_signature BYTEA",
+            "DELETE FROM meta WHERE key = 'dedup.band_layout'",
+        ],
+    ),
+    (
+        14,
+        [
+            f"CREATE TABLE counts (name {T} PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO counts (name, value) SELECT 'articles', count(*) FROM articles",
+            "INSERT INTO counts (name, value) SELECT 'with_title', count(*) FROM articles WHERE title IS NOT NULL",
+            "INSERT INTO counts (name, value) SELECT 'dated', count(published) FROM articles",
+            "INSERT INTO counts (name, value) SELECT 'duplicates', count(*) FROM article_dedup "
+            "WHERE duplicate_of IS NOT NULL",
+            "INSERT INTO counts (name, value) SELECT 'enriched', count(*) FROM enrichments",
+            "INSERT INTO counts (name, value) SELECT 'stories', count(*) FROM stories",
+            f"""CREATE TABLE source_counts (
+                source {T} PRIMARY KEY,
+                articles BIGINT NOT NULL,
+                originals BIGINT NOT NULL
+            )""",
+            f"INSERT INTO source_counts (source, articles, originals) SELECT source, count(*), sum({_ORIGINAL}) "
+            "FROM articles GROUP BY source",
+            f"""CREATE TABLE facet_counts (
+                kind {T} NOT NULL,
+                value {T} NOT NULL,
+                articles BIGINT NOT NULL,
+                PRIMARY KEY (kind, value)
+            )""",
+            "CREATE INDEX facet_counts_top ON facet_counts(kind, articles DESC, value)",
+            "INSERT INTO facet_counts (kind, value, articles) SELECT kind, value, count(*) FROM article_facets "
+            "WHERE article_rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
+            "GROUP BY kind, value",
+        ],
+    ),
+]
+
 PG_LATEST = PG_MIGRATIONS[-1][0]
 
 # Every table and function the migrations create, for ``PostgresStore.drop`` (a demo rebuilt).
-PG_OBJECTS = ("stories_pending", "corrections", "entity_keys", "entity_ids", "alert_matches", "alerts",
-              "watch_state", "event_actors", "events", "article_facets", "entities", "enrichments", "dedup_bands",
-              "article_dedup", "story_articles", "stories", "story_vocabulary", "articles", "meta", "schema_version")
+PG_OBJECTS = ("counts", "source_counts", "facet_counts", "stories_pending", "corrections", "entity_keys",
+              "entity_ids", "alert_matches", "alerts", "watch_state", "event_actors", "events", "article_facets",
+              "entities", "enrichments", "dedup_bands", "article_dedup", "story_articles", "stories",
+              "story_vocabulary", "articles", "meta", "schema_version")

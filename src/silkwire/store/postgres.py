@@ -39,6 +39,8 @@ import psycopg
 from silkwire.errors import StoreError
 from silkwire.model import Article
 from silkwire.store.base import Connection, Dialect, marks, now
+from silkwire.store.counts import before_enrichments, count_added, count_enrichments
+from silkwire.store.dedup_index import BANDED_THROUGH, BandRow
 from silkwire.store.enrichments import StoredEnrichment
 from silkwire.store.explore import PlaceRow
 from silkwire.store.pg_connection import PgConnection, connect, describe
@@ -171,15 +173,18 @@ class PostgresStore(Store):
                     [v for a in chunk for v in (a.id, a.source, a.ref, a.url, a.published, a.title, a.text, stamp,
                                                 a.author)]).fetchall()
                 added.update((str(i), int(r)) for i, r in rows)
-        out: list[int | None] = []
-        for article in batch:
-            out.append(added.pop(article.id, None))  # popped: the same id again later in the batch is None
+            out: list[int | None] = []
+            for article in batch:
+                out.append(added.pop(article.id, None))  # popped: the same id again later in the batch is None
+            count_added(db, [a for a, rowid in zip(batch, out, strict=True) if rowid])
         return out
 
-    def save_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
+    def save_bands(self, rows: Iterable[BandRow], through: int) -> None:
         with self.transaction() as db:
-            _insert(db, "INSERT INTO dedup_bands (band, hash, article_rowid) VALUES", list(rows),
+            _insert(db, "INSERT INTO dedup_bands (period, band, hash, article_rowid) VALUES", list(rows),
                     "ON CONFLICT DO NOTHING")
+            if through > self.banded_through():
+                self.set_meta(BANDED_THROUGH, str(through))
 
     def save_enrichments(self, items: Sequence[StoredEnrichment]) -> None:
         """``EnrichmentTables.save_enrichments`` in a dozen statements per batch, not per article:
@@ -189,6 +194,7 @@ class PostgresStore(Store):
         rowids = [e.rowid for e in batch]
         stamp = now()
         with self.transaction() as db:
+            before = before_enrichments(db, rowids)
             _insert(db, "INSERT INTO enrichments (article_rowid, version, fields, event_date, status, indexed, "
                     "enriched_at, found) VALUES",
                     [(e.rowid, e.version, json.dumps(e.fields, ensure_ascii=False), e.event_date, e.status, 0, stamp,
@@ -208,6 +214,7 @@ class PostgresStore(Store):
                     [(actor, side, e.rowid, r.n) for e in batch for r in e.events
                      for side, actors in (("source", r.source), ("target", r.target)) for actor in actors],
                     "ON CONFLICT DO NOTHING")
+            count_enrichments(db, before, {e.rowid: e.facets for e in batch})
 
     # -- what reads inside JSON --------------------------------------------------------------
 

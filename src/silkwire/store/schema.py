@@ -347,4 +347,73 @@ SELECT a.id AS article_id, a.title, a.published, ev.n, ev.n = 0 AS main, ev.type
     )
 )
 
+# Ten million articles on one machine (issue 16): the LSH bands filed by period of publication.
+MIGRATIONS.append(
+    (
+        13,
+        [
+            # Bands are now derived (store/dedup_index.py): written sorted, many batches at a
+            # time, and recomputed from the stored signatures past a watermark after a crash. The
+            # period (stories/dedup.py: publication day // 64; -1: undated) leads the key so that
+            # a lookup and a write touch the pages of recent periods only, whatever the size of
+            # the corpus. No foreign key: a check per band row costs a seek of its own, and rows
+            # are only ever written for stored articles. Refilled on first use.
+            "DROP TABLE dedup_bands",
+            """CREATE TABLE dedup_bands (
+                period INTEGER NOT NULL,
+                band INTEGER NOT NULL,
+                hash INTEGER NOT NULL,
+                article_rowid INTEGER NOT NULL,
+                PRIMARY KEY (period, band, hash, article_rowid)
+            ) WITHOUT ROWID""",
+            # The period an article's bands are filed under; NULL when it has none (a copy: its
+            # twin stands for it). What a refill needs to recompute exactly the bands that were.
+            "ALTER TABLE article_dedup ADD COLUMN band_period INTEGER",
+            # MinHash of the lead (the first paragraph after the title): two outlets' write-ups of
+            # one dispatch open with it (stories/dedup.py); NULL when the lead is too short
+            "ALTER TABLE article_dedup ADD COLUMN lead_signature BLOB",
+            "DELETE FROM meta WHERE key = 'dedup.band_layout'",
+        ],
+    )
+)
+
+# Counts kept as rows are written (issue 16): stats and whole-corpus facet lists without scans.
+_ORIGINAL = "rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL)"
+MIGRATIONS.append(
+    (
+        14,
+        [
+            # name -> number: articles, with_title, dated, duplicates, enriched, stories
+            "CREATE TABLE counts (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+            "INSERT INTO counts (name, value) SELECT 'articles', count(*) FROM articles",
+            "INSERT INTO counts (name, value) SELECT 'with_title', count(*) FROM articles WHERE title IS NOT NULL",
+            "INSERT INTO counts (name, value) SELECT 'dated', count(published) FROM articles",
+            "INSERT INTO counts (name, value) SELECT 'duplicates', count(*) FROM article_dedup "
+            "WHERE duplicate_of IS NOT NULL",
+            "INSERT INTO counts (name, value) SELECT 'enriched', count(*) FROM enrichments",
+            "INSERT INTO counts (name, value) SELECT 'stories', count(*) FROM stories",
+            # per source: its articles, and those that are not duplicates (what facet lists count)
+            """CREATE TABLE source_counts (
+                source TEXT PRIMARY KEY,
+                articles INTEGER NOT NULL,
+                originals INTEGER NOT NULL
+            )""",
+            f"INSERT INTO source_counts (source, articles, originals) SELECT source, count(*), sum({_ORIGINAL}) "
+            "FROM articles GROUP BY source",
+            # per fact (kind, value): the original articles that have it; the index reads the most
+            # frequent first, a page per few dozen values
+            """CREATE TABLE facet_counts (
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                articles INTEGER NOT NULL,
+                PRIMARY KEY (kind, value)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX facet_counts_top ON facet_counts(kind, articles DESC, value)",
+            "INSERT INTO facet_counts (kind, value, articles) SELECT kind, value, count(*) FROM article_facets "
+            "WHERE article_rowid NOT IN (SELECT article_rowid FROM article_dedup WHERE duplicate_of IS NOT NULL) "
+            "GROUP BY kind, value",
+        ],
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]

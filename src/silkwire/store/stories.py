@@ -7,7 +7,7 @@ the use cases (``service/duplicates.py``, ``service/stories.py``) carry values b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,17 +39,35 @@ class StoryRow:
     follows: str | None
 
 
+# A story (or a membership) written over the one of the same key.
+UPSERT_STORY = ("INSERT INTO stories (id, label, first, last, articles, entities, countries, follows) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
+                "first = excluded.first, last = excluded.last, articles = excluded.articles, "
+                "entities = excluded.entities, countries = excluded.countries, follows = excluded.follows")
+UPSERT_MEMBER = ("INSERT INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?) "
+                 "ON CONFLICT (article_rowid) DO UPDATE SET story_id = excluded.story_id, day = excluded.day")
+
 ClusteringRow = tuple[int, str, str | None, str | None, str, dict[str, Any] | None]
 
 
-def _attach_copies(db: Connection) -> None:
-    # "WHERE true": SQLite reads an ON after a join as the join's without a WHERE between
-    db.execute(
-        "INSERT INTO story_articles (article_rowid, story_id) "
-        "SELECT d.article_rowid, s.story_id FROM article_dedup d "
-        "JOIN story_articles s ON s.article_rowid = d.duplicate_of WHERE true ON CONFLICT DO NOTHING")
-    db.execute("UPDATE stories SET articles = "
-               "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+def _attach_copies(db: Connection, touched: Iterable[str] | None = None) -> None:
+    """Duplicates without a story join their canonical's; the article counts of the stories
+    ``touched`` and of those that took copies are counted again (all stories when None: after a
+    whole clustering; the number of stories then too). A few stories, not all of them, after an
+    increment: its cost follows what changed, not the corpus."""
+    copies = db.execute(
+        "SELECT d.article_rowid, s.story_id FROM article_dedup d JOIN story_articles s ON s.article_rowid = "
+        "d.duplicate_of LEFT JOIN story_articles x ON x.article_rowid = d.article_rowid "
+        "WHERE d.duplicate_of IS NOT NULL AND x.article_rowid IS NULL").fetchall()
+    db.executemany("INSERT INTO story_articles (article_rowid, story_id) VALUES (?, ?)", copies)
+    if touched is None:
+        db.execute("UPDATE stories SET articles = "
+                   "(SELECT count(*) FROM story_articles a WHERE a.story_id = stories.id)")
+        db.execute("INSERT INTO counts (name, value) SELECT 'stories', count(*) FROM stories WHERE true "
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        return
+    db.executemany("UPDATE stories SET articles = (SELECT count(*) FROM story_articles a WHERE a.story_id = ?) "
+                   "WHERE id = ?", [(sid, sid) for sid in sorted({*touched, *(sid for _, sid in copies)})])
 
 
 def _story(r: Sequence[Any]) -> StoryRow:
@@ -134,6 +152,52 @@ class StoryTables(StoreBase):
             "ORDER BY a.rowid", (text_chars,))
         return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
 
+    def clustering_scan(self, after: int, limit: int, text_chars: int = 800) -> list[ClusteringRow]:
+        """``clustering_rows`` of the next ``limit`` canonical articles past rowid ``after``, the
+        enrichment fields only for undated articles (what a first pass over the corpus needs:
+        the words and the day; the fields are read once, later, in ``clustering_rows_of``)."""
+        rows = self.db.execute(
+            "SELECT a.rowid, a.id, a.published, a.title, substr(a.text, 1, ?), "
+            "CASE WHEN a.published IS NULL THEN e.fields END FROM articles a "
+            "LEFT JOIN article_dedup d ON d.article_rowid = a.rowid "
+            "LEFT JOIN enrichments e ON e.article_rowid = a.rowid "
+            "WHERE a.rowid > ? AND d.duplicate_of IS NULL ORDER BY a.rowid LIMIT ?", (text_chars, after, limit))
+        return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+
+    def clear_stories(self) -> None:
+        """Delete every story and membership (in the caller's transaction: a rebuild refills them)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM story_articles")
+            db.execute("DELETE FROM stories")
+
+    def add_story_members(self, members: Sequence[tuple[int, str, str]]) -> None:
+        """(rowid, story id, day clustered on) rows."""
+        with self.transaction() as db:
+            db.executemany(UPSERT_MEMBER, members)
+
+    def put_stories(self, stories: Sequence[StoryRow]) -> None:
+        """Write stories, replacing those of the same id."""
+        with self.transaction() as db:
+            db.executemany(
+                UPSERT_STORY,
+                [(s.id, s.label, s.first, s.last, s.articles, json.dumps(s.entities, ensure_ascii=False),
+                  json.dumps(s.countries), s.follows) for s in stories])
+
+    def stories_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """rowid -> story id, for those of these articles that have one."""
+        out: dict[int, str] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start:start + 500])
+            out.update(self.db.execute(
+                f"SELECT article_rowid, story_id FROM story_articles WHERE article_rowid IN ({marks(chunk)})", chunk))
+        return out
+
+    def story_member_rowids(self, story_id: str) -> list[int]:
+        """The canonical articles of a story in clustering order (day, undated last; rowid)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT article_rowid FROM story_articles WHERE story_id = ? AND day IS NOT NULL "
+            "ORDER BY day, article_rowid", (story_id,))]
+
     def replace_stories(self, stories: Sequence[StoryRow], members: Sequence[tuple[int, str, str]]) -> None:
         """Replace every story and membership (rowid, story id, day clustered on) in the caller's
         transaction or one of its own; duplicates join their canonical's story."""
@@ -149,10 +213,11 @@ class StoryTables(StoreBase):
             db.executemany("INSERT INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?)", members)
             _attach_copies(db)
 
-    def attach_copies(self) -> None:
-        """Put duplicates without a story into their canonical's story (one transaction)."""
+    def attach_copies(self, every_story: bool = False) -> None:
+        """Put duplicates without a story into their canonical's story (one transaction); count
+        the articles of every story again with ``every_story`` (after a whole clustering)."""
         with self.transaction() as db:
-            _attach_copies(db)
+            _attach_copies(db, None if every_story else ())
 
     def has_stories(self) -> bool:
         """Whether stories were built in this database."""

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from silkwire.store.base import StoreBase, marks
-from silkwire.store.stories import ClusteringRow, StoryRow, _attach_copies, _story
+from silkwire.store.counts import bump
+from silkwire.store.stories import UPSERT_MEMBER, UPSERT_STORY, ClusteringRow, StoryRow, _attach_copies, _story
 
 UNDATED = "9999-12-31"  # the day stored for an undated article: clustering takes those last
 STATE = "stories.state"  # meta: JSON {"n", "params", "added"} of the last whole clustering
@@ -149,15 +150,17 @@ class StoryStateTables(StoreBase):
             db.execute(f"DELETE FROM story_articles WHERE article_rowid IN ({marks(chunk)}) OR article_rowid IN "
                        f"(SELECT article_rowid FROM article_dedup WHERE duplicate_of IN ({marks(chunk)}))",
                        chunk + chunk)
-        db.executemany("INSERT INTO story_articles (article_rowid, story_id, day) VALUES (?, ?, ?) "
-                       "ON CONFLICT (article_rowid) DO UPDATE SET story_id = excluded.story_id, day = excluded.day",
-                       members)
+        db.executemany(UPSERT_MEMBER, members)
+        written = [s.id for s in stories]
+        known = {r[0] for start in range(0, len(written), _CHUNK) for r in db.execute(
+            f"SELECT id FROM stories WHERE id IN ({marks(written[start:start + _CHUNK])})",
+            written[start:start + _CHUNK])}
+        gone = {r[0] for start in range(0, len(emptied), _CHUNK) for r in db.execute(
+            f"SELECT id FROM stories WHERE id IN ({marks(emptied[start:start + _CHUNK])})",
+            list(emptied[start:start + _CHUNK]))}
         db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
         db.executemany("UPDATE stories SET follows = NULL WHERE follows = ?", [(s,) for s in emptied])
         db.executemany(
-            "INSERT INTO stories (id, label, first, last, articles, entities, countries, follows) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
-            "first = excluded.first, last = excluded.last, articles = excluded.articles, "
-            "entities = excluded.entities, countries = excluded.countries, follows = excluded.follows",
-            [_values(s) for s in stories])
-        _attach_copies(db)
+            UPSERT_STORY, [_values(s) for s in stories])
+        bump(db, {"stories": len(set(written) - known) - len(gone - set(written))})
+        _attach_copies(db, written)

@@ -32,6 +32,25 @@ optimum for a threshold of 0.7 on the text and 0.6 on the head (a test checks th
 that the candidates are datasketch's). Copies (exact or near-identical) are not banded: their
 twin stands for them, so one dispatch repeated N times costs O(N), not O(N²).
 
+Work per article that does not grow with the corpus (issue 16): bands are filed under a
+*period* of the publication date (``period_days``), and a new article looks only in its own
+period and, near a period's edge, the neighbouring one: near duplicates are looked for within
+``horizon_days`` of its publication, on either side, and verification refuses a pair further
+apart, so what is found does not depend on where a period starts. Exact copies (the digest) are
+found at any distance. Undated articles (listing items) are filed under a period of their own
+(``UNDATED``), which every article looks in too, and look themselves in the periods of the
+latest dated articles added (``recent_periods``): a listing item comes with the news of its
+days, whether its page was read before or after the feed that dates them. Versions of one
+dispatch run within days (``max_days``), and an explainer republished under a new title within
+a week (BENCHMARKS.md); a copy republished months later is no longer linked unless it is exact.
+Each lookup then reads a bounded region of the index (a period's bands, the latest ``max_verify``
+of each bucket), whatever the size of the corpus, and the region written while an archive is
+loaded in date order stays the same size.
+
+The costly part of ``add`` (folding, shingles, MinHash, bands) needs no earlier article:
+``prepare`` does it on its own, so that a caller can run it outside the store's transaction (or
+in another process) and hand the result to ``add``.
+
 Nothing here touches the database: what the finder remembers goes through a ``SeenArticles``
 (``seen.py``): dictionaries by default, the store's tables at ingest. Texts of earlier articles
 are re-read through ``loader`` only when one must be verified and its sample is not among the
@@ -40,46 +59,24 @@ latest ``keep_material`` kept in memory.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
+from silkwire.stories.fingerprints import UNDATED, DedupParams, Fingerprints, Prepared
+from silkwire.stories.minhash import band_hashes, estimate_overlap
 from silkwire.stories.seen import Band, DedupState, MemorySeen, Seen, SeenArticles
-from silkwire.stories.shingles import U32, comparable, content_digest, shingle_hashes
+from silkwire.stories.shingles import U32
 
-__all__ = ["AddResult", "DedupParams", "DedupState", "DuplicateFinder", "band_hashes", "estimate_overlap"]
+__all__ = ["UNDATED", "AddResult", "DedupParams", "DedupState", "DuplicateFinder", "Prepared", "band_hashes",
+           "estimate_overlap"]
 
 # (title or None, text) of a stored article, to verify an earlier one
 Loader = Callable[[str], tuple[str | None, str]]
+# (bottom-k sample, head hashes, lead hashes) of an article
+Material = tuple[U32, U32, U32]
 
-
-@dataclass(frozen=True, slots=True)
-class DedupParams:
-    shingle: int = 5
-    num_perm: int = 128
-    head_perm: int = 64
-    # (bands, rows per band): datasketch's optimum for MinHashLSH(threshold=0.7, num_perm=128),
-    # candidates for the near-identical rule (estimate noise below 0.9) ...
-    text_bands: tuple[int, int] = (14, 9)
-    # ... and for MinHashLSH(threshold=0.6, num_perm=64), candidates for the same-head rule
-    head_bands: tuple[int, int] = (10, 6)
-    sample: int = 256
-    head_chars: int = 120  # the head of an untitled text: about a title's length
-    min_jaccard: float = 0.9
-    min_head: float = 0.8
-    min_containment: float = 0.5
-    max_verify: int = 64  # candidates verified per article, latest first (bounds recurring titles)
-    keep_material: int = 5000  # samples kept in memory when texts can be re-read (loader)
-    max_days: int = 2  # versions of one dispatch come out within days; a recurring title weeks apart
-    seed: int = 20250730
-
-    def band_layout(self) -> str:
-        """What the stored band hashes depend on: when it changes, they must be recomputed."""
-        return (f"text {self.text_bands[0]}x{self.text_bands[1]} of {self.num_perm}, "
-                f"head {self.head_bands[0]}x{self.head_bands[1]} of {self.head_perm}, seed {self.seed}, blake2b-64")
+RECENT_PERIODS = 3  # the periods an undated article looks in: those of the latest dated articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,37 +96,6 @@ def _order(doc: Seen) -> tuple[int, str, int]:
     return (0, doc.published, doc.seq) if doc.published else (1, "", doc.seq)
 
 
-class _Permutations:
-    """Affine permutations h -> a*h + b mod 2^32 with odd a (bijections), datasketch's
-    "affine32" scheme with our own seed, so signatures stay stable across library releases."""
-
-    def __init__(self, n: int, seed: int) -> None:
-        rng = np.random.RandomState(seed)
-        a = rng.randint(0, 1 << 31, n, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-        b = rng.randint(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32)
-        self.pair = np.array([a, b])
-        self._a = a.reshape(-1, 1)
-        self._b = b.reshape(-1, 1)
-
-    def signature(self, hashes: U32) -> U32:
-        if not hashes.size:
-            return np.full(self._a.shape[0], 0xFFFFFFFF, dtype=np.uint32)
-        with np.errstate(over="ignore"):
-            values: U32 = (self._a * hashes + self._b).min(axis=1)
-        return values
-
-
-def band_hashes(signature: bytes, layout: tuple[int, int], first: int = 0) -> list[Band]:
-    """(band number, hash) of each band of a signature (uint32 values, as stored), numbered from
-    ``first``. The hash is 64 bits of BLAKE2b over the band's values, as a signed integer (an
-    SQLite INTEGER): two bands collide by chance with probability 2^-64, and a collision only
-    adds a candidate, which verification then rejects."""
-    bands, rows = layout
-    width = 4 * rows
-    return [(first + i, int.from_bytes(hashlib.blake2b(signature[i * width:(i + 1) * width], digest_size=8).digest(),
-                                       "little", signed=True)) for i in range(bands)]
-
-
 class DuplicateFinder:
     """Online duplicate detection; see the module doc. Not thread-safe (one writer)."""
 
@@ -140,12 +106,15 @@ class DuplicateFinder:
         for (bands, rows), perm in ((p.text_bands, p.num_perm), (p.head_bands, p.head_perm)):
             if bands < 2 or bands * rows > perm:
                 raise ValueError(f"LSH bands {bands}x{rows}: need at least 2 bands of at most {perm} values")
+        if not 0 <= p.horizon_days < p.period_days:
+            raise ValueError(f"horizon of {p.horizon_days} days: must be shorter than a period ({p.period_days} days)")
         self._loader = loader
         self._seen: SeenArticles = seen if seen is not None else MemorySeen()
-        self._text_perm = _Permutations(p.num_perm, p.seed)
-        self._head_perm = _Permutations(p.head_perm, p.seed + 1)
-        # key -> (bottom-k sample, head hashes); without a loader every one is kept
-        self._material: dict[str, tuple[U32, U32]] = {}
+        self._prints = Fingerprints(p)
+        # key -> its material; without a loader every one is kept
+        self._material: dict[str, Material] = {}
+        # the periods of the latest dated articles, latest first (where undated ones look)
+        self._recent_periods: list[int] = list(self._seen.recent_periods(RECENT_PERIODS))
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -168,12 +137,29 @@ class DuplicateFinder:
         """Every group of two or more articles, canonical first."""
         return self._seen.groups()
 
-    def bands(self, state: DedupState) -> list[Band]:
-        """The LSH bands of an article: its head's, and its text's unless it is empty (every
-        empty text would share them). Text bands are numbered first, then the head's."""
+    @property
+    def pending(self) -> int:
+        """Band rows held by the memory of earlier articles, not written yet."""
+        return self._seen.pending
+
+    def flush(self) -> None:
+        """Write the bands held (the store's memory holds them back to write many at once)."""
+        self._seen.flush()
+
+    def sync(self) -> None:
+        """Take up what other writers stored since the last batch (nothing pending then)."""
+        self._seen.sync()
+
+    def prefetch(self, items: Sequence[tuple[Prepared, str | None]]) -> None:
+        """Tell the memory of earlier articles which lookups the next ``add`` calls will make
+        ((prepared, published) of each, in order): a store answers them in one go."""
         p = self.params
-        head = band_hashes(state.head_signature, p.head_bands, p.text_bands[0])
-        return (band_hashes(state.signature, p.text_bands) if state.size else []) + head
+        self._seen.prefetch([(ready.rows, p.probes(_day(published), self._recent_periods))
+                             for ready, published in items], p.max_verify)
+
+    def bands(self, state: DedupState) -> list[Band]:
+        """The LSH bands of a stored state (``Fingerprints.bands``)."""
+        return self._prints.bands(state)
 
     def is_banded(self, duplicate_of: str | None, similarity: float | None) -> bool:
         """Whether a stored article with this link has bands: not when it is a near-identical
@@ -182,117 +168,131 @@ class DuplicateFinder:
 
     # -- adding ---------------------------------------------------------------------------
 
-    def add(self, key: str, text: str, published: str | None = None, title: str | None = None) -> AddResult:
-        """Index one article and say what it duplicates. The same key again changes nothing."""
-        known = self._seen.get(key)
-        if known is not None:
-            return AddResult(None if known[4] == key else known[4])
+    def prepare(self, text: str, title: str | None = None) -> Prepared:
+        """Everything ``add`` computes from the text alone (``fingerprints.py``)."""
+        return self._prints.prepare_many([text], [title])[0]
+
+    def prepare_many(self, texts: Sequence[str], titles: Sequence[str | None]) -> list[Prepared]:
+        """``prepare`` of many texts at once (the same values, a fraction of the time)."""
+        return self._prints.prepare_many(texts, titles)
+
+    def add(self, key: str, text: str, published: str | None = None, title: str | None = None, *,
+            prepared: Prepared | None = None, seq: int | None = None, source: str = "") -> AddResult:
+        """Index one article and say what it duplicates. The same key again changes nothing.
+
+        ``prepared``: ``prepare(text, title)`` computed beforehand; ``seq``: its arrival number
+        when the caller knows it is new (the store's rowid of an article it has just stored: the
+        key is then not looked up)."""
+        if seq is None:
+            known = self._seen.get(key)
+            if known is not None:
+                return AddResult(None if known[4] == key else known[4])
         p = self.params
-        cps = comparable(text)
-        hashes = shingle_hashes(cps, p.shingle)
-        head = self._head_hashes(cps, title)
-        sample = hashes[: p.sample].copy()  # a copy: a slice would keep every hash alive
-        state = DedupState(content_digest(cps), int(hashes.size), self._text_perm.signature(hashes).tobytes(),
-                           self._head_perm.signature(head).tobytes())
-        doc = Seen(key, self._seen.arrival(key), published, state.size, key)
+        ready = prepared or self.prepare(text, title)
+        state = ready.state
+        day = _day(published)
+        if day is not None:
+            self._recent(p.period(day))
+        doc = Seen(key, self._seen.arrival(key, seq), published, state.size, key, source)
         twin = self._seen.twin(state.digest)
-        bands = self.bands(state)
         match: Seen | None = None if twin is None else Seen(*twin)
         similarity = 1.0
+        mine = (ready.sample, ready.head, ready.lead)
         if match is None:
-            match, similarity = self._best_candidate(bands, doc, sample, head)
-        self._keep(key, sample, head)
+            match, similarity = self._best_candidate(ready.bands, p.probes(day, self._recent_periods), doc, mine)
+        self._keep(key, mine)
+        bands: Sequence[Band] = ready.bands
         if match is not None and similarity >= p.min_jaccard:
-            bands = []  # a copy adds nothing to find: its twin stands for it
+            bands = ()  # a copy (or a text the other holds nearly whole) adds nothing: its twin stands for it
+        period = p.period(day) if bands else None
         if match is None:
-            self._seen.add(key, published, state, bands, None, None)
+            self._seen.add(key, published, state, bands, period, None, None, source)
             return AddResult(None)
         canonical_row = self._seen.get(match.canonical)
         assert canonical_row is not None, match.canonical
         canonical = Seen(*canonical_row)
         if _order(doc) < _order(canonical):
-            self._seen.add(key, published, state, bands, None, None)
+            self._seen.add(key, published, state, bands, period, None, None, source)
             relinked = self._seen.relink(key, canonical.key, similarity)
             return AddResult(None, similarity, relinked, canonical.key)
-        self._seen.add(key, published, state, bands, canonical.key, similarity)
+        self._seen.add(key, published, state, bands, period, canonical.key, similarity, source)
         return AddResult(canonical.key, similarity)
 
-    def _head_hashes(self, cps: U32, title: str | None) -> U32:
-        p = self.params
-        head = comparable(title) if title else cps[: p.head_chars]
-        return shingle_hashes(head, p.shingle)
+    def _recent(self, period: int) -> None:
+        """``period`` is that of the latest dated article: first among the recent ones."""
+        if self._recent_periods[:1] != [period]:
+            self._recent_periods = [period, *(q for q in self._recent_periods if q != period)][:RECENT_PERIODS]
 
-    def _keep(self, key: str, sample: U32, head: U32) -> None:
-        """With a loader, keep the samples of the latest ``keep_material`` articles only (memory
+    def _keep(self, key: str, material: Material) -> None:
+        """With a loader, keep the material of the latest ``keep_material`` articles only (memory
         stays bounded: older ones are re-read from their text when a candidate needs them)."""
-        self._material[key] = (sample, head)
+        self._material[key] = material
         if self._loader is not None:
             while len(self._material) > self.params.keep_material:
                 del self._material[next(iter(self._material))]  # the oldest (dicts keep insertion order)
 
     # -- verifying ------------------------------------------------------------------------
 
-    def _best_candidate(self, bands: Sequence[Band], doc: Seen, sample: U32, head: U32) -> tuple[Seen | None, float]:
+    def _best_candidate(self, bands: Sequence[Band], periods: Sequence[int], doc: Seen,
+                        mine: Material) -> tuple[Seen | None, float]:
         best: Seen | None = None
         best_sim = 0.0
-        latest = sorted((Seen(*row) for row in self._seen.candidates(bands, self.params.max_verify)),
+        latest = sorted((Seen(*row) for row in self._seen.candidates(bands, periods, self.params.max_verify)),
                         key=lambda c: c.seq)
         for other in latest:
-            sim = self._verify(doc, sample, head, other)
+            sim = self._verify(doc, mine, other)
             if sim > best_sim or (sim == best_sim and best is not None and _order(other) < _order(best)):
                 best, best_sim = other, sim
         return best, best_sim
 
-    def _material_of(self, key: str) -> tuple[U32, U32]:
+    def _material_of(self, key: str) -> Material:
         kept = self._material.get(key)
         if kept is not None:
             return kept
         if self._loader is None:
             raise RuntimeError(f"{key}: an earlier article without a loader to read its text")
         title, text = self._loader(key)
-        cps = comparable(text)
-        sample = shingle_hashes(cps, self.params.shingle)[: self.params.sample].copy()
-        head = self._head_hashes(cps, title)
-        self._keep(key, sample, head)
-        return sample, head
+        material = self._prints.material(text, title)
+        self._keep(key, material)
+        return material
 
-    def _verify(self, doc: Seen, sample: U32, head: U32, other: Seen) -> float:
-        """The similarity that makes the pair a duplicate (>0), or 0.0 when it is not one."""
+    def _verify(self, doc: Seen, mine: Material, other: Seen) -> float:
+        """The similarity that makes the pair a duplicate (>0; 0.0: not one). Three rules, in
+        order: nearly the same text; the same
+        head and most of the smaller text (versions of one dispatch); two outlets opening with the
+        same lead (their write-ups of one dispatch, titled and cut each its way), published within
+        ``max_days``: on OrangeSum, each article under its own source, this last rule took the
+        recall of the authors' groups of at most 10 from 0.944 to 0.9xx (BENCHMARKS)."""
         p = self.params
-        sample_b, head_b = self._material_of(other.key)
+        apart = _days_apart(doc.published, other.published)
+        if apart > p.horizon_days:  # beyond the horizon: only an exact copy (the digest) links
+            return 0.0
+        sample, head, lead = mine
+        sample_b, head_b, lead_b = self._material_of(other.key)
         jaccard, containment = estimate_overlap(sample, doc.size, sample_b, other.size, p.sample)
         if jaccard >= p.min_jaccard:
             return jaccard
-        if containment < p.min_containment or _days_apart(doc.published, other.published) > p.max_days:
+        if apart > p.max_days:
             return 0.0
-        heads, _ = estimate_overlap(head, head.size, head_b, head_b.size, 1 << 30)
-        return containment if heads >= p.min_head else 0.0
+        if containment >= p.min_containment:
+            heads, _ = estimate_overlap(head, head.size, head_b, head_b.size, 1 << 30)
+            if heads >= p.min_head:
+                return containment
+        if doc.source != other.source and min(lead.size, lead_b.size) >= p.min_lead_shingles:
+            leads, _ = estimate_overlap(lead, lead.size, lead_b, lead_b.size, 1 << 30)
+            if leads >= p.min_lead:  # its similarity: how much of the texts they share, as versions
+                return max(containment, 0.01)
+        return 0.0
+
+
+def _day(published: str | None) -> date | None:
+    try:
+        return date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
 
 
 def _days_apart(a: str | None, b: str | None) -> int:
     """Days between two publication dates; 0 when one is unknown (nothing says they differ)."""
-    if not a or not b:
-        return 0
-    try:
-        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
-    except ValueError:
-        return 0
-
-
-def estimate_overlap(a: U32, size_a: int, b: U32, size_b: int, k: int) -> tuple[float, float]:
-    """(Jaccard, containment of the smaller set) of two shingle sets from their bottom-k samples.
-
-    Exact when both samples are complete. Both are cut at the smaller of their largest kept
-    hashes, so they sample the same region of the hash space: the kept part of the union is a
-    uniform sample of the union, and the kept part of the smaller set one of that set.
-    """
-    if not a.size or not b.size:
-        same = 1.0 if a.size == b.size else 0.0
-        return same, same
-    cut = min(a[-1] if size_a > k else np.uint32(0xFFFFFFFF), b[-1] if size_b > k else np.uint32(0xFFFFFFFF))
-    a = a[a <= cut]
-    b = b[b <= cut]
-    inter = np.intersect1d(a, b, assume_unique=True).size
-    union = a.size + b.size - inter
-    smaller = a.size if size_a <= size_b else b.size
-    return (inter / union if union else 0.0), (inter / smaller if smaller else 0.0)
+    day_a, day_b = _day(a), _day(b)
+    return abs((day_a - day_b).days) if day_a and day_b else 0

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -100,3 +102,69 @@ def shingle_hashes(cps: U32, size: int) -> U32:
     keep[0] = True
     np.not_equal(h[1:], h[:-1], out=keep[1:])
     return h[keep]
+
+
+# -- many texts at once -------------------------------------------------------------------------
+# An ingest batch holds hundreds of short texts (title + lead: ~300 characters); numpy's cost per
+# call then outweighs its cost per character, so the batch goes through each step as one array,
+# with each element's document alongside. Same values as the functions above, text by text.
+
+
+def _split(values: npt.NDArray[Any], doc: npt.NDArray[np.int64], n: int) -> list[npt.NDArray[Any]]:
+    """``values`` (grouped by document, in order) cut into one array per document."""
+    ends = np.cumsum(np.bincount(doc, minlength=n))
+    return np.split(values, ends[:-1])
+
+
+def comparable_many(texts: Sequence[str]) -> list[U32]:
+    """``comparable`` of each text."""
+    if not texts:
+        return []
+    arrays = []
+    for text in texts:
+        for ligature, letters in _LIGATURES:
+            if ligature in text:
+                text = text.replace(ligature, letters)
+        arrays.append(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    cps = np.concatenate(arrays)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), [a.size for a in arrays])
+    inside = cps < _TABLE_SIZE
+    mapped: U32 = np.where(inside, _FOLD[np.where(inside, cps, 0)], cps)
+    kept = mapped != _DROP
+    mapped, doc = mapped[kept], doc[kept]
+    space = mapped == _SPACE
+    # a space is kept when it follows a non-space of its own document (runs collapse; a
+    # document's leading spaces go), then a document's trailing space goes
+    after_space = np.ones(mapped.size, dtype=bool)
+    after_space[1:] = space[:-1] | (doc[1:] != doc[:-1])
+    keep = ~space | ~after_space
+    out, doc = mapped[keep], doc[keep]
+    last = np.ones(out.size, dtype=bool)
+    last[:-1] = doc[1:] != doc[:-1]
+    trailing = last & (out == _SPACE)
+    return _split(out[~trailing], doc[~trailing], len(texts))
+
+
+def shingle_hashes_many(forms: Sequence[U32], size: int) -> list[U32]:
+    """``shingle_hashes`` of each comparable form."""
+    if not forms:
+        return []
+    cps = np.concatenate(forms)
+    doc = np.repeat(np.arange(len(forms), dtype=np.int64), [f.size for f in forms])
+    n = cps.size - size + 1
+    if n <= 0:
+        return [np.empty(0, dtype=np.uint32) for _ in forms]
+    with np.errstate(over="ignore"):
+        h = cps[:n].copy()
+        for j in range(1, size):
+            h = h * _MULT + cps[j : j + n]
+        h = _fmix32(h)
+    inside = doc[:n] == doc[size - 1:]  # the shingle lies within one document
+    keys = np.sort((doc[:n][inside].astype(np.uint64) << np.uint64(32)) | h[inside].astype(np.uint64))
+    if keys.size:
+        unique = np.empty(keys.size, dtype=bool)
+        unique[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=unique[1:])
+        keys = keys[unique]
+    owner = (keys >> np.uint64(32)).astype(np.int64)
+    return _split((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), owner, len(forms))

@@ -6,15 +6,22 @@ held that office on the article's publication date. The answer is an inference (
 does not name the person), so it is reported as such and never added to the named entities:
 the annotation guide counts only named persons. Without a publication date nothing is
 inferred — guessing the date would guess the person.
+
+When the text names the holder beside the role — in apposition ("le président de
+l'Ouzbékistan, Shavkat Mirziyoyev,"), right after it ("le président turkmène Serdar
+Berdimoukhamedov") or before it ("Shavkat Mirziyoyev, le président ouzbek") — the role is
+that person's, with or without a publication date, and it is not an inference. "Le président
+Tokaïev", with no country, is the office the knowledge base gives that person.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from silkwire.model import CountryRef, Span
+from silkwire.model import CountryRef, Entity, Span
 from silkwire.nlp.kb import KnowledgeBase
 from silkwire.textnorm import normalize_text
 
@@ -53,13 +60,30 @@ def _role_of(title: str) -> str:
     return next(code for pattern, code in _TITLES if re.fullmatch(pattern, low))
 
 
+_APPOSED_AFTER = re.compile(r"^\s*,?\s*$")
+_APPOSED_BEFORE = re.compile(r"^\s*,\s*(?:le|la|l')?\s*$", re.IGNORECASE)
+
+
+def _named_holder(norm: str, span: Span, people: Sequence[Entity]) -> Entity | None:
+    """The person the text names beside the role phrase (module doc), if any."""
+    for e in people:
+        for s, t in e.spans:
+            if s >= span[1] and _APPOSED_AFTER.match(norm[span[1]:s]):
+                return e
+            if t <= span[0] and _APPOSED_BEFORE.match(norm[t:span[0]]):
+                return e
+    return None
+
+
 def find_roles(text: str, countries: Sequence[CountryRef], published: str | None,
-               kb: KnowledgeBase) -> list[RoleRef]:
-    """Role phrases tied to a country, with the holder on ``published`` (module doc)."""
+               kb: KnowledgeBase, entities: Sequence[Entity] = ()) -> list[RoleRef]:
+    """Role phrases tied to a country, with the holder the text names or the one on
+    ``published`` (module doc)."""
     norm = normalize_text(text)
     if len(norm) != len(text):  # offsets would drift; roles are an extra, skip such rare texts
         return []
     mentions = sorted((s, e, ref.code) for ref in countries for s, e in ref.spans)
+    people = [e for e in entities if e.type == "PER"]
     out: list[RoleRef] = []
     for m in _TITLE_RE.finditer(norm):
         role = _role_of(m.group(1))
@@ -70,6 +94,10 @@ def find_roles(text: str, countries: Sequence[CountryRef], published: str | None
             pos = port.end()
         nxt = next(((s, e, c) for s, e, c in mentions if s >= pos), None)
         if nxt is None or not _OF.match(norm[pos:nxt[0]]):
+            named = _named_holder(norm, (m.start(1), pos), people)  # "le président Tokaïev"
+            office = _office(kb, named.id, role, published) if named else None
+            if named is not None and office is not None:
+                out.append(RoleRef((m.start(1), pos), role, office, named.id, named.name, inferred=False))
             continue
         end = nxt[1]
         after = _PORTFOLIO_RE.match(norm, end)
@@ -78,7 +106,21 @@ def find_roles(text: str, countries: Sequence[CountryRef], published: str | None
             end = after.end()
         if role == "minister":
             continue  # a minister of what? not resolvable
+        named = _named_holder(norm, (m.start(1), end), people)
+        if named is not None:
+            out.append(RoleRef((m.start(1), end), role, nxt[2], named.id, named.name, inferred=False))
+            continue
         holder = kb.holder(role, nxt[2], published) if published else None
         out.append(RoleRef((m.start(1), end), role, nxt[2], holder.id if holder else None,
                            holder.name if holder else None))
     return out
+
+
+def _office(kb: KnowledgeBase, person: str, role: str, published: str | None) -> str | None:
+    """What a known person is ``role`` of (a country or an organisation), at the date if any."""
+    record = kb.people.get(person)
+    found = [r for r in (record.roles if record else ()) if r.role == role]
+    if published:
+        dated = [r for r in found if r.covers(dt.date.fromisoformat(published[:10]))]
+        found = dated or found
+    return found[-1].of if found else None

@@ -47,13 +47,16 @@ def done_dates(text: str, refs: Sequence[TimeRef]) -> list[TimeRef]:
     """The dates of ``refs`` that the text reports as done, usable as lower bounds of publication.
 
     Only dates the text states in full (anchor "text": not resolved against a publication date
-    we do not have) and that name a time, not a deadline or a recurrence; the tense of the
-    sentence around each decides, as for the main event's status.
+    we do not have) and that name a time, not a deadline, a recurrence or an open interval (a year
+    that names an event, "les Jeux de 2028", is no date at all: news.py); the tense of the
+    sentence around each decides, as for the main event's status. A date of the background
+    ("depuis 1991", "la victoire de 1945") is past too: a true lower bound, kept.
     """
     ctx = Context(normalize_text(text), None)
     return [
         ref for ref in refs
         if ref.anchor == "text" and ref.value is not None and ref.kind in ("point", "interval")
+        and "/.." not in ref.value
         and not ctx.is_future(ref.span[0], ref.span[1]) and not _conditional(ctx, ref.span[0], ref.span[1])
     ]
 

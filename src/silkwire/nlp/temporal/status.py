@@ -7,9 +7,17 @@ The main event is the one the title is about (ANNOTATION.md §7), so:
    2022", "pour passer l'hiver") is mostly background and does not;
 2. else the first day-precise date of the lead, else the first one at the grain of a week or a
    month, else the first of any grain: news put the event's date early, and a day beats a month.
-   Deadlines and recurrences are not event dates; a deadline is used only when nothing else is.
+   Deadlines ("d'ici 2060", "jusqu'en 2027", "à l'horizon 2030", "avant vendredi") and recurrences
+   are never event dates (only the day a span ran until, "prolongées jusqu'à dimanche", when
+   nothing else is given), and neither is a date of the background: a span back from now
+   ("ces 80 dernières années", "depuis 30 ans", "depuis 1991"), the origin of an anniversary ("le 80e anniversaire
+   de la victoire de 1945", "il y a 30 ans"), a date that belongs to another event named before
+   it ("après la crise de 2022", "avant les élections de 2026"). A year that names an event
+   ("Forum d'Astana 2025", "Jeux de 2028") is no date at all (news.py).
    A coarse title date is refined by the first finer lead date inside it ("accueillera cette
-   semaine" + "du 29 au 31 mai" -> 29–31 May).
+   semaine" + "du 29 au 31 mai" -> 29–31 May). A date followed by "à la veille du sommet" when
+   the title's event is the summit dates the summit the next day ("au lendemain du": the day
+   before). An open interval ("à partir du 8 mars") dates the event by its first day.
 3. An opening day followed in its sentence by "jusqu'au 13 juin" is the span of the event
    ("ouverte lundi, se poursuit jusqu'au 13 juin" -> Monday/13 June) when that span is at most a
    month; a longer run (an exhibition until November) keeps its opening day. So is an opening
@@ -52,13 +60,70 @@ _DAYS_OF: Final = re.compile(
 _SENTENCE_END: Final = re.compile(r"[.!?;]\s|\n")
 
 
-def _dated(dates: list[TimeRef]) -> list[TimeRef]:
-    return [d for d in dates if d.value is not None and d.kind in ("point", "interval")]
+_SPAN_BACK: Final = re.compile(r"^(?:depuis\b|il y a\s+\S+\s+(?:ans|années|décennies|siècles)\b|"
+                               r"(?:ces|les|des)\s+(?:[\w-]+\s+)?(?:derni|années\b|ans\b|décennies\b|siècles\b))",
+                               re.IGNORECASE)
+_ANNIVERSARY: Final = re.compile(r"(?:anniversaire|centenaire|cinquantenaire|bicentenaire|commémor\w*|en souvenir)"
+                                 r"[^.;!?]{0,50}\b(?:de|du|des|d'|en)\s*[^.;!?]{0,30}$"
+                                 r"|il y a\s+\S+\s+ans?\b[^.;!?]{0,15}$", re.IGNORECASE)
+_OTHER_EVENT: Final = re.compile(r"(?:après|avant|depuis)\s+(?:le|la|les|l'|son|sa|ses|leur|leurs|un|une)\s*"
+                                 r"[^.;,!?]{0,40}?\b(?:de|du|des|d'|en)\s*$", re.IGNORECASE)
+# "depuis 1991" (a year: the background), not "depuis lundi" (a measure taking effect)
+_SINCE_YEAR: Final = re.compile(r"\bdepuis\s+(?:l'an\s+|l'année\s+)?$", re.IGNORECASE)
+_EVE_OF: Final = re.compile(r"\s*,?\s*(?:à la|la|au|le)\s+(?P<w>veille|lendemain)\s+(?:du|de la|de l'|des|de|d')\s*"
+                            r"(?:\w+\s+){0,3}?(?P<noun>[\w-]{4,})", re.IGNORECASE)
 
 
-def _main_date(text: str, dates: list[TimeRef]) -> TimeRef | None:
+def background(text: str, ref: TimeRef) -> bool:
+    """A date of the background, not of an event the text reports (module doc, point 2)."""
+    before = text[max(0, ref.span[0] - 70):ref.span[0]]
+    return bool(_SPAN_BACK.match(ref.text) or _ANNIVERSARY.search(before) or _OTHER_EVENT.search(before[-45:])
+                or (ref.grain in ("year", "decade") and _SINCE_YEAR.search(before)))
+
+
+def _dated(dates: list[TimeRef], text: str = "") -> list[TimeRef]:
+    return [d for d in dates if d.value is not None and d.kind in ("point", "interval")
+            and not (text and background(text, d))]
+
+
+def _opened(ref: TimeRef) -> TimeRef:
+    """An open interval ("à partir du 8 mars": 2025-03-08/..) dates the event by its first day."""
+    if ref.value is not None and ref.value.endswith("/.."):
+        return TimeRef(ref.text, ref.span, ref.value[:-3], ref.grain, "point", ref.anchor)
+    return ref
+
+
+def _eve(text: str, ref: TimeRef, title_end: int) -> TimeRef:
+    """"Le 1er avril, à la veille du sommet" when the title is about the summit: 2 April."""
+    m = _EVE_OF.match(text, ref.span[1])
+    span = bounds(ref.value or "")
+    if m is None or span is None or span[0] != span[1] or title_end <= 0:
+        return ref
+    title = text[:title_end]
+    headline = title[title.find(" :") + 2:] if " :" in title else title  # not a "Sommet X :" rubric
+    if m["noun"].lower() not in headline.lower():
+        return ref
+    day = span[0] + timedelta(days=1 if m["w"].lower() == "veille" else -1)
+    return TimeRef(ref.text, ref.span, day_value(day), "day", "point", ref.anchor)
+
+
+def _main_date(text: str, dates: list[TimeRef], published: date | None) -> TimeRef | None:
+    found = _main_ref(text, [_opened(d) for d in dates], published)
+    if found is None:
+        return None
+    # "prononcé lundi" (no publication date to resolve it) in the first lead sentence dates the
+    # event, unknown: a later sentence's "référendum en 2027" is another event's date.
     title_end = text.find("\n\n")
-    resolved = _dated(dates)
+    stop = _SENTENCE_END.search(text, title_end + 2 if title_end >= 0 else 0)
+    first_end = stop.start() if stop else len(text)
+    if found.span[0] > first_end and any(d.value is None and d.span[1] <= first_end for d in dates):
+        return None
+    return _eve(text, found, title_end)
+
+
+def _main_ref(text: str, dates: list[TimeRef], published: date | None) -> TimeRef | None:
+    title_end = text.find("\n\n")
+    resolved = _dated(dates, text)
     in_title = [d for d in resolved if d.span[1] <= title_end and d.grain in _TITLE_GRAINS]
     lead = [d for d in resolved if d.span[0] >= max(title_end, 0)] or resolved
     if in_title:
@@ -69,8 +134,12 @@ def _main_date(text: str, dates: list[TimeRef]) -> TimeRef | None:
             return found[0]
     if lead:
         return lead[0]
-    deadlines = [d for d in dates if d.value is not None and d.kind == "deadline"]
-    return deadlines[0] if deadlines else None
+    # The end of a span that ran ("négociations prolongées jusqu'à dimanche"), nothing else given;
+    # a limit ahead ("d'ici 2060", "jusqu'en 2027", "avant vendredi") never dates the event.
+    ends = [d for d in dates if d.value is not None and d.kind == "deadline" and d.grain == "day"
+            and _UNTIL.match(d.text) and not background(text, d) and published is not None
+            and (span := bounds(d.value)) is not None and span[1] <= published]
+    return ends[0] if ends else None
 
 
 def _refined(title: TimeRef, lead: list[TimeRef]) -> TimeRef:
@@ -137,10 +206,10 @@ def event_date_and_status(text: str, dates: list[TimeRef], published: str | None
     """The date of the article's main event (DESIGN.md value syntax) and "done" | "planned"."""
     if not text.strip():
         return None, None
-    main = _main_date(text, dates)
+    pub = parse_published(published)
+    main = _main_date(text, dates, pub)
     # The status of an event that runs "jusqu'au 13 juin" is that of its opening: open is done.
     value = _as_known(_until(text, main, dates)) if main is not None else None
-    pub = parse_published(published)
     if main is not None and pub is not None and (status := _status_from_date(main, pub)) is not None:
         return value, status
     # The copy keeps its length only for most texts; offsets are used as a position hint only.
@@ -151,4 +220,26 @@ def event_date_and_status(text: str, dates: list[TimeRef], published: str | None
         future = ctx.is_future(0, 0) or ctx.is_future(len(ctx.text), len(ctx.text))
     if main is not None and main.kind == "deadline":
         future = True
+    if not future and _PLANNED.search(_main_sentences(ctx.text, main)):
+        future = True  # "un accord est en préparation", "pourrait être signé", "prévoit de"
     return value, ("planned" if future else "done")
+
+
+# What makes the main event planned wherever its sentence puts the verb: preparation, condition,
+# plan. Read in the title and the lead's first sentence (or the main date's sentence) only: a
+# later "pourrait" comments on consequences ("le trafic pourrait quintupler").
+_PLANNED: Final = re.compile(r"(?<![\w])(?:en (?:cours de )?préparation|pourrai(?:t|ent)|prévoi(?:t|ent) de|"
+                             r"à l'étude|en projet)(?![\w])", re.IGNORECASE)
+
+
+def _main_sentences(text: str, main: TimeRef | None) -> str:
+    if main is not None:
+        stop = _SENTENCE_END.search(text, main.span[1])
+        start = max(text.rfind(". ", 0, main.span[0]), text.rfind("\n", 0, main.span[0]), 0)
+        return text[start:stop.start() if stop else len(text)]
+    title_end = text.find("\n\n")
+    if title_end < 0:
+        stop = _SENTENCE_END.search(text)
+        return text[:stop.start() if stop else len(text)]
+    stop = _SENTENCE_END.search(text, title_end + 2)
+    return text[:stop.start() if stop else len(text)]

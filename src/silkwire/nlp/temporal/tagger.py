@@ -22,6 +22,7 @@ from silkwire.model import TimeRef
 from silkwire.nlp.temporal.calendar import Resolved, bounds
 from silkwire.nlp.temporal.context import Context, lower_same_length
 from silkwire.nlp.temporal.lexicon import DEADLINE_PREFIXES, alternation
+from silkwire.nlp.temporal.news import revise
 from silkwire.nlp.temporal.windows import FAMILIES, MIN_TRIGGERS, find_windows
 from silkwire.textnorm import normalize
 
@@ -55,11 +56,10 @@ def tag_dates(text: str, published: str | None = None) -> list[TimeRef]:
         work = norm.text
     lowered = lower_same_length(work)
     windows = find_windows(lowered)
-    if windows is None:
-        return []
     ctx = Context(work, parse_published(published), lowered=lowered)
     refs: list[TimeRef] = []
-    for start, end, found in _select(ctx, lowered, windows):
+    # news.py: the families news writes daily that the others miss ("la veille", "du 13 au 18").
+    for start, end, found in revise(ctx, lowered, _select(ctx, lowered, windows) if windows is not None else []):
         if norm is not None:
             start, end = norm.to_original(start, end)
         # Resolved's grain, kind and anchor are plain str (its handlers build them from literals).

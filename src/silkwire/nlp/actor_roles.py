@@ -1,0 +1,338 @@
+"""The arguments of an event's trigger in the dependency parse: who acts, on whom, with whom,
+where (:class:`Roles`), for :mod:`silkwire.nlp.actors`, which turns them into the event's sides.
+
+- a verb's subject acts — its passive agent ("par ...") when the verb is passive, the subject
+  then being acted upon; a conjoined or controlled verb inherits its head's subject ("A accuse
+  B et demande à C", "demande à Moscou de reconnaître"); the parser's frequent slips (the first
+  conjunct of "A et B signent" left as a root, "Donald Trump accueilli" with the name as an
+  adverb, the agent hung on a nearby adjunct) are read back;
+- the object and the arguments after a party preposition ("à Moscou", "avec la Chine", "contre
+  Kiev") are acted upon; an object that names nobody lends its own complements ("signe un accord
+  avec la Chine", "dénonce les accusations de Berlin", "annule son déplacement au Kazakhstan");
+- a noun trigger takes its complements ("les sanctions de l'UE contre la Russie", "la frappe
+  israélienne", "un accord entre A et B", "le sommet de Bichkek") and the subject of the verb
+  it is the object of ("A signe un accord avec B");
+- a route or backdrop preposition ("depuis le sol russe", "via la Russie", "entre Chine et
+  Russie" on another word than the trigger) makes no party; a place is only ever a host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from silkwire.model import Span
+from silkwire.nlp.actor_mentions import Actor, Reading, Tree, chained, folded, is_collective, phrase_actors, words
+from silkwire.nlp.events import SYMMETRIC
+
+# Types whose noun's "de" complement is acted upon ("l'arrestation de X"); else it acts ("la visite de X").
+_DE_PATIENT = frozenset({"COERCE", "ASSAULT", "RETREAT", "CONCEDE"})
+_OF = frozenset({"de", "du", "des", "d'", "de la", "de l'"})
+_SUBJECTS = ("nsubj", "nsubj:pass", "csubj")
+_ABOUT = frozenset({"SUPPORT", "ACCUSE", "REQUEST", "THREATEN", "REJECT"})  # "X estime que Y...": Y is the target
+_RELATIVE = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
+
+
+@dataclass(slots=True)
+class Roles:
+    """The trigger's arguments, read off the parse."""
+
+    agents: list[Actor] = field(default_factory=list)
+    patients: list[Actor] = field(default_factory=list)
+    partners: list[Actor] = field(default_factory=list)  # both sides of a joint act ("entre A et B")
+    hosts: list[Actor] = field(default_factory=list)  # where a visit or meeting happens
+    collective: bool = False
+
+    def empty(self) -> bool:
+        return not (self.agents or self.patients or self.partners)
+
+
+# -- reading the parse ----------------------------------------------------------------------------
+
+
+def trigger_token(tree: Tree, span: Span) -> int | None:
+    """The token of the trigger that governs the others ("met" in "met en cause")."""
+    inside = [i for i, t in enumerate(tree.tokens) if t.start < span[1] and span[0] < t.end]
+    if not inside:
+        return None
+    tops = [i for i in inside if tree.tokens[i].head not in inside or tree.tokens[i].head == i]
+    return next((i for i in tops if tree.tokens[i].pos in ("VERB", "NOUN", "AUX")), tops[0] if tops else inside[0])
+
+
+def _passive(tree: Tree, v: int) -> bool:
+    tok = tree.tokens[v]
+    if folded(tok) in words()["motion"] or tree.kids(v, "expl:comp", "expl:pv", "expl:pass", "expl"):
+        return False
+    if tree.kids(v, "aux:pass"):
+        return True
+    participle = "VerbForm=Part" in tok.morph and "Tense=Past" in tok.morph
+    return participle and not tree.kids(v, "aux:tense", "aux") and (tok.dep in ("acl", "ROOT", "parataxis", "advcl")
+                                                                    or "Voice=Pass" in tok.morph)
+
+
+def _own_subjects(tree: Tree, v: int) -> list[int]:
+    out = []
+    for s in tree.kids(v, *_SUBJECTS):  # "qui" of a relative clause is its antecedent
+        relative = tree.tokens[s].pos == "PRON" and folded(tree.tokens[s]) in _RELATIVE
+        out.append(tree.tokens[v].head if relative and tree.tokens[v].dep == "acl:relcl" else s)
+    return out
+
+
+def _subject_candidates(tree: Tree, v: int) -> list[list[int]]:
+    """The trigger's own subject, else the subjects it inherits, nearest first: the head's of a
+    conjoined or subordinate verb, the controller of an infinitive ("demande à Moscou de
+    reconnaître"), the noun a participle qualifies ("un opposant condamné")."""
+    own = _own_subjects(tree, v)
+    if own:
+        return [own]
+    out: list[list[int]] = []
+    current = v
+    for _ in range(5):
+        tok = tree.tokens[current]
+        if tok.head == current:
+            break
+        if tok.dep in ("acl", "acl:relcl"):
+            out.append([tok.head])
+            break
+        if tok.dep == "xcomp":  # object control first
+            controller = [k for k in tree.kids(tok.head, "obj", "iobj", "obl:arg", "obl:mod")
+                          if tree.case(k) in ("", "a", "au", "aux")]
+            if controller:
+                out.append(controller)
+        elif tok.dep not in ("conj", "ccomp", "parataxis") and not tok.dep.startswith("advcl"):
+            break
+        current = tok.head
+        if _own_subjects(tree, current):
+            out.append(_own_subjects(tree, current))
+    # The parser often leaves the first conjunct of "A et B signent" as a root of its own, or
+    # hangs the subject on the verb by another relation ("Donald Trump accueilli ...").
+    tok = tree.tokens[v]
+    if tok.dep in ("flat:name", "flat", "appos", "nmod", "amod", "dep") and tok.head < v:
+        out.append([tok.head])
+    orphans = [k for k in range(v) if tree.tokens[k].pos in ("PROPN", "NOUN") and not tree.case(k)
+               and (tree.tokens[k].head == k or (tree.tokens[k].head == v and tree.tokens[k].dep in ("advmod", "dep")))]
+    if orphans:
+        out.append(orphans[-1:])
+    return out
+
+
+def _agents(tree: Tree, v: int) -> list[int]:
+    """The passive agent ("par ..."), also where the parser hung it on a nearby adjunct."""
+    own = tree.kids(v, "obl:agent")
+    if own or not _passive(tree, v):
+        return own
+    near = [k for o in tree.kids(v, "obl:mod", "obj", "obl") for k in [o, *tree.kids(o, "nmod")]]
+    return [k for k in near if tree.case(k) == "par"][:1]
+
+
+def _states(found: list[Actor]) -> list[Actor]:
+    """The parties among ``found``: no place, but a capital standing for its state ("du Caire")."""
+    return [Actor(a.span, a.code, a.entity, bloc=a.bloc, member=a.member) if a.capital else a
+            for a in found if not a.place or a.capital]
+
+
+def add(target: list[Actor], found: list[Actor]) -> None:
+    target.extend(a for a in found if a not in target)
+
+
+def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare: bool = False) -> None:
+    """One prepositional argument of the trigger (or of its support verb)."""
+    case = tree.case(k)
+    first = case.split(" ")[0] if case else ""
+    if case in words()["context"] or first in words()["context"]:
+        return
+    found = phrase_actors(tree, k, reading)
+    dep = tree.tokens[k].dep
+    if kind in SYMMETRIC and (not case or case in words()["party"] or first in words()["party"]):
+        roles.collective |= is_collective(tree, k)  # "réunit les présidents des cinq républiques"
+    if not found:
+        return
+    if not case and bare:  # a misparsed object: "a réuni mardi à Astana les présidents"
+        add(roles.partners if kind in SYMMETRIC else roles.patients, [a for a in found if not a.place])
+    elif case in words()["party"] or first in words()["party"]:
+        add(roles.partners if kind in SYMMETRIC else roles.patients, found)
+    elif case in words()["locative"] or first in ("a", "au", "aux", "en", "dans"):
+        if kind == "CONSULT" or kind == "AGREE":
+            add(roles.hosts, found)
+        elif case == "a" or (first in ("au", "aux") and dep in ("obl:arg", "iobj")):
+            # "demande à Moscou", "livre des armes au Mali", "un ultimatum à Moscou" (not "arrêté à Moscou")
+            near = dep in ("nmod", "obl:arg", "iobj")
+            add(roles.patients, _states(found) if near else [a for a in found if not a.place])
+    elif case in _OF and dep == "obl:arg":
+        add(roles.patients, [a for a in found if not a.place])  # "se retire de l'OMS"
+
+
+def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objects_only: bool = False) -> None:
+    host_verb = folded(tree.tokens[v]) in words()["host"]
+    passive = _passive(tree, v)
+    if not objects_only:
+        subjects: list[Actor] = []
+        for candidates in _subject_candidates(tree, v):  # the nearest that names an actor
+            subjects = [a for s in candidates for a in phrase_actors(tree, s, reading)]
+            roles.collective |= any(is_collective(tree, s) for s in candidates)
+            if subjects or candidates == _own_subjects(tree, v):
+                break
+        agents = [a for k in _agents(tree, v) for a in phrase_actors(tree, k, reading)]
+        if passive:
+            subjects, agents = agents, subjects
+        if host_verb:  # the subject of "recevoir" is the host; a passive "reçu" has the visitor as subject
+            add(roles.hosts, subjects)
+            add(roles.agents, agents)
+        else:
+            add(roles.agents, subjects)
+            add(roles.patients, agents)
+    for k in tree.kids(v, "obj", "iobj"):
+        found = phrase_actors(tree, k, reading)
+        roles.collective |= bool(found) and is_collective(tree, k)
+        add(roles.agents if host_verb else roles.patients, [a for a in found if not a.place])
+        if not found:  # "signe un accord avec la Chine", "impose des sanctions contre la Russie"
+            _event_noun(tree, k, kind, roles, reading, host_verb)
+    for k in tree.kids(v, "obl", "obl:arg", "obl:mod"):
+        if host_verb and tree.case(k) in ("des", "de", "du") and folded(tree.tokens[k]) in words()["meeting"]:
+            _event_noun(tree, k, kind, roles, reading, host_verb)  # "accueille des pourparlers ..."
+        else:
+            _oblique(tree, k, kind, roles, reading, bare=k > v and not objects_only)
+    for k in tree.kids(v, "xcomp", "acl"):
+        if tree.tokens[k].pos == "VERB" and k > v:  # "menace de frapper X", "veut signer un accord avec Y"
+            _verbal(tree, k, kind, roles, reading, objects_only=True)
+    if not objects_only and not roles.patients and kind in _ABOUT:  # "convaincu que Loukachenko surmontera"
+        for k in tree.kids(v, "ccomp"):
+            add(roles.patients, [a for s in _own_subjects(tree, k) for a in phrase_actors(tree, s, reading)
+                                 if not a.place])
+
+
+def _demonyms(tree: Tree, k: int, reading: Reading) -> list[Actor]:
+    """The states of the demonyms qualifying a noun that names no actor ("l'offensive turque")."""
+    if phrase_actors(tree, k, reading, coordinated=False):
+        return []
+    return [Actor((m.start, m.end), code=m.code) for a in tree.kids(k, "amod") for m in reading.mentions
+            if m.kind == "demonym" and m.start < tree.tokens[a].end and tree.tokens[a].start < m.end]
+
+
+def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, host_verb: bool) -> None:
+    """The object of the trigger verb names no actor: read its own complements ("un accord avec
+    la Chine"); after "accueillir", its parties are the visitors ("des pourparlers arméno-azerbaïdjanais")."""
+    if host_verb and folded(tree.tokens[k]) in words()["meeting"]:
+        inner = Roles()
+        _nominal(tree, k, kind, inner, reading, support=False)
+        add(roles.agents, inner.agents + inner.partners + inner.patients)
+        return
+    if folded(tree.tokens[k]) in words()["visit"]:  # "annule son déplacement au Kazakhstan et en Ouzbékistan"
+        inner = Roles()
+        _nominal(tree, k, "CONSULT", inner, reading, support=False)
+        add(roles.hosts if kind in SYMMETRIC else roles.patients, inner.hosts)
+    add(roles.patients, _demonyms(tree, k, reading))  # "condamne l'offensive turque"
+    for c in tree.kids(k, "nmod"):
+        if tree.case(c) in _OF:  # "dénonce les accusations de Berlin", "la cessation de l'offensive turque"
+            add(roles.patients, _states(phrase_actors(tree, c, reading)) or _demonyms(tree, c, reading))
+        else:
+            _oblique(tree, c, kind, roles, reading)
+    for c in tree.kids(k, "acl"):  # "lève l'interdiction visant les talibans"
+        for o in tree.kids(c, "obj"):
+            add(roles.patients, [a for a in phrase_actors(tree, o, reading) if not a.place])
+
+
+_POSSESSIVES = frozenset({"son", "sa", "ses", "leur", "leurs"})
+
+
+def _possessive(tree: Tree, n: int) -> bool:
+    """The noun or its "de" complement is owned by someone the sentence named ("son retrait",
+    "le retrait de leurs troupes")."""
+    nouns = [n, *[k for k in tree.kids(n, "nmod") if tree.case(k) in _OF]]
+    return any(folded(tree.tokens[d]) in _POSSESSIVES for k in nouns for d in tree.kids(k, "det", "nmod:poss"))
+
+
+def _topic(tree: Tree) -> int:
+    """The sentence's first nominal that is a root or a subject: what it is about."""
+    return next((k for k, t in enumerate(tree.tokens) if t.pos in ("PROPN", "NOUN")
+                 and (t.head == k or t.dep in _SUBJECTS)), 0)
+
+
+def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, support: bool = True) -> None:
+    noun = folded(tree.tokens[n])
+    has_agent = any(tree.case(k) == "par" for k in tree.kids(n, "nmod"))
+    modifiers = tree.kids(n, "amod") + [a for k in tree.kids(n, "nmod") if tree.case(k) in _OF and not
+                                         phrase_actors(tree, k, reading) for a in tree.kids(k, "amod")]
+    for k in modifiers:  # "la frappe israélienne", "des exercices russo-ouzbeks", "pourparlers de paix arméno-..."
+        found = [a for a in phrase_actors(tree, k, reading, coordinated=False) if a.code]
+        demonyms = [m for m in reading.mentions if m.kind == "demonym" and m.start < tree.tokens[k].end
+                    and tree.tokens[k].start < m.end]
+        if demonyms:
+            codes = [Actor((m.start, m.end), code=m.code) for m in demonyms]
+            codes += [a for a in chained(reading, codes) if a.code and a not in codes]
+            add(roles.partners if len(codes) >= 2 else roles.agents, codes)
+        else:
+            add(roles.agents, found)
+    for k in tree.kids(n, "nmod"):
+        case = tree.case(k)
+        if folded(tree.tokens[k]) in words()["absent"]:
+            continue  # "un sommet en l'absence de l'Arménie"
+        found = phrase_actors(tree, k, reading)
+        if not found and case and case not in _OF and case not in words()["context"]:
+            # "son soutien à la souveraineté de l'Irak", "l'offensive contre le régime syrien"
+            inner = [a for c in tree.kids(k, "nmod") if tree.case(c) in _OF
+                     for a in _states(phrase_actors(tree, c, reading))] or _demonyms(tree, k, reading)
+            add(roles.partners if kind in SYMMETRIC else roles.patients, inner)
+            continue
+        if not found:
+            continue
+        if case in _OF and kind in SYMMETRIC and all(a.place for a in found):
+            add(roles.hosts, found)  # "le sommet de Bichkek"
+        elif case in _OF:
+            patient = kind in _DE_PATIENT or noun in words()["patient"] or has_agent
+            add(roles.patients if patient else roles.agents, _states(found))  # "les menaces du Caire"
+        elif case == "par":
+            add(roles.agents, found)
+        elif case == "entre" or (case == "" and tree.tokens[k].pos == "PROPN" and not tree.kids(k, "det")):
+            add(roles.partners, [a for a in found if not a.place])
+        else:
+            _oblique(tree, k, kind, roles, reading)
+    tok = tree.tokens[n]
+    head = tok.head
+    if noun in words()["visit"] and head != n and folded(tree.tokens[head]) in words()["leg"]:
+        leg = tree.tokens[head]  # "attendu à Achgabat, première étape d'une tournée": Achgabat is a leg
+        if leg.dep in ("conj", "appos") and leg.head != head:
+            add(roles.hosts, phrase_actors(tree, leg.head, reading, coordinated=False))
+    if not support:
+        return
+    if head != n and tree.tokens[head].pos in ("PROPN", "NOUN") and tree.case(n) in ("en", ""):
+        add(roles.agents, phrase_actors(tree, head, reading))  # "Xi Jinping en visite à Douchanbé"
+    if not roles.agents and _possessive(tree, n):  # "les Etats-Unis ... le retrait de leurs troupes"
+        add(roles.agents, [a for a in phrase_actors(tree, _topic(tree), reading) if not a.place])
+    if head != n and tree.tokens[head].pos == "VERB":
+        if tok.dep == "obj" or tok.dep.startswith("obl"):  # support verb: "A signe un accord", "A participe au sommet"
+            _verbal(tree, head, kind, roles, reading)
+        elif tok.dep in _SUBJECTS:  # "l'accord signé par A", "le sommet s'ouvre à Samarcande"
+            for k in tree.kids(head, "obl:agent"):
+                add(roles.agents, phrase_actors(tree, k, reading))
+            for k in tree.kids(head, "obl", "obl:mod", "obl:arg"):
+                _oblique(tree, k, kind, roles, reading)
+    for k in tree.kids(n, "acl", "acl:relcl"):  # "un accord signé par A et B", "le sommet, qui s'est tenu à Bichkek"
+        if tree.tokens[k].pos == "VERB":
+            for a in tree.kids(k, "obl:agent"):
+                add(roles.agents, phrase_actors(tree, a, reading))
+            for o in tree.kids(k, "obl", "obl:mod", "obl:arg"):
+                _oblique(tree, o, kind, roles, reading)
+
+
+def _after_colon(tree: Tree, n: int) -> int | None:
+    """The verb of "Exercices militaires : le Pakistan et le Tadjikistan affûtent leurs forces"."""
+    colon = next((k for k in range(n + 1, len(tree.tokens)) if tree.tokens[k].text == ":"), None)
+    if colon is None:
+        return None
+    return next((k for k in range(colon + 1, len(tree.tokens)) if tree.tokens[k].pos == "VERB"
+                 and tree.tokens[k].dep in ("ROOT", "parataxis", "conj", "dep")), None)
+
+
+def read_roles(tree: Tree, t: int, kind: str, reading: Reading) -> Roles:
+    """The arguments of the trigger token ``t`` of an event of type ``kind`` (module doc)."""
+    roles = Roles()
+    if tree.tokens[t].pos in ("VERB", "AUX"):
+        _verbal(tree, t, kind, roles, reading)
+    else:
+        _nominal(tree, t, kind, roles, reading)
+        verb = _after_colon(tree, t) if tree.tokens[t].head == t and roles.empty() else None
+        if verb is not None:
+            inner = Roles()
+            _verbal(tree, verb, kind, inner, reading)
+            add(roles.agents, inner.agents)
+    return roles

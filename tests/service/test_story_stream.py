@@ -1,0 +1,94 @@
+"""Stories clustered window by window (issue 16): the stored stories of a streamed whole
+clustering are those of ``cluster.cluster`` on the same articles, undated articles included (one
+joining a story closed long before), while what the stream holds follows the window."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from localdb import write_jsonl as write
+
+from silkwire.service import articles as service
+from silkwire.service import stories as storylines
+from silkwire.stories.cluster import StoryItem, StoryParams, cluster_with_vocabulary, vocabulary_of
+from silkwire.stories.stream import StoryStream, bag
+
+
+def _whole(ws: Any) -> tuple[dict[str, str], dict[str, tuple[Any, ...]]]:
+    items = [storylines._item(*r) for r in ws.store.clustering_rows()]
+    stories, _ = cluster_with_vocabulary(items)
+    return ({k: s.id for s in stories for k in s.keys},
+            {s.id: (s.label, s.first, s.last, [list(e) for e in s.entities], s.countries) for s in stories})
+
+
+def _stored(ws: Any) -> tuple[dict[str, str], dict[str, tuple[Any, ...]]]:
+    members = {r[0]: r[1] for r in ws.store.db.execute(
+        "SELECT a.id, s.story_id FROM story_articles s JOIN articles a ON a.rowid = s.article_rowid "
+        "WHERE s.day IS NOT NULL")}
+    rows = ws.store.db.execute("SELECT id, label, first, last, entities, countries FROM stories")
+    return members, {r[0]: (r[1], r[2], r[3], [[e["id"], e["name"], e["articles"]] for e in json.loads(r[4])],
+                            json.loads(r[5])) for r in rows}
+
+
+def test_the_demo_streamed_is_the_whole_clustering(tmp_path: Path) -> None:
+    with service.open_workspace(str(tmp_path / "d.db"), create=True) as ws:
+        service.ingest(ws, service.demo_files())  # listings: undated articles among dated ones
+        storylines.rebuild_stories(ws)
+        assert _stored(ws) == _whole(ws)
+
+
+def test_an_undated_article_joins_a_story_closed_long_before(tmp_path: Path) -> None:
+    lead = ("Le Kazakhstan et l'Ouzbékistan ont signé à Tachkent un accord sur le partage des eaux du Syr-Daria "
+            "et la gestion du barrage de Chardara pendant l'irrigation.")
+    records = [{"title": "Accord sur le Syr-Daria", "lead": lead, "published": "2025-01-10", "source": "a"},
+               {"title": "Syr-Daria : l'accord de Tachkent", "lead": lead + " Les débits seront publiés.",
+                "published": "2025-01-12", "source": "b"}]
+    start = date(2025, 2, 1)
+    records += [{"title": f"Chronique {i} du festival de Bichkek",
+                 "lead": f"Le festival de cinéma numéro {i} de Bichkek présente des films kirghiz et tadjiks {i}.",
+                 "published": (start + timedelta(days=7 * i)).isoformat(), "source": "c"} for i in range(30)]
+    records.append({"title": "Syr-Daria : l'accord de Tachkent signé", "lead": lead, "source": "listing"})
+    with service.open_workspace(str(tmp_path / "u.db"), create=True) as ws:
+        service.ingest(ws, [write(tmp_path / "in.jsonl", records)])
+        storylines.rebuild_stories(ws)
+        members, stories = _stored(ws)
+        assert (members, stories) == _whole(ws)
+        listing = next(a for a in members if ws.store.get(a).source == "listing")
+        assert len([a for a, s in members.items() if s == members[listing]]) == 3  # the story of January
+
+
+def _word(n: int) -> str:
+    return "".join("bcdfghjklmnpqrstvz"[int(d)] for d in f"{n:04d}")
+
+
+def _item(i: int, day: date) -> StoryItem:
+    topic = _word(i // 5)  # five articles a story, a story every half day
+    return StoryItem(f"k{i:06d}", f"{topic}a {topic}e {topic}o réunion {_word(i)}u", day.isoformat(),
+                     title=f"{topic}i {topic}y")
+
+
+def test_what_the_stream_holds_follows_the_window_not_the_corpus() -> None:
+    p = StoryParams()
+    items = [_item(i, date(2020, 1, 1) + timedelta(days=i // 10)) for i in range(6000)]  # 10 a day, 600 days
+    vocab = vocabulary_of([bag(it, p.text_chars) for it in items])
+    stream = StoryStream(vocab, p)
+    held: list[tuple[int, int, int]] = []
+    made = {}
+    for n, it in enumerate(items):
+        for event in stream.add(n, it):
+            if isinstance(event, tuple):
+                made[it.key] = event[1]
+        if n % 500 == 499:
+            held.append((len(stream._live), len(stream._stories), len(stream._postings)))
+    list(stream.finish())
+    window = 10 * (p.window_days + 1)
+    assert max(live for live, _, _ in held) <= window
+    assert max(open_ for _, open_, _ in held) <= window // 5 + 10  # stories of the window
+    # posting lists: the keys used in the last thread_days (400 days: 4,000 articles), no more
+    assert held[-1][2] <= held[len(held) * 400 // 600][2] * 1.1
+    whole, _ = cluster_with_vocabulary(items, p)
+    assert made == {k: s.id for s in whole for k in s.keys}
+    assert len(set(made.values())) < len(items) / 4  # the check means something: stories form

@@ -41,6 +41,22 @@ def test_longest_trigger_wins_and_none_cancels() -> None:
     assert found == [("lève l’interdiction", "CONCEDE")]
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    # the examples and decisions of docs/annotation-events.md (§5.4, §5.7, §5.9, §5.16, §5.17)
+    ("Le parquet ouvre une enquête après la mort d’un détenu", "ACCUSE"),
+    ("L’ancien ministre mis en examen pour corruption", "ACCUSE"),
+    ("Les rebelles libèrent trois otages canadiens", "RETREAT"),
+    ("Le Portugal lève les restrictions de voyage imposées aux touristes britanniques", "CONCEDE"),
+    ("Un homme poignarde deux passants à Lyon", "ASSAULT"),
+    ("La Nouvelle-Zélande instaure un couvre-feu dans sa capitale", "COERCE"),
+    ("Le ministre s’en prend à son homologue", "ACCUSE"),
+    ("Le gouvernement s’excuse auprès des familles", "CONCEDE"),
+    ("Un réseau de passeurs démantelé près de Calais", "COERCE"),
+])
+def test_the_guide_decisions_have_triggers(text: str, kind: str) -> None:
+    assert [h.rule.type for h in find_triggers(text)][:1] == [kind]
+
+
 def test_agreement_between_visitor_and_host() -> None:
     text = "Migration : Berlin et Tachkent signent un accord à Samarcande\n\nLe chancelier a assisté dimanche à la signature."
     cs = [country(text, "DE", "Berlin"), country(text, "UZ", "Tachkent")]

@@ -28,6 +28,12 @@ def test_primary_topics() -> None:
     assert primary("Glaciers : une conférence sur le climat\n\nLes glaciers reculent.") == "medtop:06000000"
 
 
+def test_human_interest_has_cues_of_its_own() -> None:
+    # IPTC 08000000 (celebrities, royalty, animals, curiosities) had no cue: politics won by its prior
+    assert primary("La famille royale accueille un bébé\n\nLe prince et son épouse sont ravis.") == "medtop:08000000"
+    assert primary("Un chiot sauvé par des pompiers\n\nL’animal était coincé.") != "medtop:11000000"
+
+
 def test_politics_is_the_fallback() -> None:
     topics = classify("Astana et Bichkek renforcent leurs liens\n\nLes deux présidents se sont parlé.")
     assert topics[0].code == "medtop:11000000"

@@ -19,13 +19,15 @@ Measured, in one run on one machine (a throw-away PostgreSQL server of its own, 
 4. the whole ingest path (store, duplicates, stories, and the index for SQLite) per article,
    both stores, at ``--full`` articles (see bench/README or BENCHMARKS.md for the projection).
 
-Usage: python bench/scale_million.py [--articles 1000000] [--full 20000] [--scratch DIR] [--out bench/out]
+Usage: python bench/scale_million.py [--articles 1000000] [--full 20000] [--full-only] [--scratch DIR] [--out DIR]
+(``--full-only``: step 4 alone, e.g. ``--full 100000 --full-only``.)
 Needs ../shared/data/orangesum/orangesum.jsonl.gz and PostgreSQL's server binaries.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -195,14 +197,17 @@ def full_path(target: str, items: list[dict[str, Any]], scratch: Path) -> dict[s
         t0 = time.perf_counter()
         report = service.ingest(ws, [str(path)])
         elapsed = time.perf_counter() - t0
+        groups = sorted(sorted(g) for g in ws.store.seen_articles().groups())  # the same on both stores
     return {"articles": report.new, "seconds": round(elapsed, 1), "articles_per_s": round(report.new / elapsed),
-            "ms_per_article": round(1000 * elapsed / report.new, 2)}
+            "ms_per_article": round(1000 * elapsed / report.new, 2), "duplicate_groups": len(groups),
+            "groups_sha1": hashlib.sha1(json.dumps(groups).encode()).hexdigest()[:12]}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--full", type=int, default=20_000, help="articles through the whole ingest path")
+    parser.add_argument("--full-only", action="store_true", help="only the whole ingest path (4), both stores")
     parser.add_argument("--scratch", default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"))
     args = parser.parse_args()
@@ -213,13 +218,13 @@ def main() -> int:
 
     records = load_corpus()
     result: dict[str, Any] = {"machine": machine_info(), "corpus_records": len(records)}
-    items = replicas(records, args.articles)
-    articles = articles_of(items)
+    items = replicas(records, args.full if args.full_only else args.articles)
+    articles = [] if args.full_only else articles_of(items)
     with PgServer(durable=True, settings={"shared_buffers": "1GB", "maintenance_work_mem": "512MB",
                                           "max_wal_size": "4GB"}) as server:
         url = server.create_database("million")
         sqlite = str(scratch / "million.db")
-        for name, target in (("sqlite", sqlite), ("postgresql", url)):
+        for name, target in () if args.full_only else (("sqlite", sqlite), ("postgresql", url)):
             if name == "sqlite" and os.path.exists(sqlite):
                 os.remove(sqlite)
             with open_store(target) as store:
@@ -229,8 +234,9 @@ def main() -> int:
                 save_facets(store, facets)
                 result[f"{name}_mb"] = round(store.stats()["size_bytes"] / 1e6, 1)
             print(name, result[f"load_{name}"], flush=True)
-        result["search"] = search_both(url, str(scratch / "node.index"))
-        print("search", json.dumps(result["search"]), flush=True)
+        if not args.full_only:
+            result["search"] = search_both(url, str(scratch / "node.index"))
+            print("search", json.dumps(result["search"]), flush=True)
         for name, target in (("sqlite", str(scratch / "full.db")), ("postgresql", server.create_database("full"))):
             result[f"full_path_{name}"] = full_path(target, items[:args.full], scratch)
             print("full", name, result[f"full_path_{name}"], flush=True)

@@ -14,7 +14,7 @@ from silkwire.ingest import read_paths
 from silkwire.model import Article
 from silkwire.service import articles as service
 from silkwire.service import duplicates
-from silkwire.store import Store, open_store
+from silkwire.store import Store, drop_store, is_postgres, open_store
 from silkwire.store.dedup_index import BAND_LAYOUT, StoredDedup
 from silkwire.store.schema import LATEST
 from silkwire.stories.dedup import DedupParams, DuplicateFinder, band_hashes
@@ -97,6 +97,72 @@ def test_stored_finder_links_what_the_memory_finder_links(db_target: str) -> Non
         assert len(stored) == len(memory)
         banded = store.db.execute("SELECT count(DISTINCT article_rowid) FROM dedup_bands").fetchone()[0]
         assert 0 < banded < len(stored)  # copies have no bands
+
+
+def test_the_batch_path_links_what_the_memory_finder_links(db_target: str) -> None:
+    """As ingest runs it, batch by batch (``prefetch``, ``add``, ``save``): twins, candidates and
+    rows answered from the batch's memory (store/dedup_batch.py), relinks inside a batch included,
+    and the same rows and counts as the article-by-article path."""
+    articles = demo_articles()
+    memory = DuplicateFinder()
+    expected = [memory.add(a.id, a.text, a.published, a.title, source=a.source) for a in articles]
+    with open_store(db_target) as store:
+        rowids = store.add_articles(articles)
+
+        def load(key: str) -> tuple[str | None, str]:
+            article = store.get(key)
+            return article.title, article.text
+
+        stored = DuplicateFinder(loader=load, seen=StoredDedup(store))
+        got = []
+        added = list(zip(rowids, articles, strict=True))
+        for start in range(0, len(added), 40):
+            chunk = added[start:start + 40]
+            ready = stored.prepare_many([a.text for _, a in chunk], [a.title for _, a in chunk])
+            with store.transaction():
+                stored.prefetch([(r, a.published) for r, (_, a) in zip(ready, chunk, strict=True)])
+                got += [stored.add(a.id, a.text, a.published, a.title, prepared=r, seq=rowid, source=a.source)
+                        for r, (rowid, a) in zip(ready, chunk, strict=True)]
+                stored.save()
+        stored.flush()
+        assert got == expected
+        assert sum(r.previous is not None for r in got) > 10  # relinks to follow
+        assert _groups(stored.groups()) == _groups(memory.groups())
+        links = set(store.db.execute("SELECT article_rowid, duplicate_of, similarity, band_period FROM article_dedup"))
+        counts = store.counts()
+    if is_postgres(db_target):
+        drop_store(db_target)
+    else:
+        Path(db_target).unlink()
+    with open_store(db_target) as store:  # the same, article by article
+        store.add_articles(articles)
+        one = DuplicateFinder(seen=StoredDedup(store))
+        with store.transaction():
+            for a in articles:
+                one.add(a.id, a.text, a.published, a.title, source=a.source)
+        assert set(store.db.execute("SELECT article_rowid, duplicate_of, similarity, band_period "
+                                    "FROM article_dedup")) == links
+        assert store.counts() == counts
+
+
+def test_a_writer_takes_up_the_bands_another_wrote_without_reading_the_period_again(db_target: str) -> None:
+    """Between batches, a finder's filters learn the keys of the articles another process banded
+    (computed from their stored signatures), instead of reading their periods again."""
+    articles = [a for a in demo_articles() if a.published][:40]
+    copy = Article(id="copy", source="elsewhere", title=articles[30].title, text=articles[30].text + " Fin.",
+                   published=articles[30].published)
+    with service.open_workspace(db_target, create=True) as first, service.open_workspace(db_target) as second:
+        other = Article(id="other", source="s", title="Autre", text=" ".join(reversed(articles[5].text.split())),
+                        published=articles[30].published)
+        service.ingest_items(first, [*articles[:20], other])  # the filters of the copy's periods are built
+        built = []
+        real = first.store.period_bands
+        first.store.period_bands = lambda period, *a: built.append(period) or real(period, *a)  # type: ignore
+        duplicates.finder(first)._seen._cache._period_rows = first.store.period_bands  # type: ignore
+        service.ingest_items(second, articles[20:])
+        service.ingest_items(first, [copy])
+        assert duplicates.article_links(first, "copy")["duplicate_of"] == articles[30].id
+        assert built == []  # learnt, not read again
 
 
 def test_a_new_process_finds_duplicates_without_rebuilding(db_target: str) -> None:

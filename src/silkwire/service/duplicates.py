@@ -148,8 +148,8 @@ def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]],
     if ws.store.shared:
         # Several writers (PostgreSQL): the bands are written with the batch, as the links are,
         # so that the next writer's lookups see them (held back, they would be seen by no one
-        # else until a flush: links missed). A filter is built again when another writer has
-        # written since (``StoredDedup.sync``): with one writer, as cheap as on SQLite.
+        # else until a flush: links missed). The filters learn what another writer banded since
+        # (``StoredDedup.sync``, from its articles' signatures): with one writer, as on SQLite.
         f.flush()
     return found
 
@@ -180,6 +180,7 @@ def _link(f: DuplicateFinder, added: Sequence[tuple[int, Article]], prepared: Ma
         result = f.add(article.id, article.text, article.published, article.title, prepared=prepared.get(article.id),
                        seq=rowid if new else None, source=article.source)  # writes its rows
         found += result.duplicate_of is not None or result.previous is not None
+    f.save()  # the rows held back for the batch, in its transaction
     return found
 
 

@@ -110,6 +110,13 @@ class BandCache:
     def forget_filters(self) -> None:
         self._filters.clear()
 
+    def learn(self, period: int, bands: npt.NDArray[np.int64]) -> None:
+        """Stored (band, hash) rows of ``period`` written by another process: its filter, if
+        one is kept, learns their keys (one not kept is built from the table when needed)."""
+        kept = self._filters.get(period)
+        if kept is not None and len(bands):
+            kept.add(keys_of(bands[:, 0], bands[:, 1]))
+
     def _filter(self, period: int) -> BandFilter:
         found = self._filters.pop(period, None)
         if found is None or found.full:

@@ -109,10 +109,20 @@ def count_enrichments(db: Connection, before: Enriched, facets: Mapping[int, Ite
 
 def became_duplicate(db: Connection, rowid: int) -> None:
     """An original article is now a duplicate (its group relinked to an earlier copy)."""
-    source = db.execute("SELECT source FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
-    bump(db, {"duplicates": 1})
-    bump_sources(db, {source: (0, -1)})
-    bump_facets(db, {key: -n for key, n in facets_of(db, [rowid]).items()})
+    became_duplicates(db, [rowid])
+
+
+def became_duplicates(db: Connection, rowids: Sequence[int]) -> None:
+    """Original articles are now duplicates (each once): a few statements for all of them."""
+    if not rowids:
+        return
+    sources: Counter[str] = Counter()
+    for start in range(0, len(rowids), _CHUNK):
+        chunk = list(rowids[start:start + _CHUNK])
+        sources.update(s for (s,) in db.execute(f"SELECT source FROM articles WHERE rowid IN ({marks(chunk)})", chunk))
+    bump(db, {"duplicates": len(rowids)})
+    bump_sources(db, {source: (0, -n) for source, n in sources.items()})
+    bump_facets(db, {key: -n for key, n in facets_of(db, rowids).items()})
 
 
 def recount_facets(db: Connection, kind: str, values: Iterable[str]) -> None:

@@ -16,7 +16,13 @@ and filed by period of publication, rewrites each page of the recent periods onc
 killed before its flush loses no link (those committed with their batch): the next finder
 computes the missing bands from the stored signatures, past the watermark, before its first
 query (``service/duplicates.finder``). Each period looked in has a Bloom filter of its keys in
-memory (``band_filter.py``): SQL is asked only for the keys that may be there.
+memory (``band_filter.py``): SQL is asked only for the keys that may be there. When other
+processes banded articles since (several writers on PostgreSQL), the filters learn their keys,
+computed from their stored signatures (``sync``), rather than reading their periods again.
+
+An ingest batch asks its questions at once (``prefetch``: its digests' twins, its bands'
+candidates and their rows), and its articles' rows are written together before it commits
+(``save``): a few statements per batch, not a few per article (``dedup_batch.py``).
 
 ``Seen`` rows are (article id, rowid as the arrival number, published, size, canonical's id).
 """
@@ -24,7 +30,7 @@ memory (``band_filter.py``): SQL is asked only for the keys that may be there.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -32,8 +38,9 @@ import numpy.typing as npt
 
 from silkwire.errors import StoreError
 from silkwire.store.band_filter import BandCache, encode
-from silkwire.store.base import StoreBase, marks
-from silkwire.store.counts import became_duplicate
+from silkwire.store.base import Connection, StoreBase, marks
+from silkwire.store.counts import became_duplicate, became_duplicates
+from silkwire.store.dedup_batch import BatchMemory, DedupRow
 
 BAND_LAYOUT = "dedup.band_layout"  # meta key: what the stored band hashes were computed with
 BANDED_THROUGH = "dedup.banded_through"  # meta key: every article_dedup row up to it has its bands stored
@@ -50,6 +57,11 @@ _BUCKET = ("SELECT * FROM (SELECT period, band, hash, article_rowid FROM dedup_b
 SeenRow = tuple[str, int, str | None, int, str, str]
 
 BandRow = tuple[int, ...]  # (period, band, hash, article rowid)
+_LEARN_AT_MOST = 50_000  # articles banded by others that ``sync`` learns from their signatures
+# the bands of a stored article from (size, signature, head signature, lead signature)
+StoredBands = Callable[[int, bytes, bytes, bytes], Sequence[tuple[int, int]]]
+DEDUP_COLUMNS = ("article_dedup (article_rowid, digest, size, signature, head_signature, duplicate_of, similarity, "
+                 "band_period, lead_signature)")
 
 
 class _State(Protocol):  # stories.seen.DedupState, by shape
@@ -77,11 +89,14 @@ class StoredDedup:
         self._arrived: tuple[str, int] = ("", 0)  # the last key looked up by ``arrival``, its rowid
         self._cache = BandCache(store.period_bands)
         self._synced = store.banded_through()  # the watermark the filters agree with
+        self._layout = store.band_layout()  # what the filters' keys were computed with
         # what ``prefetch`` found in the table for a batch: band hash -> encoded (period, rowid)
         self._fetched: dict[int, list[int]] = {}
         self._fetched_periods: set[int] = set()
+        self._batch = BatchMemory()  # the batch's rows, read or held (dedup_batch.py)
 
     def __len__(self) -> int:
+        self._write_held()
         return self.store.dedup_count()
 
     @property
@@ -89,12 +104,28 @@ class StoredDedup:
         """Band rows held in memory, not written yet."""
         return self._cache.pending
 
-    def sync(self) -> None:
-        """Forget the filters when another process wrote bands since (call with nothing pending)."""
-        through = self.store.banded_through()
-        if through != self._synced:
+    def sync(self, bands_of: StoredBands) -> None:
+        """Take up the bands other processes wrote since (call with nothing pending): the
+        filters learn the keys of the articles past the watermark they agree with, computed by
+        ``bands_of`` from the stored signatures (a batch's worth, not a period's); rebuilt
+        from the table only when the bands were all written again (a new layout)."""
+        through, layout = self.store.banded_through(), self.store.band_layout()
+        if through == self._synced and layout == self._layout:
+            return
+        # another layout: every band was written again (no layout yet: none stored but this finder's);
+        # many articles since: the filters of the periods used next are cheaper to build again
+        if through < self._synced or (self._layout is not None and layout != self._layout) or \
+                through - self._synced > _LEARN_AT_MOST:
             self._cache.forget_filters()
-            self._synced = through
+        else:
+            learnt: dict[int, list[tuple[int, int]]] = {}
+            for rowid, period, size, signature, head, lead in self.store.banded_after(self._synced):
+                if rowid > through:
+                    break
+                learnt.setdefault(period, []).extend(bands_of(size, signature, head, lead))
+            for period, bands in learnt.items():
+                self._cache.learn(period, np.array(bands, dtype=np.int64).reshape(-1, 2))
+        self._synced, self._layout = through, layout
 
     def recent_periods(self, limit: int) -> list[int]:
         return self.store.recent_band_periods(limit)
@@ -103,24 +134,43 @@ class StoredDedup:
         self._arrived = (key, seq if seq is not None else self._rowid(key))
         return self._arrived[1]
 
+    def _sql(self) -> Connection:
+        """The connection, for a read: the rows held back are written first (it must see them)."""
+        self._write_held()
+        return self.store.db
+
     def _rowid(self, key: str) -> int:
-        row = self.store.db.execute("SELECT rowid FROM articles WHERE id = ?", (key,)).fetchone()
+        found = self._batch.rowid_of(key)
+        if found is not None:
+            return found
+        row = self._sql().execute("SELECT rowid FROM articles WHERE id = ?", (key,)).fetchone()
         if row is None:
             raise StoreError(f"article {key}: not stored, so it cannot be linked to its duplicates")
         return int(row[0])
 
     def get(self, key: str) -> SeenRow | None:
-        row = self.store.db.execute(_SEEN + "WHERE a.id = ?", (key,)).fetchone()
-        return None if row is None else _row(row)
+        found = self._batch.row_of(key)
+        if found is None:
+            row = self._sql().execute(_SEEN + "WHERE a.id = ?", (key,)).fetchone()
+            if row is not None:
+                self._batch.know(found := _row(row))
+        return found
 
     def twin(self, digest: bytes) -> SeenRow | None:
-        row = self.store.db.execute(_SEEN + "WHERE d.digest = ? ORDER BY d.article_rowid LIMIT 1", (digest,)).fetchone()
+        known, found = self._batch.twin(digest)
+        if known:
+            return found
+        row = self._sql().execute(_SEEN + "WHERE d.digest = ? ORDER BY d.article_rowid LIMIT 1", (digest,)).fetchone()
         return None if row is None else _row(row)
 
-    def prefetch(self, queries: Sequence[tuple[npt.NDArray[np.int64], Sequence[int]]], limit: int) -> None:
-        """Read at once what the table holds for a batch's lookups ((bands, periods) each): the
-        filters of each period weed the keys out together, SQL reads the few left. ``candidates``
-        then answers these periods from memory (the table does not change until the next flush)."""
+    def prefetch(self, queries: Sequence[tuple[npt.NDArray[np.int64], Sequence[int]]], limit: int,
+                 digests: Sequence[bytes] = ()) -> None:
+        """Read at once what the table holds for a batch's lookups ((bands, periods) each, and
+        the digests): the filters of each period weed the keys out together, SQL reads the few
+        left, then the rows of the candidates found and the digests' earliest articles. Until
+        ``save``, ``candidates`` and ``twin`` answer from memory and ``add`` holds its rows
+        (``dedup_batch.py``)."""
+        self._write_held()
         by_period: dict[int, list[npt.NDArray[np.int64]]] = {}
         for bands, periods in queries:
             for period in periods:
@@ -132,9 +182,14 @@ class StoredDedup:
             if maybe.any():
                 asked.update((period, band, value) for band, value in rows[maybe].tolist())
         self._fetched = {}
+        found: set[int] = set()
         for (period, _, value), rowids in self.store.band_buckets(sorted(asked), limit).items():
             self._fetched.setdefault(value, []).extend(encode(period, r) for r in sorted(rowids))
+            found.update(rowids)
         self._fetched_periods = set(by_period)
+        self._batch.start(self.store.earliest_of_digests(digests))
+        for row in self.store.seen_rows(sorted(found)):
+            self._batch.know(row)
 
     def candidates(self, bands: Sequence[tuple[int, int]], periods: Sequence[int], limit: int) -> list[SeenRow]:
         if not bands:
@@ -149,26 +204,46 @@ class StoredDedup:
                 rowids.update(r for bucket in found.values() for r in bucket)
         if not rowids:
             return []
-        latest = heapq.nlargest(limit, rowids)
-        return [_row(r) for r in self.store.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks(latest)})", latest)]
+        out, missing = [], []
+        for rowid in heapq.nlargest(limit, rowids):
+            row = self._batch.row(rowid)
+            if row is None:
+                missing.append(rowid)
+            else:
+                out.append(row)
+        if missing:
+            self._write_held()
+            for row in self.store.seen_rows(missing):
+                self._batch.know(row)
+                out.append(row)
+        return out
 
     def add(self, key: str, published: str | None, state: _State, bands: Sequence[tuple[int, int]],
             period: int | None, canonical: str | None, similarity: float | None, source: str = "") -> None:
-        with self.store.transaction() as db:
-            rowid = self._arrived[1] if self._arrived[0] == key else self._rowid(key)
-            db.execute(
-                "INSERT INTO article_dedup (article_rowid, digest, size, signature, head_signature, duplicate_of, "
-                "similarity, band_period, lead_signature) "
-                "VALUES (?, ?, ?, ?, ?, (SELECT rowid FROM articles WHERE id = ?), ?, ?, ?)",
-                (rowid, state.digest, state.size, state.signature, state.head_signature, canonical, similarity,
-                 period if bands else None, state.lead_signature or None))
-            if canonical is not None:
-                became_duplicate(db, rowid)
+        rowid = self._arrived[1] if self._arrived[0] == key else self._rowid(key)
+        row: DedupRow = (rowid, state.digest, state.size, state.signature, state.head_signature,
+                         None if canonical is None else self._rowid(canonical), similarity,
+                         period if bands else None, state.lead_signature or None)
+        if self._batch.active:  # written by ``save``, with the batch's other rows
+            self._batch.hold((key, rowid, published, state.size, canonical or key, source), row)
+        else:
+            self.store.save_dedup_rows([row], [rowid] if canonical is not None else [])
         if bands and period is not None:
             self._cache.add(period, bands, rowid)
 
+    def _write_held(self) -> None:
+        if self._batch.held:
+            self.store.save_dedup_rows(*self._batch.take())
+
+    def save(self) -> None:
+        """The batch is done: write the rows held back (in the caller's transaction) and forget
+        what was read for it."""
+        self._write_held()
+        self._batch.stop()
+
     def flush(self) -> None:
         """Write the pending bands (sorted, one transaction) and move the watermark past them."""
+        self._write_held()
         if self._cache.pending:
             rows, top = self._cache.take()
             self.store.save_bands(rows, top)
@@ -177,6 +252,7 @@ class StoredDedup:
     def relink(self, key: str, previous: str, similarity: float) -> tuple[str, ...]:
         """``key`` becomes the canonical of ``previous``'s group: the previous canonical and every
         article linked to it now point to ``key``."""
+        self._write_held()
         with self.store.transaction() as db:
             new, old = self._rowid(key), self._rowid(previous)
             became_duplicate(db, old)
@@ -187,10 +263,12 @@ class StoredDedup:
                        (new, similarity, old))
             rows = db.execute("SELECT a.id FROM article_dedup d JOIN articles a ON a.rowid = d.article_rowid "
                               "WHERE d.duplicate_of = ? ORDER BY d.article_rowid", (new,))
-            return tuple(r[0] for r in rows)
+            members = tuple(r[0] for r in rows)
+        self._batch.relinked(key, members)  # as the table's rows
+        return members
 
     def groups(self) -> list[list[str]]:
-        rows = self.store.db.execute(
+        rows = self._sql().execute(
             "SELECT c.id, a.id FROM article_dedup d JOIN articles a ON a.rowid = d.article_rowid "
             "JOIN articles c ON c.rowid = d.duplicate_of ORDER BY d.duplicate_of, d.article_rowid")
         out: dict[str, list[str]] = {}
@@ -228,6 +306,34 @@ class DedupTables(StoreBase):
                            "ON CONFLICT DO NOTHING", rows)
             if through > self.banded_through():
                 self.set_meta(BANDED_THROUGH, str(through))
+
+    def save_dedup_rows(self, rows: Sequence[DedupRow], duplicates: Sequence[int]) -> None:
+        """Articles' dedup rows, and the counts of those added as ``duplicates`` (rowids), in one
+        transaction (or the caller's)."""
+        with self.transaction() as db:
+            db.executemany(f"INSERT INTO {DEDUP_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            became_duplicates(db, duplicates)
+
+    def earliest_of_digests(self, digests: Sequence[bytes]) -> dict[bytes, SeenRow | None]:
+        """Each digest -> the row of the earliest article with it (None: no article has it)."""
+        out: dict[bytes, SeenRow | None] = dict.fromkeys(digests)
+        unique = list(out)
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            for r in self.db.execute(
+                    "SELECT d.digest, " + _SEEN.removeprefix("SELECT ") + "WHERE d.article_rowid IN "
+                    f"(SELECT min(article_rowid) FROM article_dedup WHERE digest IN ({marks(chunk)}) GROUP BY digest)",
+                    chunk):
+                out[bytes(r[0])] = _row(r[1:])
+        return out
+
+    def seen_rows(self, rowids: Sequence[int]) -> list[SeenRow]:
+        """The rows of these articles (those with a dedup row), any order."""
+        out: list[SeenRow] = []
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start:start + 500])
+            out += [_row(r) for r in self.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks(chunk)})", chunk)]
+        return out
 
     def band_buckets(self, keys: Sequence[tuple[int, int, int]], limit: int) -> dict[tuple[int, int, int], list[int]]:
         """(period, band, hash) -> the latest ``limit`` article rowids of that bucket (non-empty only)."""

@@ -146,16 +146,26 @@ class DuplicateFinder:
         """Write the bands held (the store's memory holds them back to write many at once)."""
         self._seen.flush()
 
+    def save(self) -> None:
+        """The batch of ``add`` calls announced by ``prefetch`` is done: what the memory of
+        earlier articles held back is written (before the batch commits)."""
+        self._seen.save()
+
     def sync(self) -> None:
         """Take up what other writers stored since the last batch (nothing pending then)."""
-        self._seen.sync()
+        self._seen.sync(self._stored_bands)
+
+    def _stored_bands(self, size: int, signature: bytes, head_signature: bytes, lead_signature: bytes) -> list[Band]:
+        return self._prints.bands(DedupState(b"", size, signature, head_signature, lead_signature))
 
     def prefetch(self, items: Sequence[tuple[Prepared, str | None]]) -> None:
         """Tell the memory of earlier articles which lookups the next ``add`` calls will make
-        ((prepared, published) of each, in order): a store answers them in one go."""
+        ((prepared, published) of each, in order): a store answers them in one go; ``save``
+        when they are done."""
         p = self.params
         self._seen.prefetch([(ready.rows, p.probes(_day(published), self._recent_periods))
-                             for ready, published in items], p.max_verify)
+                             for ready, published in items], p.max_verify,
+                            [ready.state.digest for ready, _ in items])
 
     def bands(self, state: DedupState) -> list[Band]:
         """The LSH bands of a stored state (``Fingerprints.bands``)."""

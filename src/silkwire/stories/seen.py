@@ -7,8 +7,8 @@ new one, each group's canonical. Two implementations:
 - ``MemorySeen`` (here): dictionaries, for a finder without a database (the OrangeSum bench,
   tests). Grows with the articles seen.
 - the store's tables (``store/dedup_index.py``, wired by ``service/duplicates.py``): one row per
-  article plus one per LSH band, read back per query, so memory does not grow with the corpus
-  and a new process starts with nothing to rebuild.
+  article plus one per LSH band, read back a batch of articles at a time, so memory does not
+  grow with the corpus and a new process starts with nothing to rebuild.
 
 Both give the same answers for the same additions; band hashes are 64-bit integers
 (``dedup.band_hashes``), stored as they are, each filed under the period of its article
@@ -17,7 +17,7 @@ Both give the same answers for the same additions; band hashes are 64-bit intege
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -42,6 +42,8 @@ class Seen(NamedTuple):
 
 # The plain form of ``Seen`` (the store returns rows, it does not import this package)
 SeenRow = tuple[str, int, str | None, int, str, str]
+# The bands of a stored article from (size, signature, head signature, lead signature)
+StoredBands = Callable[[int, bytes, bytes, bytes], Sequence[Band]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +103,20 @@ class SeenArticles(Protocol):
         """The distinct periods of the latest dated articles banded, latest first."""
         ...
 
-    def prefetch(self, queries: Sequence[tuple[Rows, Sequence[int]]], limit: int) -> None:
+    def prefetch(self, queries: Sequence[tuple[Rows, Sequence[int]]], limit: int,
+                 digests: Sequence[bytes] = ()) -> None:
         """The lookups a batch is about to make, all at once (a hint): (its bands as rows of
-        (band, hash), the periods to look in) each."""
+        (band, hash), the periods to look in) each, and its articles' digests. ``save`` ends
+        the batch."""
         ...
 
-    def sync(self) -> None:
-        """Take up what other writers stored since (between batches, nothing pending)."""
+    def save(self) -> None:
+        """The batch is done: write what its ``add`` calls held back (before it commits)."""
+        ...
+
+    def sync(self, bands_of: StoredBands) -> None:
+        """Take up what other writers stored since (between batches, nothing pending);
+        ``bands_of``: the bands of an article they stored, from its stored state."""
         ...
 
     def flush(self) -> None: ...
@@ -137,10 +146,14 @@ class MemorySeen:
     def recent_periods(self, limit: int) -> list[int]:
         return []  # a new finder's memory holds nothing
 
-    def prefetch(self, queries: Sequence[tuple[Rows, Sequence[int]]], limit: int) -> None:
+    def prefetch(self, queries: Sequence[tuple[Rows, Sequence[int]]], limit: int,
+                 digests: Sequence[bytes] = ()) -> None:
         pass  # dictionaries answer at once
 
-    def sync(self) -> None:
+    def save(self) -> None:
+        pass  # nothing is held back
+
+    def sync(self, bands_of: StoredBands) -> None:
         pass  # no other writer
 
     def flush(self) -> None:

@@ -18,7 +18,8 @@ Span = tuple[int, int]
 # the models retrained on the 6,000-item OrangeSum gold
 # 0.4.2: both together (a competition's stage before a hyphenated name is no person)
 # 0.4.4 (0.4.3-dates): an undated article's main event date pinned by its estimated publication
-# window when every day of it gives one reading (event_date_estimated, anchor "estimate")
+# window when every day of it gives one reading (event_date_estimated, anchor "estimate"); the
+# lead date governing the title's event noun dates it; an unresolvable main expression, no date
 PIPELINE_VERSION = "0.4.4"
 
 

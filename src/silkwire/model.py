@@ -17,7 +17,10 @@ Span = tuple[int, int]
 # 0.4.1: triggers and cues from the annotation guide, override thresholds on train CV + dev,
 # the models retrained on the 6,000-item OrangeSum gold
 # 0.4.2: both together (a competition's stage before a hyphenated name is no person)
-PIPELINE_VERSION = "0.4.2"
+# 0.4.4 (0.4.3-dates): an undated article's main event date pinned by its estimated publication
+# window when every day of it gives one reading (event_date_estimated, anchor "estimate"); the
+# lead date governing the title's event noun dates it; an unresolvable main expression, no date
+PIPELINE_VERSION = "0.4.4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,7 @@ class TimeRef:
     value: str | None
     grain: Literal["day", "week", "month", "quarter", "half", "season", "year", "decade"] | None
     kind: Literal["point", "interval", "deadline", "recurrence"]
-    anchor: Literal["text", "published", "none"]
+    anchor: Literal["text", "published", "none", "estimate"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,3 +193,63 @@ def test_api_lists_flag_estimates_as_the_record_does(client):
     assert items["Nouvelle du cinq mai"]["published_estimated"] is False
     hits = {i["title"]: i for i in client.get("/api/articles", params={"q": "rencontre"}).json()["items"]}
     assert hits["Rencontre sans date"]["published_estimated"] is True
+
+
+# -- main event dates pinned by the estimate (service/estimated_dates.py) ----------------------
+
+PINNED_ITEMS = [
+    ("P", "Dépêche du vendredi", "Une dépêche datée.", "2025-03-14"),
+    ("P", "Visite à Astana", "Samedi, le président ouzbek s'est rendu à Astana.", None),
+    ("P", "Visite à Tachkent", "Le président kazakh s'est rendu à Tachkent samedi.", None),
+    ("P", "Dépêche du mardi", "Une dépêche datée.", "2025-03-11"),
+    ("P", "Dépêche du lundi", "Une dépêche datée.", "2025-03-10"),
+    ("P", "Rencontre à Bichkek", "Samedi, les ministres se sont rencontrés à Bichkek.", None),
+    ("P", "Dépêche de fin février", "Une dépêche datée.", "2025-02-27"),
+]
+
+
+@pytest.fixture(scope="module")
+def pinned_db(tmp_path_factory):
+    from silkwire.nlp.timefacts import enrich_time_only
+
+    rows = [{"source": s, "title": t, "lead": lead, "published": p} for s, t, lead, p in PINNED_ITEMS]
+    return enriched_db(tmp_path_factory.mktemp("pinned"), rows, enrich_time_only, name="pinned")
+
+
+def test_an_estimated_window_within_a_week_pins_the_event_date(pinned_db):
+    with service.open_workspace(pinned_db) as ws:
+        record = service.show(ws, ws.store.ids_by_title("Visite à Astana")[0])
+    # published between Tuesday 11 and Friday 14 March: "samedi" is 8 March from each day
+    assert record["published"] == "2025-03-11/2025-03-14" and record["published_estimated"] is True
+    assert record["event_date"] == "2025-03-08" and record["event_date_estimated"] is True
+    [samedi] = [d for d in record["dates"] if d["text"].lower() == "samedi"]
+    assert samedi["value"] == "2025-03-08" and samedi["anchor"] == "estimate"
+    assert record["text"][slice(*samedi["span"])] == "Samedi"  # the evidence
+
+
+def test_a_window_across_two_weeks_leaves_the_event_date_unresolved(pinned_db):
+    with service.open_workspace(pinned_db) as ws:
+        record = service.show(ws, ws.store.ids_by_title("Rencontre à Bichkek")[0])
+    # between 27 February and 10 March: "samedi" is 1 or 8 March
+    assert record["published"] == "2025-02-27/2025-03-10"
+    assert record["event_date"] is None and "event_date_estimated" not in record
+    assert all(d["anchor"] != "estimate" for d in record["dates"])
+
+
+def test_a_pinned_date_is_a_stored_fact(pinned_db):
+    with service.open_workspace(pinned_db) as ws:
+        rowid = ws.store.rowid_of(ws.store.ids_by_title("Visite à Tachkent")[0])
+        assert ws.store.facets([rowid])[rowid].event_date == "2025-03-08"
+
+
+def test_a_date_no_longer_pinned_goes_back_to_the_text_alone():
+    from silkwire.service.estimated_dates import repinned
+
+    text = "Visite\n\nSamedi, le président ouzbek s'est rendu à Astana."
+    pinned = repinned(text, {"event_date": None, "status": "done",
+                             "dates": [{"text": "Samedi", "value": None, "grain": "day", "kind": "point",
+                                        "anchor": "none", "span": [8, 14]}]}, "2025-03-11/2025-03-14")
+    assert pinned is not None and pinned["event_date"] == "2025-03-08"
+    again = repinned(text, pinned, "2025-03-01/2025-03-14")
+    assert again is not None and again["event_date"] is None and "event_date_estimated" not in again
+    assert again["dates"][0]["anchor"] != "estimate" and again["dates"][0]["value"] is None

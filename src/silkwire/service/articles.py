@@ -335,9 +335,11 @@ def estimate_publication(ws: Workspace) -> int:
 
     In input order (a listing is newest first), an undated article was published between its
     nearest dated neighbours, after the done events its own text reports and before the main event
-    it announces (``nlp/temporal/estimate.py``). Returns how many articles got an estimate.
+    it announces (``nlp/temporal/estimate.py``). The main event dates that an estimate pins
+    follow (``estimated_dates.py``). Returns how many articles got an estimate.
     """
     from silkwire.nlp.temporal.estimate import done_dates, estimate_published
+    from silkwire.service.estimated_dates import pin_event_dates
 
     estimated = 0
     for source in ws.store.sources_with_undated():
@@ -350,6 +352,9 @@ def estimate_publication(ws: Workspace) -> int:
         ws.store.set_published_estimates(
             [(rowid, value, flag) for (rowid, *_), (value, flag) in zip(rows, results, strict=True)])
         estimated += sum(1 for _, flag in results if flag)
+        if pin_event_dates(ws, rows, results):
+            reindex_pending(ws)  # the pinned dates are facts of the index too
+            ws.refresh()
     return estimated
 
 

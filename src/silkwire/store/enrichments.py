@@ -204,6 +204,17 @@ class EnrichmentTables(StoreBase):
                 [(value, "true" if estimated else "false", rowid) for rowid, value, estimated in updates],
             )
 
+    def set_estimated_event_dates(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Record (rowid, enrichment fields) whose main event date the publication estimate pinned
+        or no longer pins (service/estimated_dates.py): the fields, their event date and status
+        columns, and the facts to index again."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE enrichments SET fields = ?, event_date = ?, status = ?, indexed = 0 WHERE article_rowid = ?",
+                [(json.dumps(f, ensure_ascii=False), f.get("event_date"), f.get("status"), rowid)
+                 for rowid, f in updates],
+            )
+
     def published_estimates(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Article id -> estimated publication value, for those of these articles that have no
         publication date of their own and an estimate in their enrichment."""

@@ -27,6 +27,7 @@ TENSE_MARKERS: dict[str, str] = {row[0]: row[1] for row in _table("tense_markers
 DEADLINE_PREFIXES: list[str] = [row[0] for row in _table("deadline_prefixes.tsv")]
 HOLIDAYS: dict[str, tuple[int, str]] = {row[0]: (int(row[1]), row[2]) for row in _table("holidays.tsv")}
 NAME_PREFIXES: frozenset[str] = frozenset(row[0] for row in _table("name_prefixes.tsv"))
+EVENT_NOUNS: list[str] = [row[0] for row in _table("event_nouns.tsv")]
 
 # Abbreviations ("janv", "sept", "oct") are months only next to a day number: alone, "sept" is
 # seven. Full names may stand alone ("en mars").

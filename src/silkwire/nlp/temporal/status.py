@@ -17,7 +17,12 @@ The main event is the one the title is about (ANNOTATION.md §7), so:
    A coarse title date is refined by the first finer lead date inside it ("accueillera cette
    semaine" + "du 29 au 31 mai" -> 29–31 May). A date followed by "à la veille du sommet" when
    the title's event is the summit dates the summit the next day ("au lendemain du": the day
-   before). An open interval ("à partir du 8 mars") dates the event by its first day.
+   before). An open interval ("à partir du 8 mars") dates the event by its first day. Of two or
+   more lead dates, the first that governs an event noun the title names ("présider mardi le
+   sommet" under "… pour le deuxième sommet", data/event_nouns.tsv) dates the title's event,
+   before the first-day rule ("effectuera à partir de lundi une visite d'État" is another leg).
+   An expression that would be chosen but cannot be resolved ("a battu samedi", no publication
+   date) leaves the date unknown: the next one ("son premier depuis avril 2024") is no answer.
 3. An opening day followed in its sentence by "jusqu'au 13 juin" is the span of the event
    ("ouverte lundi, se poursuit jusqu'au 13 juin" -> Monday/13 June) when that span is at most a
    month; a longer run (an exhibition until November) keeps its opening day. So is an opening
@@ -45,6 +50,7 @@ from silkwire.model import TimeRef
 from silkwire.nlp.numbers_fr import parse_words
 from silkwire.nlp.temporal.calendar import bounds, day_value, month_value
 from silkwire.nlp.temporal.context import Context
+from silkwire.nlp.temporal.lexicon import EVENT_NOUNS, alternation
 from silkwire.nlp.temporal.tagger import parse_published
 from silkwire.textnorm import normalize_text
 
@@ -70,6 +76,10 @@ _OTHER_EVENT: Final = re.compile(r"(?:après|avant|depuis)\s+(?:le|la|les|l'|son
                                  r"[^.;,!?]{0,40}?\b(?:de|du|des|d'|en)\s*$", re.IGNORECASE)
 # "depuis 1991" (a year: the background), not "depuis lundi" (a measure taking effect)
 _SINCE_YEAR: Final = re.compile(r"\bdepuis\s+(?:l'an\s+|l'année\s+)?$", re.IGNORECASE)
+# "présidera mardi le sommet": a date governing an event noun (data/event_nouns.tsv) as the
+# verb's object, right after it.
+_EVENT_OBJECT: Final = re.compile(r"\s+(?:le|la|les|l'|l’)\s*(?:[\w-]+\s+)?(?P<noun>"
+                                  + alternation(EVENT_NOUNS) + r")[sx]?(?![\w])", re.IGNORECASE)
 _EVE_OF: Final = re.compile(r"\s*,?\s*(?:à la|la|au|le)\s+(?P<w>veille|lendemain)\s+(?:du|de la|de l'|des|de|d')\s*"
                             r"(?:\w+\s+){0,3}?(?P<noun>[\w-]{4,})", re.IGNORECASE)
 
@@ -81,9 +91,11 @@ def background(text: str, ref: TimeRef) -> bool:
                 or (ref.grain in ("year", "decade") and _SINCE_YEAR.search(before)))
 
 
-def _dated(dates: list[TimeRef], text: str = "") -> list[TimeRef]:
-    return [d for d in dates if d.value is not None and d.kind in ("point", "interval")
-            and not (text and background(text, d))]
+def _dated(dates: list[TimeRef], text: str = "", unresolved: bool = False) -> list[TimeRef]:
+    """The dates that may date the event; with ``unresolved``, those the tagger found but could
+    not resolve ("samedi" with no publication date) too."""
+    return [d for d in dates if (d.value is not None or (unresolved and d.grain is not None))
+            and d.kind in ("point", "interval") and not (text and background(text, d))]
 
 
 def _opened(ref: TimeRef) -> TimeRef:
@@ -111,6 +123,12 @@ def _main_date(text: str, dates: list[TimeRef], published: date | None) -> TimeR
     found = _main_ref(text, [_opened(d) for d in dates], published)
     if found is None:
         return None
+    # "a battu samedi ..., son premier depuis avril 2024" with no publication date: given one,
+    # "samedi" would date the event; without, it is unknown, and April 2024 is no answer.
+    if published is None and found.value is not None:
+        would = _main_ref(text, [_opened(d) for d in dates], published, unresolved=True)
+        if would is not None and would.value is None:
+            return None
     # "prononcé lundi" (no publication date to resolve it) in the first lead sentence dates the
     # event, unknown: a later sentence's "référendum en 2027" is another event's date.
     title_end = text.find("\n\n")
@@ -121,13 +139,17 @@ def _main_date(text: str, dates: list[TimeRef], published: date | None) -> TimeR
     return _eve(text, found, title_end)
 
 
-def _main_ref(text: str, dates: list[TimeRef], published: date | None) -> TimeRef | None:
+def _main_ref(text: str, dates: list[TimeRef], published: date | None, unresolved: bool = False
+              ) -> TimeRef | None:
     title_end = text.find("\n\n")
-    resolved = _dated(dates, text)
+    resolved = _dated(dates, text, unresolved)
     in_title = [d for d in resolved if d.span[1] <= title_end and d.grain in _TITLE_GRAINS]
     lead = [d for d in resolved if d.span[0] >= max(title_end, 0)] or resolved
     if in_title:
         return _refined(in_title[0], lead)
+    tied = _title_event_dates(text, title_end, [d for d in lead if d.grain in _TITLE_GRAINS])
+    if tied is not None:
+        return tied
     for wanted in (("day",), ("week", "month")):
         found = [d for d in lead if d.grain in wanted]
         if found:
@@ -140,6 +162,20 @@ def _main_ref(text: str, dates: list[TimeRef], published: date | None) -> TimeRe
             and _UNTIL.match(d.text) and not background(text, d) and published is not None
             and (span := bounds(d.value)) is not None and span[1] <= published]
     return ends[0] if ends else None
+
+
+def _title_event_dates(text: str, title_end: int, lead: list[TimeRef]) -> TimeRef | None:
+    """Of two or more lead dates, the first that governs the title's event noun ("effectuera à
+    partir de lundi une visite d'État, avant de présider mardi le sommet" under "attendu à Astana
+    pour le deuxième sommet": Tuesday); None when none does."""
+    if len(lead) < 2 or title_end <= 0:
+        return None
+    headline = text[:title_end].lower()
+    for ref in lead:
+        m = _EVENT_OBJECT.match(text, ref.span[1])
+        if m is not None and re.search(rf"(?<![\w]){re.escape(m['noun'].lower())}[sx]?(?![\w])", headline):
+            return ref
+    return None
 
 
 def _refined(title: TimeRef, lead: list[TimeRef]) -> TimeRef:

@@ -17,7 +17,9 @@ Span = tuple[int, int]
 # 0.4.1: triggers and cues from the annotation guide, override thresholds on train CV + dev,
 # the models retrained on the 6,000-item OrangeSum gold
 # 0.4.2: both together (a competition's stage before a hyphenated name is no person)
-PIPELINE_VERSION = "0.4.2"
+# 0.4.5: names the junk filters doubted are kept with confidence 0.5 (first names, towns), public
+# bodies named by a lower-case noun ("la mairie de Paris") and a named person's lone surname
+PIPELINE_VERSION = "0.4.5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ class Entity:
     country: str | None = None
     wikidata: str | None = None
     aliases: tuple[str, ...] = ()
+    # 1.0, or lower for a name the filters doubt but keep (nlp/entities.py: PLAUSIBLE, 0.5)
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +213,7 @@ def enrichment_fields(e: Enrichment) -> dict[str, Any]:
     if e.entities is not None:
         out["entities"] = [{"id": x.id, "type": x.type, "name": x.name, "country": x.country,
                             "wikidata": x.wikidata, "aliases": list(x.aliases),
-                            "spans": [_span(s) for s in x.spans]} for x in e.entities]
+                            "spans": [_span(s) for s in x.spans], "confidence": x.confidence} for x in e.entities]
     if e.places is not None:
         out["places"] = [{"name": p.name, "geonameid": p.geonameid, "country": p.country, "lat": p.lat,
                           "lon": p.lon, "spans": [_span(s) for s in p.spans]} for p in e.places]

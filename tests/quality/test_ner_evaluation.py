@@ -107,3 +107,20 @@ def test_agreement_per_type() -> None:
     assert got["PER"]["f1"] == pytest.approx(2 / 3)
     assert got["LOC"]["f1"] == 0.0 and got["ORG"]["pred"] == 2
     assert got["micro"]["tp"] == 1 and got["micro"]["gold"] == 3 and got["micro"]["pred"] == 3
+
+
+def test_enrichment_mentions_as_the_guide_types_them() -> None:
+    from silkwire.model import CountryRef, Enrichment, Entity, Place
+
+    text = "Ouest-France : les Français à Paris, David et la Fête"
+    e = Enrichment("a", countries=(CountryRef("FR", ("name", "demonym", "capital"), ((6, 12), (19, 27), (30, 35))),),
+                   entities=(Entity("org:ouest-france", "ORG", "Ouest-France", ((0, 12),)),
+                             Entity("per:david", "PER", "David", ((37, 42),), confidence=0.5),
+                             Entity("misc:fete", "MISC", "Fête", ((49, 53),))),
+                   places=(Place("Paris", ((30, 35),)),))
+    names = {"france", "paris"}
+    got = ner.enrichment_mentions(text, e, names, str.lower)
+    assert [(text[x.span[0]:x.span[1]], x.type) for x in got if x.span] == [
+        ("Ouest-France", "ORG"), ("David", "PER"), ("Paris", "LOC")]  # no demonym, no France inside a name
+    sure = ner.enrichment_mentions(text, e, names, str.lower, floor=1.0)
+    assert [x.type for x in sure] == ["ORG", "LOC"]

@@ -23,11 +23,11 @@ import csv
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from silkwire.model import Span
+from silkwire.model import Enrichment, Span
 
 TYPES = ("PER", "LOC", "ORG")
 GOLD_DIR = Path("eval") / "gold" / "orangesum_ner"  # relative to the repository root
@@ -243,3 +243,21 @@ def agreement(first: Mapping[str, Sequence[Mention]], second: Mapping[str, Seque
     out = {t: prf(tp[t], n_b[t], n_a[t]) for t in TYPES}
     out["micro"] = prf(sum(tp.values()), sum(n_b.values()), sum(n_a.values()))
     return out
+
+
+def enrichment_mentions(text: str, enrichment: Enrichment, place_names: Collection[str],
+                        fold: Callable[[str], str], floor: float = 0.0) -> list[Located]:
+    """silkwire's mentions as the guide types them: PER and ORG entities; LOC entities (places it
+    could not locate), places, and the countries named by name or capital (``place_names``,
+    compared folded: a demonym is no place). MISC is left out, so are entities below ``floor``
+    confidence, and a country or place inside one of its own longer names ("France" in
+    "Ouest-France"): the countries field says which countries the article involves, the entity
+    is the mention."""
+    found: list[Located] = []
+    for x in enrichment.entities or ():
+        found += [Located(s, x.type) for s in x.spans if x.type in TYPES and x.confidence >= floor]
+    names = [s for x in enrichment.entities or () if x.type != "LOC" for s in x.spans]
+    places = [s for p in enrichment.places or () for s in p.spans]
+    places += [s for c in enrichment.countries or () for s in c.spans if fold(text[s[0]:s[1]]) in place_names]
+    found += [Located(s, "LOC") for s in places if not any(a <= s[0] and s[1] <= b and (a, b) != s for a, b in names)]
+    return list(dict.fromkeys(found))

@@ -101,3 +101,48 @@ def test_the_model_word_lists_tell_names_from_words() -> None:
     assert {w: words.kind(w) for w in ("Haute", "Tennis", "Victoire", "David", "Marseille", "Kouandyk")} == {
         "Haute": "vocabulary", "Tennis": "vocabulary", "Victoire": "lemma", "David": "name",
         "Marseille": "name", "Kouandyk": ""}
+
+
+def test_a_comma_after_a_place_is_a_list_only_when_it_goes_on() -> None:
+    from silkwire.nlp import where
+
+    text = "Après un an à New York, Iris Mittenaere va rentrer"
+    place = (text.index("New York"), text.index("New York") + 8)
+    name = text.index("Iris")
+    assert not where.in_place_list(text, name, name + 15, [place])
+    listed = "les provinces de Balkh, Jowzjan et Faryab"
+    balkh = (listed.index("Balkh"), listed.index("Balkh") + 5)
+    j = listed.index("Jowzjan")
+    assert where.in_place_list(listed, j, j + 7, [balkh])
+
+
+def test_a_body_noun_before_a_list_makes_organisations_only_of_the_list() -> None:
+    text = "Selon le journal Libération, Nicolas Hulot a envisagé"
+    start = text.index("Nicolas")
+    assert not ents.organisation_name(text, start, start + len("Nicolas Hulot"))
+    listed = "les universités Westminster, Webster et Inha"
+    w = listed.index("Webster")
+    assert ents.organisation_name(listed, w, w + 7)
+    assert ents.organisation_name(text, text.index("Libération"), text.index("Libération") + 10)
+
+
+@pytest.mark.parametrize(("text", "name", "reported"), [
+    ("sur une aire d'autoroute, rapporte La Dépêche du Midi. Alerté", "La Dépêche du Midi", True),
+    ("décédée à 92 ans, relate Ici Paris.", "Ici Paris", True),
+    ("selon L'Express ce jeudi", "L'Express", True),
+    ("lors du Forum d'Astana", "Forum d'Astana", False),
+])
+def test_a_name_after_a_verb_of_reporting_is_a_medium(text: str, name: str, reported: bool) -> None:
+    assert ents.reported_by(text, text.index(name)) is reported
+
+
+@pytest.mark.parametrize(("text", "span", "kept"), [
+    ("une interview à l'hebdomadaire Le Point.", "Le Point", "Le Point"),
+    ("règlement de comptes chez Les Républicains", "Les Républicains", "Les Républicains"),
+    ("Le Monde révèle que", "Le Monde", "Monde"),  # a sentence start: the article may be the sentence's
+    ("dans la France profonde", "la France", "France"),
+])
+def test_a_capitalised_article_inside_a_sentence_is_the_names(text: str, span: str, kept: str) -> None:
+    start = text.index(span)
+    s, e = ents.trim(text, start, start + len(span))
+    assert text[s:e] == kept

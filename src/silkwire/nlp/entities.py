@@ -45,6 +45,7 @@ from silkwire.textnorm import normalize_text
 _LEADING = re.compile(r"^(?:(?:l'|d'|le |la |les |du |des |de |au |aux |un |une )\s*)+", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[\s'\"\-–—,.:;!?()]+|\s+(?:de|du|des|d'|l'|la|le|et|à))+$", re.IGNORECASE)
 _WORD = re.compile(r"[\w'.]+")
+_NAMED_ARTICLE = re.compile(r"(?:Le|La|Les) |L'")
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den", "la", "le", "ibn", "bin",
                         "ben", "al", "el", "kyzy", "kizi", "uulu", "ogly", "oglu", "y", "da", "dos"})
 # Lower-case generic heads that start a place name in French.
@@ -85,12 +86,16 @@ def sentence_initial(text: str, start: int) -> bool:
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past leading articles and trailing punctuation/prepositions."""
+    """Shrink a span past leading articles and trailing punctuation/prepositions; a capitalised
+    article away from a sentence start stays ("l'hebdomadaire Le Point", "chez Les Républicains")."""
     surface = text[start:end]
     norm = normalize_text(surface)
     if len(norm) != len(surface):  # rare (zero-width characters): keep the span as it is
         return start, end
     lead = _LEADING.match(norm)
+    named = _NAMED_ARTICLE.match(norm)
+    if lead and named and named.end() == lead.end() and not sentence_initial(text, start):
+        lead = None  # a capitalised article inside a sentence is the name's: "l'hebdomadaire Le Point"
     if lead:
         start += lead.end()
     tail = _TRAILING.search(norm[lead.end() if lead else 0:])
@@ -126,7 +131,8 @@ def venue_name(text: str, start: int, end: int) -> bool:
 @functools.lru_cache(maxsize=1)
 def org_context() -> dict[str, frozenset[str]]:
     """``data/org_context_fr.tsv``: class -> its words, lower case."""
-    out: dict[str, set[str]] = {"before": set(), "suffix": set(), "body": set(), "qualifier": set()}
+    out: dict[str, set[str]] = {"before": set(), "suffix": set(), "body": set(), "qualifier": set(),
+                                "reported": set()}
     text = (resources.files("silkwire.nlp") / "data" / "org_context_fr.tsv").read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -151,10 +157,20 @@ def organisation_name(text: str, start: int, end: int) -> bool:
         return True
     before = normalize_text(text[max(0, start - 80):start])
     listed = _NAME_LIST.search(before)
+    if listed and listed.group(0).rstrip().endswith(",") and not re.match(r"\s*(?:,|et\b)", text[end:]):
+        return False  # "le journal Libération, Nicolas Hulot a…": no list goes on after the name
     head = before[:listed.start() if listed else len(before)].rstrip()
     last = head.rsplit(None, 1)[-1].lower() if head else ""
     last = last.split("'")[-1]
     return bool(last) and last in ctx["before"]
+
+
+def reported_by(text: str, start: int) -> bool:
+    """A name right after a verb of reporting ("rapporte La Montagne", "selon L'Express"):
+    a medium when the NER calls it an event or a work (``org_context_fr.tsv``, class reported)."""
+    before = normalize_text(text[max(0, start - 30):start]).rstrip()
+    last = before.rsplit(None, 1)[-1].lower() if before else ""
+    return last in org_context()["reported"] or last.replace("’", "'") in org_context()["reported"]
 
 
 def retype(label: str, surface: str) -> str:

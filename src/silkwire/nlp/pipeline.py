@@ -163,15 +163,18 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
             continue
         label = ents.retype(span.label, text[start:end])
         label = "MISC" if label == "PER" and ents.venue_name(text, start, end) else label
-        label = "ORG" if label in ("PER", "LOC") and ents.organisation_name(text, start, end) else label
+        if label in ("PER", "LOC", "MISC") and ents.organisation_name(text, start, end):
+            label = "ORG"
+        label = "ORG" if label == "MISC" and ents.reported_by(text, start) else label
         sure = ents.confidence(text, start, end, label, ctx.is_common, word_kind)
         if sure == ents.DROPPED:
             doubtful.append(ents.Candidate(start, end, label, text[start:end], sure))
             continue
         if label in ("LOC", "PER") and is_currency_name(text[start:end]):
             continue  # "Tenge : la banque centrale relève son taux": a currency, not a place
-        if label == "PER" and start == 0 and title_end and re.match(r"\s*:", text[end:title_end]):
-            continue  # "Transafghan : …": a one-word rubric before the colon of a title
+        if (label == "PER" and start == 0 and title_end and " " not in text[start:end]
+                and re.match(r"\s*:", text[end:title_end])):
+            continue  # "Transafghan : …": a one-word rubric before the colon ("Ségolène Royal : …" is no rubric)
         places = [s for p in ctx.facts["kb_places"] for s in p.spans]
         places += [(c.start, c.end) for c in out if c.label == "LOC"]
         if label == "PER" and where.in_place_list(text, start, end, places):

@@ -124,3 +124,21 @@ def test_enrichment_mentions_as_the_guide_types_them() -> None:
         ("Ouest-France", "ORG"), ("David", "PER"), ("Paris", "LOC")]  # no demonym, no France inside a name
     sure = ner.enrichment_mentions(text, e, names, str.lower, floor=1.0)
     assert [x.type for x in sure] == ["ORG", "LOC"]
+
+
+def test_the_labels_tool_keeps_ids_sentences_mentions_and_types_only(tmp_path: Path) -> None:
+    import orangesum_ner_labels as tool
+
+    source = tmp_path / "annotations-n1.jsonl"
+    rows = [{"id": "a", "annotator": "n1", "note": "free text", "entities": [
+                {"s": 0, "text": "Paris", "type": "LOC", "comment": "x"}]},
+            {"id": "zzz", "entities": []},  # not in the sample
+            {"id": "c", "entities": []},  # not an item of n1
+            {"id": "a", "entities": []},  # twice
+            {"id": "b", "entities": [{"s": 0, "text": "X", "type": "MISC"}]}]
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    errors: list[str] = []
+    out = tool.convert(source, {"a": "n1", "b": "n1,n2", "c": "n2"}, errors)
+    assert out == [{"id": "a", "annotator": "n1", "entities": [{"s": 0, "text": "Paris", "type": "LOC"}]}]
+    assert len(errors) == 5
+    assert any("zzz" in e for e in errors) and any("not an item of n1" in e for e in errors)

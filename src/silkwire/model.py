@@ -20,7 +20,9 @@ Span = tuple[int, int]
 # 0.4.4 (0.4.3-dates): an undated article's main event date pinned by its estimated publication
 # window when every day of it gives one reading (event_date_estimated, anchor "estimate"); the
 # lead date governing the title's event noun dates it; an unresolvable main expression, no date
-PIPELINE_VERSION = "0.4.4"
+# 0.4.5: names the junk filters doubted are kept with confidence 0.5 (first names, towns), public
+# bodies named by a lower-case noun ("la mairie de Paris") and a named person's lone surname
+PIPELINE_VERSION = "0.4.5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ class Entity:
     country: str | None = None
     wikidata: str | None = None
     aliases: tuple[str, ...] = ()
+    # 1.0, or lower for a name the filters doubt but keep (nlp/entities.py: PLAUSIBLE, 0.5)
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +216,7 @@ def enrichment_fields(e: Enrichment) -> dict[str, Any]:
     if e.entities is not None:
         out["entities"] = [{"id": x.id, "type": x.type, "name": x.name, "country": x.country,
                             "wikidata": x.wikidata, "aliases": list(x.aliases),
-                            "spans": [_span(s) for s in x.spans]} for x in e.entities]
+                            "spans": [_span(s) for s in x.spans], "confidence": x.confidence} for x in e.entities]
     if e.places is not None:
         out["places"] = [{"name": p.name, "geonameid": p.geonameid, "country": p.country, "lat": p.lat,
                           "lon": p.lon, "spans": [_span(s) for s in p.spans]} for p in e.places]

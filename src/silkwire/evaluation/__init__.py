@@ -1,1 +1,1 @@
-"""Scorers against gold data: facts, time, events, B-cubed (stories)."""
+"""Scorers against gold data: facts, time, events, B-cubed (stories), entity mentions (ner)."""

@@ -32,7 +32,8 @@ RECORD_SCHEMA = pa.schema([
     ("countries", pa.list_(pa.struct([("code", pa.string()), ("how", _STRINGS), ("spans", pa.list_(_SPAN))]))),
     ("entities", pa.list_(pa.struct([
         ("id", pa.string()), ("type", pa.string()), ("name", pa.string()), ("country", pa.string()),
-        ("wikidata", pa.string()), ("aliases", _STRINGS), ("spans", pa.list_(_SPAN))]))),
+        ("wikidata", pa.string()), ("aliases", _STRINGS), ("spans", pa.list_(_SPAN)),
+        ("confidence", pa.float64())]))),
     ("places", pa.list_(pa.struct([
         ("name", pa.string()), ("geonameid", pa.int64()), ("country", pa.string()), ("lat", pa.float64()),
         ("lon", pa.float64()), ("spans", pa.list_(_SPAN))]))),

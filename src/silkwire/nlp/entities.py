@@ -45,6 +45,7 @@ from silkwire.textnorm import normalize_text
 _LEADING = re.compile(r"^(?:(?:l'|d'|le |la |les |du |des |de |au |aux |un |une )\s*)+", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[\s'\"\-–—,.:;!?()]+|\s+(?:de|du|des|d'|l'|la|le|et|à))+$", re.IGNORECASE)
 _WORD = re.compile(r"[\w'.]+")
+_NAMED_ARTICLE = re.compile(r"(?:Le|La|Les) |L'")
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den", "la", "le", "ibn", "bin",
                         "ben", "al", "el", "kyzy", "kizi", "uulu", "ogly", "oglu", "y", "da", "dos"})
 # Lower-case generic heads that start a place name in French.
@@ -72,6 +73,7 @@ class Candidate:
     end: int
     label: str  # PER | ORG | LOC | MISC
     text: str
+    confidence: float = 1.0  # KEPT, or PLAUSIBLE: a name the junk filters would have doubted
 
 
 def words(text: str) -> list[str]:
@@ -84,12 +86,16 @@ def sentence_initial(text: str, start: int) -> bool:
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past leading articles and trailing punctuation/prepositions."""
+    """Shrink a span past leading articles and trailing punctuation/prepositions; a capitalised
+    article away from a sentence start stays ("l'hebdomadaire Le Point", "chez Les Républicains")."""
     surface = text[start:end]
     norm = normalize_text(surface)
     if len(norm) != len(surface):  # rare (zero-width characters): keep the span as it is
         return start, end
     lead = _LEADING.match(norm)
+    named = _NAMED_ARTICLE.match(norm)
+    if lead and named and named.end() == lead.end() and not sentence_initial(text, start):
+        lead = None  # a capitalised article inside a sentence is the name's: "l'hebdomadaire Le Point"
     if lead:
         start += lead.end()
     tail = _TRAILING.search(norm[lead.end() if lead else 0:])
@@ -125,7 +131,8 @@ def venue_name(text: str, start: int, end: int) -> bool:
 @functools.lru_cache(maxsize=1)
 def org_context() -> dict[str, frozenset[str]]:
     """``data/org_context_fr.tsv``: class -> its words, lower case."""
-    out: dict[str, set[str]] = {"before": set(), "suffix": set()}
+    out: dict[str, set[str]] = {"before": set(), "suffix": set(), "body": set(), "qualifier": set(),
+                                "reported": set()}
     text = (resources.files("silkwire.nlp") / "data" / "org_context_fr.tsv").read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -150,10 +157,20 @@ def organisation_name(text: str, start: int, end: int) -> bool:
         return True
     before = normalize_text(text[max(0, start - 80):start])
     listed = _NAME_LIST.search(before)
+    if listed and listed.group(0).rstrip().endswith(",") and not re.match(r"\s*(?:,|et\b)", text[end:]):
+        return False  # "le journal Libération, Nicolas Hulot a…": no list goes on after the name
     head = before[:listed.start() if listed else len(before)].rstrip()
     last = head.rsplit(None, 1)[-1].lower() if head else ""
     last = last.split("'")[-1]
     return bool(last) and last in ctx["before"]
+
+
+def reported_by(text: str, start: int) -> bool:
+    """A name right after a verb of reporting ("rapporte La Montagne", "selon L'Express"):
+    a medium when the NER calls it an event or a work (``org_context_fr.tsv``, class reported)."""
+    before = normalize_text(text[max(0, start - 30):start]).rstrip()
+    last = before.rsplit(None, 1)[-1].lower() if before else ""
+    return last in org_context()["reported"] or last.replace("’", "'") in org_context()["reported"]
 
 
 def retype(label: str, surface: str) -> str:
@@ -162,8 +179,10 @@ def retype(label: str, surface: str) -> str:
     head = ws[0].lower() if ws else ""
     if _DOMAIN.search(surface):
         return "ORG"
-    if len(ws) == 1 and ws[0].isupper() and ws[0].isalpha() and label in ("PER", "MISC"):
-        return "ORG"  # an acronym is not a person, and far more often a body than an event
+    if len(ws) == 1 and ws[0].isupper() and ws[0].isalpha() and label in ("PER", "MISC", "LOC"):
+        # an acronym is not a person, far more often a body than an event, and a place the
+        # knowledge base does not know by its initials is rare ("RN", "Pnat" are parties, courts)
+        return "ORG"
     if head in _ORG_HEADS and len(ws) > 1:
         return "ORG"
     if head in _EVENT_HEADS:
@@ -171,24 +190,63 @@ def retype(label: str, surface: str) -> str:
     return label
 
 
-def keep(text: str, start: int, end: int, label: str, is_common: Callable[[str], bool]) -> bool:
-    """The junk filters of the module doc (the knowledge-base overlap test is separate)."""
+KEPT, PLAUSIBLE, DROPPED = 1.0, 0.5, 0.0
+WordKind = Callable[[str], str]  # "vocabulary" | "lemma" | "either" | "name" | "" (spacy_model.Lexicon.kind)
+
+
+def _elided_capital(word: str) -> bool:
+    """"d'Oise", "l'Intérieur": an elided particle before a capital."""
+    head, _, rest = word.replace("’", "'").partition("'")
+    return bool(rest) and len(head) == 1 and rest[0].isupper()
+
+
+def _name_token(token: str) -> bool:
+    """A word of a person's name: capitalised ("Geun-hye", "Mittenaere"), a particle ("de",
+    "kyzy") or a particle elided before a capital ("d'Estaing")."""
+    low = token.lower()
+    if token[0].isupper() or low.strip("'") in _PARTICLES:
+        return True
+    head, _, rest = token.replace("’", "'").partition("'")
+    return bool(rest) and head.lower() in _PARTICLES and rest[0].isupper()
+
+
+def confidence(text: str, start: int, end: int, label: str, is_common: Callable[[str], bool],
+               word_kind: WordKind | None = None) -> float:
+    """The junk filters of the module doc (the knowledge-base overlap test is separate): DROPPED,
+    KEPT, or PLAUSIBLE for a one-word name that the model's word lists know but as a name more
+    than a word (``word_kind`` "name": "David", "Marseille", "Nagui"; "either" away from a
+    sentence start: "Brooklyn"); a plain word form or lemma ("Haute", "Tennis", "Victoire") is
+    dropped. Without ``word_kind``, every common word is a word form."""
     surface = normalize_text(text[start:end])
     ws = words(surface)
     if not ws or len(ws) > 8 or "\n" in surface:
-        return False
+        return DROPPED
     first = ws[0]
     place_head = label == "LOC" and first.lower() in _PLACE_HEADS and len(ws) > 1 and ws[1][0].isupper()
     if not (first[0].isupper() or first[0].isdigit() or place_head):
-        return False
+        return DROPPED
     if len(ws) == 1:
-        return (first.isupper() and len(first) > 1) or not is_common(first)
-    rest_lower = all(not w[0].isupper() for w in ws[1:])
+        kind = word_kind(first) if word_kind is not None else ("vocabulary" if is_common(first) else "")
+        if first.isupper() and len(first) > 1:  # an acronym, not a word in capitals ("VIDÉO", "MONDE")
+            return DROPPED if word_kind is not None and kind in ("vocabulary", "lemma") and len(first) >= 5 else KEPT
+        if not kind:
+            return KEPT
+        if kind == "either":  # "Brooklyn" or "Inquiet": a name, unless it starts the sentence
+            return DROPPED if sentence_initial(text, start) else PLAUSIBLE
+        return PLAUSIBLE if kind == "name" else DROPPED
+    rest_lower = all(not (w[0].isupper() or _elided_capital(w)) for w in ws[1:])  # "Val-d'Oise": no
     if rest_lower and sentence_initial(text, start) and is_common(first):
-        return False
+        return DROPPED
     if label == "PER":
-        return all(w[0].isupper() or w.lower().strip("'") in _PARTICLES for w in ws)
-    return not (rest_lower and label != "ORG" and first.lower() not in _PLACE_HEADS and is_common(first))
+        return KEPT if all(_name_token(t) for t in surface.split()) else DROPPED
+    if rest_lower and label != "ORG" and first.lower() not in _PLACE_HEADS and is_common(first):
+        return DROPPED
+    return KEPT
+
+
+def keep(text: str, start: int, end: int, label: str, is_common: Callable[[str], bool]) -> bool:
+    """``confidence`` above DROPPED, every common word taken for a word form."""
+    return confidence(text, start, end, label, is_common) > DROPPED
 
 
 # -- merging ------------------------------------------------------------------------------------
@@ -227,6 +285,10 @@ class Group:
     @property
     def name(self) -> str:
         return max(self.mentions, key=lambda m: (len(words(m.text)), len(m.text))).text
+
+    @property
+    def confidence(self) -> float:
+        return max(m.confidence for m in self.mentions)
 
 
 def _variant(a: Group, m: Candidate) -> bool:
@@ -274,7 +336,7 @@ def to_entity(group: Group, country: str | None = None) -> Entity:
     # same name spelled the French, English or local way in another article becomes the same
     # entity in the store, which maps each transliteration key (``identity_key``) to the first id
     # it met (service/corrections.save_enrichments).
-    return Entity(entity_id(kind, name), kind, name, spans, country, None, aliases)
+    return Entity(entity_id(kind, name), kind, name, spans, country, None, aliases, group.confidence)
 
 
 def entity_id(kind: str, name: str) -> str:

@@ -8,8 +8,10 @@ input order. Two sources of evidence are combined:
 - the knowledge base's dictionary matchers (:mod:`silkwire.nlp.gazetteer`): countries by name,
   demonym, capital; known people and organisations with canonical ids; GeoNames places;
 - spaCy's statistical NER (:mod:`silkwire.nlp.spacy_model`) for the names the knowledge base
-  does not know, filtered against junk and merged within the article
-  (:mod:`silkwire.nlp.entities`), with places located by :mod:`silkwire.nlp.where`.
+  does not know, filtered against junk (a doubtful name is kept with a lower confidence) and
+  merged within the article (:mod:`silkwire.nlp.entities`), public bodies and lone surnames
+  recovered from context (:mod:`silkwire.nlp.recovered`), with places located by
+  :mod:`silkwire.nlp.where`.
 
 The NER runs on the normalised copy of the text (:func:`silkwire.textnorm.normalize`: with
 typographic apostrophes the models emit junk such as ``n'`` or ``L'Ouzbékistan``/PER), one
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
-from silkwire.nlp import decide, where
+from silkwire.nlp import decide, recovered, where
 from silkwire.nlp import entities as ents
 from silkwire.nlp.actors import article_actors
 from silkwire.nlp.amounts import is_currency_name
@@ -152,6 +154,8 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
     known = _kb_spans(ctx)
     place_spans = {sp for p in ctx.facts["kb_places"] for sp in p.spans}
     out: list[ents.Candidate] = []
+    doubtful: list[ents.Candidate] = []  # dropped by the junk filters: a surname may come back
+    word_kind = getattr(ctx.words, "kind", None)  # which word list makes a word common (Lexicon.kind)
     title_end = len(ctx.article.title or "")
     for span in ctx.ner:
         start, end = ents.trim(text, span.start, span.end)
@@ -159,13 +163,18 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
             continue
         label = ents.retype(span.label, text[start:end])
         label = "MISC" if label == "PER" and ents.venue_name(text, start, end) else label
-        label = "ORG" if label in ("PER", "LOC") and ents.organisation_name(text, start, end) else label
-        if not ents.keep(text, start, end, label, ctx.is_common):
+        if label in ("PER", "LOC", "MISC") and ents.organisation_name(text, start, end):
+            label = "ORG"
+        label = "ORG" if label == "MISC" and ents.reported_by(text, start) else label
+        sure = ents.confidence(text, start, end, label, ctx.is_common, word_kind)
+        if sure == ents.DROPPED:
+            doubtful.append(ents.Candidate(start, end, label, text[start:end], sure))
             continue
         if label in ("LOC", "PER") and is_currency_name(text[start:end]):
             continue  # "Tenge : la banque centrale relève son taux": a currency, not a place
-        if label == "PER" and start == 0 and title_end and re.match(r"\s*:", text[end:title_end]):
-            continue  # "Transafghan : …": a one-word rubric before the colon of a title
+        if (label == "PER" and start == 0 and title_end and " " not in text[start:end]
+                and re.match(r"\s*:", text[end:title_end])):
+            continue  # "Transafghan : …": a one-word rubric before the colon ("Ségolène Royal : …" is no rubric)
         places = [s for p in ctx.facts["kb_places"] for s in p.spans]
         places += [(c.start, c.end) for c in out if c.label == "LOC"]
         if label == "PER" and where.in_place_list(text, start, end, places):
@@ -186,8 +195,10 @@ def ner_candidates(ctx: Context) -> list[ents.Candidate]:
             # sécurité de l'ONU"); anything else that touches a KB hit is the KB's.
             if not covered or label in ("PER", "LOC") or any((s, e) == (start, end) for s, e in inside):
                 continue
-        out.append(ents.Candidate(start, end, label, text[start:end]))
-    return out
+        out.append(ents.Candidate(start, end, label, text[start:end], sure))
+    entity_spans = [s for e in ctx.facts["kb_entities"] for s in e.spans]
+    return recovered.with_surnames(recovered.with_bodies(text, out, entity_spans), doubtful)
+
 
 
 def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
@@ -200,7 +211,9 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
     capital_spans = {m.span for m in mentions}
     places: list[Place] = []
     plain_spans: list[Span] = []
-    person_spans = [(c.start, c.end) for c in ctx.facts["ner_candidates"] if c.label in ("PER", "ORG")]
+    bodies = set(recovered.body_names(text))  # "le tribunal de Bichkek" is in Bichkek: the place stays
+    person_spans = [(c.start, c.end) for c in ctx.facts["ner_candidates"]
+                    if c.label in ("PER", "ORG") and (c.start, c.end) not in bodies]
     for p in ctx.facts["kb_places"]:
         spans = tuple(s for s in p.spans if not any(a <= s[0] and s[1] <= b and (a, b) != s
                                                     for a, b in person_spans))
@@ -235,7 +248,7 @@ def located_places(ctx: Context) -> tuple[list[Place], list[ents.Candidate]]:
             kept.append(Place(p.name, ((cand.start, cand.end),), p.geonameid, p.country, p.lat, p.lon))
             continue
         code = where.country_cue(text, (cand.start, cand.end), located, demonyms, codes)
-        if code is None:
+        if code is None or cand.confidence < ents.KEPT:  # a doubted name gets no country by guess
             unlocated.append(cand)
         else:
             kept.append(Place(cand.text, ((cand.start, cand.end),), None, code))

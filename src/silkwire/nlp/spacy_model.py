@@ -114,6 +114,32 @@ class Lexicon:
                 return True
         return self._vectors is not None and bool(self._vocab.has_vector(low))
 
+    def kind(self, word: str) -> str:
+        """Which list makes ``word`` common: "vocabulary" (a form of the lemmatizer's tables, a
+        plain French word form: "haute", "tennis"); "name" (a word the lemma tables or the static
+        vectors know, but whose capitalised spelling the vectors rank as the more frequent, or
+        that only the vectors know: "david", "marseille", "christophe"); "either" (a lemma whose
+        two spellings share one vector); "lemma" (any other lemma, or a form the suffix rules
+        derive: "victoire", "mondial"); "" (not common)."""
+        low = word.lower()
+        if low in self._forms or low in self._lookup:
+            return "vocabulary"
+        lemma = low in self._lemmas or any(low.endswith(old) and low[: -len(old)] + new in self._lemmas
+                                           for old, new in self._rules)
+        if self._vectors is None:
+            return "lemma" if lemma else ""
+        lower_row = self._row(low)
+        if not lemma:
+            return "name" if lower_row >= 0 else ""
+        capital_row = self._row(low[:1].upper() + low[1:])
+        if capital_row >= 0 and capital_row == lower_row:
+            return "either"  # one vector for both spellings: "brooklyn", "inquiet"
+        return "name" if capital_row >= 0 and (lower_row < 0 or capital_row < lower_row) else "lemma"
+
+    def _row(self, word: str) -> int:
+        """The row of ``word`` in the static vectors (rows run from the most frequent word), or -1."""
+        return -1 if self._vectors is None else int(self._vectors.find(key=self._vocab.strings[word]))
+
     def lemma(self, word: str) -> str:
         """The lemma of a lower-case word by table look-up (no tagging: "signent" -> "signer",
         "rencontre" stays the noun); the word itself when the table does not know it."""

@@ -177,9 +177,15 @@ def capital_forms(kb: KnowledgeBase) -> dict[str, set[str]]:
 
 
 def in_place_list(text: str, start: int, end: int, spans: list[Span]) -> bool:
-    """Is this name coordinated with a place ("provinces de Balkh, Jowzjan et Faryab")?"""
+    """Is this name coordinated with a place ("provinces de Balkh, Jowzjan et Faryab")? A comma
+    after a place is a list only when the list goes on after the name ("À New York, Iris
+    Mittenaere va…" is no list)."""
+    goes_on = re.match(r"\s*(?:,|et\b|ou\b)", text[end:]) is not None
     for s, e in spans:
         gap = text[e:start] if e <= start else text[end:s] if s >= end else None
-        if gap is not None and re.fullmatch(r"\s*(?:,|et|ou|, et)\s*", gap):
-            return True
+        if gap is None or not re.fullmatch(r"\s*(?:,|et|ou|, et)\s*", gap):
+            continue
+        if e <= start and gap.strip() == "," and not goes_on:
+            continue
+        return True
     return False

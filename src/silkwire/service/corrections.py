@@ -74,7 +74,8 @@ def _new_fact(kind: str, c: Correction, text: str) -> dict[str, Any]:
         return {"code": f["code"], "how": ["correction"], "spans": [span] if span else []}
     if kind == "entity":
         return {"id": f["id"], "type": f["type"], "name": f.get("name") or said, "country": f.get("country"),
-                "wikidata": f.get("wikidata"), "aliases": [], "spans": [span] if span else []}
+                "wikidata": f.get("wikidata"), "aliases": [], "spans": [span] if span else [],
+                "confidence": 1.0}  # an analyst's entity is sure
     if kind == "place":
         return {"name": f.get("name") or said, "geonameid": f.get("geonameid"), "country": f.get("country"),
                 "lat": f.get("lat"), "lon": f.get("lon"), "spans": [span] if span else []}

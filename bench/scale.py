@@ -1,7 +1,7 @@
 """Scale benchmark: work per article at 36k, 360k and 1M distinct articles, and a projection to 10M.
 
-    python bench/scale.py [--sizes 36k,360k,1M] [--enrich 36k] [--workers 1,2] [--work DIR]
-                          [--out bench/out/scale.json]
+    python bench/scale.py [--sizes 36k,360k,1M] [--enrich 36k] [--workers 1,2] [--per-era 10] [--work DIR]
+                          [--rebuild SIZES] [--out bench/out/scale.json]
 
 Corpus: ``bench/scale_corpus.py`` (OrangeSum replicated with its words permuted per copy, so that
 copies are distinct articles, dated era by era, plus 5% of real duplicates from other outlets),
@@ -14,11 +14,14 @@ kernel's accounting of that child, ``wait4``) on a fresh database per size:
   read + parse, store, duplicates (features, links, bands), text index, stories (at the end);
   each stage's wall time and CPU time of the main thread; the peak memory of the stories step
   apart (the kernel's high-water mark is reset before it);
-- **stories** (``silkwire stories --rebuild``): the whole clustering again, on its own;
+- **stories** (``silkwire stories --rebuild``): the whole clustering again, on its own (the sizes
+  given to ``--rebuild``, every size by default);
 - **stats**: ``silkwire stats`` as a command (process start included), and the ``stats`` call
   itself (median of 5 in one process);
 - **enrich** (sizes given to ``--enrich``; ``--workers`` 1 and 2, one after the other on copies
   of the ingested database): articles/s, CPU seconds per article (the children's too), peak memory.
+
+Each step also records the 1-minute load average before and after it (``load_1min``).
 
 Duplicates, scored on what the corpus plants: the share of planted versions linked to their
 original's group (recall), and links between two copies of OrangeSum (distinct by construction:
@@ -26,8 +29,11 @@ false links). OrangeSum's own duplicates repeat in every copy and are linked too
 
 The projection to 10M multiplies each stage's cost per article at the largest size by the growth
 measured between the two largest sizes (per tenfold of articles): flat growth projects flat.
-Raw figures go to ``--out`` (JSON). The machine is shared: CPU time is the figure to compare
-between sizes, wall time says what a user waits.
+``--per-era 1`` dates every copy in its own era (one OrangeSum's density in time at every size:
+a story window and the duplicates' horizon then hold as many articles at 108k as at 36k), to
+tell growth with the corpus from growth with the density. Raw figures go to ``--out`` (JSON).
+The machine is shared: CPU time is the figure to compare between sizes, wall time says what a
+user waits.
 """
 
 from __future__ import annotations
@@ -189,6 +195,7 @@ def child_enrich(db: str, workers: int) -> dict[str, Any]:
 def run_child(args: list[str], timeout: float | None = None) -> dict[str, Any]:
     """Run ``bench/scale.py --child ...``; its JSON, with the kernel's accounting of it."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    load = os.getloadavg()[0]
     w = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -198,7 +205,7 @@ def run_child(args: list[str], timeout: float | None = None) -> dict[str, Any]:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result["process"] = {"wall": time.perf_counter() - w, "user": usage.ru_utime, "sys": usage.ru_stime,
-                         "peak_mb": usage.ru_maxrss / 1024}
+                         "peak_mb": usage.ru_maxrss / 1024, "load_1min": [load, os.getloadavg()[0]]}
     return result
 
 
@@ -221,6 +228,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="36k,360k,1M")
     parser.add_argument("--enrich", default="36k", help="sizes to enrich (each: --workers runs)")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--rebuild", help="sizes given a separate `stories --rebuild` (default: every size)")
+    parser.add_argument("--per-era", type=int, default=10,
+                        help="copies of OrangeSum sharing its dates (1: one OrangeSum's density at every size)")
     parser.add_argument("--work", type=Path, help="folder for corpora and databases (kept)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale.json")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -242,21 +252,23 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     enrich_sizes = {parse_size(s) for s in args.enrich.split(",") if s}
+    rebuild_sizes = set(sizes) if args.rebuild is None else {parse_size(s) for s in args.rebuild.split(",") if s}
     out: dict[str, Any] = {"machine": machine(), "sizes": {}}
     records = None
     for n in sizes:
-        corpus = work / f"corpus-{n}.jsonl"
+        corpus = work / (f"corpus-{n}.jsonl" if args.per_era == 10 else f"corpus-{n}-era{args.per_era}.jsonl")
         if not corpus.exists():
             records = records or scale_corpus.load(scale_corpus.CORPUS)
             with corpus.open("w", encoding="utf-8") as fh:
-                for item in scale_corpus.generate(records, n, 0.05, 16):
+                for item in scale_corpus.generate(records, n, 0.05, 16, args.per_era):
                     fh.write(json.dumps(item, ensure_ascii=False) + "\n")
         db = work / f"scale-{n}.db"
         for leftover in work.glob(f"scale-{n}.db*"):
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         row: dict[str, Any] = {"ingest": run_child(["ingest", str(db), str(corpus)])}
         row["planted"] = planted(str(db))
-        row["stories"] = run_child(["stories", str(db)])
+        if n in rebuild_sizes:
+            row["stories"] = run_child(["stories", str(db)])
         row["stats"] = run_child(["stats", str(db)])
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "silkwire", "stats", "--db", str(db)], check=True,
@@ -274,9 +286,9 @@ def main() -> int:
                 row["enrich"][w] = run_child(["enrich", str(copy), str(w)])
         out["sizes"][n] = row
         print(summary_line(n, row), flush=True)
-    out["projection"] = projection(out["sizes"])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=1))
+        out["projection"] = projection(out["sizes"])
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(out, indent=1))  # after each size: a long run keeps what it measured
     print(json.dumps(out["projection"], indent=1))
     return 0
 
@@ -302,10 +314,14 @@ def planted(db: str) -> dict[str, Any]:
 
 def summary_line(n: int, row: dict[str, Any]) -> str:
     ing = row["ingest"]
+    # the kernel's high-water mark is reset before the stories step: the ingest's peak is the
+    # larger of the two marks, not the process's (which is the last one)
+    peak = max(ing["peak_mb"].values())
     stages = ", ".join(f"{k} {per_article(v, n):.0f}" for k, v in sorted(ing["stages_cpu"].items()))
+    rebuild = (f"rebuild {row['stories']['wall']:.1f} s, peak {row['stories']['process']['peak_mb']:.0f} MB; "
+               if "stories" in row else "")
     return (f"{n:>9,}: ingest {n / ing['wall']:,.0f}/s (wall), CPU µs/article: {stages}; "
-            f"peak {ing['process']['peak_mb']:.0f} MB (stories {ing['peak_mb']['stories']:.0f}); "
-            f"rebuild {row['stories']['wall']:.1f} s, peak {row['stories']['process']['peak_mb']:.0f} MB; "
+            f"peak {peak:.0f} MB (stories {ing['peak_mb']['stories']:.0f}); {rebuild}"
             f"stats {row['stats']['stats_s'] * 1000:.1f} ms; planted recall {row['planted']['recall']:.3f}")
 
 

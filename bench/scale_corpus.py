@@ -26,8 +26,9 @@ lead with a sentence added or a figure changed (a version: same title, most of t
 ``ref`` of a version is ``dup:<id of the first>``, so a bench can score what the finder linked.
 
 Each record is title + lead (OrangeSum's heading; for the 4,212 without one, the first 400
-characters of the body), as a listing gives them. Output: JSONL in era order (oldest first),
-the copies of an era interleaved record by record, as outlets archived together.
+characters of the body), as a listing gives them. Output: JSONL era by era (the originals' era
+first, then each earlier one: an archive loaded newest first), the copies of an era interleaved
+record by record, as outlets archived together.
 """
 
 from __future__ import annotations
@@ -126,17 +127,20 @@ def version(item: dict[str, Any], copy: int, seed: int) -> dict[str, Any]:
             "title": title, "lead": lead, "published": day.isoformat()}
 
 
-def generate(records: list[dict[str, Any]], articles: int, dups: float, seed: int) -> Iterator[dict[str, Any]]:
-    """Records in era order until ``articles`` are written (versions included)."""
+def generate(records: list[dict[str, Any]], articles: int, dups: float, seed: int,
+             per_era: int = PER_ERA) -> Iterator[dict[str, Any]]:
+    """Records in era order until ``articles`` are written (versions included). ``per_era``:
+    copies sharing an era (1: the density of one OrangeSum at every size, to see whether the cost
+    per article grows with the corpus at a constant number of articles per story window)."""
     words = vocabulary(records)
     copies = -(-articles // len(records))
     written = 0
-    for era_start in range(0, copies, PER_ERA):
-        era = era_start // PER_ERA
-        tables = {k: permutation(words, k, seed) for k in range(era_start, min(copies, era_start + PER_ERA))}
+    for era_start in range(0, copies, per_era):
+        era = era_start // per_era
+        tables = {k: permutation(words, k, seed) for k in range(era_start, min(copies, era_start + per_era))}
         for r in records:
             for k, table in tables.items():
-                day = date.fromisoformat(r["date"]) - timedelta(days=era * ERA_DAYS) + timedelta(days=k % PER_ERA)
+                day = date.fromisoformat(r["date"]) - timedelta(days=era * ERA_DAYS) + timedelta(days=k % per_era)
                 item = {"id": f"{k}-{r['id']}", "source": f"orangesum-{k}",
                         "title": rewrite(r["title"], table) if r["title"] else None,
                         "lead": rewrite(r["lead"], table), "published": day.isoformat()}
@@ -175,6 +179,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
     parser.add_argument("--dups", type=float, default=0.05, help="share of records given a second version")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--per-era", type=int, default=PER_ERA, help="copies sharing an era (dates)")
     parser.add_argument("--data", type=Path, default=CORPUS)
     parser.add_argument("--check", action="store_true", help="print the overlap of copies, then write")
     args = parser.parse_args()
@@ -185,7 +190,7 @@ def main() -> int:
     if args.check:
         check(records, args.seed)
     with args.out.open("w", encoding="utf-8") as fh:
-        for item in generate(records, args.articles, args.dups, args.seed):
+        for item in generate(records, args.articles, args.dups, args.seed, args.per_era):
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     return 0
 

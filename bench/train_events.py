@@ -9,7 +9,8 @@ of the lead's first sentence; ``cat``: the category model's probabilities) and a
 (scikit-learn: logistic regression, linear SVM, complement naive Bayes), with dev accuracy and
 macro-F1 ("none" counted as a class) and the same on 5-fold CV of train (``--quick``: dev only).
 The shipped choice (service/train.py EVENT_META/TOPIC_META) is the best dev + CV macro-F1 and
-accuracy among the rows; the table it was chosen from is in BENCHMARKS.md.
+accuracy among the rows (the table it was chosen from: docs/benchmarks/events-topics.md);
+``silkwire train`` then fits that choice on train + dev together.
 """
 
 from __future__ import annotations

@@ -97,6 +97,32 @@ def test_combined_keeps_a_confident_rule_only_where_the_override_allows() -> Non
     assert decide.combine_topic(topics, proba, None, {"min_share": 0.0, "min_proba": 0.0}) == 0
 
 
+def test_the_override_can_be_narrowed_to_some_rule_types() -> None:
+    classes = ("AGREE", "CONSULT", "none")
+    says_none = np.array([0.15, 0.15, 0.7])
+    narrow = {"min_confidence": 0.0, "when_none": 0.1, "when_other": 0.3, "types": ["CONSULT"]}
+    assert decide.combine_event(classes, says_none, "CONSULT", 0.8, narrow) == "CONSULT"
+    assert decide.combine_event(classes, says_none, "AGREE", 0.8, narrow) == "none"  # AGREE may not override
+    assert decide.combine_event(classes, says_none, "AGREE", 0.8, {**narrow, "types": []}) == "none"
+    wide = {k: v for k, v in narrow.items() if k != "types"}
+    assert decide.combine_event(classes, says_none, "AGREE", 0.8, wide) == "AGREE"  # no list: every type
+
+
+def test_the_prior_correction_in_the_intercepts_equals_dividing_the_probabilities() -> None:
+    from silkwire.service.train import corrected, prior_of, with_prior
+
+    model = tiny_model()
+    prior = prior_of(["none", "none", "none", "AGREE"], model.classes)
+    assert prior.tolist() == pytest.approx([2 / 6, 4 / 6])  # add-one smoothed shares
+    sparse, dense = {"t:accord": 1.0}, np.array([1.0], dtype=np.float32)
+    plain = model.proba(sparse, dense)
+    shifted = with_prior(model, prior, 0.5)
+    assert shifted.meta["prior_power"] == 0.5
+    assert shifted.proba(sparse, dense) == pytest.approx(corrected(plain[None, :], prior, 0.5)[0], abs=1e-6)
+    assert shifted.proba(sparse, dense)[0] > plain[0]  # the rarer class gains
+    assert corrected(plain[None, :], prior, 0.0)[0] == pytest.approx(plain)
+
+
 def test_a_titled_event_whose_sides_the_parse_read_as_two_states_stands_against_none() -> None:
     text = "Aliev met en cause des tirs depuis le sol russe\n\nLe président azerbaïdjanais a accusé Moscou."
     titled = Event("ACCUSE", ("AZ",), ("RU",), (6, 18), (0, 47), 0.8)
@@ -104,6 +130,16 @@ def test_a_titled_event_whose_sides_the_parse_read_as_two_states_stands_against_
     assert not decide.titled_dyad(text, replace(titled, target=()))  # one side only
     assert not decide.titled_dyad(text, replace(titled, trigger=(67, 73)))  # the lead's
     assert not decide.titled_dyad(text.split("\n\n")[1], replace(titled, trigger=(30, 36)))  # no title
+
+
+def test_an_event_of_the_leads_first_sentence_between_two_states_stands_against_none_too() -> None:
+    text = "Le nucléaire au menu\n\nMoscou et Tachkent ont signé un accord. Le reste suit."
+    p = parts(text)
+    signed = Event("AGREE", ("RU",), ("UZ",), (45, 50), (22, 61), 0.65)
+    assert decide.head_dyad(p, signed)
+    assert not decide.head_dyad(p, replace(signed, target=()))  # one side only
+    assert not decide.head_dyad(p, replace(signed, trigger=(66, 71)))  # the second sentence
+    assert not decide.head_dyad(parts("Moscou et Tachkent ont signé un accord."), signed)  # no lead
 
 
 def test_the_evidence_is_the_sentence_whose_words_weigh_most() -> None:

@@ -33,8 +33,9 @@ def register(app: typer.Typer) -> None:
         except MissingData as exc:
             fail(str(exc))
         out.print(", ".join(f"{n} {k}" for k, n in report.counts.items()))
-        table = Table("model", "dev accuracy", "dev macro-F1", "dev items", title="dev split (held out from fitting)")
-        for name, s in report.dev.items():
+        table = Table("model", "CV accuracy", "CV macro-F1", "items",
+                      title="train + dev, 5-fold cross-validation (each item by a model fitted without it)")
+        for name, s in report.cv.items():
             table.add_row(name, f"{s['accuracy']:.3f}", f"{s['macro_f1']:.3f}", str(s["total"]))
         out.print(table)
         for path, size in report.files.items():

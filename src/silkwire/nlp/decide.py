@@ -5,15 +5,18 @@
 - ``model``: the event model decides the main event's type (``none``: the article has no event)
   and its confidence is the model's probability; the topic model ranks the topics.
 - ``combined`` (the default): the model, except where the lexicon is the more precise — the
-  rules' main event wins when its type is one of the event model's ``override`` types and the
-  model gives it at least ``min_proba``; the cue lexicon's primary topic wins when its share
-  and the topic model's probability for it reach the topic model's ``override``. Both sets of
-  thresholds are chosen on the dev split by the trainer and stored in the models' meta. When
+  rules' main event wins when its confidence reaches the event model's ``override``
+  ``min_confidence``, its type is one of the override's ``types`` (the rule types whose
+  overrides measure as a gain, or a gain the demo constraint needs: service/train.py) and the
+  model gives it at least ``when_none`` (the model says none) or ``when_other`` (another
+  type); the cue lexicon's primary topic wins when its share and the topic model's probability
+  for it reach the topic model's ``override``. Both sets of thresholds are chosen by the
+  trainer on train + dev read by cross-validation and stored in the models' meta. When
   the model says the article has no event but the title holds a rule trigger whose sides the
   dependency parse read as two different states ("Aliev met en cause des tirs depuis le sol
-  russe": AZ -> RU, nlp/actors.py), the rules' event stands: measured, it changes nothing on
-  OrangeSum's dev and test splits and restores the demo's and the seed's titled events
-  (docs/benchmarks/actors.md).
+  russe": AZ -> RU, nlp/actors.py), or the lead's first sentence holds one (``head_dyad``), the
+  rules' event stands: measured, it changes nothing on OrangeSum's test split's accuracy and
+  restores the demo's and the seed's dyads (docs/benchmarks/actors.md).
 
 A main event the model finds is built on the rules' event of that type in the title or the
 lead's first sentence when there is one (its trigger, actors, evidence). Otherwise it is read
@@ -128,13 +131,16 @@ def evidence(v: View, model: LinearModel, kind: str) -> tuple[Span, Span]:
 
 
 def combine_event(classes: Sequence[str], proba: np.ndarray, rule: str, rule_confidence: float,
-                  override: Mapping[str, float]) -> str:
+                  override: Mapping[str, Any]) -> str:
     """The main event type ``combined`` decides (module doc): the model's, unless the rules found
     ``rule`` with at least ``min_confidence`` (0.8 for a title trigger with actors on both
-    sides, see nlp/events.py) and the model gives it ``when_none`` (the model says none) or
-    ``when_other`` (the model says another type) of probability."""
+    sides, see nlp/events.py), ``rule`` is one of the override's ``types`` (all when absent) and
+    the model gives it ``when_none`` (the model says none) or ``when_other`` (the model says
+    another type) of probability."""
     kind = classes[int(np.argmax(proba))]
     if rule in (NONE, kind) or rule not in classes or rule_confidence < override.get("min_confidence", 2.0):
+        return kind
+    if "types" in override and rule not in override["types"]:
         return kind
     floor = override.get("when_none" if kind == NONE else "when_other", 2.0)
     return rule if float(proba[classes.index(rule)]) >= floor else kind
@@ -144,6 +150,11 @@ def titled_dyad(text: str, event: Event) -> bool:
     """The event's trigger is in the title and its sides are two different states."""
     title_end = text.find("\n\n")
     return title_end > 0 and event.trigger[1] <= title_end and bool(dyads(event))
+
+
+def head_dyad(p: Parts, event: Event) -> bool:
+    """The event's trigger is in the lead's first sentence and its sides are two different states."""
+    return len(p.spans) > 1 and p.spans[1][0] <= event.trigger[0] < p.spans[1][1] and bool(dyads(event))
 
 
 def events(text: str, rule_events: Sequence[Event], v: View | None, mode: str, countries: Sequence[CountryRef],
@@ -156,7 +167,7 @@ def events(text: str, rule_events: Sequence[Event], v: View | None, mode: str, c
     if mode == "combined" and rule_events:
         kind = combine_event(model.classes, v.events, rule_events[0].type, rule_events[0].confidence,
                              model.meta.get("override", {}))
-        if kind == NONE and titled_dyad(text, rule_events[0]):
+        if kind == NONE and (titled_dyad(text, rule_events[0]) or head_dyad(v.parts, rule_events[0])):
             kind = rule_events[0].type
     if kind == NONE:
         return []

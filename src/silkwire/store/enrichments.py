@@ -181,7 +181,7 @@ class EnrichmentTables(StoreBase):
         rows = self.db.execute(
             "SELECT e.id, e.type, e.name, e.country, c.articles FROM facet_counts c "
             f"JOIN entities e ON e.id = c.value WHERE {' AND '.join(where)} "
-            "ORDER BY c.articles DESC, e.name LIMIT ?",
+            "ORDER BY c.articles DESC, e.name, e.id LIMIT ?",
             (*args, limit),
         ).fetchall()
         return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]

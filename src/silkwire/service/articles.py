@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,7 +36,7 @@ from silkwire.model import (
     enrichment_fields,
 )
 from silkwire.net import Fetcher
-from silkwire.service import corrections, duplicates, prefetch, repair
+from silkwire.service import corrections, duplicates, repair
 from silkwire.service.inputs import read_inputs
 from silkwire.service.search import Hit, SearchResult, hit_record, search
 from silkwire.service.workspace import (
@@ -118,26 +117,19 @@ def ingest_items(
     batch_size: int = BATCH_SIZE,
     on_batch: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
-    """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path.
-
-    Each batch's pure work (fingerprints, index columns) is done one batch ahead, in a worker
-    process once the input is large (``prefetch.py``); the batches are written in input order."""
+    """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
     keeps_index = ws.begin_index_write()
     duplicates.catch_up(ws)
     report = IngestReport()
     batch: list[Article] = []
     left = repair.pending(ws)  # articles an earlier command was killed before giving stories
-    ahead = prefetch.Prefetcher(lambda: duplicates.finder(ws).params)
-    waiting: deque[tuple[list[Article], Future[prefetch.Work] | None]] = deque()
 
-    def flush(articles: list[Article], future: Future[prefetch.Work] | None) -> None:
-        ready, columns = ahead.take(articles, future)  # the costly part, before taking the write lock
-        prepared = dict(zip([a.id for a in articles], ready, strict=True))
+    def flush() -> None:
+        prepared = duplicates.prepare(ws, batch)  # the costly part, before taking the write lock
         try:
             with ws.store.transaction():
-                rowids = ws.store.add_articles(articles)
-                duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, articles, strict=True) if r],
-                                           prepared)
+                rowids = ws.store.add_articles(batch)
+                duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch, strict=True) if r], prepared)
                 ws.store.mark_stories_pending([r for r in rowids if r], enriched=False)
         except BaseException:
             duplicates.forget_finder(ws)  # it saw articles that are not stored
@@ -145,37 +137,25 @@ def ingest_items(
         repair.step("ingest.batch")
         duplicates.flush_bands(ws, duplicates.FLUSH_BANDS)
         if keeps_index:
-            ws.index.add([index_doc(rowid, a, columns=c) for rowid, a, c in zip(rowids, articles, columns, strict=True)
-                          if rowid])
+            ws.index.add([index_doc(rowid, a) for rowid, a in zip(rowids, batch, strict=True) if rowid])
         new = sum(1 for r in rowids if r)
         report.new += new
-        report.duplicate += len(articles) - new
+        report.duplicate += len(batch) - new
+        batch.clear()
         if on_batch:
             on_batch(report)
 
-    def hand_over() -> None:
-        nonlocal batch
-        waiting.append((batch, ahead.submit(batch)))
-        batch = []
-        if len(waiting) > 1 or waiting[0][1] is None:  # the worker has the next batch: write this one
-            flush(*waiting.popleft())
-
-    try:
-        for item in items:
-            if isinstance(item, InputError):
-                report.rejected.append(item)
-            elif isinstance(item, InputWarning):
-                report.warnings.append(item)
-            else:
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    hand_over()
-        if batch:
-            hand_over()
-        while waiting:
-            flush(*waiting.popleft())
-    finally:
-        ahead.close()
+    for item in items:
+        if isinstance(item, InputError):
+            report.rejected.append(item)
+        elif isinstance(item, InputWarning):
+            report.warnings.append(item)
+        else:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+    if batch:
+        flush()
     duplicates.flush_bands(ws)  # derived: a process killed before this line loses none (dedup_index)
     # The store is committed batch by batch; the index once at the end (its commits are costly).
     # Should we die before this line, the next open re-indexes from the watermark.

@@ -124,10 +124,8 @@ def _sync_reading(ws: Workspace) -> None:
             raise
 
 
-def index_doc(rowid: int, article: Article, facets: Facets | None = None,
-              columns: tuple[str, str, str] | None = None) -> IndexDoc:
-    """``columns``: ``index_columns(article.title, article.body)`` when computed already."""
-    title_terms, body_terms, words = columns or index_columns(article.title, article.body)
+def index_doc(rowid: int, article: Article, facets: Facets | None = None) -> IndexDoc:
+    title_terms, body_terms, words = index_columns(article.title, article.body)
     f = facets or Facets()
     return IndexDoc(rowid, title_terms, body_terms, words, article.source, article.published,
                     f.countries, f.entities, f.places, f.event_date, f.events, f.topics)

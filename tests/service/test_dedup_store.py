@@ -4,6 +4,7 @@ as the in-memory finder, nothing to rebuild in a new process, older databases mi
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -274,3 +275,26 @@ def test_one_dispatch_repeated_costs_a_bounded_number_of_verifications_in_the_st
         assert all(r.duplicate_of == "k0" for r in results[1:])
         assert len(calls) <= 4 * n
         assert store.db.execute("SELECT count(DISTINCT article_rowid) FROM dedup_bands").fetchone()[0] == 1
+
+
+def test_each_batch_looks_for_articles_without_dedup_state_only_above_what_was_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catch-up of articles stored before duplicates existed looks below each batch's first
+    rowid once: a scan of every earlier article per batch made the finder's cost per article grow
+    with the corpus (issue 16)."""
+    monkeypatch.setenv("SILKWIRE_INDEX", str(tmp_path / "index"))
+    scanned: list[tuple[int, int]] = []
+    with service.open_workspace(str(tmp_path / "db.db"), create=True) as ws:
+        real = ws.store.undeduplicated
+
+        def spy(limit: int, below: int | None = None, above: int = 0) -> list[int]:
+            scanned.append((above, below if below is not None else 1 << 62))
+            return real(limit, below, above)
+
+        monkeypatch.setattr(ws.store, "undeduplicated", spy)
+        report = service.ingest_items(ws, demo_articles(), batch_size=7)
+        assert report.new > 100 and real(10**6) == []
+    assert scanned and scanned[0][0] == 0
+    # every rowid range is looked at once: the ranges follow each other, none starts at 0 again
+    assert all(above >= prev_below - 1 for (_, prev_below), (above, _) in pairwise(scanned))
+    assert sum(below - above for above, below in scanned) <= report.new + len(scanned)

@@ -93,12 +93,13 @@ class StoryTables(StoreBase):
         for r in rows:
             yield DedupRow(r[0], r[1], r[2], bytes(r[3]), int(r[4]), bytes(r[5]), bytes(r[6]), r[7], r[8])
 
-    def undeduplicated(self, limit: int, below: int | None = None) -> list[int]:
-        """Rowids (below ``below``) of articles without a dedup state (stored before migration 4)."""
+    def undeduplicated(self, limit: int, below: int | None = None, above: int = 0) -> list[int]:
+        """Rowids (above ``above``, below ``below``) of articles without a dedup state (stored
+        before migration 4)."""
         rows = self.db.execute(
             "SELECT a.rowid FROM articles a LEFT JOIN article_dedup d ON d.article_rowid = a.rowid "
-            "WHERE d.article_rowid IS NULL AND a.rowid < ? ORDER BY a.rowid LIMIT ?",
-            (below if below is not None else 1 << 62, limit))
+            "WHERE d.article_rowid IS NULL AND a.rowid > ? AND a.rowid < ? ORDER BY a.rowid LIMIT ?",
+            (above, below if below is not None else 1 << 62, limit))
         return [r[0] for r in rows]
 
     def has_dedup_state(self, rowid: int) -> bool:

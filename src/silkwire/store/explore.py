@@ -159,7 +159,8 @@ class ExploreQueries(StoreBase):
         base = f"FROM article_facets f JOIN entities e ON e.id = f.value WHERE {' AND '.join(where)}"
         total = int(self.db.execute(f"SELECT count(DISTINCT e.id) {base}", args).fetchone()[0])
         rows = self.db.execute(f"SELECT e.id, e.type, e.name, e.country, count(*) {base} GROUP BY e.id "
-                               "ORDER BY count(*) DESC, e.name, e.id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+                               "ORDER BY count(*) DESC, e.name, e.id LIMIT ? OFFSET ?",
+                               [*args, limit, offset]).fetchall()
         return total, [(i, t, n, c, int(k)) for i, t, n, c, k in rows]
 
     def places(self, country: str | None = None, limit: int = 300) -> list[PlaceRow]:

@@ -18,17 +18,18 @@ def event(text: str, published: str | None) -> str | None:
 # -- an unresolved expression that would date the event: no date, not another one ---------------
 
 
-@pytest.mark.parametrize(
-    ("text", "published", "value"),
-    [
-        ("Tennis : la Kazakhe s'impose à Berlin\n\nElle a remporté dimanche la finale, son premier titre "
-         "depuis avril 2024.", "2025-06-23", "2025-06-22"),
-        ("Banque centrale : hausse du taux directeur\n\nLa banque a relevé vendredi son taux, une première "
-         "depuis mars 2023.", "2024-11-30", "2024-11-29"),
-        ("Élections : victoire du parti au pouvoir\n\nLe parti a obtenu mardi 60 % des voix, contre 52 % en "
-         "janvier 2020.", "2025-03-05", "2025-03-04"),
-    ],
-)
+# A weekday dates the event; a month of the background follows it.
+WEEKDAY_AND_BACKGROUND = [
+    ("Tennis : la Kazakhe s'impose à Berlin\n\nElle a remporté dimanche la finale, son premier titre "
+     "depuis avril 2024.", "2025-06-23", "2025-06-22"),
+    ("Banque centrale : hausse du taux directeur\n\nLa banque a relevé vendredi son taux, une première "
+     "depuis mars 2023.", "2024-11-30", "2024-11-29"),
+    ("Élections : victoire du parti au pouvoir\n\nLe parti a obtenu mardi 60 % des voix, contre 52 % en "
+     "janvier 2020.", "2025-03-05", "2025-03-04"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "value"), WEEKDAY_AND_BACKGROUND)
 def test_with_a_publication_date_the_weekday_dates_the_event(text: str, published: str, value: str) -> None:
     assert event(text, published) == value
 
@@ -36,12 +37,7 @@ def test_with_a_publication_date_the_weekday_dates_the_event(text: str, publishe
 @pytest.mark.parametrize(
     "text",
     [
-        "Tennis : la Kazakhe s'impose à Berlin\n\nElle a remporté dimanche la finale, son premier titre "
-        "depuis avril 2024.",
-        "Banque centrale : hausse du taux directeur\n\nLa banque a relevé vendredi son taux, une première "
-        "depuis mars 2023.",
-        "Élections : victoire du parti au pouvoir\n\nLe parti a obtenu mardi 60 % des voix, contre 52 % en "
-        "janvier 2020.",
+        *(text for text, _, _ in WEEKDAY_AND_BACKGROUND),
         "Mines : accord signé\n\nLes deux groupes ont signé hier un accord de 2 milliards, négocié depuis "
         "l'été 2023.",
     ],

@@ -4,6 +4,7 @@
     python3 tools/orangesum_extend.py --round 2 [path/to/orangesum.jsonl.gz]
     python3 tools/orangesum_extend.py --round 3 [path/to/orangesum.jsonl.gz]
     python3 tools/orangesum_extend.py --round 4 [path/to/orangesum.jsonl.gz]
+    python3 tools/orangesum_extend.py --round 5 [path/to/orangesum.jsonl.gz]
 
 The first sample (tools/orangesum_sample.py, batches 1..6, 3,000 items) held too few CONSULT and
 AGREE items (32 and 23 in the train split) for a model to learn them, and 2,090 training items
@@ -19,6 +20,11 @@ are few for 17 IPTC topics. Each round appends ids to ``sample.tsv`` (batches of
   first), and 500 ``rest`` items drawn from every eligible item, allocated to categories in
   proportion to the square root of their size as in the first sample (for the topics).
 * round 4, batches 14..18: 400 ``diplomacy`` and 850 ``rest`` items, drawn as in round 3.
+* round 5, batches 19..23 (300 items, 30 double, each): 1,250 ``rare`` items with a cue of
+  tools/rare_event_cues.txt (the PLOVER types the gold held least of: SANCTION, MOBILIZE,
+  COOPERATE, RETREAT, THREATEN, REJECT, AID, CONCEDE, SUPPORT), international first as for
+  ``diplomacy``, and 250 ``rest`` items. Macro-F1 counts each type alike, and the train split held
+  10 to 66 items of seven of them.
 
 Eligible: the first sample's rule (a lead, the first id of each upstream duplicate group), not
 sampled yet. **Never an item whose id hashes to the frozen test split**: the test split stays
@@ -40,26 +46,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from orangesum_sample import duplicates_to_skip, id_key, load_cues, split_of, sqrt_allocation
 from orangesum_show import DEFAULT_DATA, GOLD_DIR, iter_corpus, read_tsv
 
-PER_BATCH, DOUBLE_PER_BATCH = 250, 25
-# round -> (seed, batches, diplomacy items, rest items)
+# round -> (seed, batches, cued items, rest items, cue stratum, doubles per batch)
 ROUNDS = {
-    2: ("silkwire-orangesum-sample-v2-diplomacy", (7, 8, 9), 750, 0),
-    3: ("silkwire-orangesum-sample-v3", (10, 11, 12, 13), 500, 500),
-    4: ("silkwire-orangesum-sample-v4", (14, 15, 16, 17, 18), 400, 850),
+    2: ("silkwire-orangesum-sample-v2-diplomacy", (7, 8, 9), 750, 0, "diplomacy", 25),
+    3: ("silkwire-orangesum-sample-v3", (10, 11, 12, 13), 500, 500, "diplomacy", 25),
+    4: ("silkwire-orangesum-sample-v4", (14, 15, 16, 17, 18), 400, 850, "diplomacy", 25),
+    5: ("silkwire-orangesum-sample-v5-rare", (19, 20, 21, 22, 23), 1250, 250, "rare", 30),
 }
 CUES_FILE = Path(__file__).resolve().parent / "diplomacy_cues.txt"
+CUE_FILES = {"diplomacy": CUES_FILE, "rare": Path(__file__).resolve().parent / "rare_event_cues.txt"}
 
 
 def load_diplomacy_cues(path: Path = CUES_FILE) -> re.Pattern[str]:
+    """The stems of a cue file (one per line, ``#`` comments) as one case-insensitive pattern."""
     stems = [ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines()]
     alts = sorted((re.escape(s).replace("'", "['’]") for s in stems if s), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")", re.IGNORECASE)
 
 
 def draw(data: Path, gold_dir: Path, round_no: int) -> tuple[list[dict[str, str]], list[tuple[str, int]]]:
-    seed, batches, n_diplomacy, n_rest = ROUNDS[round_no]
+    seed, batches, n_diplomacy, n_rest, stratum, n_double = ROUNDS[round_no]
     sampled = {r["id"] for r in read_tsv(gold_dir / "sample.tsv")}
-    foreign_re, diplo_re = load_cues(), load_diplomacy_cues()
+    foreign_re, diplo_re = load_cues(), load_diplomacy_cues(CUE_FILES[stratum])
     skip = duplicates_to_skip(data)
     intl: list[str] = []
     other: list[str] = []
@@ -77,8 +85,8 @@ def draw(data: Path, gold_dir: Path, round_no: int) -> tuple[list[dict[str, str]
     for ids in (intl, other, *by_category.values()):
         ids.sort(key=id_key)
     rng = random.Random(seed)
-    chosen = {i: "diplomacy" for i in rng.sample(intl, min(n_diplomacy, len(intl)))}
-    chosen.update({i: "diplomacy" for i in rng.sample(other, n_diplomacy - len(chosen))})
+    chosen = {i: stratum for i in rng.sample(intl, min(n_diplomacy, len(intl)))}
+    chosen.update({i: stratum for i in rng.sample(other, n_diplomacy - len(chosen))})
     alloc = sqrt_allocation({c: len(v) for c, v in by_category.items()}, n_rest)
     for category in sorted(by_category):
         chosen.update({i: "rest" for i in rng.sample(by_category[category], alloc[category])})
@@ -89,7 +97,7 @@ def draw(data: Path, gold_dir: Path, round_no: int) -> tuple[list[dict[str, str]
     double: list[tuple[str, int]] = []
     for k, b in enumerate(batches):
         members = sorted((r["id"] for r in rows if r["batch"] == str(b)), key=id_key)
-        picked = sorted(rng.sample(members, DOUBLE_PER_BATCH), key=id_key)
+        picked = sorted(rng.sample(members, n_double), key=id_key)
         others = [batches[(k + j) % len(batches)] for j in range(1, len(batches))]
         double.extend((i, others[n % len(others)]) for n, i in enumerate(picked))
     return rows, double

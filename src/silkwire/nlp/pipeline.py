@@ -42,7 +42,7 @@ from typing import Any
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
 from silkwire.nlp import decide, recovered, where
 from silkwire.nlp import entities as ents
-from silkwire.nlp.actors import article_actors
+from silkwire.nlp.actors import article_actors, model_event_actors
 from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
@@ -317,11 +317,15 @@ def actors(ctx: Context) -> list[Event]:
                           places, ctx.kb, ctx.parses)
 
 
-def events(ctx: Context) -> list[Event]:
-    """The main event (rules, model or both: nlp/decide.py), then the lead's other events."""
+def events(ctx: Context, view: decide.View | None = None, mode: str | None = None) -> list[Event]:
+    """The main event (rules, model or both: nlp/decide.py), then the lead's other events; a main
+    event the model found where the lexicon has no trigger takes its actors from the title's
+    parse (nlp/actors.py). ``view`` and ``mode``: another reading than the context's."""
     places, _ = ctx.facts["places"]
-    return decide.events(ctx.article.text, ctx.facts["actors"], ctx.facts["model_view"], ctx.mode,
-                         ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
+    found = decide.events(ctx.article.text, ctx.facts["actors"], view or ctx.facts["model_view"], mode or ctx.mode,
+                          ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
+    return model_event_actors(ctx.article, found, ctx.facts["countries"], ctx.facts["entities"], places, ctx.kb,
+                              ctx.parses)
 
 
 def topics(ctx: Context) -> list[Topic]:

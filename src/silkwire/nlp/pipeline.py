@@ -23,8 +23,8 @@ articles): F1 organisations 0.888 vs 0.853 with sm, persons 0.954 vs 0.947, coun
 0.982, places 0.836 vs 0.828; NER-only, the two run at a similar speed (the cost is the
 model load, a few seconds). ``model="sm"`` is there for small machines.
 
-Who acts on whom in each event is read from the dependency parse of the sentences that hold an
-event trigger, parsed in batches beside the NER (:mod:`silkwire.nlp.parsing`,
+Who acts on whom in each event is read from the dependency parse of the title and the sentences
+that hold an event trigger, parsed in batches beside the NER (:mod:`silkwire.nlp.parsing`,
 :mod:`silkwire.nlp.actors`).
 
 Enrichers are plain functions of a :class:`Context`, listed in order in ``ENRICHERS``; each

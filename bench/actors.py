@@ -6,7 +6,9 @@
   (``silkwire.evaluation.actors.score_dyads``) beside the event scorer's figures;
 - the OrangeSum event corpus (``eval/gold/orangesum_events.jsonl``, text from
   ../shared/data/orangesum): source/target country-set accuracy, named-actor (side, id) F1 and
-  ordered/unordered dyads (``score_event_actors``), train+dev and the frozen test split apart.
+  ordered/unordered dyads (``score_event_actors``), train+dev and the frozen test split apart,
+  end to end and given the gold's main event type (an oracle for the event layer,
+  bench/actors_oracle.py: the actor layer's quality apart from the event model's).
 
 ``--show-errors`` lists the train and dev items whose actors differ from the gold, never a test
 item: the test split is scored in aggregate only (docs/annotation-events.md, Splits).
@@ -17,11 +19,11 @@ same event types): the "before" of the comparison.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from actors_oracle import orangesum_articles, records_with_oracle
+from actors_oracle import read_gold as read_orangesum_gold
 from silkwire.evaluation.actors import event_pairs, gold_pairs, score_dyads, score_event_actors
 from silkwire.evaluation.events import score_events
 from silkwire.evaluation.facts import index_records, read_gold
@@ -34,7 +36,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "data" / "seeds" / "002_0afaed159990aab2.txt"
 SEED_GOLD = ROOT / "tests" / "gold" / "seed-002.jsonl"
 ORANGESUM = ROOT.parent / "shared" / "data" / "orangesum" / "orangesum.jsonl.gz"
-ORANGESUM_GOLD = ROOT / "eval" / "gold" / "orangesum_events.jsonl"
 
 
 def records(articles: list[Article]) -> list[dict[str, Any]]:
@@ -64,30 +65,28 @@ def listing_gold(name: str, inputs: list[str], golds: list[str], show_errors: bo
                 print(f"  - {rec.get('text', '')[:150]!r}\n    got {got} ({main and main['type']}) want {want}")
 
 
-def orangesum_articles(gold: list[dict[str, Any]]) -> list[Article]:
-    sys.path.insert(0, str(ROOT / "tools"))
-    from orangesum_show import article_text, load_items  # type: ignore[import-not-found]
-
-    items = load_items([r["id"] for r in gold], ORANGESUM)
-    return [Article(r["id"], "orangesum", items[r["id"]]["title"],
-                    article_text(items[r["id"]]["title"], items[r["id"]]["heading"]),
-                    published=(items[r["id"]]["date"] or "")[:10] or None) for r in gold]
-
-
 def orangesum(show_errors: bool) -> None:
-    gold = [json.loads(line) for line in ORANGESUM_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    index = {r["id"]: r for r in records(orangesum_articles(gold))}
+    gold = read_orangesum_gold()
+    index, oracle = records_with_oracle(orangesum_articles(gold), {r["id"]: r["event"] for r in gold})
     for name, splits in (("train+dev", {"train", "dev"}), ("dev", {"dev"}), ("test (frozen)", {"test"})):
         rows = [r for r in gold if r["split"] in splits]
-        s = score_event_actors(index, rows)
         events = sum(r["event"] != "none" for r in rows)
+        s = score_event_actors(oracle, rows)
         print(f"OrangeSum {name}: {len(rows)} items, {events} with an event")
+        print(f"  given the gold's event type (oracle): source countries {s['source_countries']['accuracy']:.3f}  "
+              f"target countries {s['target_countries']['accuracy']:.3f}  actors F1 {s['actors']['f1']:.3f}")
+        print(f"    dyads ordered {_prf(s['dyads_ordered'])}")
+        print(f"    named-office  {_prf(s['dyads_named_office'])}")
+        s = score_event_actors(index, rows)
+        print("  end to end:")
         print(f"  source countries {s['source_countries']['accuracy']:.3f}  target countries "
               f"{s['target_countries']['accuracy']:.3f}")
         print(f"  actors (side, id) {_prf(s['actors'])}")
         print(f"  dyads ordered   {_prf(s['dyads_ordered'])}")
         print(f"  dyads unordered {_prf(s['dyads_unordered'])}")
         print(f"  dyads ordered, items where both have an event {_prf(s['dyads_when_found'])}")
+        print(f"  dyads ordered, a country held only by a person the gold names left out "
+              f"{_prf(s['dyads_named_office'])}")
     if not show_errors:
         return
     for row in gold:

@@ -26,7 +26,10 @@ Span = tuple[int, int]
 # rules' override narrowed to the rule types where it measures a gain, a rule event of the lead's
 # first sentence between two states stands against "none"
 # 0.4.6: all of 0.4.3-0.4.5 together
-PIPELINE_VERSION = "0.4.6"
+# 0.4.7-actors: the title always parsed; a main event the model finds without a lexicon trigger
+# takes its actors from the title's predicate; misread verbs, locutions ("met en garde X"),
+# subjects after a verb of saying, "anti-X", "entre" on an adjective, participle clauses
+PIPELINE_VERSION = "0.4.7-actors"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,14 @@ that no model is loaded; the last test runs the real pipeline (slow)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from silkwire.model import Event, Span
 from silkwire.nlp.actor_mentions import Actor, Mention, Reading, Tree, office_of, read_words, rubric_country, words
 from silkwire.nlp.actor_roles import Roles, read_roles, trigger_token
-from silkwire.nlp.actors import assemble, event_actors
+from silkwire.nlp.actors import assemble, event_actors, predicate
 from silkwire.nlp.kb import load_kb
 from silkwire.nlp.spacy_model import ParsedToken
 
@@ -226,6 +228,103 @@ def test_the_main_event_completes_its_target_from_the_lead() -> None:
 
 
 # -- names and words -----------------------------------------------------------------------------
+
+
+def test_a_verb_the_tagger_read_as_a_noun_keeps_its_subject_and_object() -> None:
+    # "Le Kirghizstan menace Tachkent de représailles": "menace" tagged NOUN, "Tachkent" an adjective
+    rows: list[Row] = [("Le", "DET", "det", 1), ("Kirghizstan", "PROPN", "nsubj", 2), ("menace", "NOUN", "ROOT", 2),
+                       ("Tachkent", "ADJ", "amod", 2), ("de", "ADP", "case", 5), ("représailles", "NOUN", "nmod", 2)]
+    marks = [(1, 1, "state", "KG", None), (3, 3, "state", "UZ", None)]
+    assert sides("THREATEN", roles_of(rows, 2, "THREATEN", marks)) == (["KG"], ["UZ"])
+    # a noun with a determiner stays a noun: "la menace turkmène" is read through its adjective
+    noun = [("la", "DET", "det", 1), ("menace", "NOUN", "ROOT", 1), ("turkmène", "ADJ", "amod", 1)]
+    assert sides("THREATEN", roles_of(noun, 1, "THREATEN", [(2, 2, "demonym", "TM", None)])) == (["TM"], [])
+
+
+def test_the_bare_complement_of_a_locution_is_its_target() -> None:
+    # "Douchanbé met en garde Kaboul et Islamabad"
+    rows: list[Row] = [("Douchanbé", "PROPN", "nsubj", 1), ("met", "VERB", "ROOT", 1), ("en", "ADP", "case", 3),
+                       ("garde", "NOUN", "obl:arg", 1), ("Kaboul", "PROPN", "nmod", 3), ("et", "CCONJ", "cc", 6),
+                       ("Islamabad", "PROPN", "conj", 4)]
+    marks = [(0, 0, "state", "TJ", None), (4, 4, "state", "AF", None), (6, 6, "state", "PK", None)]
+    assert sides("THREATEN", roles_of(rows, 1, "THREATEN", marks)) == (["TJ"], ["AF", "PK"])
+
+
+def test_a_present_participle_hung_on_an_object_takes_the_main_subject() -> None:
+    # "Le président turkmène a durci le ton sur le dossier, menaçant de fermer la frontière"
+    rows: list[Row] = [("Le", "DET", "det", 1), ("président", "NOUN", "nsubj", 4), ("turkmène", "ADJ", "amod", 1),
+                       ("a", "AUX", "aux:tense", 4), ("durci", "VERB", "ROOT", 4), ("le", "DET", "det", 6),
+                       ("ton", "NOUN", "obj", 4), ("sur", "ADP", "case", 9), ("le", "DET", "det", 9),
+                       ("dossier", "NOUN", "obl:mod", 4), (",", "PUNCT", "punct", 11), ("menaçant", "VERB", "acl", 9),
+                       ("de", "ADP", "mark", 13), ("fermer", "VERB", "xcomp", 11), ("la", "DET", "det", 15),
+                       ("frontière", "NOUN", "obj", 13)]
+    text, tokens = sentence(rows)
+    tokens = tuple(replace(t, morph="Tense=Pres|VerbForm=Part") if t.text == "menaçant" else t for t in tokens)
+    found = [mention(tokens, 2, 2, "demonym", "TM")]
+    assert sides("THREATEN", read_roles(Tree(tokens), 11, "THREATEN", reading(text, found))) == (["TM"], [])
+
+
+def test_an_anti_prefix_names_the_target() -> None:
+    # "les sanctions anti-kirghizes de Washington"
+    rows: list[Row] = [("les", "DET", "det", 1), ("sanctions", "NOUN", "ROOT", 1), ("anti-kirghizes", "ADJ", "amod", 1),
+                       ("de", "ADP", "case", 4), ("Washington", "PROPN", "nmod", 1)]
+    text, tokens = sentence(rows)
+    # the demonym is the part after the prefix, as the gazetteer marks it
+    kirghizes = Mention(tokens[2].start + 5, tokens[2].end, "demonym", "KG")
+    found = [kirghizes, mention(tokens, 4, 4, "state", "US")]
+    assert sides("SANCTION", read_roles(Tree(tokens), 1, "SANCTION", reading(text, found))) == (["US"], ["KG"])
+
+
+def test_a_subject_put_after_a_verb_of_saying_is_the_source() -> None:
+    # 'Les taxes kazakhstanaises "ruinent nos exportateurs", accuse Bichkek'
+    rows: list[Row] = [("Les", "DET", "det", 1), ("taxes", "NOUN", "nsubj", 4), ("kazakhstanaises", "ADJ", "amod", 1),
+                       ('"', "PUNCT", "punct", 4), ("ruinent", "VERB", "ROOT", 4), ("nos", "DET", "det", 6),
+                       ("exportateurs", "NOUN", "obj", 4), ('"', "PUNCT", "punct", 4), (",", "PUNCT", "punct", 4),
+                       ("accuse", "VERB", "advcl", 4), ("Bichkek", "PROPN", "obj", 9)]
+    marks = [(2, 2, "demonym", "KZ", None), (10, 10, "state", "KG", None)]
+    assert sides("ACCUSE", roles_of(rows, 9, "ACCUSE", marks)) == (["KG"], ["KZ"])
+    # with its subject before it, the object stays the object: "Bichkek accuse Astana"
+    plain: list[Row] = [("Bichkek", "PROPN", "nsubj", 1), ("accuse", "VERB", "ROOT", 1), ("Astana", "PROPN", "obj", 1)]
+    marks = [(0, 0, "state", "KG", None), (2, 2, "state", "KZ", None)]
+    assert sides("ACCUSE", roles_of(plain, 1, "ACCUSE", marks)) == (["KG"], ["KZ"])
+
+
+def test_between_on_an_adjective_of_the_trigger_names_both_parties() -> None:
+    # "Premier accrochage meurtrier entre le Kirghizstan et le Tadjikistan"
+    rows: list[Row] = [("Premier", "ADJ", "amod", 1), ("accrochage", "NOUN", "ROOT", 1), ("meurtrier", "ADJ", "amod", 1),
+                       ("entre", "ADP", "case", 5), ("le", "DET", "det", 5), ("Kirghizstan", "PROPN", "obl:mod", 2),
+                       ("et", "CCONJ", "cc", 8), ("le", "DET", "det", 8), ("Tadjikistan", "PROPN", "conj", 5)]
+    marks = [(5, 5, "state", "KG", None), (8, 8, "state", "TJ", None)]
+    assert sides("ASSAULT", roles_of(rows, 1, "ASSAULT", marks)) == (["KG", "TJ"], ["KG", "TJ"])
+
+
+def test_a_visit_for_which_someone_is_somewhere_has_that_place_as_host() -> None:
+    # "Un ministre japonais à Astana pour une visite"
+    rows: list[Row] = [("Un", "DET", "det", 1), ("ministre", "NOUN", "ROOT", 1), ("japonais", "ADJ", "amod", 1),
+                       ("à", "ADP", "case", 4), ("Astana", "PROPN", "nmod", 1), ("pour", "ADP", "case", 7),
+                       ("une", "DET", "det", 7), ("visite", "NOUN", "nmod", 1)]
+    text, tokens = sentence(rows)
+    found = [mention(tokens, 2, 2, "demonym", "JP"),
+             Mention(tokens[4].start, tokens[4].end, "place", "KZ", capital=True)]
+    assert sides("CONSULT", read_roles(Tree(tokens), 7, "CONSULT", reading(text, found))) == (["JP"], ["KZ"])
+
+
+def test_the_predicate_of_a_title_is_the_verb_after_its_rubric() -> None:
+    # "Ouzbékistan : Tachkent accuse Bichkek" / "Tachkent accuse Bichkek"
+    rubric = [("Ouzbékistan", "PROPN", "ROOT", 0), (":", "PUNCT", "punct", 0), ("Tachkent", "PROPN", "nsubj", 3),
+              ("accuse", "VERB", "ROOT", 3), ("Bichkek", "PROPN", "obj", 3)]
+    assert predicate(Tree(sentence(rubric)[1])) == 3
+    plain = [("Tachkent", "PROPN", "nsubj", 1), ("accuse", "VERB", "ROOT", 1), ("Bichkek", "PROPN", "obj", 1)]
+    assert predicate(Tree(sentence(plain)[1])) == 1
+    # "À Astana, Tachkent accuse Bichkek": the parser leaves the place phrase a root of its own
+    fronted = [("À", "ADP", "case", 1), ("Astana", "PROPN", "ROOT", 1), (",", "PUNCT", "punct", 4),
+               ("Tachkent", "PROPN", "nsubj", 4), ("accuse", "VERB", "ROOT", 4), ("Bichkek", "PROPN", "obj", 4)]
+    assert predicate(Tree(sentence(fronted)[1])) == 4
+    # the locution's rule holds whatever the lone noun "garde" (a state noun) reads as
+    locution = [("Douchanbé", "PROPN", "nsubj", 1), ("met", "VERB", "ROOT", 1), ("en", "ADP", "case", 3),
+                ("garde", "NOUN", "obl:arg", 1), ("Kaboul", "PROPN", "nmod", 3)]
+    marks = [(0, 0, "state", "TJ", None), (4, 4, "state", "AF", None)]
+    assert sides("THREATEN", roles_of(locution, 1, "THREATEN", marks, rubric="TJ")) == (["TJ"], ["AF"])
 
 
 def test_office_of_a_person_at_the_article_date() -> None:

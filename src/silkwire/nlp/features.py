@@ -1,6 +1,6 @@
 """The features of the trained event and topic models (nlp/classifier.py), in plain Python.
 
-The trainer (nlp/training.py) and the pipeline compute them with this one module, so a model
+The trainer (service/train.py) and the pipeline compute them with this one module, so a model
 sees at run time exactly what it was trained on. An article is read in three parts, each with
 its own feature names, because the annotation guide makes the title carry the main event: the
 title (``t``), the lead's first sentence (``l``) and the rest of the lead (``r``). Groups (the

@@ -7,15 +7,16 @@ Steps, seeded and deterministic (the same labels and text give the same files, b
 1. the category model: OrangeSum's rubric from the words of the ~32,000 items outside the
    annotated sample (evaluation/orangesum.py ``read_unlabelled``);
 2. the annotated items of the ``train`` and ``dev`` splits, read by the pipeline with the rules
-   deciding (their trigger hits, cue scores and countries are features: nlp/features.py);
+   deciding (their trigger hits, cue scores and countries are features: nlp/features.py), and
+   their feature matrices: service/train_data.py;
 3. the event and topic models: logistic regression over the feature groups and dense blocks of
    ``EVENT_META``/``TOPIC_META``, settings chosen on the dev split and by cross-validation on
    train (bench/train_events.py), then fitted on train + dev together (more data once the
    settings are chosen: the dev split is no longer held out, and 5-fold cross-validation over
    train + dev is the held-out measure the trainer reports);
-4. the decision thresholds, written into the models' meta, all chosen on train + dev read by
-   5-fold cross-validation (each item by a model fitted without it, ~5,400 items): for events,
-   the power of the class prior divided out of the probabilities (``with_prior``: folded into
+4. the decision thresholds (service/train_thresholds.py), written into the models' meta, all
+   chosen on train + dev read by 5-fold cross-validation (each item by a model fitted without it,
+   ~5,400 items): for events, the power of the class prior divided out of the probabilities (``with_prior``: folded into
    the intercepts), the thresholds under which the rules override the model (nlp/decide.py,
    ``combined``) and the rule types allowed to (``_narrow``), the best accuracy + macro-F1 among
    the settings that keep the demo gold's event accuracy at 0.90 (the issue's floor); for
@@ -38,10 +39,11 @@ import numpy as np
 
 from silkwire.evaluation import orangesum
 from silkwire.evaluation.events import label_scores
-from silkwire.model import Article, Topic
 from silkwire.nlp import classifier, decide
 from silkwire.nlp.classifier import LinearModel
-from silkwire.nlp.features import Parts, Signals, parts
+from silkwire.nlp.features import Signals, parts
+from silkwire.service.train_data import Example, inputs, label, lexicon, matrix, prepare, prepare_demo, vocabulary
+from silkwire.service.train_thresholds import corrected, prior_of, tune_events, tune_topics, with_prior
 
 SEED = 13
 # Chosen by bench/train_events.py (dev split + 5-fold cross-validation on train): see its docstring.
@@ -53,96 +55,11 @@ TOPIC_META: dict[str, Any] = {"groups": ["words", "rules"], "vectors": ["t:mean"
 
 
 @dataclass
-class Example:
-    article: Article
-    split: str  # train | dev | demo
-    events: tuple[str, ...]  # the acceptable main event types ("none": no event)
-    topic: str  # the primary topic
-    signals: Signals
-    parts: Parts
-    rule_confidence: float = 0.0  # the confidence of the rules' main event (nlp/events.py)
-    rule_topic: Topic | None = None  # the cue lexicon's primary topic
-    cats: np.ndarray | None = None
-    other_topics: tuple[str, ...] = ()  # the gold's other topics
-
-
-@dataclass
 class TrainReport:
     counts: dict[str, int] = field(default_factory=dict)
     cv: dict[str, dict[str, Any]] = field(default_factory=dict)  # model -> its 5-fold CV scores on train + dev
     files: dict[str, int] = field(default_factory=dict)  # path -> bytes
 
-
-def _words() -> Any:
-    from silkwire.nlp.spacy_model import lexicon
-
-    return lexicon()
-
-
-def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ...]]]) -> list[Example]:
-    """(article, split, acceptable event types, topic, other topics), with what the rules find in
-    each (step 2)."""
-    from silkwire.nlp.pipeline import enrich
-    from silkwire.nlp.topics import from_scores, raw_scores
-
-    out = []
-    for (article, split, events, topic, other), e in zip(items, enrich([i[0] for i in items], mode="rules"),
-                                                         strict=True):
-        scores = raw_scores(article.text)
-        sig = decide.signals(e.events or (), scores, e.countries or ())
-        out.append(Example(article, split, events, topic, sig, parts(article.text),
-                           e.events[0].confidence if e.events else 0.0, from_scores(scores)[0],
-                           other_topics=other))
-    return out
-
-
-def prepare(root: Path, data: Path | None, splits: Sequence[str]) -> list[Example]:
-    """The annotated OrangeSum items of ``splits``, read by the rules."""
-    return read([(a, g.split, (g.event,), g.topic, g.topics) for g, a in orangesum.load(root, splits, data)])
-
-
-def prepare_demo() -> list[Example]:
-    """The demo gold, read by the rules: the constraint of step 4 (module doc)."""
-    from silkwire.service.evaluate import event_sets
-
-    demo = event_sets(Path("."), ("demo",))["demo"]
-    return read([(a, "demo", g.events, g.topic or "", ()) for a, g in demo])
-
-
-def inputs(meta: Mapping[str, Any], examples: Sequence[Example],
-           words: Any) -> tuple[list[dict[str, float]], list[np.ndarray | None]]:
-    rows = [decide.inputs(meta, x.article.text, x.signals, x.parts, words, x.cats) for x in examples]
-    return [r[0] for r in rows], [r[1] for r in rows]
-
-
-def matrix(rows: Sequence[Mapping[str, float]], dense: Sequence[np.ndarray | None],
-           index: Mapping[str, int]) -> Any:
-    """The scikit-learn input: sparse features (``index`` order) then the dense blocks."""
-    import scipy.sparse as sp
-
-    r, c, v = [], [], []
-    for i, row in enumerate(rows):
-        for name, value in row.items():
-            j = index.get(name)
-            if j is not None:
-                r.append(i)
-                c.append(j)
-                v.append(value)
-    x = sp.csr_matrix((np.asarray(v, dtype=np.float64), (np.asarray(r, dtype=np.int32), np.asarray(c, dtype=np.int32))),
-                      shape=(len(rows), len(index)))
-    if dense and dense[0] is not None:
-        x = sp.hstack([x, sp.csr_matrix(np.vstack([d for d in dense if d is not None]))]).tocsr()
-    x.indices = x.indices.astype(np.int32)  # scikit-learn's liblinear/lbfgs want 32-bit indices
-    x.indptr = x.indptr.astype(np.int32)
-    return x
-
-
-def vocabulary(rows: Sequence[Mapping[str, float]], min_df: int) -> dict[str, int]:
-    df: dict[str, int] = {}
-    for row in rows:
-        for name in row:
-            df[name] = df.get(name, 0) + 1
-    return {name: i for i, name in enumerate(sorted(n for n, c in df.items() if c >= min_df))}
 
 
 def fit(name: str, meta: Mapping[str, Any], rows: Sequence[Mapping[str, float]],
@@ -203,152 +120,6 @@ def train_categories(root: Path, data: Path | None, report: TrainReport) -> Line
     return fit("categories", meta, rows, dense, [c for c, _ in items])
 
 
-# -- thresholds on dev (step 4) -------------------------------------------------------------------
-
-DEMO_FLOOR = 0.90  # the issue's floor for the demo gold, kept by ``combined``
-EVENT_GRID = {"min_confidence": (0.0, 0.65, 0.75), "when_none": (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 2.0),
-              "when_other": (0.0, 0.05, 0.1, 0.2, 0.3, 2.0)}
-OTHER_TOPICS_MIN_F1 = 0.3  # the other topics are listed only if the dev split measures them this well
-TOPIC_GRID = {"min_share": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 2.0), "min_proba": (0.0, 0.02, 0.05, 0.1, 0.2)}
-
-
-def _event_scores(model: LinearModel, xs: Sequence[Example], proba: np.ndarray,
-                  override: Mapping[str, Any]) -> dict[str, Any]:
-    from silkwire.evaluation.events import gold_label
-
-    pairs = []
-    for x, p in zip(xs, proba, strict=True):
-        kind = decide.combine_event(model.classes, p, x.signals.rule_event, x.rule_confidence, override)
-        pairs.append((gold_label(kind, x.events), kind))
-    return label_scores(pairs)
-
-
-def _grid(grid: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
-    import itertools
-
-    return [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
-
-
-def _choose(candidates: Sequence[tuple[dict[str, Any], float, float]]) -> dict[str, Any]:
-    """The candidate with the best objective among those that keep the demo at its floor (else
-    the best on the demo): (override, objective on the tuning items, demo accuracy)."""
-    ok = [c for c in candidates if c[2] >= DEMO_FLOOR]
-    best = max(ok, key=lambda c: c[1]) if ok else max(candidates, key=lambda c: (c[2], c[1]))
-    return {**best[0], "objective": round(best[1], 4), "demo_accuracy": round(best[2], 4)}
-
-
-PRIOR_POWERS = (0.0, 0.1, 0.2, 0.3, 0.4)
-
-
-def prior_of(labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
-    """Each class's share of ``labels`` (add-one smoothed)."""
-    counts = np.asarray([sum(1 for y in labels if y == c) + 1 for c in classes], dtype=np.float64)
-    return np.asarray(counts / counts.sum())
-
-
-def corrected(proba: np.ndarray, prior: np.ndarray, power: float) -> np.ndarray:
-    """Probabilities divided by the class prior to ``power`` and renormalised: a softer class
-    balance, the same as subtracting ``power * log(prior)`` from the model's intercepts
-    (``with_prior``)."""
-    q = proba / prior ** power
-    return np.asarray(q / q.sum(axis=1, keepdims=True))
-
-
-def with_prior(model: LinearModel, prior: np.ndarray, power: float) -> LinearModel:
-    from dataclasses import replace
-
-    bias = (model.bias.astype(np.float64) - power * np.log(prior)).astype(np.float32)
-    return replace(model, bias=bias, meta={**model.meta, "prior_power": power})
-
-
-def _demo_score(model: LinearModel, demo: Sequence[Example], proba: np.ndarray, override: Mapping[str, Any]) -> float:
-    """The demo's event accuracy, kept at ``DEMO_FLOOR`` (its macro-F1 too would leave no setting:
-    measured, the best then overrides everywhere, -8.8 points of accuracy + macro-F1 on train + dev)."""
-    return float(_event_scores(model, demo, proba, override)["accuracy"])
-
-
-def _narrow(model: LinearModel, override: dict[str, Any], tune: Sequence[Example], proba: np.ndarray,
-            demo: Sequence[Example], demo_proba: np.ndarray) -> tuple[dict[str, Any], float, float]:
-    """The rule types allowed to override the model, narrowed greedily: drop the type whose
-    removal raises the objective most while the demo keeps its floor, until none does."""
-    def objective(o: Mapping[str, Any]) -> float:
-        s = _event_scores(model, tune, proba, o)
-        return float(s["accuracy"] + s["macro_f1"])
-
-    def demo_accuracy(o: Mapping[str, Any]) -> float:
-        return _demo_score(model, demo, demo_proba, o)
-
-    types = sorted({x.signals.rule_event for x in tune} - {decide.NONE})
-    best = {**override, "types": types}
-    score = objective(best)
-    while True:
-        trials = [({**best, "types": [t for t in best["types"] if t != drop]}) for drop in best["types"]]
-        scored = [(objective(o), o) for o in trials]
-        better = [(v, o) for v, o in scored if v > score + 1e-9 and demo_accuracy(o) >= DEMO_FLOOR]
-        if not better:
-            return best, score, demo_accuracy(best)
-        score, best = max(better, key=lambda c: c[0])
-
-
-def tune_events(model: LinearModel, tune: Sequence[Example], tune_proba: np.ndarray,
-                demo: Sequence[Example], demo_proba: np.ndarray, prior: np.ndarray) -> dict[str, Any]:
-    """The prior correction and the override of ``combined`` (nlp/decide.py ``combine_event``):
-    the best accuracy + macro-F1 on ``tune`` (the items thresholds are chosen on: step 4) among
-    the settings that keep the demo's event accuracy at ``DEMO_FLOOR``: for each power of the
-    prior, the thresholds of the grid, then the rule types allowed to override narrowed."""
-    candidates = []
-    for power in PRIOR_POWERS:
-        tp, dp = corrected(tune_proba, prior, power), corrected(demo_proba, prior, power)
-        for override in _grid(EVENT_GRID):
-            d = _event_scores(model, tune, tp, override)
-            candidates.append(({**override, "prior_power": power}, d["accuracy"] + d["macro_f1"],
-                               _demo_score(model, demo, dp, override)))
-    chosen = _choose(candidates)
-    power = float(chosen.pop("prior_power"))
-    thresholds = {k: chosen[k] for k in EVENT_GRID}
-    narrowed, score, demo_acc = _narrow(model, thresholds, tune, corrected(tune_proba, prior, power),
-                                        demo, corrected(demo_proba, prior, power))
-    if score <= chosen["objective"] + 1e-9 or demo_acc < DEMO_FLOOR:
-        narrowed = {**thresholds, "objective": chosen["objective"], "demo_accuracy": chosen["demo_accuracy"]}
-    else:
-        narrowed = {**narrowed, "objective": round(score, 4), "demo_accuracy": round(demo_acc, 4)}
-    return {**narrowed, "prior_power": power}
-
-
-def _topic_accuracy(model: LinearModel, xs: Sequence[Example], proba: np.ndarray,
-                    override: Mapping[str, float]) -> float:
-    right = sum(model.classes[decide.combine_topic(model.classes, p, x.rule_topic, override)] == x.topic
-                for x, p in zip(xs, proba, strict=True))
-    return right / len(xs) if xs else 0.0
-
-
-def tune_topics(model: LinearModel, dev: Sequence[Example], dev_proba: np.ndarray,
-                demo: Sequence[Example], demo_proba: np.ndarray, other: Sequence[Sequence[str]]) -> dict[str, Any]:
-    """The cue lexicon's override of ``combined`` (as for events, on the primary topic's P@1 of
-    ``dev``, the items thresholds are chosen on), and the probability from which another topic
-    is listed (best F1 of the other topics against ``other``, the gold's other topics of the
-    last ``len(other)`` items of ``dev``: the dev split; none is listed when that F1 is below
-    ``OTHER_TOPICS_MIN_F1``)."""
-    candidates = [(o, _topic_accuracy(model, dev, dev_proba, o), _topic_accuracy(model, demo, demo_proba, o))
-                  for o in _grid(TOPIC_GRID)]
-    best = (2.0, 0.0)
-    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
-        tp = fp = fn = 0
-        for p, want in zip(dev_proba[len(dev_proba) - len(other):], other, strict=True):
-            first = int(np.argmax(p))
-            got = {model.classes[k] for k in range(len(p)) if k != first and p[k] >= threshold}
-            tp, fp, fn = tp + len(got & set(want)), fp + len(got - set(want)), fn + len(set(want) - got)
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best[1]:
-            best = (threshold, f1)
-    threshold = best[0] if best[1] >= OTHER_TOPICS_MIN_F1 else 2.0  # below it: the primary topic alone
-    return {"override": _choose(candidates), "other_topics": threshold, "other_topics_dev_f1": round(best[1], 3)}
-
-
-def _label(name: str, x: Example) -> str:
-    return x.events[0] if name == "events" else x.topic
-
-
 # -- the whole run --------------------------------------------------------------------------------
 
 
@@ -366,7 +137,7 @@ def train(root: Path = Path("."), data: Path | None = None, out_dir: Path | None
         categories = train_categories(root, data, report)
         log("reading the annotated train and dev items through the pipeline (rules)")
         examples = prepare(root, data, ("train", "dev")) + prepare_demo()
-        words = _words()
+        words = lexicon()
         for x in examples:
             x.cats = categories.proba(*decide.inputs(categories.meta, x.article.text, x.signals, x.parts, words, None))
         train_set, dev_set, demo_set = ([x for x in examples if x.split == s] for s in ("train", "dev", "demo"))
@@ -378,7 +149,7 @@ def train(root: Path = Path("."), data: Path | None = None, out_dir: Path | None
         for name, meta in (("events", EVENT_META), ("topics", TOPIC_META)):
             log(f"{name} model")
             rows, dense = inputs(meta, fit_set, words)
-            labels = [_label(name, x) for x in fit_set]
+            labels = [label(name, x) for x in fit_set]
             model = fit(name, {**meta, **provenance}, rows, dense, labels)
             demo_proba = probabilities(model, *inputs(meta, demo_set, words))
             log(f"{name} model: {FOLDS}-fold cross-validation on train + dev, for the thresholds")

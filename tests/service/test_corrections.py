@@ -12,7 +12,7 @@ from export_data import build_db, fake_enricher
 from silkwire.errors import NotFoundError, QueryError
 from silkwire.model import Correction, Entity, TimeRef
 from silkwire.service import articles as service
-from silkwire.service import corrections, evaluate
+from silkwire.service import corrections, enrichment, evaluate
 
 
 def _span(text: str, needle: str) -> list[int]:
@@ -107,7 +107,7 @@ def _check_every_kind(ws) -> None:
 def test_every_kind_survives_a_new_pipeline_version(ws, monkeypatch) -> None:
     _every_kind(ws)
     _check_every_kind(ws)
-    monkeypatch.setattr(service, "PIPELINE_VERSION", "9.9.9")
+    monkeypatch.setattr(enrichment, "PIPELINE_VERSION", "9.9.9")  # where enrich reads it
     report = service.enrich(ws, enricher=enricher("9.9.9"))
     assert report.enriched == 5
     assert ws.store.enrichment(ws.store.rowid_of(_first(ws)["id"]))["version"] == "9.9.9"

@@ -18,7 +18,7 @@ Functions for interfaces:
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +132,18 @@ def prepare(ws: Workspace, articles: Sequence[Article]) -> dict[str, Prepared]:
     f = finder(ws)
     return dict(zip([a.id for a in articles], f.prepare_many([a.text for a in articles], [a.title for a in articles]),
                     strict=True))
+
+
+def preparer(ws: Workspace) -> Callable[[Sequence[Article]], dict[str, Prepared]]:
+    """``prepare`` bound to this workspace's finder, made here: the callable touches no store, so
+    another thread may run it (``ingest_ahead``) while this one writes."""
+    prints = finder(ws).prepare_many
+
+    def run(articles: Sequence[Article]) -> dict[str, Prepared]:
+        return dict(zip([a.id for a in articles], prints([a.text for a in articles], [a.title for a in articles]),
+                        strict=True))
+
+    return run
 
 
 def link_duplicates(ws: Workspace, added: Sequence[tuple[int, Article]],

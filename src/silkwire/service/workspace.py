@@ -124,8 +124,10 @@ def _sync_reading(ws: Workspace) -> None:
             raise
 
 
-def index_doc(rowid: int, article: Article, facets: Facets | None = None) -> IndexDoc:
-    title_terms, body_terms, words = index_columns(article.title, article.body)
+def index_doc(rowid: int, article: Article, facets: Facets | None = None,
+              columns: tuple[str, str, str] | None = None) -> IndexDoc:
+    """An article's document in the text index; ``columns``: its ``index_columns``, if computed."""
+    title_terms, body_terms, words = columns or index_columns(article.title, article.body)
     f = facets or Facets()
     return IndexDoc(rowid, title_terms, body_terms, words, article.source, article.published,
                     f.countries, f.entities, f.places, f.event_date, f.events, f.topics)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from silkwire.store.open_views import EVENTS_VIEW, FACTS_VIEW
+
 # (version, statements). Append new migrations; never edit a released one.
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (
@@ -290,30 +292,6 @@ MIGRATIONS.append(
     )
 )
 
-# silkwire_facts: one SELECT per list of the record fields: (kind, list, value, first span, confidence).
-_FACT_LISTS = [
-    ("country", "countries", "$.code", "$.spans[0][0]", "$.spans[0][1]", None),
-    ("entity", "entities", "$.id", "$.spans[0][0]", "$.spans[0][1]", None),
-    ("place", "places", "$.name", "$.spans[0][0]", "$.spans[0][1]", None),
-    ("date", "dates", "$.value", "$.span[0]", "$.span[1]", None),
-    ("amount", "amounts", "$.value", "$.span[0]", "$.span[1]", None),
-    ("event", "events", "$.type", "$.trigger[0]", "$.trigger[1]", "$.confidence"),
-    ("topic", "topics", "$.code", None, None, "$.score"),
-]
-
-
-def _json(path: str | None) -> str:
-    return f"json_extract(j.value, '{path}')" if path else "NULL"
-
-
-_FACTS_VIEW = "CREATE VIEW silkwire_facts AS\n" + "\nUNION ALL\n".join(
-    f"SELECT a.id AS article_id, '{kind}' AS kind, {_json(value)} AS value, {_json(start)} AS span_start, "
-    f"{_json(end)} AS span_end, {_json(confidence)} AS confidence, "
-    "coalesce(json_extract(j.value, '$.corrected'), 0) AS corrected "
-    f"FROM enrichments e JOIN articles a ON a.rowid = e.article_rowid, json_each(e.fields, '$.{field}') j"
-    for kind, field, value, start, end, confidence in _FACT_LISTS)
-
-
 # The open format (issue 19): views that give a datasette or pandas user the facts without JSON.
 # A later migration that changes a column they read drops and recreates them.
 MIGRATIONS.append(
@@ -324,25 +302,9 @@ MIGRATIONS.append(
             # place, date, amount, event, topic), value (code, entity id, place name, ISO date, number,
             # PLOVER type, IPTC code), its first span (an event: its trigger; a topic has none),
             # confidence (an event's; a topic's score), corrected (1: added or changed by an analyst).
-            _FACTS_VIEW,
-            # One row per event: its article, position (0 = main), type, date, status, place, actors
-            # (ISO codes, space-separated), confidence, trigger span, corrected, and whether the
-            # article is a duplicate (relations count each group once).
-            """CREATE VIEW silkwire_events AS
-SELECT a.id AS article_id, a.title, a.published, ev.n, ev.n = 0 AS main, ev.type, ev.date, ev.status, ev.place,
-       (SELECT group_concat(x.actor, ' ') FROM event_actors x WHERE x.article_rowid = ev.article_rowid
-           AND x.n = ev.n AND x.side = 'source') AS source,
-       (SELECT group_concat(x.actor, ' ') FROM event_actors x WHERE x.article_rowid = ev.article_rowid
-           AND x.n = ev.n AND x.side = 'target') AS target,
-       json_extract(e.fields, '$.events[' || ev.n || '].confidence') AS confidence,
-       json_extract(e.fields, '$.events[' || ev.n || '].trigger[0]') AS span_start,
-       json_extract(e.fields, '$.events[' || ev.n || '].trigger[1]') AS span_end,
-       coalesce(json_extract(e.fields, '$.events[' || ev.n || '].corrected'), 0) AS corrected,
-       d.duplicate_of IS NOT NULL AS duplicate
-  FROM events ev
-  JOIN articles a ON a.rowid = ev.article_rowid
-  JOIN enrichments e ON e.article_rowid = ev.article_rowid
-  LEFT JOIN article_dedup d ON d.article_rowid = ev.article_rowid""",
+            FACTS_VIEW,
+            # One row per event (open_views.py)
+            EVENTS_VIEW,
         ],
     )
 )

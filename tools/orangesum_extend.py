@@ -6,6 +6,7 @@
     python3 tools/orangesum_extend.py --round 4 [path/to/orangesum.jsonl.gz]
     python3 tools/orangesum_extend.py --round 5 [path/to/orangesum.jsonl.gz]
     python3 tools/orangesum_extend.py --round 6 [path/to/orangesum.jsonl.gz]
+    python3 tools/orangesum_extend.py --round 7 [path/to/orangesum.jsonl.gz]
 
 The first sample (tools/orangesum_sample.py, batches 1..6, 3,000 items) held too few CONSULT and
 AGREE items (32 and 23 in the train split) for a model to learn them, and 2,090 training items
@@ -29,8 +30,19 @@ are few for 17 IPTC topics. Each round appends ids to ``sample.tsv`` (batches of
 * round 6, batches 24..28 (300 items, 30 double, each): 750 more ``rare`` items (the pool round 5
   left, international first) and 750 ``rest`` items (the topics: 17 IPTC tops to learn).
 
+* round 7, batches 29..32 (300 items, 30 double, each): **a second held-out test set,
+  ``test2``**, 1,200 items whose id hashes to the frozen test split, drawn as the first sample
+  drew its test items: every international item left (category "monde" first, then a foreign
+  cue in the other categories: 759 are left, the first sample took most of them), the rest from
+  the other categories by the square root of their size. Recorded with split ``test2``, never
+  ``test``: the frozen test split stays the 609 items it was, with figures comparable across
+  stops, and ``test2`` is scored beside it. Why: 609 items hold 16 gold dyads and 0-8 items of
+  nine of the 17 labels, too few for the per-type and dyad figures to mean much. Drawn by the
+  fixed seed below without looking at a score; like ``test``, its items are only scored, never
+  read while writing rules, lexicons or features, and never trained on.
+
 Eligible: the first sample's rule (a lead, the first id of each upstream duplicate group), not
-sampled yet. **Never an item whose id hashes to the frozen test split**: the test split stays
+sampled yet. Rounds 2 to 6 **never take an item whose id hashes to the frozen test split**: the test split stays
 exactly the 609 items of the first sample, so its figures remain comparable and nobody adds to
 it after modelling began. New items are train or dev by the same hash as before. Reproducible
 (a fixed seed per round, stdlib only); ids and labels only, never text.
@@ -56,7 +68,9 @@ ROUNDS = {
     4: ("silkwire-orangesum-sample-v4", (14, 15, 16, 17, 18), 400, 850, "diplomacy", 25),
     5: ("silkwire-orangesum-sample-v5-rare", (19, 20, 21, 22, 23), 1250, 250, "rare", 30),
     6: ("silkwire-orangesum-sample-v6", (24, 25, 26, 27, 28), 750, 750, "rare", 30),
+    7: ("silkwire-orangesum-sample-v7-test2", (29, 30, 31, 32), 759, 441, "international", 30),
 }
+TEST2_ROUND = 7
 CUES_FILE = Path(__file__).resolve().parent / "diplomacy_cues.txt"
 CUE_FILES = {"diplomacy": CUES_FILE, "rare": Path(__file__).resolve().parent / "rare_event_cues.txt"}
 
@@ -68,8 +82,45 @@ def load_diplomacy_cues(path: Path = CUES_FILE) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")", re.IGNORECASE)
 
 
+def draw_test2(data: Path, gold_dir: Path) -> tuple[dict[str, str], list[str]]:
+    """Round 7's ids (id -> stratum, international first as the first sample drew them) and its batches."""
+    seed, _, n_intl, n_rest, _, _ = ROUNDS[TEST2_ROUND]
+    sampled = {r["id"] for r in read_tsv(gold_dir / "sample.tsv")}
+    cue_re, skip = load_cues(), duplicates_to_skip(data)
+    monde: list[str] = []
+    foreign: list[str] = []
+    by_category: dict[str, list[str]] = {}
+    for rec in iter_corpus(data):
+        item_id, heading = rec["id"], (rec.get("heading") or "").strip()
+        if item_id in skip or item_id in sampled or not heading or split_of(item_id) != "test":
+            continue
+        category = rec.get("category") or ""
+        if category == "monde":
+            monde.append(item_id)
+        elif cue_re.search(f"{rec.get('title') or ''}\n{heading}"):
+            foreign.append(item_id)
+        else:
+            by_category.setdefault(category, []).append(item_id)
+    for ids in (monde, foreign, *by_category.values()):
+        ids.sort(key=id_key)
+    rng = random.Random(seed)
+    chosen = {i: "monde" for i in rng.sample(monde, min(n_intl, len(monde)))}
+    chosen.update({i: "foreign" for i in rng.sample(foreign, min(n_intl - len(chosen), len(foreign)))})
+    alloc = sqrt_allocation({c: len(v) for c, v in by_category.items()}, n_intl + n_rest - len(chosen))
+    for category in sorted(by_category):
+        chosen.update({i: "rest" for i in rng.sample(by_category[category], alloc[category])})
+    return chosen, list(chosen)
+
+
 def draw(data: Path, gold_dir: Path, round_no: int) -> tuple[list[dict[str, str]], list[tuple[str, int]]]:
     seed, batches, n_diplomacy, n_rest, stratum, n_double = ROUNDS[round_no]
+    if round_no == TEST2_ROUND:
+        chosen, order = draw_test2(data, gold_dir)
+        rng = random.Random(seed + ":batches")
+        rng.shuffle(order)
+        rows = [{"id": i, "stratum": chosen[i], "split": "test2", "batch": str(batches[n % len(batches)])}
+                for n, i in enumerate(order)]
+        return rows, _doubles(rows, batches, n_double, rng)
     sampled = {r["id"] for r in read_tsv(gold_dir / "sample.tsv")}
     foreign_re, diplo_re = load_cues(), load_diplomacy_cues(CUE_FILES[stratum])
     skip = duplicates_to_skip(data)
@@ -98,13 +149,19 @@ def draw(data: Path, gold_dir: Path, round_no: int) -> tuple[list[dict[str, str]
     rng.shuffle(order)
     rows = [{"id": i, "stratum": chosen[i], "split": split_of(i), "batch": str(batches[n % len(batches)])}
             for n, i in enumerate(order)]
+    return rows, _doubles(rows, batches, n_double, rng)
+
+
+def _doubles(rows: list[dict[str, str]], batches: tuple[int, ...], n_double: int,
+             rng: random.Random) -> list[tuple[str, int]]:
+    """``n_double`` ids of each batch, each given to another batch of the round in turn."""
     double: list[tuple[str, int]] = []
     for k, b in enumerate(batches):
         members = sorted((r["id"] for r in rows if r["batch"] == str(b)), key=id_key)
         picked = sorted(rng.sample(members, n_double), key=id_key)
         others = [batches[(k + j) % len(batches)] for j in range(1, len(batches))]
         double.extend((i, others[n % len(others)]) for n, i in enumerate(picked))
-    return rows, double
+    return double
 
 
 def main(argv: list[str] | None = None) -> int:

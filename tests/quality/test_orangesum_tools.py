@@ -280,3 +280,33 @@ def test_kappa_per_round(campaign):
     assert "### Round 1 (batches 1–6)" in md and "### Round 2 (batches 7–9)" in md
     r1 = md.split("### Round 1")[1].split("### Round 2")[0]
     assert "| event | 2 | 1.000 |" in r1 and "No double-annotated pair yet." in md.split("### Round 2")[1]
+
+
+def test_round7_draws_only_frozen_hash_items_as_test2(tmp_path):
+    """Round 7 (tools/orangesum_extend.py): a second held-out set, test-hash ids only, never split "test"."""
+    import orangesum_extend as extend
+
+    data = tmp_path / "orangesum.jsonl.gz"
+    categories = ("monde", "france", "sport", "economie")
+    with gzip.open(data, "wt", encoding="utf-8") as f:
+        for n in range(3000):
+            cat = categories[n % 4]
+            title = "Accord entre la Russie et la Chine" if n % 7 == 0 else "Un fait divers local"
+            f.write(json.dumps({"id": f"{n}.json", "category": cat, "title": title,
+                                "heading": "Une phrase de chapeau.", "article": ""}) + "\n")
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    first = [f"{n}.json" for n in range(0, 3000, 4) if sample.split_of(f"{n}.json") == "test"][:50]
+    (gold / "sample.tsv").write_text("id\tstratum\tsplit\tbatch\n" + "".join(f"{i}\tmonde\ttest\t1\n" for i in first))
+    rows, double = extend.draw(data, gold, 7)
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) and 120 <= len(ids) <= 1200
+    assert all(sample.split_of(i) == "test" and r["split"] == "test2" for i, r in zip(ids, rows, strict=True))
+    assert not set(ids) & set(first)
+    monde_left = [f"{n}.json" for n in range(0, 3000, 4) if sample.split_of(f"{n}.json") == "test"
+                  and f"{n}.json" not in first]
+    assert {r["id"] for r in rows if r["stratum"] == "monde"} == set(monde_left)  # every international item first
+    batch_of = {r["id"]: r["batch"] for r in rows}
+    assert {r["batch"] for r in rows} == {"29", "30", "31", "32"}
+    assert len(double) == 120 and all(str(b) != batch_of[i] for i, b in double)
+    assert extend.draw(data, gold, 7) == (rows, double)  # seeded

@@ -1,5 +1,6 @@
 """The evaluation gate of the main event type and the topics (``silkwire eval --events``): the
-shipped decision (``combined``: nlp/decide.py) on the frozen OrangeSum test split, the dev split,
+shipped decision (``combined``: nlp/decide.py) on the frozen OrangeSum test split, the second
+held-out set test2, the dev split,
 the demo gold and the seed listing, against the ``events_<set>`` tables of eval/floors.toml.
 
 The OrangeSum sets read their text from ../shared/data and skip without it; so does the seed."""
@@ -15,7 +16,7 @@ from silkwire.cli.event_report import SHIPPED, headline
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))
-SETS = ("test", "dev", "demo", "seed")
+SETS = ("test", "test2", "dev", "demo", "seed")
 
 
 def test_every_set_has_its_floors() -> None:
@@ -29,7 +30,7 @@ def test_events_and_topics_meet_the_floors(name: str) -> None:
     pytest.importorskip("spacy")
     from silkwire.service.evaluate import evaluate_events
 
-    if name in ("test", "dev") and not (ROOT / "eval" / "gold" / "orangesum" / "sample.tsv").exists():
+    if name in ("test", "test2", "dev") and not (ROOT / "eval" / "gold" / "orangesum" / "sample.tsv").exists():
         pytest.skip("no OrangeSum gold labels in eval/gold/orangesum")
     (report,) = evaluate_events(ROOT, (name,))
     if report.skipped:

@@ -25,9 +25,9 @@ def register(app: typer.Typer) -> None:
         floors: Annotated[str | None, typer.Option(help="A floors file (TOML) to check against")] = None,
         floor_set: Annotated[str, typer.Option("--set", help="Which table of the floors file")] = "demo",
         events: Annotated[bool, typer.Option(
-            "--events", help="Main event type and topics: rules vs model vs combined on the OrangeSum test and "
+            "--events", help="Main event type and topics: rules vs model vs combined on the OrangeSum test, test2 and "
             "dev splits, the demo and the seed")] = False,
-        on: Annotated[str, typer.Option(help="With --events: the sets, comma-separated")] = "test,dev,demo,seed",
+        on: Annotated[str, typer.Option(help="With --events: the sets, comma-separated")] = "test,test2,dev,demo,seed",
         root: Annotated[str, typer.Option(help="With --events: the repository (eval/gold/orangesum, "
                                           "tests/gold; ../shared/data beside it)")] = ".",
         as_json: JsonFlag = False,

@@ -14,7 +14,8 @@ from silkwire.cli.common import err, out
 
 MODES = ("rules", "model", "combined")
 SHIPPED = "combined"
-TITLES = {"test": "OrangeSum frozen test split", "dev": "OrangeSum dev split (fitted on: not held out)",
+TITLES = {"test": "OrangeSum frozen test split", "test2": "OrangeSum second held-out set (round 7)",
+          "dev": "OrangeSum dev split (fitted on: not held out)",
           "demo": "demo gold (the lexicons were written on it)", "seed": "seed listing (held out)"}
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from silkwire.model import Article
 
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "test2")  # test2: the second held-out set (tools/orangesum_extend.py, round 7)
 GOLD_DIR = Path("eval") / "gold" / "orangesum"  # relative to the repository root
 MERGED = Path("eval") / "gold" / "orangesum_events.jsonl"
 DATA = Path("..") / "shared" / "data" / "orangesum" / "orangesum.jsonl.gz"

@@ -137,7 +137,7 @@ def gold_from_corrections(ws: Workspace) -> list[dict[str, Any]]:
 
 # -- what happened and what about: rules vs model vs combined (silkwire eval --events) ---------------
 
-EVENT_SETS = ("test", "dev", "demo", "seed")
+EVENT_SETS = ("test", "test2", "dev", "demo", "seed")
 SEED_LISTING = ("..", "shared", "data", "seeds", "002_0afaed159990aab2.txt")
 SEED_GOLD = ("tests", "gold", "seed-002.jsonl")
 
@@ -187,7 +187,7 @@ def event_sets(root: Path, names: Sequence[str] = EVENT_SETS, data: Path | None 
 
     out: dict[str, Any] = {}
     for name in names:
-        if name in ("test", "dev", "train"):
+        if name in ("test", "test2", "dev", "train"):
             try:
                 out[name] = _orangesum_set(root, name, data)
             except MissingData as exc:

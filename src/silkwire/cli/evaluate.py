@@ -25,9 +25,11 @@ def register(app: typer.Typer) -> None:
         floors: Annotated[str | None, typer.Option(help="A floors file (TOML) to check against")] = None,
         floor_set: Annotated[str, typer.Option("--set", help="Which table of the floors file")] = "demo",
         events: Annotated[bool, typer.Option(
-            "--events", help="Main event type and topics: rules vs model vs combined on the OrangeSum test and "
-            "dev splits, the demo and the seed")] = False,
-        on: Annotated[str, typer.Option(help="With --events: the sets, comma-separated")] = "test,dev,demo,seed",
+            "--events", help="Main event type and topics (rules vs model vs combined) and who did what to whom "
+            "(country sets, actors, ordered and unordered dyads, end to end and given the gold's event type) "
+            "on the OrangeSum test split, dev and train + dev, the demo and the seed")] = False,
+        on: Annotated[str, typer.Option(help="With --events: the sets, comma-separated (test, dev, traindev, "
+                                        "train, demo, seed)")] = "test,dev,traindev,demo,seed",
         root: Annotated[str, typer.Option(help="With --events: the repository (eval/gold/orangesum, "
                                           "tests/gold; ../shared/data beside it)")] = ".",
         as_json: JsonFlag = False,

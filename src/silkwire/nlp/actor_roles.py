@@ -2,10 +2,8 @@
 where (:class:`Roles`), for :mod:`silkwire.nlp.actors`, which turns them into the event's sides.
 
 - a verb's subject acts — its passive agent ("par ...") when the verb is passive, the subject
-  then being acted upon; a conjoined or controlled verb inherits its head's subject ("A accuse
-  B et demande à C", "demande à Moscou de reconnaître"); the parser's frequent slips (the first
-  conjunct of "A et B signent" left as a root, "Donald Trump accueilli" with the name as an
-  adverb, the agent hung on a nearby adjunct) are read back;
+  then being acted upon; a conjoined or controlled verb inherits its head's subject
+  (:mod:`silkwire.nlp.actor_subjects`, whose ``trigger_token`` is re-exported here);
 - the object and the arguments after a party preposition ("à Moscou", "avec la Chine", "contre
   Kiev") are acted upon; an object that names nobody lends its own complements ("signe un accord
   avec la Chine", "dénonce les accusations de Berlin", "annule son déplacement au Kazakhstan");
@@ -20,16 +18,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from silkwire.model import Span
 from silkwire.nlp.actor_mentions import Actor, Reading, Tree, chained, folded, is_collective, phrase_actors, words
+from silkwire.nlp.actor_subjects import (
+    SUBJECTS,
+    inverted_subject,
+    is_passive,
+    own_subjects,
+    passive_agents,
+    subject_candidates,
+    trigger_token,
+)
 from silkwire.nlp.events import SYMMETRIC
 
 # Types whose noun's "de" complement is acted upon ("l'arrestation de X"); else it acts ("la visite de X").
 _DE_PATIENT = frozenset({"COERCE", "ASSAULT", "RETREAT", "CONCEDE"})
 _OF = frozenset({"de", "du", "des", "d'", "de la", "de l'"})
-_SUBJECTS = ("nsubj", "nsubj:pass", "csubj")
 _ABOUT = frozenset({"SUPPORT", "ACCUSE", "REQUEST", "THREATEN", "REJECT"})  # "X estime que Y...": Y is the target
-_RELATIVE = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
 
 
 @dataclass(slots=True)
@@ -46,102 +50,7 @@ class Roles:
         return not (self.agents or self.patients or self.partners)
 
 
-# -- reading the parse ----------------------------------------------------------------------------
-
-
-def trigger_token(tree: Tree, span: Span) -> int | None:
-    """The token of the trigger that governs the others ("met" in "met en cause")."""
-    inside = [i for i, t in enumerate(tree.tokens) if t.start < span[1] and span[0] < t.end]
-    if not inside:
-        return None
-    tops = [i for i in inside if tree.tokens[i].head not in inside or tree.tokens[i].head == i]
-    return next((i for i in tops if tree.tokens[i].pos in ("VERB", "NOUN", "AUX")), tops[0] if tops else inside[0])
-
-
-def _passive(tree: Tree, v: int) -> bool:
-    tok = tree.tokens[v]
-    if folded(tok) in words()["motion"] or tree.kids(v, "expl:comp", "expl:pv", "expl:pass", "expl"):
-        return False
-    if tree.kids(v, "aux:pass"):
-        return True
-    participle = "VerbForm=Part" in tok.morph and "Tense=Past" in tok.morph
-    return participle and not tree.kids(v, "aux:tense", "aux") and (tok.dep in ("acl", "ROOT", "parataxis", "advcl")
-                                                                    or "Voice=Pass" in tok.morph)
-
-
-def _own_subjects(tree: Tree, v: int) -> list[int]:
-    out = []
-    for s in tree.kids(v, *_SUBJECTS):  # "qui" of a relative clause is its antecedent
-        relative = tree.tokens[s].pos == "PRON" and folded(tree.tokens[s]) in _RELATIVE
-        out.append(tree.tokens[v].head if relative and tree.tokens[v].dep == "acl:relcl" else s)
-    return out
-
-
-def _subject_candidates(tree: Tree, v: int) -> list[list[int]]:
-    """The trigger's own subject, else the subjects it inherits, nearest first: the head's of a
-    conjoined or subordinate verb, the controller of an infinitive ("demande à Moscou de
-    reconnaître"), the noun a participle qualifies ("un opposant condamné")."""
-    own = _own_subjects(tree, v)
-    if own:
-        return [own]
-    out: list[list[int]] = []
-    current = v
-    for _ in range(5):
-        tok = tree.tokens[current]
-        if tok.head == current:
-            break
-        if tok.dep in ("acl", "acl:relcl"):
-            out.append([tok.head])
-            head = tree.tokens[tok.head]
-            if tok.dep == "acl" and "VerbForm=Part" in tok.morph and "Tense=Pres" in tok.morph \
-                    and head.pos == "NOUN" and head.head != tok.head and tree.tokens[head.head].pos == "VERB":
-                # ", menaçant d'une intervention" hung on the object of the main verb: that verb's subject
-                out.append(_own_subjects(tree, head.head))
-            break
-        if tok.dep == "xcomp":  # object control first
-            controller = [k for k in tree.kids(tok.head, "obj", "iobj", "obl:arg", "obl:mod")
-                          if tree.case(k) in ("", "a", "au", "aux")]
-            if controller:
-                out.append(controller)
-        elif tok.dep not in ("conj", "ccomp", "parataxis") and not tok.dep.startswith("advcl"):
-            break
-        current = tok.head
-        if _own_subjects(tree, current):
-            out.append(_own_subjects(tree, current))
-    # The parser often leaves the first conjunct of "A et B signent" as a root of its own, or
-    # hangs the subject on the verb by another relation ("Donald Trump accueilli ...").
-    tok = tree.tokens[v]
-    if tok.dep in ("flat:name", "flat", "appos", "nmod", "amod", "dep") and tok.head < v:
-        out.append([tok.head])
-    orphans = [k for k in range(v) if tree.tokens[k].pos in ("PROPN", "NOUN") and not tree.case(k)
-               and (tree.tokens[k].head == k or (tree.tokens[k].head == v and tree.tokens[k].dep in ("advmod", "dep")))]
-    if orphans:
-        out.append(orphans[-1:])
-    return out
-
-
-def _inverted_subject(tree: Tree, v: int) -> int | None:
-    """The subject a verb of saying puts after itself behind a quote or a comma, which the parser
-    reads as its object ("« ... », accuse Téhéran", "..., estime Moscou")."""
-    tok = tree.tokens[v]
-    if v == 0 or _own_subjects(tree, v) or tree.tokens[v - 1].pos != "PUNCT" or \
-            tok.dep not in ("advcl", "parataxis", "conj", "ROOT", "ccomp") or tok.head > v:
-        return None
-    objects = tree.kids(v, "obj")
-    if len(objects) != 1 or tree.tokens[objects[0]].pos != "PROPN":
-        return None
-    k = objects[0]
-    between = range(v + 1, k)
-    return k if all(tree.tokens[i].pos == "DET" for i in between) and len(between) <= 1 else None
-
-
-def _agents(tree: Tree, v: int) -> list[int]:
-    """The passive agent ("par ..."), also where the parser hung it on a nearby adjunct."""
-    own = tree.kids(v, "obl:agent")
-    if own or not _passive(tree, v):
-        return own
-    near = [k for o in tree.kids(v, "obl:mod", "obj", "obl") for k in [o, *tree.kids(o, "nmod")]]
-    return [k for k in near if tree.case(k) == "par"][:1]
+__all__ = ["Roles", "add", "after_colon", "read_roles", "trigger_token"]  # trigger_token: actor_subjects.py
 
 
 def _states(found: list[Actor]) -> list[Actor]:
@@ -190,23 +99,23 @@ def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare
 
 def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objects_only: bool = False) -> None:
     host_verb = folded(tree.tokens[v]) in words()["host"]
-    passive = _passive(tree, v)
-    inverted = None if objects_only else _inverted_subject(tree, v)
+    passive = is_passive(tree, v)
+    inverted = None if objects_only else inverted_subject(tree, v)
     if inverted is not None:  # « ... », accuse Téhéran
         add(roles.agents, phrase_actors(tree, inverted, reading))
         head = tree.tokens[v].head
         if kind in _ABOUT and head < v:  # the quoted clause's subject is what is spoken of
-            for s in _own_subjects(tree, head):
+            for s in own_subjects(tree, head):
                 add(roles.patients, [a for a in phrase_actors(tree, s, reading) if not a.place]
                     or _demonyms(tree, s, reading))
     elif not objects_only:
         subjects: list[Actor] = []
-        for candidates in _subject_candidates(tree, v):  # the nearest that names an actor
+        for candidates in subject_candidates(tree, v):  # the nearest that names an actor
             subjects = [a for s in candidates for a in phrase_actors(tree, s, reading)]
             roles.collective |= any(is_collective(tree, s) for s in candidates)
-            if subjects or candidates == _own_subjects(tree, v):
+            if subjects or candidates == own_subjects(tree, v):
                 break
-        agents = [a for k in _agents(tree, v) for a in phrase_actors(tree, k, reading)]
+        agents = [a for k in passive_agents(tree, v) for a in phrase_actors(tree, k, reading)]
         if passive:
             subjects, agents = agents, subjects
         if host_verb:  # the subject of "recevoir" is the host; a passive "reçu" has the visitor as subject
@@ -233,7 +142,7 @@ def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objec
             _verbal(tree, k, kind, roles, reading, objects_only=True)
     if not objects_only and not roles.patients and kind in _ABOUT:  # "convaincu que Loukachenko surmontera"
         for k in tree.kids(v, "ccomp"):
-            add(roles.patients, [a for s in _own_subjects(tree, k) for a in phrase_actors(tree, s, reading)
+            add(roles.patients, [a for s in own_subjects(tree, k) for a in phrase_actors(tree, s, reading)
                                  if not a.place])
 
 
@@ -281,7 +190,7 @@ def _possessive(tree: Tree, n: int) -> bool:
 def _topic(tree: Tree) -> int:
     """The sentence's first nominal that is a root or a subject: what it is about."""
     return next((k for k, t in enumerate(tree.tokens) if t.pos in ("PROPN", "NOUN")
-                 and (t.head == k or t.dep in _SUBJECTS)), 0)
+                 and (t.head == k or t.dep in SUBJECTS)), 0)
 
 
 def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, support: bool = True) -> None:
@@ -351,7 +260,7 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
     if head != n and tree.tokens[head].pos == "VERB":
         if tok.dep == "obj" or tok.dep.startswith("obl"):  # support verb: "A signe un accord", "A participe au sommet"
             _verbal(tree, head, kind, roles, reading)
-        elif tok.dep in _SUBJECTS:  # "l'accord signé par A", "le sommet s'ouvre à Samarcande"
+        elif tok.dep in SUBJECTS:  # "l'accord signé par A", "le sommet s'ouvre à Samarcande"
             for k in tree.kids(head, "obl:agent"):
                 add(roles.agents, phrase_actors(tree, k, reading))
             for k in tree.kids(head, "obl", "obl:mod", "obl:arg"):

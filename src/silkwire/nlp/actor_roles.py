@@ -33,6 +33,9 @@ from silkwire.nlp.events import SYMMETRIC
 # Types whose noun's "de" complement is acted upon ("l'arrestation de X"); else it acts ("la visite de X").
 _DE_PATIENT = frozenset({"COERCE", "ASSAULT", "RETREAT", "CONCEDE"})
 _OF = frozenset({"de", "du", "des", "d'", "de la", "de l'"})
+_TO_PATIENT = frozenset({"AID"})  # where it is sent receives it: "envoie des secouristes en Turquie"
+# Types whose "au X" is addressed, however the parser hangs it ("demande des garanties au Turkménistan").
+_ADDRESSED = frozenset({"REQUEST", "THREATEN", "AID"})
 _ABOUT = frozenset({"SUPPORT", "ACCUSE", "REQUEST", "THREATEN", "REJECT"})  # "X estime que Y...": Y is the target
 
 
@@ -63,8 +66,10 @@ def add(target: list[Actor], found: list[Actor]) -> None:
     target.extend(a for a in found if a not in target)
 
 
-def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare: bool = False) -> None:
-    """One prepositional argument of the trigger (or of its support verb)."""
+def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare: bool = False,
+             deep: bool = False) -> None:
+    """One prepositional argument of the trigger (or of its support verb; ``deep``: of a verb the
+    trigger governs, whose "au X" is a place unless the parser makes it an argument)."""
     case = tree.case(k)
     first = case.split(" ")[0] if case else ""
     if case in words()["context"] or first in words()["context"]:
@@ -89,7 +94,10 @@ def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare
     elif case in words()["locative"] or first in ("a", "au", "aux", "en", "dans"):
         if kind == "CONSULT" or kind == "AGREE":
             add(roles.hosts, found)
-        elif case == "a" or (first in ("au", "aux") and dep in ("obl:arg", "iobj")):
+        elif kind in _TO_PATIENT and first in ("a", "au", "aux", "en"):
+            add(roles.patients, _states(found))
+        elif case == "a" or (first in ("au", "aux")
+                             and (dep in ("obl:arg", "iobj") or (kind in _ADDRESSED and not deep))):
             # "demande à Moscou", "livre des armes au Mali", "un ultimatum à Moscou" (not "arrêté à Moscou")
             near = dep in ("nmod", "obl:arg", "iobj")
             add(roles.patients, _states(found) if near else [a for a in found if not a.place])
@@ -131,12 +139,16 @@ def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objec
         roles.collective |= bool(found) and is_collective(tree, k)
         add(roles.agents if host_verb else roles.patients, [a for a in found if not a.place])
         if not found:  # "signe un accord avec la Chine", "impose des sanctions contre la Russie"
-            _event_noun(tree, k, kind, roles, reading, host_verb)
+            _event_noun(tree, k, kind, roles, reading, host_verb, deep=objects_only)
     for k in tree.kids(v, "obl", "obl:arg", "obl:mod"):
         if host_verb and tree.case(k) in ("des", "de", "du") and folded(tree.tokens[k]) in words()["meeting"]:
             _event_noun(tree, k, kind, roles, reading, host_verb)  # "accueille des pourparlers ..."
         else:
-            _oblique(tree, k, kind, roles, reading, bare=k > v and not objects_only)
+            _oblique(tree, k, kind, roles, reading, bare=k > v and not objects_only, deep=objects_only)
+    for k in tree.kids(v, "advmod"):  # "hausse le ton vis-à-vis de la Russie": the parser's adverb
+        if folded(tree.tokens[k]) in words()["party"]:
+            for c in tree.kids(k, "nmod", "obl", "obl:arg", "obl:mod"):
+                add(roles.partners if kind in SYMMETRIC else roles.patients, _states(phrase_actors(tree, c, reading)))
     for k in tree.kids(v, "xcomp", "acl"):
         if tree.tokens[k].pos == "VERB" and k > v:  # "menace de frapper X", "veut signer un accord avec Y"
             _verbal(tree, k, kind, roles, reading, objects_only=True)
@@ -154,9 +166,11 @@ def _demonyms(tree: Tree, k: int, reading: Reading) -> list[Actor]:
             if m.kind == "demonym" and m.start < tree.tokens[a].end and tree.tokens[a].start < m.end]
 
 
-def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, host_verb: bool) -> None:
+def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, host_verb: bool,
+                deep: bool = False) -> None:
     """The object of the trigger verb names no actor: read its own complements ("un accord avec
-    la Chine"); after "accueillir", its parties are the visitors ("des pourparlers arméno-azerbaïdjanais")."""
+    la Chine"); after "accueillir", its parties are the visitors ("des pourparlers arméno-azerbaïdjanais").
+    ``deep``: the object of a verb the trigger governs, whose place ("à Hong Kong") is only a place."""
     if host_verb and folded(tree.tokens[k]) in words()["meeting"]:
         inner = Roles()
         _nominal(tree, k, kind, inner, reading, support=False)
@@ -170,6 +184,8 @@ def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, h
     for c in tree.kids(k, "nmod"):
         if tree.case(c) in _OF:  # "dénonce les accusations de Berlin", "la cessation de l'offensive turque"
             add(roles.patients, _states(phrase_actors(tree, c, reading)) or _demonyms(tree, c, reading))
+        elif deep and tree.case(c).split(" ")[0] in ("a", "au", "aux", "en", "dans"):
+            continue  # "demande à la Chine de respecter les journalistes à Hong Kong"
         else:
             _oblique(tree, c, kind, roles, reading)
     for c in tree.kids(k, "acl"):  # "lève l'interdiction visant les talibans"
@@ -257,7 +273,14 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
                     add(roles.hosts, phrase_actors(tree, k, reading))
     if not roles.agents and _possessive(tree, n):  # "les Etats-Unis ... le retrait de leurs troupes"
         add(roles.agents, [a for a in phrase_actors(tree, _topic(tree), reading) if not a.place])
-    if head != n and tree.tokens[head].pos == "VERB":
+    at = n  # the word that hangs on the support verb: a quantity's ("livre cinquante tonnes d'aide")
+    if head != n and tree.tokens[head].pos == "NOUN" and tok.dep == "nmod" and tree.case(n) in _OF \
+            and tree.kids(head, "nummod") and tree.tokens[head].head != head:
+        at, head = head, tree.tokens[head].head
+        tok = tree.tokens[at]
+    if head != at and _misread_verb(tree, head) and tok.dep in ("obj", "nmod") and not tree.case(at):
+        _verbal(tree, head, kind, roles, reading)  # "l'Ouzbékistan livre (tagged a noun) cinquante tonnes d'aide"
+    elif head != at and tree.tokens[head].pos == "VERB":
         if tok.dep == "obj" or tok.dep.startswith("obl"):  # support verb: "A signe un accord", "A participe au sommet"
             _verbal(tree, head, kind, roles, reading)
         elif tok.dep in SUBJECTS:  # "l'accord signé par A", "le sommet s'ouvre à Samarcande"

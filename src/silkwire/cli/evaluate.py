@@ -39,8 +39,13 @@ def register(app: typer.Typer) -> None:
 
         if events:
             from silkwire.cli.event_report import report_events
+            from silkwire.service.event_eval import KNOWN_SETS
 
-            report_events(root, [s.strip() for s in on.split(",") if s.strip()], floors, as_json)
+            names = [s.strip() for s in on.split(",") if s.strip()]
+            unknown = [n for n in names if n not in KNOWN_SETS]
+            if unknown or not names:
+                fail(f"--on {on!r}: expected sets among {', '.join(KNOWN_SETS)}")
+            report_events(root, names, floors, as_json)
             return
         if not gold:
             fail("give gold files, or --events")

@@ -227,6 +227,99 @@ def test_the_main_event_completes_its_target_from_the_lead() -> None:
     assert (found.source, found.target) == (("AZ",), ("RU",))
 
 
+def test_aid_goes_to_the_state_it_is_sent_to_and_a_place_elsewhere_is_no_target() -> None:
+    # "La Russie envoie des médecins en Arménie" (the parser hangs "en Arménie" on the object)
+    rows: list[Row] = [("La", "DET", "det", 1), ("Russie", "PROPN", "nsubj", 2), ("envoie", "VERB", "ROOT", 2),
+                       ("des", "DET", "det", 4), ("médecins", "NOUN", "obj", 2), ("en", "ADP", "case", 6),
+                       ("Arménie", "PROPN", "nmod", 4)]
+    marks = [(1, 1, "state", "RU", None), (6, 6, "state", "AM", None)]
+    assert sides("AID", roles_of(rows, 2, "AID", marks)) == (["RU"], ["AM"])
+    # "Un militant arrêté au Kazakhstan": where an arrest happens is no party
+    arrest: list[Row] = [("Un", "DET", "det", 1), ("militant", "NOUN", "ROOT", 1), ("arrêté", "VERB", "acl", 1),
+                         ("au", "ADP", "case", 4), ("Kazakhstan", "PROPN", "obl:mod", 2)]
+    assert sides("COERCE", roles_of(arrest, 2, "COERCE", [(4, 4, "state", "KZ", None)])) == ([], [])
+
+
+def test_a_request_addressed_au_a_state_has_it_as_target_however_the_parser_hangs_it() -> None:
+    # "Gaz : l'Ouzbékistan demande des garanties au Turkménistan" ("au Turkménistan" read as obl:mod)
+    rows: list[Row] = [("Gaz", "NOUN", "nsubj", 4), (":", "PUNCT", "punct", 4), ("l'", "DET", "det", 3),
+                       ("Ouzbékistan", "NOUN", "nsubj", 4), ("demande", "VERB", "ROOT", 4), ("des", "ADP", "case", 6),
+                       ("garanties", "NOUN", "obl:arg", 4), ("au", "ADP", "case", 8),
+                       ("Turkménistan", "PROPN", "obl:mod", 4)]
+    marks = [(3, 3, "state", "UZ", None), (8, 8, "state", "TM", None)]
+    assert sides("REQUEST", roles_of(rows, 4, "REQUEST", marks)) == (["UZ"], ["TM"])
+
+
+def test_a_party_adverb_names_the_target() -> None:
+    # "Ukraine : Tokaïev hausse le ton vis-à-vis de la Russie" ("vis-à-vis" tagged an adverb)
+    rows: list[Row] = [("Ukraine", "PROPN", "ROOT", 0), (":", "PUNCT", "punct", 0), ("Tokaïev", "PROPN", "nsubj", 3),
+                       ("hausse", "VERB", "parataxis", 0), ("le", "DET", "det", 5), ("ton", "NOUN", "obj", 3),
+                       ("vis-à-vis", "ADV", "advmod", 3), ("de", "ADP", "case", 9), ("la", "DET", "det", 9),
+                       ("Russie", "PROPN", "nmod", 6)]
+    marks = [(0, 0, "state", "UA", None), (2, 2, "person", "KZ", "per:kassym-jomart-tokaiev"),
+             (9, 9, "state", "RU", None)]
+    assert sides("ACCUSE", roles_of(rows, 3, "ACCUSE", marks, rubric="UA")) == (["KZ"], ["RU"])
+
+
+def test_a_noun_trigger_reaches_its_support_verb_through_a_quantity_and_a_verb_read_as_a_noun() -> None:
+    # "l'Ouzbékistan livre cinquante tonnes d'aide humanitaire": "livre" tagged NOUN, "aide" under "tonnes"
+    rows: list[Row] = [("l'", "DET", "det", 1), ("Ouzbékistan", "PROPN", "nsubj", 2), ("livre", "NOUN", "ROOT", 2),
+                       ("cinquante", "NUM", "nummod", 4), ("tonnes", "NOUN", "nmod", 2), ("d'", "ADP", "case", 6),
+                       ("aide", "NOUN", "nmod", 4), ("humanitaire", "ADJ", "amod", 6)]
+    assert sides("AID", roles_of(rows, 6, "AID", [(1, 1, "state", "UZ", None)])) == (["UZ"], [])
+
+
+def test_aid_with_no_recipient_in_the_title_goes_to_the_rubric_state() -> None:
+    # "Incendies en Grèce : la France dépêche deux Canadair" / a lead with no trigger
+    title, t_tokens = sentence([("Incendies", "NOUN", "obl:mod", 6), ("en", "ADP", "case", 2),
+                                ("Grèce", "PROPN", "nmod", 0), (":", "PUNCT", "punct", 2), ("la", "DET", "det", 5),
+                                ("France", "PROPN", "nsubj", 6), ("dépêche", "VERB", "ROOT", 6),
+                                ("deux", "NUM", "nummod", 8), ("Canadair", "NOUN", "obj", 6)])
+    lead, l_tokens = sentence([("Les", "DET", "det", 1), ("avions", "NOUN", "nsubj", 2), ("partent", "VERB", "ROOT", 2)],
+                              start=len(title) + 2)
+    text = f"{title}\n\n{lead}"
+    parses: dict[Span, tuple[ParsedToken, ...]] = {(0, len(title)): t_tokens, (len(title) + 2, len(text)): l_tokens}
+    marks = [mention(t_tokens, 2, 2, "state", "GR"), mention(t_tokens, 5, 5, "state", "FR")]
+    event = Event("AID", (), (), (t_tokens[6].start, t_tokens[6].end), (0, len(title)), 0.8)
+    found = event_actors(text, event, parses, reading(text, marks, rubric="GR"), True, ())
+    assert (found.source, found.target) == (("FR",), ("GR",))
+    accuse = event_actors(text, replace(event, type="ACCUSE"), parses, reading(text, marks, rubric="GR"), True, ())
+    assert accuse.target == ()  # only aid goes to the rubric's state
+    home = [mention(t_tokens, 2, 2, "state", "FR"), mention(t_tokens, 5, 5, "state", "FR")]
+    assert event_actors(text, event, parses, reading(text, home, rubric="FR"), True, ()).target == ()
+
+
+def test_a_place_in_the_clause_of_a_governed_verb_is_no_target() -> None:
+    # "L'Ouzbékistan demande à la Russie de protéger les travailleurs ouzbeks au Kazakhstan"
+    rows: list[Row] = [("L'", "DET", "det", 1), ("Ouzbékistan", "NOUN", "nsubj", 2), ("demande", "VERB", "ROOT", 2),
+                       ("à", "ADP", "case", 5), ("la", "DET", "det", 5), ("Russie", "PROPN", "obl:arg", 2),
+                       ("de", "ADP", "mark", 7), ("protéger", "VERB", "xcomp", 2), ("les", "DET", "det", 9),
+                       ("travailleurs", "NOUN", "obj", 7), ("ouzbeks", "ADJ", "amod", 9), ("au", "ADP", "case", 12),
+                       ("Kazakhstan", "PROPN", "obl:mod", 7)]
+    marks = [(1, 1, "state", "UZ", None), (5, 5, "state", "RU", None), (10, 10, "demonym", "UZ", None),
+             (12, 12, "state", "KZ", None)]
+    assert sides("REQUEST", roles_of(rows, 2, "REQUEST", marks)) == (["UZ"], ["RU"])
+    # the same place hung on the governed verb's object ("les travailleurs ouzbeks au Kazakhstan")
+    on_object = [*rows[:12], ("Kazakhstan", "PROPN", "nmod", 9)]
+    assert sides("REQUEST", roles_of(on_object, 2, "REQUEST", marks)) == (["UZ"], ["RU"])
+
+
+def test_a_name_listed_after_a_complement_but_subject_of_another_clause_is_no_party() -> None:
+    # "Astana dénonce les accusations infondées de Moscou, Pékin réagit à son tour" (the parser hangs
+    # the second clause on "accusations")
+    rows: list[Row] = [("Astana", "PROPN", "nsubj", 1), ("dénonce", "VERB", "ROOT", 1), ("les", "DET", "det", 3),
+                       ("accusations", "NOUN", "obj", 1), ("infondées", "VERB", "acl", 3), ("de", "ADP", "case", 6),
+                       ("Moscou", "PROPN", "nmod", 3), (",", "PUNCT", "punct", 8), ("Pékin", "PROPN", "nsubj", 9),
+                       ("réagit", "VERB", "acl:relcl", 3), ("à", "ADP", "case", 12), ("son", "DET", "det", 12),
+                       ("tour", "NOUN", "obl:arg", 9)]
+    marks = [(0, 0, "state", "KZ", None), (6, 6, "state", "RU", None), (8, 8, "state", "CN", None)]
+    assert sides("ACCUSE", roles_of(rows, 1, "ACCUSE", marks)) == (["KZ"], ["RU"])
+    # a list stays a list: "Astana dénonce les accusations de Moscou, Pékin et Minsk"
+    listed: list[Row] = [*rows[:8], ("Pékin", "PROPN", "conj", 6), ("et", "CCONJ", "cc", 10), ("Minsk", "PROPN", "conj", 6)]
+    marks = [*marks, (10, 10, "state", "BY", None)]
+    assert sides("ACCUSE", roles_of(listed, 1, "ACCUSE", marks)) == (["KZ"], ["RU", "CN", "BY"])
+
+
 # -- names and words -----------------------------------------------------------------------------
 
 

@@ -33,6 +33,13 @@ def test_enrichers_are_in_dependency_order() -> None:
         check_order([Enricher("b", ("a",), lambda ctx: None), Enricher("a", (), lambda ctx: None)])
 
 
+def test_a_probe_is_checked_against_the_shipped_enrichers_before_anything_runs() -> None:
+    from silkwire.nlp.pipeline import enrich
+
+    with pytest.raises(ValueError, match="needs"):  # checked before the model loads: no article needed
+        next(enrich([], probes=(Enricher("oracle", ("no_such_fact",), lambda ctx: None),)))
+
+
 def test_trim_drops_articles_and_trailing_prepositions() -> None:
     text = "selon l’Agence kazakhe de"
     start, end = ents.trim(text, 6, len(text))

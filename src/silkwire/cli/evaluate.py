@@ -25,9 +25,11 @@ def register(app: typer.Typer) -> None:
         floors: Annotated[str | None, typer.Option(help="A floors file (TOML) to check against")] = None,
         floor_set: Annotated[str, typer.Option("--set", help="Which table of the floors file")] = "demo",
         events: Annotated[bool, typer.Option(
-            "--events", help="Main event type and topics: rules vs model vs combined on the OrangeSum test, test2 and "
-            "dev splits, the demo and the seed")] = False,
-        on: Annotated[str, typer.Option(help="With --events: the sets, comma-separated")] = "test,test2,dev,demo,seed",
+            "--events", help="Main event type and topics (rules vs model vs combined) and who did what to whom "
+            "(country sets, actors, ordered and unordered dyads, end to end and given the gold's event type) "
+            "on the OrangeSum test split, test2, dev and train + dev, the demo and the seed")] = False,
+        on: Annotated[str, typer.Option(help="With --events: the sets, comma-separated (test, test2, dev, "
+                                        "traindev, train, demo, seed)")] = "test,test2,dev,traindev,demo,seed",
         root: Annotated[str, typer.Option(help="With --events: the repository (eval/gold/orangesum, "
                                           "tests/gold; ../shared/data beside it)")] = ".",
         as_json: JsonFlag = False,
@@ -37,8 +39,13 @@ def register(app: typer.Typer) -> None:
 
         if events:
             from silkwire.cli.event_report import report_events
+            from silkwire.service.event_eval import KNOWN_SETS
 
-            report_events(root, [s.strip() for s in on.split(",") if s.strip()], floors, as_json)
+            names = [s.strip() for s in on.split(",") if s.strip()]
+            unknown = [n for n in names if n not in KNOWN_SETS]
+            if unknown or not names:
+                fail(f"--on {on!r}: expected sets among {', '.join(KNOWN_SETS)}")
+            report_events(root, names, floors, as_json)
             return
         if not gold:
             fail("give gold files, or --events")

@@ -43,6 +43,8 @@ class GoldItem:
     topic: str  # medtop:NNNNNNNN
     topics: tuple[str, ...]  # the other topics
     evidence_sentence: int | None  # 0 = title, 1.. = lead sentences
+    source: tuple[str, ...] = ()  # the main event's actors: ISO codes, per:/org: slugs (guide §7)
+    target: tuple[str, ...] = ()
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, object]]:
@@ -64,8 +66,10 @@ def _item(row: dict[str, object], split: str) -> GoldItem:
     evidence = row.get("evidence_sentence")
     topics = row.get("topics") or []
     assert isinstance(topics, list)
+    source, target = row.get("source") or [], row.get("target") or []
+    assert isinstance(source, list) and isinstance(target, list)
     return GoldItem(str(row["id"]), split, str(row["event"]), str(row["topic"]), tuple(str(t) for t in topics),
-                    evidence if isinstance(evidence, int) else None)
+                    evidence if isinstance(evidence, int) else None, tuple(map(str, source)), tuple(map(str, target)))
 
 
 def read_labels(root: Path = Path("."), splits: Collection[str] = SPLITS) -> list[GoldItem]:

@@ -221,8 +221,18 @@ def phrase_actors(tree: Tree, i: int, reading: Reading, coordinated: bool = True
     if coordinated:
         for k in tree.kids(i, "conj"):
             found += phrase_actors(tree, k, reading)
-        found += [a for a in chained(reading, found) if a not in found]
+        found += [a for a in chained(reading, found) if a not in found and not _other_subject(tree, i, a)]
     return found
+
+
+def _other_subject(tree: Tree, i: int, actor: Actor) -> bool:
+    """A name the text lists after the phrase that is the subject of another clause ("les
+    accusations de Berlin, Washington accuse à son tour"): no part of the list."""
+    k = next((n for n, t in enumerate(tree.tokens) if t.start <= actor.span[0] < t.end), None)
+    if k is None or k == i:
+        return False
+    tok = tree.tokens[k]
+    return tok.dep in ("nsubj", "nsubj:pass") and tok.head not in (i, tree.tokens[i].head)
 
 
 _JOIN = re.compile(r"\s*(?:,|,?\s*et|-|–|—|/)\s*(?:(?:le|la|les|son|sa|ses)\s+|l['’]\s*)?", re.IGNORECASE)

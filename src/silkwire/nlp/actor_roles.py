@@ -2,10 +2,8 @@
 where (:class:`Roles`), for :mod:`silkwire.nlp.actors`, which turns them into the event's sides.
 
 - a verb's subject acts — its passive agent ("par ...") when the verb is passive, the subject
-  then being acted upon; a conjoined or controlled verb inherits its head's subject ("A accuse
-  B et demande à C", "demande à Moscou de reconnaître"); the parser's frequent slips (the first
-  conjunct of "A et B signent" left as a root, "Donald Trump accueilli" with the name as an
-  adverb, the agent hung on a nearby adjunct) are read back;
+  then being acted upon; a conjoined or controlled verb inherits its head's subject
+  (:mod:`silkwire.nlp.actor_subjects`, whose ``trigger_token`` is re-exported here);
 - the object and the arguments after a party preposition ("à Moscou", "avec la Chine", "contre
   Kiev") are acted upon; an object that names nobody lends its own complements ("signe un accord
   avec la Chine", "dénonce les accusations de Berlin", "annule son déplacement au Kazakhstan");
@@ -20,16 +18,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from silkwire.model import Span
 from silkwire.nlp.actor_mentions import Actor, Reading, Tree, chained, folded, is_collective, phrase_actors, words
+from silkwire.nlp.actor_subjects import (
+    SUBJECTS,
+    inverted_subject,
+    is_passive,
+    own_subjects,
+    passive_agents,
+    subject_candidates,
+    trigger_token,
+)
 from silkwire.nlp.events import SYMMETRIC
 
 # Types whose noun's "de" complement is acted upon ("l'arrestation de X"); else it acts ("la visite de X").
 _DE_PATIENT = frozenset({"COERCE", "ASSAULT", "RETREAT", "CONCEDE"})
 _OF = frozenset({"de", "du", "des", "d'", "de la", "de l'"})
-_SUBJECTS = ("nsubj", "nsubj:pass", "csubj")
+_TO_PATIENT = frozenset({"AID"})  # where it is sent receives it: "envoie des secouristes en Turquie"
+# Types whose "au X" is addressed, however the parser hangs it ("demande des garanties au Turkménistan").
+_ADDRESSED = frozenset({"REQUEST", "THREATEN", "AID"})
 _ABOUT = frozenset({"SUPPORT", "ACCUSE", "REQUEST", "THREATEN", "REJECT"})  # "X estime que Y...": Y is the target
-_RELATIVE = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
 
 
 @dataclass(slots=True)
@@ -46,102 +53,7 @@ class Roles:
         return not (self.agents or self.patients or self.partners)
 
 
-# -- reading the parse ----------------------------------------------------------------------------
-
-
-def trigger_token(tree: Tree, span: Span) -> int | None:
-    """The token of the trigger that governs the others ("met" in "met en cause")."""
-    inside = [i for i, t in enumerate(tree.tokens) if t.start < span[1] and span[0] < t.end]
-    if not inside:
-        return None
-    tops = [i for i in inside if tree.tokens[i].head not in inside or tree.tokens[i].head == i]
-    return next((i for i in tops if tree.tokens[i].pos in ("VERB", "NOUN", "AUX")), tops[0] if tops else inside[0])
-
-
-def _passive(tree: Tree, v: int) -> bool:
-    tok = tree.tokens[v]
-    if folded(tok) in words()["motion"] or tree.kids(v, "expl:comp", "expl:pv", "expl:pass", "expl"):
-        return False
-    if tree.kids(v, "aux:pass"):
-        return True
-    participle = "VerbForm=Part" in tok.morph and "Tense=Past" in tok.morph
-    return participle and not tree.kids(v, "aux:tense", "aux") and (tok.dep in ("acl", "ROOT", "parataxis", "advcl")
-                                                                    or "Voice=Pass" in tok.morph)
-
-
-def _own_subjects(tree: Tree, v: int) -> list[int]:
-    out = []
-    for s in tree.kids(v, *_SUBJECTS):  # "qui" of a relative clause is its antecedent
-        relative = tree.tokens[s].pos == "PRON" and folded(tree.tokens[s]) in _RELATIVE
-        out.append(tree.tokens[v].head if relative and tree.tokens[v].dep == "acl:relcl" else s)
-    return out
-
-
-def _subject_candidates(tree: Tree, v: int) -> list[list[int]]:
-    """The trigger's own subject, else the subjects it inherits, nearest first: the head's of a
-    conjoined or subordinate verb, the controller of an infinitive ("demande à Moscou de
-    reconnaître"), the noun a participle qualifies ("un opposant condamné")."""
-    own = _own_subjects(tree, v)
-    if own:
-        return [own]
-    out: list[list[int]] = []
-    current = v
-    for _ in range(5):
-        tok = tree.tokens[current]
-        if tok.head == current:
-            break
-        if tok.dep in ("acl", "acl:relcl"):
-            out.append([tok.head])
-            head = tree.tokens[tok.head]
-            if tok.dep == "acl" and "VerbForm=Part" in tok.morph and "Tense=Pres" in tok.morph \
-                    and head.pos == "NOUN" and head.head != tok.head and tree.tokens[head.head].pos == "VERB":
-                # ", menaçant d'une intervention" hung on the object of the main verb: that verb's subject
-                out.append(_own_subjects(tree, head.head))
-            break
-        if tok.dep == "xcomp":  # object control first
-            controller = [k for k in tree.kids(tok.head, "obj", "iobj", "obl:arg", "obl:mod")
-                          if tree.case(k) in ("", "a", "au", "aux")]
-            if controller:
-                out.append(controller)
-        elif tok.dep not in ("conj", "ccomp", "parataxis") and not tok.dep.startswith("advcl"):
-            break
-        current = tok.head
-        if _own_subjects(tree, current):
-            out.append(_own_subjects(tree, current))
-    # The parser often leaves the first conjunct of "A et B signent" as a root of its own, or
-    # hangs the subject on the verb by another relation ("Donald Trump accueilli ...").
-    tok = tree.tokens[v]
-    if tok.dep in ("flat:name", "flat", "appos", "nmod", "amod", "dep") and tok.head < v:
-        out.append([tok.head])
-    orphans = [k for k in range(v) if tree.tokens[k].pos in ("PROPN", "NOUN") and not tree.case(k)
-               and (tree.tokens[k].head == k or (tree.tokens[k].head == v and tree.tokens[k].dep in ("advmod", "dep")))]
-    if orphans:
-        out.append(orphans[-1:])
-    return out
-
-
-def _inverted_subject(tree: Tree, v: int) -> int | None:
-    """The subject a verb of saying puts after itself behind a quote or a comma, which the parser
-    reads as its object ("« ... », accuse Téhéran", "..., estime Moscou")."""
-    tok = tree.tokens[v]
-    if v == 0 or _own_subjects(tree, v) or tree.tokens[v - 1].pos != "PUNCT" or \
-            tok.dep not in ("advcl", "parataxis", "conj", "ROOT", "ccomp") or tok.head > v:
-        return None
-    objects = tree.kids(v, "obj")
-    if len(objects) != 1 or tree.tokens[objects[0]].pos != "PROPN":
-        return None
-    k = objects[0]
-    between = range(v + 1, k)
-    return k if all(tree.tokens[i].pos == "DET" for i in between) and len(between) <= 1 else None
-
-
-def _agents(tree: Tree, v: int) -> list[int]:
-    """The passive agent ("par ..."), also where the parser hung it on a nearby adjunct."""
-    own = tree.kids(v, "obl:agent")
-    if own or not _passive(tree, v):
-        return own
-    near = [k for o in tree.kids(v, "obl:mod", "obj", "obl") for k in [o, *tree.kids(o, "nmod")]]
-    return [k for k in near if tree.case(k) == "par"][:1]
+__all__ = ["Roles", "add", "after_colon", "read_roles", "trigger_token"]  # trigger_token: actor_subjects.py
 
 
 def _states(found: list[Actor]) -> list[Actor]:
@@ -154,8 +66,10 @@ def add(target: list[Actor], found: list[Actor]) -> None:
     target.extend(a for a in found if a not in target)
 
 
-def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare: bool = False) -> None:
-    """One prepositional argument of the trigger (or of its support verb)."""
+def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare: bool = False,
+             deep: bool = False) -> None:
+    """One prepositional argument of the trigger (or of its support verb; ``deep``: of a verb the
+    trigger governs, whose "au X" is a place unless the parser makes it an argument)."""
     case = tree.case(k)
     first = case.split(" ")[0] if case else ""
     if case in words()["context"] or first in words()["context"]:
@@ -180,7 +94,10 @@ def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare
     elif case in words()["locative"] or first in ("a", "au", "aux", "en", "dans"):
         if kind == "CONSULT" or kind == "AGREE":
             add(roles.hosts, found)
-        elif case == "a" or (first in ("au", "aux") and dep in ("obl:arg", "iobj")):
+        elif kind in _TO_PATIENT and first in ("a", "au", "aux", "en"):
+            add(roles.patients, _states(found))
+        elif case == "a" or (first in ("au", "aux")
+                             and (dep in ("obl:arg", "iobj") or (kind in _ADDRESSED and not deep))):
             # "demande à Moscou", "livre des armes au Mali", "un ultimatum à Moscou" (not "arrêté à Moscou")
             near = dep in ("nmod", "obl:arg", "iobj")
             add(roles.patients, _states(found) if near else [a for a in found if not a.place])
@@ -190,23 +107,23 @@ def _oblique(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, bare
 
 def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objects_only: bool = False) -> None:
     host_verb = folded(tree.tokens[v]) in words()["host"]
-    passive = _passive(tree, v)
-    inverted = None if objects_only else _inverted_subject(tree, v)
+    passive = is_passive(tree, v)
+    inverted = None if objects_only else inverted_subject(tree, v)
     if inverted is not None:  # « ... », accuse Téhéran
         add(roles.agents, phrase_actors(tree, inverted, reading))
         head = tree.tokens[v].head
         if kind in _ABOUT and head < v:  # the quoted clause's subject is what is spoken of
-            for s in _own_subjects(tree, head):
+            for s in own_subjects(tree, head):
                 add(roles.patients, [a for a in phrase_actors(tree, s, reading) if not a.place]
                     or _demonyms(tree, s, reading))
     elif not objects_only:
         subjects: list[Actor] = []
-        for candidates in _subject_candidates(tree, v):  # the nearest that names an actor
+        for candidates in subject_candidates(tree, v):  # the nearest that names an actor
             subjects = [a for s in candidates for a in phrase_actors(tree, s, reading)]
             roles.collective |= any(is_collective(tree, s) for s in candidates)
-            if subjects or candidates == _own_subjects(tree, v):
+            if subjects or candidates == own_subjects(tree, v):
                 break
-        agents = [a for k in _agents(tree, v) for a in phrase_actors(tree, k, reading)]
+        agents = [a for k in passive_agents(tree, v) for a in phrase_actors(tree, k, reading)]
         if passive:
             subjects, agents = agents, subjects
         if host_verb:  # the subject of "recevoir" is the host; a passive "reçu" has the visitor as subject
@@ -222,18 +139,22 @@ def _verbal(tree: Tree, v: int, kind: str, roles: Roles, reading: Reading, objec
         roles.collective |= bool(found) and is_collective(tree, k)
         add(roles.agents if host_verb else roles.patients, [a for a in found if not a.place])
         if not found:  # "signe un accord avec la Chine", "impose des sanctions contre la Russie"
-            _event_noun(tree, k, kind, roles, reading, host_verb)
+            _event_noun(tree, k, kind, roles, reading, host_verb, deep=objects_only)
     for k in tree.kids(v, "obl", "obl:arg", "obl:mod"):
         if host_verb and tree.case(k) in ("des", "de", "du") and folded(tree.tokens[k]) in words()["meeting"]:
             _event_noun(tree, k, kind, roles, reading, host_verb)  # "accueille des pourparlers ..."
         else:
-            _oblique(tree, k, kind, roles, reading, bare=k > v and not objects_only)
+            _oblique(tree, k, kind, roles, reading, bare=k > v and not objects_only, deep=objects_only)
+    for k in tree.kids(v, "advmod"):  # "hausse le ton vis-à-vis de la Russie": the parser's adverb
+        if folded(tree.tokens[k]) in words()["party"]:
+            for c in tree.kids(k, "nmod", "obl", "obl:arg", "obl:mod"):
+                add(roles.partners if kind in SYMMETRIC else roles.patients, _states(phrase_actors(tree, c, reading)))
     for k in tree.kids(v, "xcomp", "acl"):
         if tree.tokens[k].pos == "VERB" and k > v:  # "menace de frapper X", "veut signer un accord avec Y"
             _verbal(tree, k, kind, roles, reading, objects_only=True)
     if not objects_only and not roles.patients and kind in _ABOUT:  # "convaincu que Loukachenko surmontera"
         for k in tree.kids(v, "ccomp"):
-            add(roles.patients, [a for s in _own_subjects(tree, k) for a in phrase_actors(tree, s, reading)
+            add(roles.patients, [a for s in own_subjects(tree, k) for a in phrase_actors(tree, s, reading)
                                  if not a.place])
 
 
@@ -245,9 +166,11 @@ def _demonyms(tree: Tree, k: int, reading: Reading) -> list[Actor]:
             if m.kind == "demonym" and m.start < tree.tokens[a].end and tree.tokens[a].start < m.end]
 
 
-def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, host_verb: bool) -> None:
+def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, host_verb: bool,
+                deep: bool = False) -> None:
     """The object of the trigger verb names no actor: read its own complements ("un accord avec
-    la Chine"); after "accueillir", its parties are the visitors ("des pourparlers arméno-azerbaïdjanais")."""
+    la Chine"); after "accueillir", its parties are the visitors ("des pourparlers arméno-azerbaïdjanais").
+    ``deep``: the object of a verb the trigger governs, whose place ("à Hong Kong") is only a place."""
     if host_verb and folded(tree.tokens[k]) in words()["meeting"]:
         inner = Roles()
         _nominal(tree, k, kind, inner, reading, support=False)
@@ -261,6 +184,8 @@ def _event_noun(tree: Tree, k: int, kind: str, roles: Roles, reading: Reading, h
     for c in tree.kids(k, "nmod"):
         if tree.case(c) in _OF:  # "dénonce les accusations de Berlin", "la cessation de l'offensive turque"
             add(roles.patients, _states(phrase_actors(tree, c, reading)) or _demonyms(tree, c, reading))
+        elif deep and tree.case(c).split(" ")[0] in ("a", "au", "aux", "en", "dans"):
+            continue  # "demande à la Chine de respecter les journalistes à Hong Kong"
         else:
             _oblique(tree, c, kind, roles, reading)
     for c in tree.kids(k, "acl"):  # "lève l'interdiction visant les talibans"
@@ -281,7 +206,7 @@ def _possessive(tree: Tree, n: int) -> bool:
 def _topic(tree: Tree) -> int:
     """The sentence's first nominal that is a root or a subject: what it is about."""
     return next((k for k, t in enumerate(tree.tokens) if t.pos in ("PROPN", "NOUN")
-                 and (t.head == k or t.dep in _SUBJECTS)), 0)
+                 and (t.head == k or t.dep in SUBJECTS)), 0)
 
 
 def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, support: bool = True) -> None:
@@ -348,10 +273,17 @@ def _nominal(tree: Tree, n: int, kind: str, roles: Roles, reading: Reading, supp
                     add(roles.hosts, phrase_actors(tree, k, reading))
     if not roles.agents and _possessive(tree, n):  # "les Etats-Unis ... le retrait de leurs troupes"
         add(roles.agents, [a for a in phrase_actors(tree, _topic(tree), reading) if not a.place])
-    if head != n and tree.tokens[head].pos == "VERB":
+    at = n  # the word that hangs on the support verb: a quantity's ("livre cinquante tonnes d'aide")
+    if head != n and tree.tokens[head].pos == "NOUN" and tok.dep == "nmod" and tree.case(n) in _OF \
+            and tree.kids(head, "nummod") and tree.tokens[head].head != head:
+        at, head = head, tree.tokens[head].head
+        tok = tree.tokens[at]
+    if head != at and _misread_verb(tree, head) and tok.dep in ("obj", "nmod") and not tree.case(at):
+        _verbal(tree, head, kind, roles, reading)  # "l'Ouzbékistan livre (tagged a noun) cinquante tonnes d'aide"
+    elif head != at and tree.tokens[head].pos == "VERB":
         if tok.dep == "obj" or tok.dep.startswith("obl"):  # support verb: "A signe un accord", "A participe au sommet"
             _verbal(tree, head, kind, roles, reading)
-        elif tok.dep in _SUBJECTS:  # "l'accord signé par A", "le sommet s'ouvre à Samarcande"
+        elif tok.dep in SUBJECTS:  # "l'accord signé par A", "le sommet s'ouvre à Samarcande"
             for k in tree.kids(head, "obl:agent"):
                 add(roles.agents, phrase_actors(tree, k, reading))
             for k in tree.kids(head, "obl", "obl:mod", "obl:arg"):

@@ -39,6 +39,9 @@ from silkwire.nlp.kb.roles import find_roles
 from silkwire.nlp.spacy_model import ParsedToken
 
 Parses = Mapping[Span, Sequence[ParsedToken]]
+# Types whose recipient a title's rubric names when the sentence names none: aid goes where the
+# disaster or the crisis of the rubric is ("Incendies en Grèce : la France dépêche deux Canadair").
+RUBRIC_RECIPIENT = frozenset({"AID"})
 
 
 def _codes(actors: Sequence[Actor], members: bool = False) -> list[str]:
@@ -135,6 +138,16 @@ def _fill(roles: Roles, same: Roles) -> None:
         roles.hosts = [a for a in roles.hosts if a.code] + same.hosts
 
 
+def _rubric_recipient(reading: Reading, roles: Roles) -> list[Actor]:
+    """The rubric's state as the recipient of an act by another state (``RUBRIC_RECIPIENT``)."""
+    sources = _codes(roles.agents)
+    if reading.rubric is None or not sources or reading.rubric in sources:
+        return []
+    colon = reading.text.find(":")
+    spans = [(m.start, m.end) for m in reading.mentions if m.code == reading.rubric and m.end <= colon]
+    return [Actor(spans[0], code=reading.rubric)] if spans else []
+
+
 def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main: bool,
                  lexicon: Sequence[tuple[Trigger, re.Pattern[str]]]) -> Event:
     """The event with its actors read from the parse; unchanged when its sentence has none."""
@@ -162,6 +175,8 @@ def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main
                 if mine & theirs and other.patients:
                     add(roles.patients, other.patients)
                     break
+    if main and event.type in RUBRIC_RECIPIENT and not _codes(roles.patients + roles.partners):
+        add(roles.patients, _rubric_recipient(reading, roles))  # in the title or the lead
     source, target, source_entities, target_entities = assemble(event.type, roles)
     return replace(event, source=tuple(source), target=tuple(target), source_entities=tuple(source_entities),
                    target_entities=tuple(target_entities))

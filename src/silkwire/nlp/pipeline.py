@@ -370,13 +370,15 @@ check_order(ENRICHERS)
 
 def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: int = 1,
            batch_size: int = 64, kb: KnowledgeBase | None = None, mode: str = decide.DEFAULT_MODE,
-           compare: bool = False) -> Iterator[Enrichment]:
+           compare: bool = False, probes: tuple[Enricher, ...] = ()) -> Iterator[Enrichment]:
     """One Enrichment per article, in input order (module doc). ``model``: "md", "sm" or a
     package name; ``workers``: NER processes; ``kb``: a knowledge base other than the shipped one;
     ``mode``: who decides the main event and the topics (nlp/decide.py); ``compare``: also put
-    every mode's (events, topics) in ``extra["decisions"]`` (silkwire eval)."""
+    every mode's (events, topics) in ``extra["decisions"]`` (silkwire eval); ``probes``: enrichers
+    run after the shipped ones, each result in ``extra[name]`` (an evaluation's oracle: nlp/oracle.py)."""
     if mode not in decide.MODES:
         raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(decide.MODES)}")
+    check_order((*ENRICHERS, *probes))
     base = kb if kb is not None else load_kb()
     words = lexicon(model)
     contexts = (Context(article, base, spans, words.is_common, words=words, mode=mode)
@@ -384,13 +386,13 @@ def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: 
     triggers = load_lexicon(*base.event_lexicons)  # the parse runs on the sentences that hold one
     for ctx, parses in with_parses(contexts, lambda c: c.article.text, triggers, model=model, batch=batch_size):
         ctx.parses = parses
-        yield _run(ctx, compare)
+        yield _run(ctx, compare, probes)
 
 
-def _run(ctx: Context, compare: bool = False) -> Enrichment:
-    for enricher in ENRICHERS:
+def _run(ctx: Context, compare: bool = False, probes: tuple[Enricher, ...] = ()) -> Enrichment:
+    for enricher in (*ENRICHERS, *probes):
         ctx.facts[enricher.name] = enricher.run(ctx)
-    extra: dict[str, Any] = {"roles": ctx.facts["roles"]}
+    extra: dict[str, Any] = {"roles": ctx.facts["roles"], **{p.name: ctx.facts[p.name] for p in probes}}
     if compare:  # the models read the article once; each mode decides from the same facts
         saved = ctx.mode, ctx.facts["model_view"]
         ctx.mode = "model"

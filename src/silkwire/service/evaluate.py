@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from silkwire.errors import NotFoundError
 from silkwire.ingest import read_paths
 from silkwire.model import Article, article_record, enrichment_fields
 from silkwire.service.articles import Enricher, default_enricher, show
+from silkwire.service.event_eval import (  # silkwire eval --events lives in service/event_eval.py; re-exported
+    EVENT_SETS,
+    EventSetReport,
+    GoldLabels,
+    evaluate_events,
+    event_sets,
+    score_decisions,
+)
 from silkwire.service.workspace import Workspace
 
 
@@ -135,116 +142,15 @@ def gold_from_corrections(ws: Workspace) -> list[dict[str, Any]]:
     return lines
 
 
-# -- what happened and what about: rules vs model vs combined (silkwire eval --events) ---------------
-
-EVENT_SETS = ("test", "test2", "dev", "demo", "seed")
-SEED_LISTING = ("..", "shared", "data", "seeds", "002_0afaed159990aab2.txt")
-SEED_GOLD = ("tests", "gold", "seed-002.jsonl")
-
-
-@dataclass
-class GoldLabels:
-    """One article's gold for the event/topic report, whichever gold it comes from."""
-
-    events: tuple[str, ...]  # acceptable main event types ("none" when there is no event)
-    topic: str | None  # the primary topic
-    topics: tuple[str, ...] = ()  # every gold topic, the primary first
-
-
-@dataclass
-class EventSetReport:
-    name: str
-    articles: int = 0
-    skipped: str | None = None  # why the set could not be scored
-    modes: dict[str, dict[str, Any]] = field(default_factory=dict)  # mode -> event / topic / topic_any
-
-
-def _orangesum_set(root: Path, split: str, data: Path | None) -> list[tuple[Article, GoldLabels]]:
-    from silkwire.evaluation import orangesum
-
-    return [(a, GoldLabels((g.event,), g.topic, (g.topic, *g.topics))) for g, a in orangesum.load(root, (split,), data)]
-
-
-def _gold_set(inputs: Sequence[str], golds: Sequence[str]) -> list[tuple[Article, GoldLabels]]:
-    from silkwire.evaluation.facts import gold_key, read_gold
-
-    articles = [a for a in read_paths(inputs) if isinstance(a, Article)]
-    by_key = {**{a.title: a for a in articles if a.title}, **{a.id: a for a in articles}}
-    out = []
-    for row in read_gold(golds):
-        article = by_key.get(gold_key(row))
-        if article is not None and "event_types" in row:
-            topic = row.get("topic")
-            out.append((article, GoldLabels(tuple(row["event_types"] or ()) or ("none",), topic,
-                                            (topic,) if topic else ())))
-    return out
-
-
-def event_sets(root: Path, names: Sequence[str] = EVENT_SETS, data: Path | None = None) -> dict[str, Any]:
-    """name -> [(article, gold)] or the reason it is absent (str), for the event/topic report."""
-    from silkwire.evaluation.orangesum import MissingData
-    from silkwire.service.articles import demo_files, gold_files
-
-    out: dict[str, Any] = {}
-    for name in names:
-        if name in ("test", "test2", "dev", "train"):
-            try:
-                out[name] = _orangesum_set(root, name, data)
-            except MissingData as exc:
-                out[name] = str(exc)
-        elif name == "demo":
-            out[name] = _gold_set(demo_files(), gold_files())
-        elif name == "seed":
-            listing = root.joinpath(*SEED_LISTING)
-            out[name] = _gold_set([str(listing)], [str(root.joinpath(*SEED_GOLD))]) if listing.exists() \
-                else f"the seed listing is not at {listing} (../shared/data is absent)"
-        else:
-            raise ValueError(f"unknown set {name!r}: expected {', '.join(EVENT_SETS)}")
-    return out
-
-
-Decisions = Mapping[str, tuple[Sequence[Any], Sequence[Any]]]  # mode -> (events, topics)
-
-
-def score_decisions(items: Sequence[tuple[Article, GoldLabels]],
-                    decisions: Sequence[Decisions]) -> dict[str, dict[str, Any]]:
-    """Per mode: main event type and primary topic tables (evaluation/events.py ``label_scores``)
-    and ``topic_any``, the share of articles whose primary topic is one of the gold's topics."""
-    from silkwire.evaluation.events import gold_label, label_scores
-
-    out: dict[str, dict[str, Any]] = {}
-    for mode in decisions[0] if decisions else ():
-        event_pairs, topic_pairs, anywhere = [], [], 0
-        for (_, gold), decided in zip(items, decisions, strict=True):
-            events, topics = decided[mode]
-            kind = events[0].type if events else "none"
-            event_pairs.append((gold_label(kind, gold.events), kind))
-            if gold.topic:
-                code = topics[0].code if topics else "none"
-                topic_pairs.append((gold.topic, code))
-                anywhere += code in gold.topics
-        out[mode] = {"event": label_scores(event_pairs), "topic": label_scores(topic_pairs),
-                     "topic_any": {"accuracy": anywhere / len(topic_pairs) if topic_pairs else 0.0,
-                                   "right": anywhere, "total": len(topic_pairs)}}
-    return out
-
-
-def evaluate_events(root: Path = Path("."), names: Sequence[str] = EVENT_SETS, data: Path | None = None,
-                    model: str | None = None) -> list[EventSetReport]:
-    """The main event type and the topics of every set, as the rules, the models and the two
-    combined decide them, side by side, from one enrichment per set (nlp/decide.py)."""
-    from silkwire.nlp.pipeline import enrich
-    from silkwire.nlp.spacy_model import DEFAULT_MODEL
-
-    reports = []
-    for name, items in event_sets(root, names, data).items():
-        report = EventSetReport(name)
-        if isinstance(items, str):
-            report.skipped = items
-        else:
-            run = enrich([a for a, _ in items], compare=True, model=model or DEFAULT_MODEL)
-            decisions = [e.extra["decisions"] for e in run]
-            report.articles = len(items)
-            report.modes = score_decisions(items, decisions)
-        reports.append(report)
-    return reports
+__all__ = [
+    "EVENT_SETS",
+    "Evaluation",
+    "EventSetReport",
+    "GoldLabels",
+    "evaluate",
+    "evaluate_events",
+    "evaluate_stories",
+    "event_sets",
+    "gold_from_corrections",
+    "score_decisions",
+]

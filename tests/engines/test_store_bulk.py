@@ -55,3 +55,17 @@ def test_bulk_writes_keep_the_row_by_row_meaning(store, size):
     with store.transaction():
         store.save_story_vocabulary(vocabulary)
     assert store.story_vocabulary(["vieux", *vocabulary]) == vocabulary
+
+
+def test_bands_written_again_are_kept_once(store):
+    import numpy as np
+
+    rows = np.array([(p, b, h, r) for r in range(1, 40) for p, b, h in ((r % 3, r % 24, -r * 7919), (1, 5, 2**62 + r))],
+                    dtype=np.int64)
+    store.save_band_array(rows[:50], 20)
+    store.save_band_array(rows[30:], 39)  # rows 30-49 again (PostgreSQL: the COPY fails, the upsert keeps them once)
+    store.save_band_array(rows[:0], 10)  # nothing, and the watermark does not go back
+    stored = store.db.execute("SELECT period, band, hash, article_rowid FROM dedup_bands "
+                              "ORDER BY period, band, hash, article_rowid").fetchall()
+    assert [tuple(r) for r in stored] == sorted(map(tuple, rows.tolist()))
+    assert store.banded_through() == 39

@@ -200,17 +200,24 @@ class PostgresStore(PgBulkWrites, Store):
         self.save_band_array(data, through)
 
     def save_band_array(self, rows: npt.NDArray[np.int64], through: int) -> None:
-        """The rows by binary COPY, built by numpy in one buffer (no Python object per row), into
-        a session's staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING (a band
-        written again after a crash is kept once). The array literals of ``unnest`` it replaces
-        cost ~60 ms of the client's CPU for a batch's 12,000 rows."""
+        """The rows by binary COPY, built by numpy in one buffer (no Python object per row): the
+        array literals of ``unnest`` it replaces cost ~60 ms of the client's CPU for a batch's
+        12,000 rows. Straight into the table, in a savepoint; should a row be there already (bands
+        computed again for articles whose bands were stored), the savepoint is rolled back and
+        the rows go through a staging table and ``ON CONFLICT DO NOTHING``, which costs the
+        server ~1.5x the straight COPY (measured: 200 vs 300 ms for 12,000 rows at load 10)."""
         with self.transaction() as db:
             if len(rows):
-                db.execute(_BAND_STAGE)
-                with self.pg.conn.cursor() as cur, cur.copy("COPY bands_in FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.write(_binary_bands(rows))
-                db.execute("INSERT INTO dedup_bands (period, band, hash, article_rowid) SELECT * FROM bands_in "
-                           "ON CONFLICT DO NOTHING")
+                data = _binary_bands(rows)
+                try:
+                    with self.pg.conn.transaction(), self.pg.conn.cursor() as cur, cur.copy(_BAND_COPY) as copy:
+                        copy.write(data)
+                except psycopg.errors.UniqueViolation:
+                    db.execute(_BAND_STAGE)
+                    with self.pg.conn.cursor() as cur, cur.copy("COPY bands_in FROM STDIN (FORMAT BINARY)") as copy:
+                        copy.write(data)
+                    db.execute("INSERT INTO dedup_bands (period, band, hash, article_rowid) SELECT * FROM bands_in "
+                               "ON CONFLICT DO NOTHING")
             if through > self.banded_through():
                 self.set_meta(BANDED_THROUGH, str(through))
 
@@ -320,6 +327,7 @@ _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 _COPY_TRAILER = b"\xff\xff"
 _BAND_ROW = np.dtype([("fields", ">i2"), ("l0", ">i4"), ("period", ">i4"), ("l1", ">i4"), ("band", ">i4"),
                       ("l2", ">i4"), ("hash", ">i8"), ("l3", ">i4"), ("rowid", ">i8")])
+_BAND_COPY = "COPY dedup_bands (period, band, hash, article_rowid) FROM STDIN (FORMAT BINARY)"
 _BAND_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS bands_in (period INTEGER, band INTEGER, hash BIGINT, "
                "article_rowid BIGINT) ON COMMIT DELETE ROWS; TRUNCATE bands_in")
 

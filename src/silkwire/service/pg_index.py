@@ -2,9 +2,10 @@
 commands), derived from the store and kept in step by the node itself.
 
 Several processes write a PostgreSQL store at once, and several nodes read it, each with its
-own tantivy index: a writer does not know which indexes exist, so no writer touches one. Each
-index follows the store from its own watermarks, kept in its folder (``marks.json``), not in
-the store (shared by every node):
+own tantivy index: a writer does not know which indexes exist, so it touches no other node's
+(an ingest feeds its own node's index from its batches: ``IngestIndex``). Each index follows
+the store from its own watermarks, kept in its folder (``marks.json``), not in the store
+(shared by every node):
 
 - ``indexed_through``: the rowid up to which articles are indexed. Rowids are handed out and
   committed by one writer at a time (``store/postgres.py``), so none can appear below it later;

@@ -7,8 +7,9 @@ until the index holds them (``reindex_pending``). A missing, damaged or outdated
 rebuilt whole.
 
 A PostgreSQL store (``store.shared``) has several writers and one index per node (each API
-node, each machine running commands): writers never touch an index, and each index follows the
-store on its own (``pg_index.py``: its watermarks live in its folder, not in the store).
+node, each machine running commands): a writer touches no other node's index (an ingest feeds
+its own node's, ``follow_ingest``), and each index follows the store on its own
+(``pg_index.py``: its watermarks live in its folder, not in the store).
 """
 
 from __future__ import annotations

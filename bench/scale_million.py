@@ -19,7 +19,8 @@ Measured, in one run on one machine (a throw-away PostgreSQL server of its own, 
 4. the whole ingest path (store, duplicates, stories, and the index for SQLite) per article,
    both stores, at ``--full`` articles (see bench/README or BENCHMARKS.md for the projection).
 
-Usage: python bench/scale_million.py [--articles 1000000] [--full 20000] [--full-only] [--scratch DIR] [--out DIR]
+Usage: python bench/scale_million.py [--articles 1000000] [--full 20000] [--full-only]
+       [--stores sqlite,postgresql] [--profile PREFIX] [--scratch DIR] [--out DIR]
 (``--full-only``: step 4 alone, e.g. ``--full 100000 --full-only``.)
 Needs ../shared/data/orangesum/orangesum.jsonl.gz and PostgreSQL's server binaries.
 """
@@ -27,9 +28,11 @@ Needs ../shared/data/orangesum/orangesum.jsonl.gz and PostgreSQL's server binari
 from __future__ import annotations
 
 import argparse
+import cProfile
 import hashlib
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -186,7 +189,36 @@ def search_both(url: str, index_dir: str) -> dict[str, Any]:
     return out
 
 
-def full_path(target: str, items: list[dict[str, Any]], scratch: Path) -> dict[str, Any]:
+def _clock_ticks(pid: int, children: bool) -> int:
+    """A process's user + system CPU in clock ticks (with its reaped children's when ``children``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15 if children else 13])
+
+
+def server_cpu(server: Any) -> float:
+    """CPU seconds of a PostgreSQL server so far: the postmaster, its exited children (reaped by
+    it) and its live ones (backends, writers), from /proc."""
+    postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+    ticks = _clock_ticks(postmaster, children=True)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                ticks += _clock_ticks(int(stat.parent.name), children=False)
+        except (OSError, ValueError, IndexError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def full_path(target: str, items: list[dict[str, Any]], scratch: Path, server: Any = None,
+              profile: str | None = None) -> dict[str, Any]:
+    """The whole ingest path of ``items`` into ``target``: wall and client CPU per article, the
+    server's CPU (``server``: PostgreSQL), the 1-minute load at the start and end, and a
+    cProfile of the client into ``profile`` if given."""
     from silkwire.service import articles as service
 
     path = scratch / "full.jsonl"
@@ -194,12 +226,24 @@ def full_path(target: str, items: list[dict[str, Any]], scratch: Path) -> dict[s
     os.environ["SILKWIRE_INDEX"] = str(scratch / "full.index")
     service.remove_database(target)
     with service.open_workspace(target, create=True) as ws:
+        load0, cpu0, srv0 = os.getloadavg()[0], client_cpu(), server_cpu(server) if server else 0.0
+        profiler = cProfile.Profile() if profile else None
         t0 = time.perf_counter()
+        if profiler:
+            profiler.enable()
         report = service.ingest(ws, [str(path)])
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
         elapsed = time.perf_counter() - t0
+        cpu, srv = client_cpu() - cpu0, (server_cpu(server) - srv0) if server else None
+        load1 = os.getloadavg()[0]
         groups = sorted(sorted(g) for g in ws.store.seen_articles().groups())  # the same on both stores
     return {"articles": report.new, "seconds": round(elapsed, 1), "articles_per_s": round(report.new / elapsed),
-            "ms_per_article": round(1000 * elapsed / report.new, 2), "duplicate_groups": len(groups),
+            "ms_per_article": round(1000 * elapsed / report.new, 2),
+            "client_cpu_ms_per_article": round(1000 * cpu / report.new, 3),
+            "server_cpu_ms_per_article": None if srv is None else round(1000 * srv / report.new, 3),
+            "load": [round(load0, 1), round(load1, 1)], "duplicate_groups": len(groups),
             "groups_sha1": hashlib.sha1(json.dumps(groups).encode()).hexdigest()[:12]}
 
 
@@ -208,6 +252,8 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--full", type=int, default=20_000, help="articles through the whole ingest path")
     parser.add_argument("--full-only", action="store_true", help="only the whole ingest path (4), both stores")
+    parser.add_argument("--stores", default="sqlite,postgresql", help="the stores of the whole path (4)")
+    parser.add_argument("--profile", default=None, help="cProfile of the whole path into PREFIX-STORE.prof")
     parser.add_argument("--scratch", default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"))
     args = parser.parse_args()
@@ -237,8 +283,11 @@ def main() -> int:
         if not args.full_only:
             result["search"] = search_both(url, str(scratch / "node.index"))
             print("search", json.dumps(result["search"]), flush=True)
-        for name, target in (("sqlite", str(scratch / "full.db")), ("postgresql", server.create_database("full"))):
-            result[f"full_path_{name}"] = full_path(target, items[:args.full], scratch)
+        for name in args.stores.split(","):
+            target = str(scratch / "full.db") if name == "sqlite" else server.create_database("full")
+            result[f"full_path_{name}"] = full_path(target, items[:args.full], scratch,
+                                                    server if name == "postgresql" else None,
+                                                    f"{args.profile}-{name}.prof" if args.profile else None)
             print("full", name, result[f"full_path_{name}"], flush=True)
         close_pools()
     out = Path(args.out)

@@ -122,11 +122,12 @@ def ingest_items(
 ) -> IngestReport:
     """Store articles from any reader (files, fetched feeds and pages, records): ``ingest``'s path."""
     keeps_index = ws.begin_index_write()
+    follow = ws.follow_ingest()  # PostgreSQL: this node's index fed by the batches, not re-read after
     duplicates.catch_up(ws)
     report = IngestReport()
     left = repair.pending(ws)  # articles an earlier command was killed before giving stories
     # read, fingerprinted and analysed for the index one batch ahead, in a thread (ingest_ahead)
-    prepared = batches(items, batch_size, duplicates.preparer(ws), keeps_index)
+    prepared = batches(items, batch_size, duplicates.preparer(ws), keeps_index or follow is not None)
     for batch in ahead(prepared) if AHEAD else prepared:
         report.rejected += batch.rejected
         report.warnings += batch.warnings
@@ -134,6 +135,8 @@ def ingest_items(
             continue
         try:
             with ws.store.transaction():
+                if follow:
+                    follow.catch_up()  # what other writers stored since, under the write lock
                 rowids = ws.store.add_articles(batch.articles)
                 duplicates.link_duplicates(ws, [(r, a) for r, a in zip(rowids, batch.articles, strict=True) if r],
                                            batch.prepared)
@@ -146,6 +149,8 @@ def ingest_items(
         if keeps_index and batch.columns is not None:
             ws.index.add([index_doc(rowid, a, columns=c) for rowid, a, c in
                           zip(rowids, batch.articles, batch.columns, strict=True) if rowid])
+        elif follow:
+            follow.add(rowids, batch.articles, batch.columns)
         new = sum(1 for r in rowids if r)
         report.new += new
         report.duplicate += len(batch.articles) - new
@@ -159,6 +164,8 @@ def ingest_items(
         repair.step("ingest.index")
         ws.store.set_meta(INDEXED_THROUGH, str(ws.store.max_rowid()))
         repair.step("ingest.watermark")
+    if follow:
+        follow.finish()
     ws.refresh()  # PostgreSQL: this node's index follows the store, as other readers' do
     repair.finish_ingest(ws, report.new, left, estimate_publication)
     return report

@@ -7,8 +7,9 @@ until the index holds them (``reindex_pending``). A missing, damaged or outdated
 rebuilt whole.
 
 A PostgreSQL store (``store.shared``) has several writers and one index per node (each API
-node, each machine running commands): writers never touch an index, and each index follows the
-store on its own (``pg_index.py``: its watermarks live in its folder, not in the store).
+node, each machine running commands): a writer touches no other node's index (an ingest feeds
+its own node's, ``follow_ingest``), and each index follows the store on its own
+(``pg_index.py``: its watermarks live in its folder, not in the store).
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from silkwire.errors import StoreError
 from silkwire.model import Article
 from silkwire.search import index_columns
 from silkwire.search.index import INDEX_VERSION, IndexDoc, TextIndex
 from silkwire.store import Facets, Store, StoredEnrichment, drop_store, is_postgres, open_store
+
+if TYPE_CHECKING:
+    from silkwire.service.pg_index import IngestIndex
 
 INDEXED_THROUGH = "text_index.indexed_through"
 _INDEX_VERSION = "text_index.version"
@@ -45,6 +49,17 @@ class Workspace:
             return False
         self.index.begin_write()
         return True
+
+    def follow_ingest(self) -> IngestIndex | None:
+        """A PostgreSQL store's index fed by an ingest's batches on this node
+        (``pg_index.IngestIndex``); None on SQLite, or when it cannot (the refresh does it)."""
+        if not self.store.shared:
+            return None
+        from silkwire.service.pg_index import IngestIndex
+
+        follower = IngestIndex(self.store, self.index, self.index_dir, _docs,
+                               lambda rowid, article, columns: index_doc(rowid, article, columns=columns))
+        return follower if follower.on else None
 
     def refresh(self) -> None:
         """Before reading what other processes may have written: a PostgreSQL store's index

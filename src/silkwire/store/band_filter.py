@@ -165,8 +165,9 @@ class BandCache:
                         out.add(entry & _ROWID)
         return out
 
-    def take(self) -> tuple[Iterator[tuple[int, ...]], int]:
-        """The pending rows, sorted, and the largest rowid; forgets them (the caller writes them).
+    def take(self) -> tuple[npt.NDArray[np.int64], int]:
+        """The pending rows (period, band, hash, rowid), sorted, as an array of 4 columns, and the
+        largest rowid; forgets them (the caller writes them).
         The filters of their periods learn their keys."""
         rows = np.frombuffer(self._rows, dtype=np.int64).reshape(-1, 4)
         rows = rows[np.lexsort((rows[:, 3], rows[:, 2], rows[:, 1], rows[:, 0]))]
@@ -178,9 +179,10 @@ class BandCache:
         top = self.top
         self._rows = array("q")
         self._pending.clear()
-        return _tuples(rows), top
+        return rows, top
 
 
-def _tuples(rows: np.ndarray[Any, Any]) -> Iterator[tuple[int, ...]]:
+def band_tuples(rows: np.ndarray[Any, Any]) -> Iterator[tuple[int, ...]]:
+    """``take``'s rows as tuples of Python ints, a chunk at a time."""
     for start in range(0, len(rows), 10_000):
         yield from map(tuple, rows[start:start + 10_000].tolist())

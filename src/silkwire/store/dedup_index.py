@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from silkwire.errors import StoreError
-from silkwire.store.band_filter import BandCache, encode
+from silkwire.store.band_filter import BandCache, band_tuples, encode
 from silkwire.store.base import Connection, StoreBase, marks
 from silkwire.store.counts import became_duplicate, became_duplicates
 from silkwire.store.dedup_batch import BatchMemory, DedupRow
@@ -246,7 +246,7 @@ class StoredDedup:
         self._write_held()
         if self._cache.pending:
             rows, top = self._cache.take()
-            self.store.save_bands(rows, top)
+            self.store.save_band_array(rows, top)
             self._synced = self.store.banded_through()
 
     def relink(self, key: str, previous: str, similarity: float) -> tuple[str, ...]:
@@ -306,6 +306,10 @@ class DedupTables(StoreBase):
                            "ON CONFLICT DO NOTHING", rows)
             if through > self.banded_through():
                 self.set_meta(BANDED_THROUGH, str(through))
+
+    def save_band_array(self, rows: npt.NDArray[np.int64], through: int) -> None:
+        """``save_bands`` of an array of (period, band, hash, rowid) rows (``BandCache.take``)."""
+        self.save_bands(band_tuples(rows), through)
 
     def save_dedup_rows(self, rows: Sequence[DedupRow], duplicates: Sequence[int]) -> None:
         """Articles' dedup rows, and the counts of those added as ``duplicates`` (rowids), in one

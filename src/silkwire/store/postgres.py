@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar
 
+import numpy as np
+import numpy.typing as npt
 import psycopg
 
 from silkwire.errors import StoreError
@@ -44,6 +46,7 @@ from silkwire.store.dedup_batch import DedupRow
 from silkwire.store.dedup_index import BANDED_THROUGH, DEDUP_COLUMNS, BandRow
 from silkwire.store.enrichments import StoredEnrichment
 from silkwire.store.explore import PlaceRow
+from silkwire.store.pg_bulk import PgBulkWrites
 from silkwire.store.pg_connection import PgConnection, connect, describe
 from silkwire.store.pg_schema import PG_LATEST, PG_MIGRATIONS, PG_OBJECTS
 from silkwire.store.sqlite import Store
@@ -51,7 +54,6 @@ from silkwire.store.sqlite import Store
 WRITE_LOCK = 0x5117_3173  # pg_advisory_xact_lock key of silkwire's writers ("silkwire")
 _CHUNK = 500
 _ROWS = 1000  # rows per multi-row INSERT (PostgreSQL takes up to 65,535 parameters a statement)
-_UNNEST = 100_000  # rows per INSERT … SELECT FROM unnest(arrays)
 _ARTICLE_COLUMNS = "id, source, ref, url, published, title, text, ingested_at, author"
 # a batch's articles before they are numbered: this session's own, emptied at each commit
 _STAGE = ('CREATE TEMP TABLE IF NOT EXISTS articles_in (id TEXT COLLATE "C", source TEXT COLLATE "C", '
@@ -77,7 +79,7 @@ class PostgresDialect(Dialect):
         return "SELECT value::bigint FROM json_array_elements_text(?::json) AS v(value)"
 
 
-class PostgresStore(Store):
+class PostgresStore(PgBulkWrites, Store):
     """A silkwire database in PostgreSQL. Use as a context manager, or call ``close``."""
 
     dialect: ClassVar[Dialect] = PostgresDialect()
@@ -189,18 +191,33 @@ class PostgresStore(Store):
             count_added(db, [a for a, rowid in zip(batch, out, strict=True) if rowid])
         return out
 
-    # Rows by the thousand go in one statement whose text never changes: the bands as one array
-    # literal per column through ``unnest``, the dedup rows by COPY. (A multi-row VALUES of
+    # Rows by the thousand go in by COPY: the bands in binary, the dedup rows in text. (A multi-row VALUES of
     # 12,000 band rows took psycopg longer to parse, and its array dumper longer to write, than
     # PostgreSQL to insert them.)
 
     def save_bands(self, rows: Iterable[BandRow], through: int) -> None:
-        data = list(rows)
+        data = np.array(list(rows), dtype=np.int64).reshape(-1, 4)
+        self.save_band_array(data, through)
+
+    def save_band_array(self, rows: npt.NDArray[np.int64], through: int) -> None:
+        """The rows by binary COPY, built by numpy in one buffer (no Python object per row): the
+        array literals of ``unnest`` it replaces cost ~60 ms of the client's CPU for a batch's
+        12,000 rows. Straight into the table, in a savepoint; should a row be there already (bands
+        computed again for articles whose bands were stored), the savepoint is rolled back and
+        the rows go through a staging table and ``ON CONFLICT DO NOTHING``, which costs the
+        server ~1.5x the straight COPY (measured: 200 vs 300 ms for 12,000 rows at load 10)."""
         with self.transaction() as db:
-            for start in range(0, len(data), _UNNEST):
-                db.execute("INSERT INTO dedup_bands (period, band, hash, article_rowid) "
-                           "SELECT * FROM unnest(?::int[], ?::int[], ?::bigint[], ?::bigint[]) ON CONFLICT DO NOTHING",
-                           [_int_array(c) for c in zip(*data[start:start + _UNNEST], strict=True)])
+            if len(rows):
+                data = _binary_bands(rows)
+                try:
+                    with self.pg.conn.transaction(), self.pg.conn.cursor() as cur, cur.copy(_BAND_COPY) as copy:
+                        copy.write(data)
+                except psycopg.errors.UniqueViolation:
+                    db.execute(_BAND_STAGE)
+                    with self.pg.conn.cursor() as cur, cur.copy("COPY bands_in FROM STDIN (FORMAT BINARY)") as copy:
+                        copy.write(data)
+                    db.execute("INSERT INTO dedup_bands (period, band, hash, article_rowid) SELECT * FROM bands_in "
+                               "ON CONFLICT DO NOTHING")
             if through > self.banded_through():
                 self.set_meta(BANDED_THROUGH, str(through))
 
@@ -304,9 +321,25 @@ def _insert(db: Connection, head: str, rows: Sequence[Sequence[Any]], tail: str 
         db.execute(f"{head} {', '.join([one] * len(chunk))} {tail}", [v for row in chunk for v in row])
 
 
-def _int_array(values: Iterable[int]) -> str:
-    """Integers as an array literal (``?::bigint[]``): a join, where psycopg's dumper loops."""
-    return "{" + ",".join(map(str, values)) + "}"
+# PostgreSQL's binary COPY: a header, then per row its field count and each field's length and
+# big-endian value (period and band INTEGER, hash and rowid BIGINT), then a trailer.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_BAND_ROW = np.dtype([("fields", ">i2"), ("l0", ">i4"), ("period", ">i4"), ("l1", ">i4"), ("band", ">i4"),
+                      ("l2", ">i4"), ("hash", ">i8"), ("l3", ">i4"), ("rowid", ">i8")])
+_BAND_COPY = "COPY dedup_bands (period, band, hash, article_rowid) FROM STDIN (FORMAT BINARY)"
+_BAND_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS bands_in (period INTEGER, band INTEGER, hash BIGINT, "
+               "article_rowid BIGINT) ON COMMIT DELETE ROWS; TRUNCATE bands_in")
+
+
+def _binary_bands(rows: npt.NDArray[np.int64]) -> bytes:
+    """(period, band, hash, rowid) rows in the binary COPY format of ``bands_in``."""
+    out = np.empty(len(rows), dtype=_BAND_ROW)
+    out["fields"] = 4
+    out["l0"] = out["l1"] = 4
+    out["l2"] = out["l3"] = 8
+    out["period"], out["band"], out["hash"], out["rowid"] = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
+    return _COPY_HEADER + out.tobytes() + _COPY_TRAILER
 
 
 def open_postgres(url: str, create: bool = True) -> PostgresStore:

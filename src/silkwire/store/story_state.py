@@ -17,6 +17,8 @@ from silkwire.store.stories import UPSERT_MEMBER, UPSERT_STORY, ClusteringRow, S
 UNDATED = "9999-12-31"  # the day stored for an undated article: clustering takes those last
 STATE = "stories.state"  # meta: JSON {"n", "params", "added"} of the last whole clustering
 _CHUNK = 500
+PENDING_CONFLICT = ("ON CONFLICT (article_rowid) DO UPDATE SET enriched = CASE WHEN excluded.enriched > "
+                    "stories_pending.enriched THEN excluded.enriched ELSE stories_pending.enriched END")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +64,7 @@ class StoryStateTables(StoreBase):
     def mark_stories_pending(self, rowids: Iterable[int], enriched: bool) -> None:
         """Articles the stories must take up (in the caller's transaction, with the batch)."""
         with self.transaction() as db:
-            db.executemany("INSERT INTO stories_pending (article_rowid, enriched) VALUES (?, ?) ON CONFLICT "
-                           "(article_rowid) DO UPDATE SET enriched = CASE WHEN excluded.enriched > "
-                           "stories_pending.enriched THEN excluded.enriched ELSE stories_pending.enriched END",
+            db.executemany(f"INSERT INTO stories_pending (article_rowid, enriched) VALUES (?, ?) {PENDING_CONFLICT}",
                            [(r, int(enriched)) for r in rowids])
 
     def stories_pending(self) -> list[tuple[int, bool]]:

@@ -40,6 +40,7 @@ from silkwire.nlp.classifier import LinearModel
 from silkwire.nlp.event_facts import event_at
 from silkwire.nlp.events import dyads
 from silkwire.nlp.features import Parts, Signals, dense, features, parts, sentence_features
+from silkwire.nlp.predicate_features import Predicate
 from silkwire.nlp.topics import labels
 
 MODES = ("rules", "model", "combined")
@@ -57,10 +58,33 @@ class View:
     topics: np.ndarray | None
 
 
-def signals(events: Sequence[Event], cue_scores: Mapping[str, float], countries: Sequence[CountryRef]) -> Signals:
-    """The rule layer's findings, as the models' features read them (nlp/features.py)."""
+def signals(events: Sequence[Event], cue_scores: Mapping[str, float], countries: Sequence[CountryRef],
+            predicate: Predicate | None = None) -> Signals:
+    """The rule layer's findings, as the models' features read them (nlp/features.py), with the
+    title predicate's parse features when read (nlp/predicate_features.py)."""
+    pred = predicate if predicate is not None else Predicate()
     return Signals(tuple((e.type, e.trigger[0]) for e in events), events[0].type if events else NONE,
-                   tuple(sorted(cue_scores.items())), tuple(c.code for c in countries))
+                   tuple(sorted(cue_scores.items())), tuple(c.code for c in countries), pred.names, pred.word)
+
+
+def reads_parse(meta: Mapping[str, Any]) -> bool:
+    """A model whose ``meta`` lists the title predicate's parse features (the ``parse`` group or
+    the ``predicate_vector`` block: nlp/predicate_features.py)."""
+    return "parse" in meta.get("groups", ()) or bool(meta.get("predicate_vector"))
+
+
+def needs_parse() -> bool:
+    """Whether a shipped event or topic model reads the title predicate's parse features (the
+    pipeline then computes them: ``signals``'s ``predicate``)."""
+    return any(m is not None and reads_parse(m.meta) for m in (classifier.load("events"), classifier.load("topics")))
+
+
+def predicate_vector(sig: Signals, vector: Any, width: int) -> np.ndarray:
+    """The word vector of the title's predicate (unit length; zeros when it has none)."""
+    v = vector(sig.predicate) if sig.predicate else None
+    x = np.zeros(width, dtype=np.float32) if v is None else np.asarray(v, dtype=np.float32)
+    norm = float(np.linalg.norm(x))
+    return x / norm if norm else x
 
 
 def inputs(meta: Mapping[str, Any], text: str, sig: Signals, p: Parts, words: Any,
@@ -74,6 +98,8 @@ def inputs(meta: Mapping[str, Any], text: str, sig: Signals, p: Parts, words: An
         width = int(meta["vector_width"])
         vector = words.vector if words is not None and words.vector_width == width else (lambda _w: None)
         blocks.append(dense(p, vector, width, meta["vectors"]))
+        if meta.get("predicate_vector"):
+            blocks.append(predicate_vector(sig, vector, width) * float(meta["predicate_vector"]))
     if meta.get("categories") and cats is not None:
         blocks.append(cats.astype(np.float32) * float(meta["categories"]))
     return sparse, (np.concatenate(blocks) if blocks else None)

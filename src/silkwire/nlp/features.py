@@ -14,7 +14,10 @@ model file says which ones it was trained with, chosen by dev measurement: bench
   the title and in the lead, the rules' main event type, and the topic cue shares
   (nlp/topics.py);
 - ``countries``: how many countries the article names, whether one is not France, the pair of
-  the first two.
+  the first two;
+- ``parse``: the title's main predicate read off the dependency parse, its lemma, voice and
+  arguments' kinds, and whether it (or the lead's first sentence's) is a trigger
+  (nlp/predicate_features.py, computed by the caller into ``Signals.parse``).
 
 Values are 1 (a cue share for the cue features), and each part's words are scaled to unit
 length so a long lead does not outweigh a title.
@@ -34,7 +37,7 @@ import numpy as np
 from silkwire.nlp.textmatch import fold_same_length as fold
 from silkwire.textnorm import normalize
 
-GROUPS = ("words", "lemmas", "chars", "rules", "countries")
+GROUPS = ("words", "lemmas", "chars", "rules", "countries", "parse")
 _WORD = re.compile(r"[^\W_]+")
 # Function words carry no topic: left out of the mean vectors (the sparse features keep them).
 STOP = frozenset(("le", "la", "les", "un", "une", "des", "de", "du", "d", "l", "a", "au", "aux", "et", "en",
@@ -63,6 +66,8 @@ class Signals:
     rule_event: str = "none"  # the rules' main event type, or "none"
     cue_scores: tuple[tuple[str, float], ...] = ()  # topic code -> raw cue score (nlp/topics.py)
     countries: tuple[str, ...] = ()  # ISO codes, in order of first mention
+    parse: tuple[str, ...] = ()  # the title predicate's features (nlp/predicate_features.py)
+    predicate: str = ""  # the title predicate's lower-case word (its vector: the ``p:vec`` block)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +190,8 @@ def features(text: str, signals: Signals, groups: Sequence[str] = GROUPS,
         out.update(rule_features(signals, p))
     if "countries" in groups:
         out.update(country_features(signals))
+    if "parse" in groups:
+        out.update(dict.fromkeys(signals.parse, 1.0))
     return out
 
 

@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
-from silkwire.nlp import decide, recovered, where
+from silkwire.nlp import decide, predicate_features, recovered, where
 from silkwire.nlp import entities as ents
 from silkwire.nlp.actors import article_actors, model_event_actors
 from silkwire.nlp.amounts import is_currency_name
 from silkwire.nlp.event_facts import article_events
 from silkwire.nlp.events import load_lexicon
+from silkwire.nlp.features import sentence_spans
 from silkwire.nlp.gazetteer import find_countries, find_known_entities, find_places, find_set_aside
 from silkwire.nlp.kb import KnowledgeBase, load_kb
 from silkwire.nlp.kb.roles import find_roles
@@ -306,8 +307,16 @@ def cue_scores(ctx: Context) -> dict[str, float]:
 
 def model_view(ctx: Context) -> decide.View | None:
     """The trained models' reading (nlp/decide.py); None when the rules decide alone."""
-    sig = decide.signals(ctx.facts["rule_events"], ctx.facts["cue_scores"], ctx.facts["countries"])
-    return None if ctx.mode == "rules" else decide.view(ctx.article.text, sig, ctx.words)
+    if ctx.mode == "rules":
+        return None
+    rule_found = ctx.facts["rule_events"]
+    pred = None
+    if decide.needs_parse():  # a model trained with the title predicate's parse features
+        pred = predicate_features.read(ctx.parses, sentence_spans(ctx.article.text), ctx.facts["countries"],
+                                       ctx.facts["entities"], [(e.type, e.trigger[0]) for e in rule_found],
+                                       ctx.words.lemma if ctx.words is not None else None)
+    sig = decide.signals(rule_found, ctx.facts["cue_scores"], ctx.facts["countries"], pred)
+    return decide.view(ctx.article.text, sig, ctx.words)
 
 
 def actors(ctx: Context) -> list[Event]:
@@ -346,7 +355,7 @@ ENRICHERS: tuple[Enricher, ...] = (
     Enricher("rule_events", ("countries", "entities", "places", "time"), rule_events),
     Enricher("actors", ("rule_events", "countries", "entities", "places"), actors),
     Enricher("cue_scores", (), cue_scores),
-    Enricher("model_view", ("countries", "rule_events", "cue_scores"), model_view),
+    Enricher("model_view", ("countries", "entities", "rule_events", "cue_scores"), model_view),
     Enricher("events", ("actors", "model_view"), events),
     Enricher("topics", ("cue_scores", "model_view"), topics),
 )

@@ -136,7 +136,8 @@ def train(root: Path = Path("."), data: Path | None = None, out_dir: Path | None
         log("category model: OrangeSum's rubric, from the items outside the annotated sample")
         categories = train_categories(root, data, report)
         log("reading the annotated train and dev items through the pipeline (rules)")
-        examples = prepare(root, data, ("train", "dev")) + prepare_demo()
+        parse = any(decide.reads_parse(m) for m in (EVENT_META, TOPIC_META))  # off: bench/parse_features.py
+        examples = prepare(root, data, ("train", "dev"), parse) + prepare_demo(parse)
         words = lexicon()
         for x in examples:
             x.cats = categories.proba(*decide.inputs(categories.meta, x.article.text, x.signals, x.parts, words, None))

@@ -5,7 +5,7 @@ features. The ``test`` split and the seed listing are never read here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,34 +38,50 @@ def lexicon() -> Any:
     return lexicon()
 
 
-def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ...]]]) -> list[Example]:
+def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ...]]],
+         parse: bool = False) -> list[Example]:
     """(article, split, acceptable event types, topic, other topics), with what the rules find in
-    each (step 2)."""
+    each (step 2); ``parse``: also the parse features of its title's predicate
+    (nlp/predicate_features.py: one more parse pass over the items)."""
+    from silkwire.nlp import predicate_features
+    from silkwire.nlp.events import load_lexicon
+    from silkwire.nlp.kb import load_kb
+    from silkwire.nlp.parsing import Parses, with_parses
     from silkwire.nlp.pipeline import enrich
     from silkwire.nlp.topics import from_scores, raw_scores
 
+    articles = [i[0] for i in items]
+    parsed: Iterable[tuple[Article, Parses]] = (
+        with_parses(articles, lambda a: a.text, load_lexicon(*load_kb().event_lexicons)) if parse
+        else ((a, {}) for a in articles))
+    lemma = lexicon().lemma if parse else None
     out = []
-    for (article, split, events, topic, other), e in zip(items, enrich([i[0] for i in items], mode="rules"),
-                                                         strict=True):
+    for (article, split, events, topic, other), e, (_, parses) in zip(items, enrich(articles, mode="rules"), parsed,
+                                                                       strict=True):
         scores = raw_scores(article.text)
-        sig = decide.signals(e.events or (), scores, e.countries or ())
-        out.append(Example(article, split, events, topic, sig, parts(article.text),
+        p = parts(article.text)
+        pred = None
+        if parse:
+            triggers = tuple((ev.type, ev.trigger[0]) for ev in e.events or ())
+            pred = predicate_features.read(parses, p.spans, e.countries or (), e.entities or (), triggers, lemma)
+        sig = decide.signals(e.events or (), scores, e.countries or (), pred)
+        out.append(Example(article, split, events, topic, sig, p,
                            e.events[0].confidence if e.events else 0.0, from_scores(scores)[0],
                            other_topics=other))
     return out
 
 
-def prepare(root: Path, data: Path | None, splits: Sequence[str]) -> list[Example]:
-    """The annotated OrangeSum items of ``splits``, read by the rules."""
-    return read([(a, g.split, (g.event,), g.topic, g.topics) for g, a in orangesum.load(root, splits, data)])
+def prepare(root: Path, data: Path | None, splits: Sequence[str], parse: bool = False) -> list[Example]:
+    """The annotated OrangeSum items of ``splits``, read by the rules (``parse``: ``read``)."""
+    return read([(a, g.split, (g.event,), g.topic, g.topics) for g, a in orangesum.load(root, splits, data)], parse)
 
 
-def prepare_demo() -> list[Example]:
+def prepare_demo(parse: bool = False) -> list[Example]:
     """The demo gold, read by the rules: the constraint of step 4 (module doc)."""
     from silkwire.service.evaluate import event_sets
 
     demo = event_sets(Path("."), ("demo",))["demo"]
-    return read([(a, "demo", g.events, g.topic or "", ()) for a, g in demo])
+    return read([(a, "demo", g.events, g.topic or "", ()) for a, g in demo], parse)
 
 
 def inputs(meta: Mapping[str, Any], examples: Sequence[Example],

@@ -16,11 +16,14 @@ Measured, in one run on one machine (a throw-away PostgreSQL server of its own, 
    count), the same 30 queries, without filters, with a country facet, with a date range;
    country facets come from the country names in the text (a keyword list: cheap, realistic
    counts);
-4. the whole ingest path (store, duplicates, stories, and the index for SQLite) per article,
-   both stores, at ``--full`` articles (see bench/README or BENCHMARKS.md for the projection).
+4. the whole ingest path (store, duplicates, stories, the index) per article, both stores, at
+   ``--full`` articles (see bench/README or BENCHMARKS.md for the projection), split in two
+   phases: the batches (read, store, duplicates, index) and the story pass at the end, each
+   with its wall time, client CPU and (PostgreSQL) server CPU; ``--statements``: the server's
+   time per statement (pg_stat_statements).
 
 Usage: python bench/scale_million.py [--articles 1000000] [--full 20000] [--full-only]
-       [--stores sqlite,postgresql] [--profile PREFIX] [--scratch DIR] [--out DIR]
+       [--stores sqlite,postgresql] [--profile PREFIX] [--statements] [--scratch DIR] [--out DIR]
 (``--full-only``: step 4 alone, e.g. ``--full 100000 --full-only``.)
 Needs ../shared/data/orangesum/orangesum.jsonl.gz and PostgreSQL's server binaries.
 """

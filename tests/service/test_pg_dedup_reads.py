@@ -9,6 +9,7 @@ from test_dedup_store import demo_articles
 
 from silkwire.service import articles as service
 from silkwire.store.dedup_index import DedupTables
+from silkwire.store.pg_dedup import PgDedupReads
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def banded(pg_url: str) -> str:
 def test_a_periods_bands_by_copy_are_the_rows_of_the_table(banded: str) -> None:
     with service.open_workspace(banded) as ws:
         store = ws.store
+        assert type(store).period_bands is PgDedupReads.period_bands  # the COPY, not the shared statement
         periods = [p for (p,) in store.db.execute("SELECT DISTINCT period FROM dedup_bands ORDER BY period")]
         assert len(periods) > 3
         total = 0
@@ -40,6 +42,7 @@ def test_a_periods_bands_by_copy_are_the_rows_of_the_table(banded: str) -> None:
 def test_a_batchs_lookups_in_one_round_trip_answer_as_the_chunked_statements(banded: str) -> None:
     with service.open_workspace(banded) as ws:
         store = ws.store
+        assert type(store).prefetch_rows is PgDedupReads.prefetch_rows
         keys = [tuple(map(int, k)) for k in store.db.execute(
             "SELECT period, band, hash FROM dedup_bands ORDER BY hash LIMIT 300")]
         keys += [(keys[0][0], keys[0][1], 12345), (10**6, 0, 1)]  # absent keys

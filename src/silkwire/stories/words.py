@@ -5,7 +5,7 @@ and the date order, a second, in date order, for the vectors. Counting the words
 the text normalised, split, stemmed) is the costly part of each; ``CountedWords`` keeps what the
 first pass counted so that the second does not count again: each term gets a number, and each
 article's bag is written as term numbers (int32) and counts (uint16) to an unnamed temporary file,
-read back (memory-mapped) article by article in date order and given to ``StoryStream.add``.
+read back article by article in date order and given to ``StoryStream.add``.
 Memory holds the vocabulary and 12 bytes an article (where its bag starts, how many terms); the
 bags themselves, ~0.3 kB an article (title and lead: ~45 distinct terms), stay on disk, in the
 temporary folder, until the clustering ends.
@@ -13,7 +13,7 @@ temporary folder, until the clustering ends.
 
 from __future__ import annotations
 
-import mmap
+import os
 import tempfile
 from array import array
 from collections import Counter
@@ -33,16 +33,15 @@ class CountedWords:
         self._ids, self._counts = array("i"), array("H")
         self._start, self._length = array("q"), array("i")
         self._written = 0
-        self._maps: tuple[mmap.mmap, mmap.mmap] | None = None
-        self._arrays: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16))
+        self._sealed = False  # every bag written out: read back from here on
 
     def add(self, bag: Counter[str], keep: bool) -> int:
         """Count ``bag`` in the document frequencies; if ``keep``, store it too and return its
         place (for ``bag``), else -1."""
         number = self._number
-        ids = [number.get(t, -1) for t in bag]
-        if -1 in ids:
-            ids = [number[t] if t in number else self._new(t) for t in bag]
+        found = list(map(number.get, bag))
+        ids: list[int] = (found if None not in found  # type: ignore[assignment]
+                          else [number[t] if t in number else self._new(t) for t in bag])
         self._pending.extend(ids)
         if len(self._pending) > 1 << 20:
             self._count()
@@ -51,7 +50,8 @@ class CountedWords:
         self._start.append(self._written + len(self._ids))
         self._length.append(len(ids))
         self._ids.extend(ids)
-        self._counts.extend(min(c, 65535) for c in bag.values())
+        counts = list(bag.values())
+        self._counts.extend(counts if max(counts, default=0) <= 65535 else [min(c, 65535) for c in counts])
         if len(self._ids) > 1 << 20:
             self._flush()
         return len(self._start) - 1
@@ -81,32 +81,21 @@ class CountedWords:
 
     def bag(self, place: int) -> dict[str, int]:
         """A stored bag: term -> count, in the order the bag was counted (``StoryStream.article``
-        sums in that order: the same floats as a bag counted again)."""
-        if self._maps is None:
+        sums in that order: the same floats as a bag counted again). Read from the files with
+        ``pread``: their pages stay in the kernel's cache, not in the process (a memory map's
+        pages would count in its resident memory and grow with the corpus)."""
+        if not self._sealed:
             self._flush()
             self._ids_file.flush()
             self._counts_file.flush()
-            self._maps = (self._map(self._ids_file), self._map(self._counts_file))
-            ids, counts = self._maps  # an empty file is mapped as one byte: no element
-            self._arrays = (np.frombuffer(ids, dtype=np.int32, count=len(ids) // 4),
-                            np.frombuffer(counts, dtype=np.uint16, count=len(counts) // 2))
+            self._sealed = True
         start, n = self._start[place], self._length[place]
-        terms = self.terms
-        return dict(zip([terms[i] for i in self._arrays[0][start:start + n].tolist()],
-                        self._arrays[1][start:start + n].tolist(), strict=True))
-
-    @staticmethod
-    def _map(file: object) -> mmap.mmap:
-        fileno = file.fileno()  # type: ignore[attr-defined]
-        size = file.seek(0, 2)  # type: ignore[attr-defined]
-        return mmap.mmap(fileno, max(size, 1), access=mmap.ACCESS_READ) if size else mmap.mmap(-1, 1)
+        ids, counts = array("i"), array("H")
+        ids.frombytes(os.pread(self._ids_file.fileno(), 4 * n, 4 * start))
+        counts.frombytes(os.pread(self._counts_file.fileno(), 2 * n, 2 * start))
+        return dict(zip(map(self.terms.__getitem__, ids), counts, strict=True))
 
     def close(self) -> None:
-        self._arrays = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16))  # views of the maps
-        if self._maps is not None:
-            for m in self._maps:
-                m.close()
-            self._maps = None
         self._ids_file.close()
         self._counts_file.close()
 

@@ -89,8 +89,11 @@ def step(root: Path, data: Path | None, out: Path, log: Callable[[str], None] = 
         main = e.extra["actor_candidates"]
         for code, feats in (main or {}).get("cands", []):
             examples.append((feats, label(gold.event, gold.source, gold.target, code)))
-    model = fit_scorer(examples, meta={"trained_on": f"OrangeSum train + dev ({len(pairs)} items, "
-                                                     f"{len(examples)} candidates)"})
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # one thread: the same floating-point sums on every machine (service/train.py)
+        model = fit_scorer(examples, meta={"trained_on": f"OrangeSum train + dev ({len(pairs)} items, "
+                                                         f"{len(examples)} candidates)"})
     path = out / "actors.npz"
     classifier.save(model, path)
     classifier.load.cache_clear()

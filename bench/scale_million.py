@@ -16,11 +16,14 @@ Measured, in one run on one machine (a throw-away PostgreSQL server of its own, 
    count), the same 30 queries, without filters, with a country facet, with a date range;
    country facets come from the country names in the text (a keyword list: cheap, realistic
    counts);
-4. the whole ingest path (store, duplicates, stories, and the index for SQLite) per article,
-   both stores, at ``--full`` articles (see bench/README or BENCHMARKS.md for the projection).
+4. the whole ingest path (store, duplicates, stories, the index) per article, both stores, at
+   ``--full`` articles (see bench/README or BENCHMARKS.md for the projection), split in two
+   phases: the batches (read, store, duplicates, index) and the story pass at the end, each
+   with its wall time, client CPU and (PostgreSQL) server CPU; ``--statements``: the server's
+   time per statement (pg_stat_statements).
 
 Usage: python bench/scale_million.py [--articles 1000000] [--full 20000] [--full-only]
-       [--stores sqlite,postgresql] [--profile PREFIX] [--scratch DIR] [--out DIR]
+       [--stores sqlite,postgresql] [--profile PREFIX] [--statements] [--scratch DIR] [--out DIR]
 (``--full-only``: step 4 alone, e.g. ``--full 100000 --full-only``.)
 Needs ../shared/data/orangesum/orangesum.jsonl.gz and PostgreSQL's server binaries.
 """
@@ -214,13 +217,42 @@ def client_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def statements(url: str, reset: bool = False, top: int = 25) -> list[dict[str, Any]]:
+    """The server's time per statement since the last ``reset`` (pg_stat_statements, loaded by
+    ``--statements``): the ``top`` by execution time, with calls and rows."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        if reset:
+            db.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            db.execute("SELECT pg_stat_statements_reset()")
+            return []
+        rows = db.execute("SELECT calls, total_exec_time, rows, query FROM pg_stat_statements "
+                          "ORDER BY total_exec_time DESC LIMIT %s", [top]).fetchall()
+    return [{"calls": c, "ms": round(t), "rows": r, "query": " ".join(q.split())[:160]} for c, t, r, q in rows]
+
+
 def full_path(target: str, items: list[dict[str, Any]], scratch: Path, server: Any = None,
               profile: str | None = None) -> dict[str, Any]:
     """The whole ingest path of ``items`` into ``target``: wall and client CPU per article, the
     server's CPU (``server``: PostgreSQL), the 1-minute load at the start and end, and a
     cProfile of the client into ``profile`` if given."""
     from silkwire.service import articles as service
+    from silkwire.service import stories as storylines
 
+    marks: list[tuple[float, float, float]] = []  # (wall, client CPU, server CPU) at the story pass's start and end
+
+    def mark() -> None:
+        marks.append((time.perf_counter(), client_cpu(), server_cpu(server) if server else 0.0))
+
+    def timed_stories(ws: Any) -> str:
+        mark()
+        try:
+            return after_ingest(ws)
+        finally:
+            mark()
+
+    after_ingest = storylines.after_ingest
     path = scratch / "full.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in items), encoding="utf-8")
     os.environ["SILKWIRE_INDEX"] = str(scratch / "full.index")
@@ -231,7 +263,11 @@ def full_path(target: str, items: list[dict[str, Any]], scratch: Path, server: A
         t0 = time.perf_counter()
         if profiler:
             profiler.enable()
-        report = service.ingest(ws, [str(path)])
+        storylines.after_ingest = timed_stories  # type: ignore[assignment]
+        try:
+            report = service.ingest(ws, [str(path)])
+        finally:
+            storylines.after_ingest = after_ingest  # type: ignore[assignment]
         if profiler:
             profiler.disable()
             profiler.dump_stats(profile)
@@ -239,7 +275,17 @@ def full_path(target: str, items: list[dict[str, Any]], scratch: Path, server: A
         cpu, srv = client_cpu() - cpu0, (server_cpu(server) - srv0) if server else None
         load1 = os.getloadavg()[0]
         groups = sorted(sorted(g) for g in ws.store.seen_articles().groups())  # the same on both stores
+    phases = {}
+    if len(marks) == 2:  # the batches (read, store, duplicates, index) and the story pass at the end
+        (w0, c0, s0), (w1, c1, s1) = marks
+        n = report.new
+        spans = {"batches": (w0 - t0, c0 - cpu0, s0 - srv0), "stories": (w1 - w0, c1 - c0, s1 - s0)}
+        phases = {name: {"seconds": round(w, 1), "articles_per_s": round(n / w) if w else None,
+                         "client_cpu_ms_per_article": round(1000 * c / n, 3),
+                         "server_cpu_ms_per_article": round(1000 * v / n, 3) if server else None}
+                  for name, (w, c, v) in spans.items()}
     return {"articles": report.new, "seconds": round(elapsed, 1), "articles_per_s": round(report.new / elapsed),
+            "phases": phases,
             "ms_per_article": round(1000 * elapsed / report.new, 2),
             "client_cpu_ms_per_article": round(1000 * cpu / report.new, 3),
             "server_cpu_ms_per_article": None if srv is None else round(1000 * srv / report.new, 3),
@@ -254,6 +300,8 @@ def main() -> int:
     parser.add_argument("--full-only", action="store_true", help="only the whole ingest path (4), both stores")
     parser.add_argument("--stores", default="sqlite,postgresql", help="the stores of the whole path (4)")
     parser.add_argument("--profile", default=None, help="cProfile of the whole path into PREFIX-STORE.prof")
+    parser.add_argument("--statements", action="store_true",
+                        help="the server's time per statement of the PostgreSQL whole path (pg_stat_statements)")
     parser.add_argument("--scratch", default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"))
     args = parser.parse_args()
@@ -266,8 +314,10 @@ def main() -> int:
     result: dict[str, Any] = {"machine": machine_info(), "corpus_records": len(records)}
     items = replicas(records, args.full if args.full_only else args.articles)
     articles = [] if args.full_only else articles_of(items)
-    with PgServer(durable=True, settings={"shared_buffers": "1GB", "maintenance_work_mem": "512MB",
-                                          "max_wal_size": "4GB"}) as server:
+    settings = {"shared_buffers": "1GB", "maintenance_work_mem": "512MB", "max_wal_size": "4GB"}
+    if args.statements:
+        settings.update({"shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all"})
+    with PgServer(durable=True, settings=settings) as server:
         url = server.create_database("million")
         sqlite = str(scratch / "million.db")
         for name, target in () if args.full_only else (("sqlite", sqlite), ("postgresql", url)):
@@ -285,10 +335,15 @@ def main() -> int:
             print("search", json.dumps(result["search"]), flush=True)
         for name in args.stores.split(","):
             target = str(scratch / "full.db") if name == "sqlite" else server.create_database("full")
+            if name == "postgresql" and args.statements:
+                statements(target, reset=True)
             result[f"full_path_{name}"] = full_path(target, items[:args.full], scratch,
                                                     server if name == "postgresql" else None,
                                                     f"{args.profile}-{name}.prof" if args.profile else None)
             print("full", name, result[f"full_path_{name}"], flush=True)
+            if name == "postgresql" and args.statements:
+                result["statements"] = statements(target)
+                print("statements", json.dumps(result["statements"], indent=1), flush=True)
         close_pools()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

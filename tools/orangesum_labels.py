@@ -56,7 +56,7 @@ MAX_TOPICS = 3
 MAX_NOTE = 300
 # annotation rounds by first batch (docs/annotation-events.md): the agreement is also given per round
 ROUNDS = {1: range(1, 7), 2: range(7, 10), 3: range(10, 14), 4: range(14, 19), 5: range(19, 24), 6: range(24, 29),
-          7: range(29, 33)}
+          7: range(29, 33), 8: range(33, 37)}
 
 
 def load_topic_codes(path: Path = TOPICS_TSV) -> frozenset[str]:

@@ -310,3 +310,32 @@ def test_round7_draws_only_frozen_hash_items_as_test2(tmp_path):
     assert {r["batch"] for r in rows} == {"29", "30", "31", "32"}
     assert len(double) == 120 and all(str(b) != batch_of[i] for i, b in double)
     assert extend.draw(data, gold, 7) == (rows, double)  # seeded
+
+
+def test_round8_draws_international_train_items_only(tmp_path):
+    """Round 8: international items left whose id hashes to train or dev, split by the hash."""
+    import orangesum_extend as extend
+
+    data = tmp_path / "orangesum.jsonl.gz"
+    categories = ("monde", "france", "sport", "economie")
+    with gzip.open(data, "wt", encoding="utf-8") as f:
+        for n in range(3000):
+            title = "Accord entre la Russie et la Chine" if n % 7 == 0 else "Un fait divers local"
+            f.write(json.dumps({"id": f"{n}.json", "category": categories[n % 4], "title": title,
+                                "heading": "Une phrase de chapeau.", "article": ""}) + "\n")
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    first = [f"{n}.json" for n in range(0, 3000, 4) if sample.split_of(f"{n}.json") != "test"][:50]
+    (gold / "sample.tsv").write_text("id\tstratum\tsplit\tbatch\n"
+                                     + "".join(f"{i}\tmonde\t{sample.split_of(i)}\t1\n" for i in first))
+    rows, double = extend.draw(data, gold, 8)
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) == 1200 and not set(ids) & set(first)
+    assert all(r["split"] == sample.split_of(r["id"]) != "test" for r in rows)
+    monde_left = {f"{n}.json" for n in range(0, 3000, 4)
+                  if sample.split_of(f"{n}.json") != "test" and f"{n}.json" not in first}
+    assert {r["id"] for r in rows if r["stratum"] == "monde"} == monde_left  # every "monde" item first
+    foreign_left = {f"{n}.json" for n in range(0, 3000, 7) if n % 4 and sample.split_of(f"{n}.json") != "test"}
+    assert {r["id"] for r in rows if r["stratum"] == "foreign"} == foreign_left  # then the foreign cue
+    assert {r["batch"] for r in rows} == {"33", "34", "35", "36"} and len(double) == 120
+    assert extend.draw(data, gold, 8) == (rows, double)  # seeded

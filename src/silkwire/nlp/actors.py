@@ -182,7 +182,7 @@ def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main
                    target_entities=tuple(target_entities))
 
 
-def _reading(article: Article, countries: Sequence[CountryRef], entities: Sequence[Entity],
+def article_reading(article: Article, countries: Sequence[CountryRef], entities: Sequence[Entity],
              places: Sequence[Place], kb: KnowledgeBase) -> Reading:
     text = article.text
     mentions = build_mentions(text, countries, entities, places, kb)
@@ -201,7 +201,7 @@ def article_actors(article: Article, events: Sequence[Event], countries: Sequenc
     predicate to read arguments from: it keeps the actors the window rules gave it, until
     :func:`model_event_actors` reads them from the title's predicate."""
     text = article.text
-    reading = _reading(article, countries, entities, places, kb)
+    reading = article_reading(article, countries, entities, places, kb)
     lexicon = load_lexicon(*kb.event_lexicons)
     hits = {(h.start, h.end) for h in find_triggers(text, lexicon)}
     return [event_actors(text, e, parses, reading, n == 0, lexicon) if e.trigger in hits else e
@@ -242,7 +242,7 @@ def model_event_actors(article: Article, events: Sequence[Event], countries: Seq
     top = predicate(tree)
     if top is None:
         return list(events)
-    reading = _reading(article, countries, entities, places, kb)
+    reading = article_reading(article, countries, entities, places, kb)
     token = tree.tokens[top]
     read = event_actors(text, replace(main, trigger=(token.start, token.end)), parses, reading, True, lexicon)
     if not (read.source or read.target or read.source_entities or read.target_entities):

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span, Topic
-from silkwire.nlp import decide, predicate_features, recovered, where
+from silkwire.nlp import actor_scorer, decide, predicate_features, recovered, where
 from silkwire.nlp import entities as ents
 from silkwire.nlp.actors import article_actors, model_event_actors
 from silkwire.nlp.amounts import is_currency_name
@@ -326,15 +326,21 @@ def actors(ctx: Context) -> list[Event]:
                           places, ctx.kb, ctx.parses)
 
 
-def events(ctx: Context, view: decide.View | None = None, mode: str | None = None) -> list[Event]:
+def events(ctx: Context, view: decide.View | None = None, mode: str | None = None, scorer: bool = True) -> list[Event]:
     """The main event (rules, model or both: nlp/decide.py), then the lead's other events; a main
     event the model found where the lexicon has no trigger takes its actors from the title's
-    parse (nlp/actors.py). ``view`` and ``mode``: another reading than the context's."""
+    parse (nlp/actors.py); a shipped actor scorer may decide its country sides (nlp/actor_scorer.py:
+    none ships, the rules decide). ``view`` and ``mode``: another reading than the context's;
+    ``scorer``: False for the rules' sides alone (the scorer's training, service/train_actors.py)."""
     places, _ = ctx.facts["places"]
     found = decide.events(ctx.article.text, ctx.facts["actors"], view or ctx.facts["model_view"], mode or ctx.mode,
                           ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
-    return model_event_actors(ctx.article, found, ctx.facts["countries"], ctx.facts["entities"], places, ctx.kb,
-                              ctx.parses)
+    found = model_event_actors(ctx.article, found, ctx.facts["countries"], ctx.facts["entities"], places, ctx.kb,
+                               ctx.parses)
+    if not scorer or (mode or ctx.mode) == "rules":
+        return found
+    return actor_scorer.rescore(ctx.article, found, ctx.facts["countries"], ctx.facts["entities"], places, ctx.kb,
+                                ctx.parses)
 
 
 def topics(ctx: Context) -> list[Topic]:

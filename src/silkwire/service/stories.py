@@ -48,7 +48,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -71,6 +70,7 @@ from silkwire.stories.cluster import (
 )
 from silkwire.stories.incremental import Member, extend, summaries, threads
 from silkwire.stories.stream import StoryStream, bag
+from silkwire.stories.words import CountedWords
 
 MAX_DRIFT = 0.10
 _CHUNK = 2000  # articles read at a time by a whole clustering
@@ -160,29 +160,35 @@ def rebuild_stories(ws: Workspace) -> int:
     clustered on and the vocabulary (one transaction). Returns how many stories.
 
     Streamed, window by window (``stories/stream.py``): a first pass reads every article's words
-    and day (the vocabulary and the date order: 16 bytes an article), a second takes them in date
-    order, a chunk at a time, and writes each story as it closes; memory follows the window, not
-    the corpus. The stories are those of the whole clustering (``cluster.cluster``; B-cubed 0.9999
-    against it on OrangeSum, BENCHMARKS.md)."""
-    p, store = StoryParams(), ws.store
-    df: Counter[str] = Counter()
-    days, dated, undated = array("q"), array("q"), []
+    and day (the vocabulary and the date order: 28 bytes an article; each dated article's counted
+    words go to a temporary file, ``stories/words.py``, so that the second pass does not count
+    them again), a second takes them in date order, a chunk at a time, and writes each story as
+    it closes; memory follows the window, not the corpus. The stories are those of the whole
+    clustering (``cluster.cluster``; B-cubed 0.9999 against it on OrangeSum, BENCHMARKS.md)."""
+    with CountedWords() as words:
+        return _rebuild(ws.store, StoryParams(), words)
+
+
+def _rebuild(store: Store, p: StoryParams, words: CountedWords) -> int:
+    days, dated, places, undated = array("q"), array("q"), array("q"), []
     n, after = 0, 0
     while rows := store.clustering_scan(after, 5000):
         for row in rows:
             item = _item(*row)
-            df.update(bag(item, p.text_chars).keys())
             day = day_of(item.day)
+            place = words.add(bag(item, p.text_chars), keep=day is not None)
             if day is None:
                 undated.append(row[0])
             else:
                 days.append(day.toordinal())
                 dated.append(row[0])
+                places.append(place)
         n, after = n + len(rows), rows[-1][0]
-    vocab = Vocabulary(n, dict(df))
-    del df
-    order = np.frombuffer(dated, dtype=np.int64)[np.lexsort((np.frombuffer(dated, dtype=np.int64),
-                                                             np.frombuffer(days, dtype=np.int64)))].tolist()
+    vocab = Vocabulary(n, words.frequencies())
+    by_date = np.lexsort((np.frombuffer(dated, dtype=np.int64), np.frombuffer(days, dtype=np.int64)))
+    order = np.frombuffer(dated, dtype=np.int64)[by_date].tolist()
+    order_places = np.frombuffer(places, dtype=np.int64)[by_date].tolist()
+    del days, dated, places, by_date
     last = {r[0]: _item(*r) for r in store.clustering_rows_of(undated)}  # come last, compared with all
 
     def fetch(rowids: Sequence[int]) -> dict[int, tuple[StoryItem, str]]:
@@ -202,7 +208,9 @@ def rebuild_stories(ws: Workspace) -> int:
         for start in range(0, len(order), _CHUNK):
             chunk = order[start:start + _CHUNK]
             items = {r[0]: _item(*r) for r in store.clustering_rows_of(chunk)}
-            _write(store, [e for r in chunk for e in stream.add(r, items[r])])
+            counted = order_places[start:start + _CHUNK]
+            _write(store, [e for r, place in zip(chunk, counted, strict=True)
+                           for e in stream.add(r, items[r], words.bag(place))])
         for rowid in undated:  # one at a time: the next may read this one's story back
             _write(store, list(stream.add(rowid, last[rowid])))
         _write(store, list(stream.finish()))

@@ -42,6 +42,7 @@ from silkwire.evaluation.events import label_scores
 from silkwire.nlp import classifier, decide
 from silkwire.nlp.classifier import LinearModel
 from silkwire.nlp.features import Signals, parts
+from silkwire.service import train_actors
 from silkwire.service.train_data import Example, inputs, label, lexicon, matrix, prepare, prepare_demo, vocabulary
 from silkwire.service.train_thresholds import corrected, prior_of, tune_events, tune_topics, with_prior
 
@@ -175,4 +176,5 @@ def train(root: Path = Path("."), data: Path | None = None, out_dir: Path | None
         classifier.save(model, path)
         report.files[str(path)] = path.stat().st_size
     classifier.load.cache_clear()
+    report.files.update(train_actors.step(root, data, out, log))  # off: the rules decide (service/train_actors.py)
     return report

@@ -90,7 +90,7 @@ class BandFilter:
 
 
 # (band, hash) rows of one period, chunk by chunk, from the store
-PeriodRows = Callable[[int], Iterator[list[tuple[int, int]]]]
+PeriodRows = Callable[[int], Iterator[npt.NDArray[np.int64]]]
 
 
 class BandCache:
@@ -122,8 +122,7 @@ class BandCache:
         if found is None or found.full:
             stored = list(self._period_rows(period))
             found = BandFilter(max(2 * found.keys if found else 0, sum(len(c) for c in stored)))
-            for chunk in stored:
-                rows = np.array(chunk, dtype=np.int64).reshape(-1, 2)
+            for rows in stored:
                 found.add(keys_of(rows[:, 0], rows[:, 1]))
             while self._filters and sum(f.nbytes for f in self._filters.values()) + found.nbytes > FILTER_BUDGET:
                 del self._filters[next(iter(self._filters))]  # the one used longest ago
@@ -156,13 +155,15 @@ class BandCache:
         entries by band hash, as ``StoredDedup.prefetch`` read them)."""
         wanted = {p + 1 for p in periods}
         out: set[int] = set()
+        pending = self._pending
         for _, value in bands:
-            for found in (self._pending.get(value), fetched.get(value) if fetched else None):
-                if found is None:
-                    continue
-                for entry in (found[-limit:] if isinstance(found, list) else (found,)):
-                    if entry >> 40 in wanted:
-                        out.add(entry & _ROWID)
+            found = pending.get(value)
+            if found is not None:
+                _collect(found, limit, wanted, out)
+            if fetched:
+                found = fetched.get(value)
+                if found is not None:
+                    _collect(found, limit, wanted, out)
         return out
 
     def take(self) -> tuple[npt.NDArray[np.int64], int]:
@@ -180,6 +181,17 @@ class BandCache:
         self._rows = array("q")
         self._pending.clear()
         return rows, top
+
+
+def _collect(found: int | list[int], limit: int, wanted: set[int], out: set[int]) -> None:
+    """The rowids of ``found``'s entries (the latest ``limit``) whose period is ``wanted``."""
+    if not isinstance(found, list):
+        if found >> 40 in wanted:
+            out.add(found & _ROWID)
+        return
+    for entry in found[-limit:]:
+        if entry >> 40 in wanted:
+            out.add(entry & _ROWID)
 
 
 def band_tuples(rows: np.ndarray[Any, Any]) -> Iterator[tuple[int, ...]]:

@@ -45,7 +45,8 @@ from silkwire.store.dedup_batch import BatchMemory, DedupRow
 BAND_LAYOUT = "dedup.band_layout"  # meta key: what the stored band hashes were computed with
 BANDED_THROUGH = "dedup.banded_through"  # meta key: every article_dedup row up to it has its bands stored
 
-_SEEN = ("SELECT a.id, a.rowid, a.published, d.size, coalesce(c.id, a.id), a.source FROM article_dedup d "
+SEEN_COLUMNS = "a.id, a.rowid, a.published, d.size, coalesce(c.id, a.id), a.source"
+_SEEN = (f"SELECT {SEEN_COLUMNS} FROM article_dedup d "
          "JOIN articles a ON a.rowid = d.article_rowid LEFT JOIN articles c ON c.rowid = d.duplicate_of ")
 # One bucket of one period, latest first, at most ``limit`` rows: a primary-key range read
 # backwards that stops early, so a bucket that every templated item shares costs ``limit`` rows,
@@ -57,6 +58,9 @@ _BUCKET = ("SELECT * FROM (SELECT period, band, hash, article_rowid FROM dedup_b
 SeenRow = tuple[str, int, str | None, int, str, str]
 
 BandRow = tuple[int, ...]  # (period, band, hash, article rowid)
+BandKey = tuple[int, int, int]  # (period, band, hash)
+# what a batch's lookups found: band key -> latest rowids, digest -> earliest row, the found rows
+Prefetched = tuple[dict[BandKey, list[int]], dict[bytes, SeenRow | None], list[SeenRow]]
 _LEARN_AT_MOST = 50_000  # articles banded by others that ``sync`` learns from their signatures
 # the bands of a stored article from (size, signature, head signature, lead signature)
 StoredBands = Callable[[int, bytes, bytes, bytes], Sequence[tuple[int, int]]]
@@ -77,7 +81,7 @@ class _State(Protocol):  # stories.seen.DedupState, by shape
     def lead_signature(self) -> bytes: ...
 
 
-def _row(r: Sequence[Any]) -> SeenRow:
+def row_of(r: Sequence[Any]) -> SeenRow:
     return (str(r[0]), int(r[1]), r[2], int(r[3]), str(r[4]), str(r[5]))
 
 
@@ -153,7 +157,7 @@ class StoredDedup:
         if found is None:
             row = self._sql().execute(_SEEN + "WHERE a.id = ?", (key,)).fetchone()
             if row is not None:
-                self._batch.know(found := _row(row))
+                self._batch.know(found := row_of(row))
         return found
 
     def twin(self, digest: bytes) -> SeenRow | None:
@@ -161,7 +165,7 @@ class StoredDedup:
         if known:
             return found
         row = self._sql().execute(_SEEN + "WHERE d.digest = ? ORDER BY d.article_rowid LIMIT 1", (digest,)).fetchone()
-        return None if row is None else _row(row)
+        return None if row is None else row_of(row)
 
     def prefetch(self, queries: Sequence[tuple[npt.NDArray[np.int64], Sequence[int]]], limit: int,
                  digests: Sequence[bytes] = ()) -> None:
@@ -182,13 +186,12 @@ class StoredDedup:
             if maybe.any():
                 asked.update((period, band, value) for band, value in rows[maybe].tolist())
         self._fetched = {}
-        found: set[int] = set()
-        for (period, _, value), rowids in self.store.band_buckets(sorted(asked), limit).items():
+        buckets, twins, found_rows = self.store.prefetch_rows(sorted(asked), limit, digests)
+        for (period, _, value), rowids in buckets.items():
             self._fetched.setdefault(value, []).extend(encode(period, r) for r in sorted(rowids))
-            found.update(rowids)
         self._fetched_periods = set(by_period)
-        self._batch.start(self.store.earliest_of_digests(digests))
-        for row in self.store.seen_rows(sorted(found)):
+        self._batch.start(twins)
+        for row in found_rows:
             self._batch.know(row)
 
     def candidates(self, bands: Sequence[tuple[int, int]], periods: Sequence[int], limit: int) -> list[SeenRow]:
@@ -318,6 +321,14 @@ class DedupTables(StoreBase):
             db.executemany(f"INSERT INTO {DEDUP_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             became_duplicates(db, duplicates)
 
+    def prefetch_rows(self, keys: Sequence[BandKey], limit: int, digests: Sequence[bytes]) -> Prefetched:
+        """What a batch's lookups need (``StoredDedup.prefetch``): the latest ``limit`` rowids of
+        each band bucket ``keys`` (non-empty ones), each digest's earliest row (None: none), and
+        the rows of the articles in those buckets (any order)."""
+        buckets = self.band_buckets(keys, limit)
+        found = sorted({rowid for rowids in buckets.values() for rowid in rowids})
+        return buckets, self.earliest_of_digests(digests), self.seen_rows(found)
+
     def earliest_of_digests(self, digests: Sequence[bytes]) -> dict[bytes, SeenRow | None]:
         """Each digest -> the row of the earliest article with it (None: no article has it)."""
         out: dict[bytes, SeenRow | None] = dict.fromkeys(digests)
@@ -328,7 +339,7 @@ class DedupTables(StoreBase):
                     "SELECT d.digest, " + _SEEN.removeprefix("SELECT ") + "WHERE d.article_rowid IN "
                     f"(SELECT min(article_rowid) FROM article_dedup WHERE digest IN ({marks(chunk)}) GROUP BY digest)",
                     chunk):
-                out[bytes(r[0])] = _row(r[1:])
+                out[bytes(r[0])] = row_of(r[1:])
         return out
 
     def seen_rows(self, rowids: Sequence[int]) -> list[SeenRow]:
@@ -336,12 +347,12 @@ class DedupTables(StoreBase):
         out: list[SeenRow] = []
         for start in range(0, len(rowids), 500):
             chunk = list(rowids[start:start + 500])
-            out += [_row(r) for r in self.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks(chunk)})", chunk)]
+            out += [row_of(r) for r in self.db.execute(_SEEN + f"WHERE d.article_rowid IN ({marks(chunk)})", chunk)]
         return out
 
-    def band_buckets(self, keys: Sequence[tuple[int, int, int]], limit: int) -> dict[tuple[int, int, int], list[int]]:
+    def band_buckets(self, keys: Sequence[BandKey], limit: int) -> dict[BandKey, list[int]]:
         """(period, band, hash) -> the latest ``limit`` article rowids of that bucket (non-empty only)."""
-        out: dict[tuple[int, int, int], list[int]] = {}
+        out: dict[BandKey, list[int]] = {}
         unique = sorted(set(keys))
         for start in range(0, len(unique), 100):  # SQLite's limit on compound SELECTs is 500
             chunk = unique[start:start + 100]
@@ -361,11 +372,12 @@ class DedupTables(StoreBase):
                     break
         return out
 
-    def period_bands(self, period: int, chunk: int = 100_000) -> Iterator[list[tuple[int, int]]]:
-        """(band, hash) of every stored band of ``period``, ``chunk`` rows at a time."""
+    def period_bands(self, period: int, chunk: int = 100_000) -> Iterator[npt.NDArray[np.int64]]:
+        """(band, hash) of every stored band of ``period``, ``chunk`` rows at a time (arrays of
+        two columns)."""
         cursor = self.db.execute("SELECT band, hash FROM dedup_bands WHERE period = ?", (period,))
         while rows := cursor.fetchmany(chunk):
-            yield rows
+            yield np.array(rows, dtype=np.int64).reshape(-1, 2)
 
     def clear_bands(self) -> None:
         with self.transaction() as db:

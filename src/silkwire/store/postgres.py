@@ -48,9 +48,12 @@ from silkwire.store.enrichments import StoredEnrichment
 from silkwire.store.explore import PlaceRow
 from silkwire.store.pg_bulk import PgBulkWrites
 from silkwire.store.pg_connection import PgConnection, connect, describe
+from silkwire.store.pg_dedup import PgDedupReads
 from silkwire.store.pg_schema import PG_LATEST, PG_MIGRATIONS, PG_OBJECTS
 from silkwire.store.sqlite import Store
 
+# the columns of ``DEDUP_COLUMNS``, for binary COPY
+_DEDUP_TYPES = ["int8", "bytea", "int4", "bytea", "bytea", "int8", "float8", "int4", "bytea"]
 WRITE_LOCK = 0x5117_3173  # pg_advisory_xact_lock key of silkwire's writers ("silkwire")
 _CHUNK = 500
 _ROWS = 1000  # rows per multi-row INSERT (PostgreSQL takes up to 65,535 parameters a statement)
@@ -79,7 +82,7 @@ class PostgresDialect(Dialect):
         return "SELECT value::bigint FROM json_array_elements_text(?::json) AS v(value)"
 
 
-class PostgresStore(PgBulkWrites, Store):
+class PostgresStore(PgDedupReads, PgBulkWrites, Store):
     """A silkwire database in PostgreSQL. Use as a context manager, or call ``close``."""
 
     dialect: ClassVar[Dialect] = PostgresDialect()
@@ -222,9 +225,14 @@ class PostgresStore(PgBulkWrites, Store):
                 self.set_meta(BANDED_THROUGH, str(through))
 
     def save_dedup_rows(self, rows: Sequence[DedupRow], duplicates: Sequence[int]) -> None:
+        """The rows by binary COPY: their signatures (~1 kB a row) are sent as they are, not as
+        escaped text that the server decodes (text COPY: 1.5x the client's CPU, 1.2-1.5x the
+        wall time of 20k rows in 500-row transactions, measured at load 10)."""
         with self.transaction() as db:
             if rows:
-                with self.pg.conn.cursor() as cur, cur.copy(f"COPY {DEDUP_COLUMNS} FROM STDIN") as copy:
+                with self.pg.conn.cursor() as cur, \
+                        cur.copy(f"COPY {DEDUP_COLUMNS} FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(_DEDUP_TYPES)
                     for row in rows:
                         copy.write_row(row)
             became_duplicates(db, duplicates)

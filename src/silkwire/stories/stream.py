@@ -34,7 +34,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -134,11 +134,12 @@ class StoryStream:
 
     # -- features -------------------------------------------------------------------------
 
-    def article(self, rowid: int, item: StoryItem) -> _Article:
-        """An article's features, as ``cluster.Features`` computes them."""
+    def article(self, rowid: int, item: StoryItem, counted: Mapping[str, int] | None = None) -> _Article:
+        """An article's features, as ``cluster.Features`` computes them; ``counted``: its
+        ``bag``, counted before (``stories/words.py``), in the bag's order."""
         idf = self._idf
         vec = {}
-        for t, c in bag(item, self.p.text_chars).items():
+        for t, c in (bag(item, self.p.text_chars) if counted is None else counted).items():
             weight = idf.get(t)
             if weight is None:
                 weight = idf[t] = self._weight(t)
@@ -169,10 +170,11 @@ class StoryStream:
 
     # -- the stream -----------------------------------------------------------------------
 
-    def add(self, rowid: int, item: StoryItem) -> Iterator[tuple[int, str, date | None] | Story]:
-        """Cluster one article (after every earlier one in date order). Yields its membership
-        (rowid, story id, day) and the stories that closed."""
-        a = self.article(rowid, item)
+    def add(self, rowid: int, item: StoryItem,
+            counted: Mapping[str, int] | None = None) -> Iterator[tuple[int, str, date | None] | Story]:
+        """Cluster one article (after every earlier one in date order), with its ``bag`` if it was
+        counted before. Yields its membership (rowid, story id, day) and the stories that closed."""
+        a = self.article(rowid, item, counted)
         if a.day is not None:
             yield from self._advance(a.day)
         yield self._assign(a)

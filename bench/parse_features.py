@@ -2,7 +2,7 @@
 models? Measured by 5-fold cross-validation over train + dev, the recipe's folds and seed
 (service/train.py ``out_of_fold``), against the recipe without them, in the same run.
 
-    python bench/parse_features.py [--root .] [--target events|topics|both] [--cache FILE]
+    python bench/parse_features.py [--root .] [--target events|topics|both] [--cache FILE] [--follow-modals]
 
 Variants: ``recipe`` (EVENT_META / TOPIC_META as shipped), ``+parse`` (the ``parse`` feature
 group), ``+parse+pvec`` (also the predicate's word vector as a dense block), ``+pvec`` (the
@@ -12,7 +12,9 @@ of the model's argmax, the pooled figures, and the per-fold deltas against the r
 recipe ran first); for events also the pooled figures after the recipe's threshold step
 (service/train_thresholds.py: prior correction and the rules' override, under the demo floor;
 ``--no-tune`` skips it); after each variant, the per-type F1 table so far. The test split and
-the seed listing are never read.
+the seed listing are never read. ``--follow-modals``: the items read with the title's predicate
+followed from a modal or support verb to its infinitive (nlp/predicate_features.py
+``follow_support``; a separate cache).
 """
 
 from __future__ import annotations
@@ -52,12 +54,14 @@ def unlexicalised(xs: Sequence[train_data.Example]) -> list[train_data.Example]:
             for x in xs]
 
 
-def examples(root: Path, data: Path | None, cache: Path | None) -> list[train_data.Example]:
+def examples(root: Path, data: Path | None, cache: Path | None,
+             follow_modals: bool = False) -> list[train_data.Example]:
     if cache is not None and cache.exists():
         with cache.open("rb") as f:
             loaded: list[train_data.Example] = pickle.load(f)
             return loaded
-    xs = train_data.prepare(root, data, ("train", "dev"), parse=True) + train_data.prepare_demo(parse=True)
+    xs = (train_data.prepare(root, data, ("train", "dev"), parse=True, follow_modals=follow_modals)
+          + train_data.prepare_demo(parse=True, follow_modals=follow_modals))
     words = train_data.lexicon()
     categories = classifier.load("categories")
     assert categories is not None, "run silkwire train first: the category model is an input"
@@ -88,13 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="recipe,+parse,+parse+pvec,+pvec")
     parser.add_argument("--cache", default=None, help="pickle of the read examples (made when absent)")
     parser.add_argument("--no-tune", action="store_true", help="events: no threshold step (model argmax)")
+    parser.add_argument("--follow-modals", action="store_true", help="the predicate followed past modal verbs")
     args = parser.parse_args(argv)
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
         t0 = time.time()
         xs = examples(Path(args.root), Path(args.data) if args.data else None,
-                      Path(args.cache) if args.cache else None)
+                      Path(args.cache) if args.cache else None, args.follow_modals)
         fit_set = [x for x in xs if x.split in ("train", "dev")]
         demo = [x for x in xs if x.split == "demo"]
         words = train_data.lexicon()

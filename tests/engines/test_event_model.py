@@ -95,6 +95,10 @@ def test_combined_keeps_a_confident_rule_only_where_the_override_allows() -> Non
     assert decide.combine_topic(topics, proba, rule, {"min_share": 0.5, "min_proba": 0.1}) == 1
     assert decide.combine_topic(topics, proba, rule, {"min_share": 0.7, "min_proba": 0.1}) == 0
     assert decide.combine_topic(topics, proba, None, {"min_share": 0.0, "min_proba": 0.0}) == 0
+    gated = {"min_share": 0.5, "min_proba": 0.1, "countries": ["KZ", "UZ"]}  # the lexicon's domain only
+    assert decide.combine_topic(topics, proba, rule, gated, ("FR", "KZ")) == 1
+    assert decide.combine_topic(topics, proba, rule, gated, ("FR", "RU")) == 0
+    assert decide.combine_topic(topics, proba, rule, gated) == 0
 
 
 def test_the_override_can_be_narrowed_to_some_rule_types() -> None:

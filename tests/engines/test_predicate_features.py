@@ -71,3 +71,28 @@ def test_a_model_reads_the_parse_only_when_its_meta_says_so() -> None:
     assert decide.reads_parse({"groups": ["words", "parse"]})
     assert decide.reads_parse({"groups": ["words"], "predicate_vector": 1.0})
     assert not decide.reads_parse({"groups": ["words", "rules"], "vectors": ["t:mean"]})
+
+
+def test_a_modal_root_is_followed_to_its_infinitive_only_when_asked() -> None:
+    title = "Le Kazakhstan veut signer un accord"
+    text = title + "\n\nSuite."
+    toks, pos = [], 0
+    for word, upos, dep, head, morph in [("Le", "DET", "det", 1, ""), ("Kazakhstan", "PROPN", "nsubj", 2, ""),
+                                         ("veut", "VERB", "ROOT", 2, "Mood=Ind"),
+                                         ("signer", "VERB", "xcomp", 2, "VerbForm=Inf"),
+                                         ("un", "DET", "det", 5, ""), ("accord", "NOUN", "obj", 3, "")]:
+        start = text.index(word, pos)
+        toks.append(ParsedToken(start, start + len(word), word, upos, dep, head, morph))
+        pos = start + len(word)
+    parses = {(0, len(title)): tuple(toks)}
+    spans = ((0, len(title)),)
+    countries = (CountryRef("KZ", ("name",), ((3, 13),)),)
+    lemma = {"veut": "vouloir"}.get
+    plain = set(read(parses, spans, countries, (), (), lambda w: lemma(w, w)).names)
+    assert {"p:l=vouloir", "p:subj=country", "p:obj=other"} <= plain and not any(n.startswith("p:mod") for n in plain)
+    followed = read(parses, spans, countries, (), (), lambda w: lemma(w, w), follow_modals=True)
+    names = set(followed.names)
+    assert followed.word == "signer"
+    # the infinitive's lemma and object, the modal as a feature, the subject the modal's
+    assert {"p:l=signer", "p:mod=vouloir", "p:subj=country", "p:obj=other", "p:signer|subj=country"} <= names
+    assert "p:l=vouloir" not in names

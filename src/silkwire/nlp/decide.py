@@ -10,8 +10,11 @@
   overrides measure as a gain, or a gain the demo constraint needs: service/train.py) and the
   model gives it at least ``when_none`` (the model says none) or ``when_other`` (another
   type); the cue lexicon's primary topic wins when its share and the topic model's probability
-  for it reach the topic model's ``override``. Both sets of thresholds are chosen by the
-  trainer on train + dev read by cross-validation and stored in the models' meta. When
+  for it reach the topic model's ``override``, on articles naming a Central Asian state only
+  (the override's ``countries``: on OrangeSum the override costs 2.4 points of P@1 by
+  cross-validation, on the Central Asian demo it brings 0.81 to 0.91; bench/decision_cv.py).
+  Both sets of thresholds are chosen by the trainer on train + dev read by cross-validation
+  and stored in the models' meta. When
   the model says the article has no event but the title holds a rule trigger whose sides the
   dependency parse read as two different states ("Aliev met en cause des tirs depuis le sol
   russe": AZ -> RU, nlp/actors.py), or the lead's first sentence holds one (``head_dyad``), the
@@ -56,6 +59,7 @@ class View:
     lemma: Any  # the lemma look-up the features used (None: lemmas absent)
     events: np.ndarray | None  # probabilities over the event model's classes
     topics: np.ndarray | None
+    countries: tuple[str, ...] = ()  # the article's country codes (the topic override's gate)
 
 
 def signals(events: Sequence[Event], cue_scores: Mapping[str, float], countries: Sequence[CountryRef],
@@ -124,7 +128,7 @@ def view(text: str, sig: Signals, words: Any) -> View | None:
     cats = read(category_model, None) if category_model is not None else None
     ev = read(event_model, cats)
     tp = read(topic_model, cats)
-    return View(p, words.lemma if words is not None else None, ev, tp)
+    return View(p, words.lemma if words is not None else None, ev, tp, tuple(sig.countries))
 
 
 # -- events -------------------------------------------------------------------------------------
@@ -215,11 +219,16 @@ def events(text: str, rule_events: Sequence[Event], v: View | None, mode: str, c
 
 
 def combine_topic(classes: Sequence[str], proba: np.ndarray, rule: Topic | None,
-                  override: Mapping[str, float]) -> int:
+                  override: Mapping[str, Any], countries: Sequence[str] = ()) -> int:
     """The index of the primary topic ``combined`` decides: the model's, unless the cue lexicon's
-    primary topic has at least ``min_share`` of the cue scores and ``min_proba`` from the model."""
+    primary topic has at least ``min_share`` of the cue scores and ``min_proba`` from the model,
+    and the article names one of the override's ``countries`` when it lists some (the lexicon's
+    own domain, Central Asia: service/train_thresholds.py ``TOPIC_GATE``)."""
     best = int(np.argmax(proba))
     if rule is None or rule.code not in classes or rule.score < override.get("min_share", 2.0):
+        return best
+    gate = override.get("countries")
+    if gate and not set(countries) & set(gate):
         return best
     k = classes.index(rule.code)
     return k if float(proba[k]) >= override.get("min_proba", 2.0) else best
@@ -233,7 +242,8 @@ def topics(rules: Sequence[Topic], v: View | None, mode: str) -> list[Topic]:
     proba = v.topics
     primary = int(np.argmax(proba))
     if mode == "combined":
-        primary = combine_topic(model.classes, proba, rules[0] if rules else None, model.meta.get("override", {}))
+        primary = combine_topic(model.classes, proba, rules[0] if rules else None, model.meta.get("override", {}),
+                                v.countries)
     other = float(model.meta.get("other_topics", 2.0))
     order = [int(k) for k in np.argsort(-proba, kind="stable")]
     chosen = [primary, *[k for k in order if k != primary and proba[k] >= other][:3]]

@@ -13,6 +13,10 @@ the title is always parsed (nlp/parsing.py). From its main predicate (nlp/actors
   its capital or a demonym), ``person``, ``org`` (an organisation, a bloc, a region) or ``other``;
   ``p:subj=none`` / ``p:obj=none`` when there is none;
 - ``p:<lemma>|<role>=<kind>``: the lemma conjoined with each argument's kind;
+- ``p:mod=<lemma>`` (only with ``follow_modals``): the title's root was a modal or support verb
+  ("veut", "doit", "va", "décide de", ``SUPPORT``) with an infinitive ``xcomp`` ("veut signer"):
+  the infinitive is the predicate (its lemma, object and arguments), the support verb a
+  feature, the subject the support verb's (measured in bench/parse_features.py, off);
 - ``p:trig=<TYPE>``: the predicate is a trigger of the event lexicon of that type; and
   ``p:lead=<TYPE>``: the lead's first sentence has its own predicate, and it is a trigger of
   that type (the lead's first sentence is parsed only when it holds a trigger: nlp/parsing.py).
@@ -39,6 +43,13 @@ _OBJECTS = ("obj", "ccomp", "xcomp")
 _PREPOSITIONS = {"a": "a", "au": "a", "aux": "a", "avec": "avec", "contre": "contre"}
 _NAME_DEPS = frozenset({"flat:name", "flat", "flat:foreign", "appos", "amod", "compound", "fixed", "nmod"})
 _ENTITY_KIND = {"PER": "person", "ORG": "org", "LOC": "org"}
+# Modal and support verbs followed to their infinitive (folded; the lemma table's lemma or, where
+# it has none, the headline's form: "doit", "compte", "tente" come back unchanged).
+SUPPORT = frozenset({"vouloir", "veut", "veulent", "devoir", "doit", "doivent", "aller", "va", "vont", "pouvoir",
+                     "peut", "peuvent", "decider", "decide", "decident", "souhaiter", "compter", "compte",
+                     "comptent", "esperer", "espere", "envisager", "tenter", "tente", "tentent", "chercher",
+                     "cherche", "appreter", "apprete", "falloir", "faut", "venir", "vient", "promettre",
+                     "promet", "s'apprete"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +123,26 @@ def _trigger_type(token: ParsedToken, triggers: Sequence[tuple[str, int]]) -> st
     return next((kind for kind, start in triggers if token.start <= start < token.end), None)
 
 
+def follow_support(tree: Tree, v: int, lemma: Lemmatizer | None) -> tuple[int, str | None]:
+    """(the predicate, the support verb's folded lemma or None): from a modal or support verb
+    (``SUPPORT``) down its infinitive ``xcomp``, at most twice ("veut pouvoir signer")."""
+    support = None
+    for _ in range(2):
+        tok = tree.tokens[v]
+        word = fold(tok.text.lower())
+        lem = fold(lemma(tok.text.lower())) if lemma is not None else word
+        if lem not in SUPPORT and word not in SUPPORT:
+            break
+        inf = next((k for k in tree.kids(v, "xcomp") if "VerbForm=Inf" in tree.tokens[k].morph), None)
+        if inf is None:
+            break
+        support, v = support or lem, inf
+    return v, support
+
+
 def read(parses: Mapping[Span, Sequence[ParsedToken]], spans: Sequence[Span], countries: Sequence[CountryRef],
          entities: Sequence[Entity], triggers: Sequence[tuple[str, int]],
-         lemma: Lemmatizer | None = None) -> Predicate:
+         lemma: Lemmatizer | None = None, follow_modals: bool = False) -> Predicate:
     """The parse features of an article (module doc): ``spans`` are its title (or first
     sentence) and lead sentences (nlp/features.py ``sentence_spans``), ``triggers`` the (type,
     start) of the event lexicon's hits."""
@@ -126,13 +154,19 @@ def read(parses: Mapping[Span, Sequence[ParsedToken]], spans: Sequence[Span], co
     tree = _tree(parses, spans[0])
     top = predicate(tree) if tree is not None else None
     if tree is not None and top is not None:
-        tok = tree.tokens[top]
+        head, support = follow_support(tree, top, lemma) if follow_modals else (top, None)
+        tok = tree.tokens[head]
         word = tok.text.lower()
         lem = fold(lemma(word) if lemma is not None else word)
         names += [f"p:l={lem}", f"p:pos={tok.pos}"]
-        if passive(tree, top):
+        if support is not None:
+            names.append(f"p:mod={support}")
+        if passive(tree, head):
             names += ["p:pass", f"p:{lem}|pass"]
-        for role, kind in arguments(tree, top, kinds).items():
+        args = arguments(tree, head, kinds)
+        if support is not None and args["subj"] == "none":  # the subject hangs on the support verb
+            args["subj"] = arguments(tree, top, kinds)["subj"]
+        for role, kind in args.items():
             names += [f"p:{role}={kind}", f"p:{lem}|{role}={kind}"]
         names.append(f"p:trig={_trigger_type(tok, triggers) or 'none'}")
     if len(spans) > 1:

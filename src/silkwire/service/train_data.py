@@ -39,10 +39,11 @@ def lexicon() -> Any:
 
 
 def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ...]]],
-         parse: bool = False) -> list[Example]:
+         parse: bool = False, follow_modals: bool = False) -> list[Example]:
     """(article, split, acceptable event types, topic, other topics), with what the rules find in
     each (step 2); ``parse``: also the parse features of its title's predicate
-    (nlp/predicate_features.py: one more parse pass over the items)."""
+    (nlp/predicate_features.py: one more parse pass over the items; ``follow_modals``: from a
+    modal or support verb to its infinitive)."""
     from silkwire.nlp import predicate_features
     from silkwire.nlp.events import load_lexicon
     from silkwire.nlp.kb import load_kb
@@ -63,7 +64,8 @@ def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ..
         pred = None
         if parse:
             triggers = tuple((ev.type, ev.trigger[0]) for ev in e.events or ())
-            pred = predicate_features.read(parses, p.spans, e.countries or (), e.entities or (), triggers, lemma)
+            pred = predicate_features.read(parses, p.spans, e.countries or (), e.entities or (), triggers, lemma,
+                                           follow_modals)
         sig = decide.signals(e.events or (), scores, e.countries or (), pred)
         out.append(Example(article, split, events, topic, sig, p,
                            e.events[0].confidence if e.events else 0.0, from_scores(scores)[0],
@@ -71,17 +73,20 @@ def read(items: Sequence[tuple[Article, str, tuple[str, ...], str, tuple[str, ..
     return out
 
 
-def prepare(root: Path, data: Path | None, splits: Sequence[str], parse: bool = False) -> list[Example]:
-    """The annotated OrangeSum items of ``splits``, read by the rules (``parse``: ``read``)."""
-    return read([(a, g.split, (g.event,), g.topic, g.topics) for g, a in orangesum.load(root, splits, data)], parse)
+def prepare(root: Path, data: Path | None, splits: Sequence[str], parse: bool = False,
+            follow_modals: bool = False) -> list[Example]:
+    """The annotated OrangeSum items of ``splits``, read by the rules (``parse``, ``follow_modals``:
+    ``read``)."""
+    return read([(a, g.split, (g.event,), g.topic, g.topics) for g, a in orangesum.load(root, splits, data)], parse,
+                follow_modals)
 
 
-def prepare_demo(parse: bool = False) -> list[Example]:
+def prepare_demo(parse: bool = False, follow_modals: bool = False) -> list[Example]:
     """The demo gold, read by the rules: the constraint of step 4 (module doc)."""
     from silkwire.service.evaluate import event_sets
 
     demo = event_sets(Path("."), ("demo",))["demo"]
-    return read([(a, "demo", g.events, g.topic or "", ()) for a, g in demo], parse)
+    return read([(a, "demo", g.events, g.topic or "", ()) for a, g in demo], parse, follow_modals)
 
 
 def inputs(meta: Mapping[str, Any], examples: Sequence[Example],

@@ -36,7 +36,6 @@ topic P@1, and per event type F1 against the type's count.
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -52,37 +51,18 @@ from silkwire.service import train as training
 from silkwire.service import train_data
 from silkwire.service import train_thresholds as th
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import parse_features  # a sibling bench script: the recipe's examples and folds
+from parse_features import folds
+
 ROOT = Path(__file__).resolve().parents[1]
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # computed in this order (``decide`` may have kept the 100% ones)
 Example = train_data.Example
 
 
 def examples(root: Path, cache: Path | None) -> list[Example]:
-    if cache is not None and cache.exists():
-        with cache.open("rb") as f:
-            loaded: list[Example] = pickle.load(f)
-            return loaded
-    xs = train_data.prepare(root, None, ("train", "dev")) + train_data.prepare_demo()
-    words = train_data.lexicon()
-    categories = classifier.load("categories")
-    assert categories is not None, "run silkwire train first: the category model is an input"
-    for x in xs:
-        x.cats = categories.proba(*decide.inputs(categories.meta, x.article.text, x.signals, x.parts, words, None))
-    if cache is not None:
-        with cache.open("wb") as f:
-            pickle.dump(xs, f)
-    return xs
-
-
-def folds(labels: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    import warnings
-
-    from sklearn.model_selection import StratifiedKFold
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return list(StratifiedKFold(training.FOLDS, shuffle=True, random_state=training.SEED)
-                    .split(np.zeros(len(labels)), labels))
+    """The recipe's examples without the parse features (they ship off)."""
+    return parse_features.examples(root, None, cache, parse=False)
 
 
 def foreign(x: Example) -> bool:

@@ -55,13 +55,15 @@ def unlexicalised(xs: Sequence[train_data.Example]) -> list[train_data.Example]:
 
 
 def examples(root: Path, data: Path | None, cache: Path | None,
-             follow_modals: bool = False) -> list[train_data.Example]:
+             follow_modals: bool = False, parse: bool = True) -> list[train_data.Example]:
+    """The train + dev and demo examples as the recipe prepares them (``parse``: with the title's
+    parse features), the category model's guess filled in; pickled to ``cache`` once."""
     if cache is not None and cache.exists():
         with cache.open("rb") as f:
             loaded: list[train_data.Example] = pickle.load(f)
             return loaded
-    xs = (train_data.prepare(root, data, ("train", "dev"), parse=True, follow_modals=follow_modals)
-          + train_data.prepare_demo(parse=True, follow_modals=follow_modals))
+    xs = (train_data.prepare(root, data, ("train", "dev"), parse=parse, follow_modals=follow_modals)
+          + train_data.prepare_demo(parse=parse, follow_modals=follow_modals))
     words = train_data.lexicon()
     categories = classifier.load("categories")
     assert categories is not None, "run silkwire train first: the category model is an input"

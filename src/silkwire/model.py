@@ -42,7 +42,9 @@ Span = tuple[int, int]
 #   Central Asian state (the topic model's meta ``countries``; nested CV: the ungated override -2.4 points)
 # 0.4.14: the models refitted by `silkwire train` with annotation round 8 (1,200 international train and
 #   dev items; 9,591 train + dev): CV events 0.748 / 0.482, topics 0.719
-PIPELINE_VERSION = "0.4.14"
+# 0.4.15: one dyad convention for the demo and the news gold (docs/annotation-events.md D1-D5):
+#   two parties signing go both ways in the capital of one; an organisation's state is no party
+PIPELINE_VERSION = "0.4.15"
 
 
 @dataclass(frozen=True, slots=True)

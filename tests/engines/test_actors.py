@@ -100,6 +100,29 @@ def test_coordinated_subjects_act_both_ways_even_when_the_parser_splits_them() -
     assert set(source) == set(target) == {"KG", "TJ"}
 
 
+def test_two_parties_signing_in_the_capital_of_one_still_act_both_ways() -> None:
+    # "Bichkek et Douchanbé signent un traité à Bichkek": the place of a joint act is not a host
+    # (docs/annotation-events.md, shared dyad convention D1); a visit keeps visitor -> host (above)
+    rows: list[Row] = [("Bichkek", "PROPN", "nsubj", 3), ("et", "CCONJ", "cc", 2), ("Douchanbé", "PROPN", "conj", 0),
+                       ("signent", "VERB", "ROOT", 3), ("un", "DET", "det", 5), ("traité", "NOUN", "obj", 3),
+                       ("à", "ADP", "case", 7), ("Bichkek", "PROPN", "obl:mod", 3)]
+    marks = [(0, 0, "state", "KG", None), (2, 2, "state", "TJ", None), (7, 7, "place", "KG", None)]
+    source, target = sides("AGREE", roles_of(rows, 3, "AGREE", marks))
+    assert set(source) == set(target) == {"KG", "TJ"}
+    assert sides("CONSULT", roles_of(rows, 3, "CONSULT", marks)) == (["TJ"], ["KG"])
+
+
+def test_an_organisation_acted_upon_does_not_bring_its_state() -> None:
+    # "Astana confie à Rosatom sa première centrale": org:rosatom is the target, not RU (D3)
+    rows: list[Row] = [("Astana", "PROPN", "nsubj", 1), ("confie", "VERB", "ROOT", 1), ("à", "ADP", "case", 3),
+                       ("Rosatom", "PROPN", "obl:arg", 1), ("sa", "DET", "det", 6), ("première", "ADJ", "amod", 6),
+                       ("centrale", "NOUN", "obj", 1)]
+    marks = [(0, 0, "state", "KZ", None), (3, 3, "org", "RU", "org:rosatom")]
+    source, target, _, target_entities = assemble("COOPERATE", roles_of(rows, 1, "COOPERATE", marks))
+    assert (source, target) == (["KZ"], [])
+    assert "org:rosatom" in target_entities
+
+
 def test_a_venue_that_is_neither_party_is_neutral() -> None:
     # "À Achgabat, Poutine rencontre le président iranien"
     rows: list[Row] = [("À", "ADP", "case", 1), ("Achgabat", "PROPN", "obl:mod", 4), (",", "PUNCT", "punct", 1),

@@ -76,13 +76,15 @@ def test_symmetric_talks_give_one_alphabetical_pair() -> None:
     assert set(events[0].source) == {"RU", "UZ"}
 
 
-def test_unilateral_action_goes_from_subject_to_object() -> None:
+def test_an_organisation_acted_upon_is_not_its_state() -> None:
+    # the shared dyad convention (docs/annotation-events.md, D3): the talibans are org:talibans, not AF
     text = "Bichkek retire à son tour les talibans de sa liste d’organisations interdites\n\nLa décision a été confirmée vendredi."
     cs = [country(text, "KG", "Bichkek"), CountryRef("AF", ("name",), ())]
     taliban = Entity("org:talibans", "ORG", "Talibans", spans(text, "talibans"), country="AF")
     events = run(text, cs, entities=(taliban,))
     assert events[0].type == "CONCEDE"
-    assert dyads(events[0]) == [("KG", "AF")]
+    assert events[0].source == ("KG",) and "AF" not in events[0].target
+    assert dyads(events[0]) == []
 
 
 def test_multilateral_and_domestic_events_have_no_dyad() -> None:

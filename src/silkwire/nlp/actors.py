@@ -6,13 +6,14 @@ this module reads the trigger's arguments (:mod:`silkwire.nlp.actor_roles`, on t
 (:mod:`silkwire.nlp.actor_mentions`), and decides the sides:
 
 - meetings and agreements (``events.SYMMETRIC``) go visitor -> host ("reçu à Pékin", "Poutine
-  reçoit Tokaïev": the subject of recevoir/accueillir is the host; "signent un traité à
-  Bichkek"), to every host of a tour, or both ways between two parties — a venue that is
+  reçoit Tokaïev": the subject of recevoir/accueillir is the host), to every host of a tour, or
+  both ways between two parties — two parties signing go both ways even in the capital of one
+  ("signent un traité à Bichkek": docs/annotation-events.md, shared dyad convention D1); a venue that is
   neither party is neutral ("À Achgabat, Poutine rencontre le président iranien"); three
   parties or more, a collective party ("les cinq républiques") or a bloc ("sommet
   Allemagne–Asie centrale") make it multilateral: the states are sources, no target;
 - other events go from who acts to who is acted upon; a company's or a group's state (Rosatom,
-  the talibans) can be acted upon, never acts for it; two parties of a joint act ("des
+  the talibans) is no party on either side (D3: the organisation is the actor entity); two parties of a joint act ("des
   exercices russo-ouzbeks", "affrontements entre A et B") go both ways;
 - the main event of a title completes itself from the same kind of event in the lead's first
   sentence (its parties when the title names none, its host or the legs of a tour), and takes a
@@ -66,6 +67,8 @@ def assemble(kind: str, roles: Roles) -> Sides:
             return codes, [], _entities(parties), []  # multilateral: no dyad
         host_codes = [c for c in _codes(roles.hosts) if len(codes) < 2 or c in codes]  # else a neutral venue
         visitors = [a for a in parties if not a.code or a.code not in host_codes]
+        if kind == "AGREE" and len(codes) == 2:  # two parties signing: the place is not a host (D1)
+            host_codes = []
         if host_codes and _codes(visitors):
             if len(_codes(visitors)) > 1:  # two visitors: the meeting's host is the one place
                 host_codes = host_codes[:1]
@@ -81,7 +84,7 @@ def assemble(kind: str, roles: Roles) -> Sides:
     if not agents and len(_codes(roles.partners)) == 2:  # "affrontements entre A et B"
         return _codes(roles.partners), _codes(roles.partners), _entities(roles.partners), _entities(roles.partners)
     source = _codes(agents)
-    target = [c for c in _codes(patients, members=True) if c not in source]
+    target = [c for c in _codes(patients) if c not in source]
     if roles.collective or len(source) >= 3:
         target = []
     source_entities = _entities(agents)

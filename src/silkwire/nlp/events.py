@@ -11,13 +11,15 @@ window rules below reach the gold targets without it, in well under a millisecon
   prefix first), else a *verb* trigger in the lead's first sentence (lead nouns are mostly
   background: "lors d'une réunion", "à quelques jours du sommet"), else a trigger in the
   rubric. An article without one has no main event and no events (analysis pieces).
-- Actors are country references, people and organisations with a country, and places. A
+- Actors are country references, people with a country, and places; an organisation's or a
+  company's state is no party (docs/annotation-events.md, shared dyad convention D3). A
   mention after "à/au/en/dans" is a host; a lower-case demonym counts as a state only after a
   state noun ("le président russe", not "le groupe kazakhstanais") or in a compound
   ("arméno-azerbaïdjanais"). Meetings and agreements (symmetric types) go visitor -> host, or
-  both ways between two parties; other types go from the state actor left of the trigger to
-  the actors right of it. Three or more parties, a bloc or region as a party ("UE", "OCS",
-  "Asie centrale"), or a collective subject ("les cinq républiques") make it multilateral:
+  both ways between two parties (two parties signing always: D1); other types go from the
+  state actor left of the trigger to the actors right of it. Three or more parties, a bloc or
+  region as a party ("UE", "OCS", "Asie centrale"), or a collective subject ("les cinq
+  républiques") make it multilateral:
   no dyad, as in the demo gold's annotation guide.
 """
 
@@ -112,9 +114,10 @@ def _mentions(text: str, countries: Sequence[CountryRef], entities: Sequence[Ent
             if ent.country is None:
                 if ent.type in ("ORG", "LOC"):
                     out.append(_Mention(s, e, (), "bloc", bool(_LOCATIVE.search(folded[max(0, s - 14):s]))))
-            elif ent.country in known:
-                kind = "state" if ent.type == "PER" else "target"
-                out.append(_Mention(s, e, (ent.country,), kind, False))
+            elif ent.country in known and ent.type == "PER":
+                out.append(_Mention(s, e, (ent.country,), "state", False))
+            elif ent.country in known:  # an organisation is an actor of its own, not its state (D3)
+                out.append(_Mention(s, e, (), "target", False))
     return sorted(out, key=lambda m: m.start)
 
 
@@ -126,14 +129,14 @@ def _codes(mentions: Sequence[_Mention]) -> list[str]:
     return list(seen)
 
 
-def _symmetric_actors(context: Sequence[_Mention]) -> tuple[list[str], list[str]]:
+def _symmetric_actors(context: Sequence[_Mention], kind: str) -> tuple[list[str], list[str]]:
     parties = _codes([m for m in context if m.kind == "state" and not m.host])
     hosts = _codes([m for m in context if m.host and m.kind in ("state", "place")])
     if len(parties) == 1:
         return parties, [h for h in hosts if h not in parties]
     if len(parties) == 2:
         inside = [h for h in hosts if h in parties]
-        if len(inside) == 1:
+        if len(inside) == 1 and kind != "AGREE":  # two parties signing: the place is not a host (D1)
             return [p for p in parties if p != inside[0]], inside
         return parties, parties  # both ways: no visitor, no host
     return parties, []
@@ -281,7 +284,7 @@ def _event(text: str, hit: _Hit, segment: Span, sentences: Sequence[Span], menti
     elif len(joint := _compound_after(text, hit, context)) >= 2:
         source, target = joint, joint  # "des exercices russo-ouzbeks": both ways
     elif hit.rule.type in SYMMETRIC:
-        source, target = _symmetric_actors(context)
+        source, target = _symmetric_actors(context, hit.rule.type)
     else:
         source, target = _directed_actors(hit, segment, sentence, context)
     if not source and len(target) == 2 and hit.rule.type in JOINT:

@@ -275,6 +275,7 @@ def full_path(target: str, items: list[dict[str, Any]], scratch: Path, server: A
         cpu, srv = client_cpu() - cpu0, (server_cpu(server) - srv0) if server else None
         load1 = os.getloadavg()[0]
         groups = sorted(sorted(g) for g in ws.store.seen_articles().groups())  # the same on both stores
+        story_tables = stories_sha1(ws.store) if not ws.store.shared else None
     phases = {}
     if len(marks) == 2:  # the batches (read, store, duplicates, index) and the story pass at the end
         (w0, c0, s0), (w1, c1, s1) = marks
@@ -290,7 +291,20 @@ def full_path(target: str, items: list[dict[str, Any]], scratch: Path, server: A
             "client_cpu_ms_per_article": round(1000 * cpu / report.new, 3),
             "server_cpu_ms_per_article": None if srv is None else round(1000 * srv / report.new, 3),
             "load": [round(load0, 1), round(load1, 1)], "duplicate_groups": len(groups),
-            "groups_sha1": hashlib.sha1(json.dumps(groups).encode()).hexdigest()[:12]}
+            "groups_sha1": hashlib.sha1(json.dumps(groups).encode()).hexdigest()[:12], "stories_sha1": story_tables}
+
+
+def stories_sha1(store: Any) -> dict[str, Any]:
+    """Rows and SHA-1 of each story table of a SQLite store, in key order: two versions of the
+    story pass compared (the same stories, memberships, vocabulary)."""
+    out = {}
+    for table, order in (("stories", "id"), ("story_articles", "article_rowid"), ("story_vocabulary", "term")):
+        digest, rows = hashlib.sha1(), 0
+        for row in store.db.execute(f"SELECT * FROM {table} ORDER BY {order}"):
+            digest.update(repr(row).encode())
+            rows += 1
+        out[table] = [rows, digest.hexdigest()[:12]]
+    return out
 
 
 def main() -> int:

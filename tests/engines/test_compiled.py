@@ -1,4 +1,5 @@
-"""The mypyc-compiled temporal tagger (setup.py) against the sources it is built from.
+"""The mypyc-compiled temporal tagger and story scoring (setup.py) against the sources they are
+built from.
 
 Skipped on a pure-Python install (SILKWIRE_PURE_PYTHON=1 at install time, or no C compiler):
 there the whole suite already runs the interpreted tagger.
@@ -17,24 +18,28 @@ from pathlib import Path
 
 import pytest
 from pure_python import ENV
+from story_scores import outputs as story_outputs
 from temporal_outputs import outputs
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parents[1]
 SUPPORT = ROOT / "tests" / "support"
-TEMPORAL = list(runpy.run_path(str(ROOT / "setup.py"), run_name="setup")["MODULES"])
+SETUP = runpy.run_path(str(ROOT / "setup.py"), run_name="setup")
+TEMPORAL = list(SETUP["MODULES"])
+STORIES = list(SETUP["STORIES"])
 
 
-def _compiled_files() -> dict[str, Path]:
+def _compiled_files(package: str, names: list[str]) -> dict[str, Path]:
     found = {}
-    for name in TEMPORAL:
-        module = importlib.import_module(f"silkwire.nlp.temporal.{name}")
+    for name in names:
+        module = importlib.import_module(f"{package}.{name}")
         if module.__file__ and module.__file__.endswith(tuple(EXTENSION_SUFFIXES)):
             found[name] = Path(module.__file__)
     return found
 
 
-COMPILED = _compiled_files()
+COMPILED = _compiled_files("silkwire.nlp.temporal", TEMPORAL)
+COMPILED_STORIES = _compiled_files("silkwire.stories", STORIES)
 needs_compiled = pytest.mark.skipif(not COMPILED, reason="pure-Python install: no compiled temporal module")
 
 
@@ -83,3 +88,28 @@ def test_the_temporal_tests_pass_interpreted() -> None:
                          env=_pure_env(), capture_output=True, text=True, check=False, cwd=ROOT)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and " skipped" not in run.stdout, run.stdout[-500:]
+
+
+@needs_compiled
+def test_the_story_scoring_is_compiled_from_its_current_source() -> None:
+    assert sorted(COMPILED_STORIES) == sorted(STORIES)
+    import silkwire_stories__mypyc  # type: ignore[import-not-found]
+
+    built = Path(silkwire_stories__mypyc.__file__).stat().st_mtime
+    stale = [name for name, so in COMPILED_STORIES.items() if so.with_name(f"{name}.py").stat().st_mtime > built]
+    assert not stale, f"compiled from older sources: {stale}; rebuild with .venv/bin/python setup.py build_ext --inplace"
+
+
+@needs_compiled
+def test_compiled_and_interpreted_story_scoring_agree() -> None:
+    script = ("import json, pure_python; pure_python.prefer_sources()\n"
+              "import silkwire.stories.scoring as s, story_scores\n"
+              "assert s.__file__.endswith('.py'), s.__file__\n"
+              "print(json.dumps(story_scores.outputs()))")
+    run = subprocess.run([sys.executable, "-c", script], env=_pure_env(), capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    interpreted = json.loads(run.stdout)
+    compiled = story_outputs()
+    assert len(compiled["cosine"]) > 10_000 and len(compiled["centrality"]) == 58
+    assert sum(float.fromhex(c) > 0.2 for c in compiled["cosine"]) > 100  # related pairs, not only zeros
+    assert compiled == interpreted

@@ -92,3 +92,44 @@ def test_what_the_stream_holds_follows_the_window_not_the_corpus() -> None:
     whole, _ = cluster_with_vocabulary(items, p)
     assert made == {k: s.id for s in whole for k in s.keys}
     assert len(set(made.values())) < len(items) / 4  # the check means something: stories form
+
+
+def test_the_scoring_gives_the_floats_of_the_sums_it_replaces() -> None:
+    # stories/scoring.py (compiled by setup.py) replaced Python sums: the same floats, to the bit,
+    # or the stories would change where a score ties or sits at a threshold.
+    from story_scores import vectors
+
+    from silkwire.stories.scoring import centrality, cosine, cosines
+
+    def summed(a: dict[str, float], b: dict[str, float]) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        return sum([v * b[t] for t, v in a.items() if t in b])
+
+    vs = vectors()
+    same_length = sum(len(a) == len(b) for a in vs for b in vs if a is not b)
+    assert len(vs) > 100 and same_length > 100  # both orders of equal-length pairs are checked
+    for a in vs:
+        assert [cosine(a, b) for b in vs] == cosines(a, vs) == [summed(a, b) for b in vs]
+    for k in (1, 2, 7, 50, len(vs)):
+        sample = vs[:k]
+        assert centrality(sample) == [sum(summed(m, o) for o in sample) for m in sample]
+    assert sum(summed(a, b) > 0.2 for a in vs for b in vs if a is not b) > 50
+
+
+def test_the_candidates_are_ranked_as_counter_ranks_them() -> None:
+    # stream.most_common sorts the counts in numpy (16-bit when the lists counted are fewer than
+    # 2**15): most counted first, ties in the order first counted, as Counter.most_common.
+    import random
+    from collections import Counter
+
+    from silkwire.stories.stream import most_common
+
+    rng = random.Random(16)
+    for lists in (3, 12, 40):
+        for _ in range(50):
+            postings = [[rng.randrange(2000) for _ in range(rng.randrange(300))] for _ in range(lists)]
+            hits = Counter(m for p in postings for m in set(p))
+            expected = [m for m, _ in hits.most_common(60)]
+            assert len(hits) > 60 and len(set(hits.values())) > 1
+            assert most_common(hits, 60, lists) == expected == most_common(hits, 60)

@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -159,6 +160,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "pg_writers.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

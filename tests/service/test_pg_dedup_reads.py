@@ -1,5 +1,5 @@
 """PostgreSQL's reads for the duplicate finder (store/pg_dedup.py) answer what the statements
-shared with SQLite answer: a batch's lookups in one round trip, a period's bands by binary COPY."""
+shared with SQLite answer: a batch's lookups in one round trip, a period's bands as one bytea a band."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ def banded(pg_url: str) -> str:
 def test_a_periods_bands_by_copy_are_the_rows_of_the_table(banded: str) -> None:
     with service.open_workspace(banded) as ws:
         store = ws.store
-        assert type(store).period_bands is PgDedupReads.period_bands  # the COPY, not the shared statement
+        assert type(store).period_bands is PgDedupReads.period_bands  # the packed read, not the shared statement
         periods = [p for (p,) in store.db.execute("SELECT DISTINCT period FROM dedup_bands ORDER BY period")]
         assert len(periods) > 3
         total = 0
         for period in periods:
-            for chunk in (7, 100_000):  # rows cut across COPY's blocks, and all at once
+            for chunk in (7, 100_000):  # cut in chunks, and all at once
                 got = np.concatenate([*store.period_bands(period, chunk), np.zeros((0, 2), dtype=np.int64)])
                 shared = np.concatenate([*DedupTables.period_bands(store, period, chunk),
                                          np.zeros((0, 2), dtype=np.int64)])

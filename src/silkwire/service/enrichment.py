@@ -62,6 +62,9 @@ def enrich(
     entities, places, event date) so that search can filter on them.
     """
     run = enricher or default_enricher()
+    start = getattr(run, "start", None)  # long-lived workers: started before the index writer's threads
+    if start is not None:
+        start()
     ws.begin_index_write()
     report = EnrichReport()
     enriched: list[int] = []

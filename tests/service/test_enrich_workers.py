@@ -20,9 +20,11 @@ class Ahead:
     def __init__(self) -> None:
         self.read_ahead = 0
         self.started = 0
+        self.forked: list[bool] = []
 
-    def start(self) -> None:
+    def start(self, fork: bool = True) -> None:
         self.started += 1
+        self.forked.append(fork)
 
     def __call__(self, articles: Sequence[Article]) -> list[Enrichment]:
         return next(self.batches([articles]))
@@ -44,8 +46,13 @@ def test_batches_enriched_ahead_are_stored_in_order_each_in_its_transaction(tmp_
         seen: list[int] = []
         report = service.enrich(ws, enricher, batch_size=5, on_batch=lambda r: seen.append(r.enriched))
         assert report.enriched == 23 and seen == [5, 10, 15, 20, 23] and enricher.read_ahead == 2
-        assert enricher.started == 1  # the workers started once, before the index writer
-        assert ws.store.stats()["enriched"] == 23
+        assert enricher.started == 1 and enricher.forked == [True]  # once, before the index writer
+        more = [{**r, "title": f"Autre titre {i}"} for i, r in enumerate(records[:7])]
+        service.ingest(ws, [write(tmp_path / "in2.jsonl", more)])
+        ws.begin_index_write()  # a writer open in this process: no fork, its lock stays ours
+        service.enrich(ws, enricher, batch_size=5)
+        assert enricher.forked == [True, False]
+        assert ws.store.stats()["enriched"] == 30
         assert service.pending_enrichment(ws) == 0
 
 
@@ -61,7 +68,7 @@ def test_two_workers_enrich_as_one_process_does(fork: bool) -> None:
     expected = list(enrich(articles))
     pool = PooledEnricher(2, fork=fork)
     try:
-        pool.start()
+        pool.start(fork=True)
         assert pool.started_by == ("fork" if fork else "spawn")
         got = [e for batch in pool.batches([articles[i:i + 7] for i in range(0, len(articles), 7)]) for e in batch]
         assert got == expected

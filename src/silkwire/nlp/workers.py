@@ -13,8 +13,8 @@ What both kinds of worker share: ``BatchEnricher`` (a worker's state and its one
 function) and ``in_order`` (batches sent ahead, results taken in order). What differs is only
 how a batch reaches a worker: a process pool's queue here, a Ray actor's method call there.
 
-How the processes start: where "fork" exists and this process runs no other thread yet (the
-caller starts the pool before it takes the index's writer: ``start``), the model and the
+How the processes start: where "fork" exists, this process runs no other Python thread and the
+caller vouches for it (``start(fork=True)``: before the index's writer is taken), the model and the
 knowledge base are loaded once, here, and the workers are forked from that state (copy on
 write): N workers cost one model load, as one worker in process does (the second worker's own
 load was ~4-6 s of CPU: docs/benchmarks/scale.md). Otherwise they are started with "spawn" (no
@@ -94,6 +94,10 @@ def _enrich(articles: list[Article]) -> list[Enrichment]:
     return _worker[0].enrich(articles)
 
 
+def _ready() -> bool:
+    return True
+
+
 def _result(future: Future[list[Enrichment]]) -> list[Enrichment]:
     return future.result()
 
@@ -117,16 +121,19 @@ class PooledEnricher:
         self._fork = fork
         self.started_by = ""  # "fork" or "spawn", once started
 
-    def start(self) -> None:
-        """Start the workers now (``service.enrichment.enrich`` calls it before it takes the index's
-        writer, whose threads would rule out "fork"); else they start on the first batch."""
-        self._executor()
+    def start(self, fork: bool = True) -> None:
+        """Start the workers now: forked when ``fork`` (the caller holds nothing a child must not
+        inherit: ``service.enrichment.enrich`` calls it before it takes the index's writer, whose
+        lock file and threads a child would keep) and this process allows it; else spawned.
+        Without ``start``, they are spawned on the first batch."""
+        self._executor(fork)
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self, fork: bool = False) -> ProcessPoolExecutor:
         if self._pool is None:
-            if self._fork and "fork" in multiprocessing.get_all_start_methods() and _forkable():
+            if fork and self._fork and "fork" in multiprocessing.get_all_start_methods() and _forkable():
                 _worker[:] = [BatchEnricher(*self._init)]  # loaded once; the workers inherit it
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+                self._pool.submit(_ready).result()  # every worker forked now, not at the first batch
                 self.started_by = "fork"
             else:
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),

@@ -11,7 +11,7 @@ from silkwire.model import Article
 from silkwire.nlp import decide
 from silkwire.nlp.kb import KnowledgeBase
 from silkwire.nlp.parsing import Parses
-from silkwire.nlp.spacy_model import NerSpan
+from silkwire.nlp.spacy_model import DEFAULT_MODEL, NerSpan
 
 
 @dataclass(slots=True)
@@ -26,6 +26,7 @@ class Context:
     words: Any = None  # the spaCy lexicon: lemmas and vectors for the models (nlp/spacy_model.py)
     mode: str = decide.DEFAULT_MODE  # who decides the main event and the topics (nlp/decide.py)
     parses: Parses = field(default_factory=dict)  # event sentences -> dependency parse (nlp/parsing.py)
+    parse_model: str = DEFAULT_MODEL  # the model that parses (a title parsed on demand: nlp/pipeline.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,15 +39,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from silkwire.model import Article, Enrichment, Event, Topic
-from silkwire.nlp import actor_scorer, decide, predicate_features
+from silkwire.nlp import actor_scorer, classifier, decide, predicate_features
 from silkwire.nlp.actors import article_actors, model_event_actors
 from silkwire.nlp.enricher import Context as Context  # re-exported: the enrichers and their users
 from silkwire.nlp.enricher import Enricher as Enricher
 from silkwire.nlp.event_facts import article_events
-from silkwire.nlp.events import load_lexicon
+from silkwire.nlp.events import find_triggers, load_lexicon
 from silkwire.nlp.features import sentence_spans
 from silkwire.nlp.kb import KnowledgeBase, load_kb
-from silkwire.nlp.parsing import with_parses
+from silkwire.nlp.parsing import with_parses, with_titles
 from silkwire.nlp.spacy_model import DEFAULT_MODEL, lexicon, ner_by_article
 from silkwire.nlp.timefacts import add_time_facts
 from silkwire.nlp.topics import from_scores, load_cues, raw_scores
@@ -109,12 +109,25 @@ def events(ctx: Context, view: decide.View | None = None, mode: str | None = Non
     places, _ = ctx.facts["places"]
     found = decide.events(ctx.article.text, ctx.facts["actors"], view or ctx.facts["model_view"], mode or ctx.mode,
                           ctx.facts["countries"], ctx.facts["entities"], places, ctx.facts["time"])
+    if found and not _lexicon_hit(ctx, found[0].trigger):  # the title's predicate is read: parse it all
+        ctx.parses = with_titles(ctx.article.text, ctx.parses, model=ctx.parse_model)
     found = model_event_actors(ctx.article, found, ctx.facts["countries"], ctx.facts["entities"], places, ctx.kb,
                                ctx.parses)
     if not scorer or (mode or ctx.mode) == "rules":
         return found
     return actor_scorer.rescore(ctx.article, found, ctx.facts["countries"], ctx.facts["entities"], places, ctx.kb,
                                 ctx.parses)
+
+
+def _lexicon_hit(ctx: Context, trigger: tuple[int, int]) -> bool:
+    return trigger in {(h.start, h.end) for h in find_triggers(ctx.article.text, load_lexicon(*ctx.kb.event_lexicons))}
+
+
+def titles_first(probes: tuple[Enricher, ...] = ()) -> bool:
+    """Whether every title sentence is parsed up front: when something may read a title sentence
+    that holds no trigger other than a main event the lexicon does not see (:func:`events` parses
+    those on demand): the models' parse features, a shipped actor scorer, a probe."""
+    return bool(probes) or decide.needs_parse() or classifier.load(actor_scorer.NAME) is not None
 
 
 def topics(ctx: Context) -> list[Topic]:
@@ -170,10 +183,11 @@ def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: 
     check_order((*ENRICHERS, *probes))
     base = kb if kb is not None else load_kb()
     words = lexicon(model)
-    contexts = (Context(article, base, spans, words.is_common, words=words, mode=mode)
+    contexts = (Context(article, base, spans, words.is_common, words=words, mode=mode, parse_model=model)
                 for article, spans in ner_by_article(articles, model=model, workers=workers, batch_size=batch_size))
     triggers = load_lexicon(*base.event_lexicons)  # the parse runs on the sentences that hold one
-    for ctx, parses in with_parses(contexts, lambda c: c.article.text, triggers, model=model, batch=batch_size):
+    for ctx, parses in with_parses(contexts, lambda c: c.article.text, triggers, model=model, batch=batch_size,
+                                   titles=titles_first(probes)):
         ctx.parses = parses
         yield _run(ctx, compare, probes)
 

@@ -13,13 +13,20 @@ What both kinds of worker share: ``BatchEnricher`` (a worker's state and its one
 function) and ``in_order`` (batches sent ahead, results taken in order). What differs is only
 how a batch reaches a worker: a process pool's queue here, a Ray actor's method call there.
 
-Processes are started with "spawn" (no copy of the parent's open database or threads), on the
-first batch; ``close`` stops them (as the interpreter's exit does).
+How the processes start: where "fork" exists, this process runs no other Python thread and the
+caller vouches for it (``start(fork=True)``: before the index's writer is taken), the model and the
+knowledge base are loaded once, here, and the workers are forked from that state (copy on
+write): N workers cost one model load, as one worker in process does (the second worker's own
+load was ~4-6 s of CPU: docs/benchmarks/scale.md). Otherwise they are started with "spawn" (no
+copy of the parent's threads), each loading its own. ``close`` stops them (as the
+interpreter's exit does); a worker forked or spawned never touches the parent's database.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -72,6 +79,13 @@ def in_order(batches: Iterable[T], submit: Callable[[T], H], result: Callable[[H
 _worker: list[BatchEnricher] = []  # in a pool's process: its one BatchEnricher
 
 
+def _forkable() -> bool:
+    """No other Python thread. Native ones: numpy's OpenBLAS keeps a pool of threads, which
+    re-creates itself after a fork (its own fork handler), as in spaCy's ``n_process``; the
+    index writer's threads (tantivy) would not, which is why the pool starts before it."""
+    return threading.active_count() == 1
+
+
 def _start(kb_paths: Sequence[str], model: str | None) -> None:
     _worker.append(BatchEnricher(kb_paths, model))
 
@@ -80,22 +94,51 @@ def _enrich(articles: list[Article]) -> list[Enrichment]:
     return _worker[0].enrich(articles)
 
 
+def _ready() -> bool:
+    return True
+
+
 def _result(future: Future[list[Enrichment]]) -> list[Enrichment]:
     return future.result()
+
+
+def native_threads() -> int:
+    """How many threads this process runs, native ones too (Linux: /proc's task list; 0 elsewhere)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
 
 
 class PooledEnricher:
     """An enricher (``service.articles.Enricher``) over ``workers`` long-lived processes."""
 
-    def __init__(self, workers: int, kb_paths: Sequence[str] = (), model: str | None = None) -> None:
+    def __init__(self, workers: int, kb_paths: Sequence[str] = (), model: str | None = None,
+                 fork: bool = True) -> None:
         self.workers = workers
         self._init = (tuple(kb_paths), model)
         self._pool: ProcessPoolExecutor | None = None
+        self._fork = fork
+        self.started_by = ""  # "fork" or "spawn", once started
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def start(self, fork: bool = True) -> None:
+        """Start the workers now: forked when ``fork`` (the caller holds nothing a child must not
+        inherit: ``service.enrichment.enrich`` calls it before it takes the index's writer, whose
+        lock file and threads a child would keep) and this process allows it; else spawned.
+        Without ``start``, they are spawned on the first batch."""
+        self._executor(fork)
+
+    def _executor(self, fork: bool = False) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start, initargs=self._init)
+            if fork and self._fork and "fork" in multiprocessing.get_all_start_methods() and _forkable():
+                _worker[:] = [BatchEnricher(*self._init)]  # loaded once; the workers inherit it
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+                self._pool.submit(_ready).result()  # every worker forked now, not at the first batch
+                self.started_by = "fork"
+            else:
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_start, initargs=self._init)
+                self.started_by = "spawn"
         return self._pool
 
     def __call__(self, articles: Sequence[Article]) -> list[Enrichment]:

@@ -88,6 +88,11 @@ class TextIndex:
             self._writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=1)
         return self._writer
 
+    @property
+    def writing(self) -> bool:
+        """Whether this process holds the index's writer (and its lock file) now."""
+        return self._writer is not None
+
     def begin_write(self) -> None:
         """Take the index's single-writer lock now, before the store is written.
 

@@ -62,6 +62,9 @@ def enrich(
     entities, places, event date) so that search can filter on them.
     """
     run = enricher or default_enricher()
+    start = getattr(run, "start", None)  # long-lived workers: forked only while no index writer is open
+    if start is not None:
+        start(fork=not ws.index_writing())
     ws.begin_index_write()
     report = EnrichReport()
     enriched: list[int] = []

@@ -41,6 +41,10 @@ class Workspace:
         self.index = index
         self.index_dir = index_dir  # the index's folder (None: in memory)
 
+    def index_writing(self) -> bool:
+        """Whether this process holds the text index's writer now (a forked child would keep its lock)."""
+        return self.index.writing
+
     def begin_index_write(self) -> bool:
         """Take the index's writer before writing the store, if this process keeps the index:
         with SQLite it does (one writer); a PostgreSQL store's indexes follow it on their own

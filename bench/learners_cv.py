@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import pickle
 import sys
 import time
 from collections.abc import Sequence
@@ -75,28 +74,18 @@ def load_items(cache: Path | None) -> list[Example]:
 def unlabelled(n: int, cache: Path | None) -> list[Example]:
     """A seeded sample of ``n`` items outside the annotated sample and the test hash (module doc),
     read by the rules; their ``split`` is ``unl:<rubric>``."""
-    if cache is not None and cache.exists():
-        with cache.open("rb") as f:
-            loaded: list[Example] = pickle.load(f)
-            return loaded
-    from silkwire.evaluation import orangesum
-    from silkwire.nlp import classifier, decide
+    def read() -> list[Example]:
+        from silkwire.evaluation import orangesum
 
-    sys.path.insert(0, str(ROOT / "tools"))
-    from orangesum_sample import split_of
+        sys.path.insert(0, str(ROOT / "tools"))
+        from orangesum_sample import split_of
 
-    items = [(c, a) for c, a in orangesum.read_unlabelled(ROOT) if split_of(a.id) != "test"]
-    rng = np.random.default_rng(training.SEED)
-    pick = sorted(rng.choice(len(items), size=min(n, len(items)), replace=False))
-    xs = train_data.read([(items[i][1], "unl:" + items[i][0], ("none",), "", ()) for i in pick])
-    words, cat = train_data.lexicon(), classifier.load("categories")
-    assert cat is not None, "run silkwire train first: the category model is an input"
-    for x in xs:
-        x.cats = cat.proba(*decide.inputs(cat.meta, x.article.text, x.signals, x.parts, words, None))
-    if cache is not None:
-        with cache.open("wb") as f:
-            pickle.dump(xs, f)
-    return xs
+        items = [(c, a) for c, a in orangesum.read_unlabelled(ROOT) if split_of(a.id) != "test"]
+        rng = np.random.default_rng(training.SEED)
+        pick = sorted(rng.choice(len(items), size=min(n, len(items)), replace=False))
+        return train_data.read([(items[i][1], "unl:" + items[i][0], ("none",), "", ()) for i in pick])
+
+    return parse_features.cached(cache, read)
 
 
 def learner(name: str) -> Any:

@@ -23,7 +23,7 @@ import argparse
 import pickle
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +58,19 @@ def examples(root: Path, data: Path | None, cache: Path | None,
              follow_modals: bool = False, parse: bool = True) -> list[train_data.Example]:
     """The train + dev and demo examples as the recipe prepares them (``parse``: with the title's
     parse features), the category model's guess filled in; pickled to ``cache`` once."""
+    return cached(cache, lambda: (train_data.prepare(root, data, ("train", "dev"), parse=parse,
+                                                     follow_modals=follow_modals)
+                                  + train_data.prepare_demo(parse=parse, follow_modals=follow_modals)))
+
+
+def cached(cache: Path | None, read: Callable[[], list[train_data.Example]]) -> list[train_data.Example]:
+    """The examples ``read`` prepares with the category model's guess filled in, pickled to
+    ``cache`` once (and read back from it when it exists)."""
     if cache is not None and cache.exists():
         with cache.open("rb") as f:
             loaded: list[train_data.Example] = pickle.load(f)
             return loaded
-    xs = (train_data.prepare(root, data, ("train", "dev"), parse=parse, follow_modals=follow_modals)
-          + train_data.prepare_demo(parse=parse, follow_modals=follow_modals))
+    xs = read()
     words = train_data.lexicon()
     categories = classifier.load("categories")
     assert categories is not None, "run silkwire train first: the category model is an input"

@@ -64,15 +64,20 @@ def test_every_compiled_module_is_built_from_its_current_source() -> None:
                        ".venv/bin/python setup.py build_ext --inplace")
 
 
-@needs_compiled
-def test_compiled_and_interpreted_tagger_agree() -> None:
-    script = ("import json, pure_python; pure_python.prefer_sources()\n"
-              "import silkwire.nlp.temporal.tagger as t, temporal_outputs\n"
-              "assert t.__file__.endswith('.py'), t.__file__\n"
-              "print(json.dumps(temporal_outputs.outputs()))")
+
+def _interpreted_outputs(module: str, outputs_module: str) -> object:
+    """``outputs_module.outputs()`` computed in a child that imports ``module`` from its source."""
+    script = ("import importlib, json, pure_python; pure_python.prefer_sources()\n"
+              f"m = importlib.import_module({module!r}); import {outputs_module} as o\n"
+              "assert m.__file__.endswith('.py'), m.__file__\n"
+              "print(json.dumps(o.outputs()))")
     run = subprocess.run([sys.executable, "-c", script], env=_pure_env(), capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
-    interpreted = json.loads(run.stdout)
+    return json.loads(run.stdout)
+
+@needs_compiled
+def test_compiled_and_interpreted_tagger_agree() -> None:
+    interpreted = _interpreted_outputs("silkwire.nlp.temporal.tagger", "temporal_outputs")
     compiled = json.loads(json.dumps(outputs()))
     assert len(compiled) == len(interpreted) > 800
     assert sum(len(row[2]) for row in compiled) > 1000  # many dates found, not an empty comparison
@@ -102,13 +107,7 @@ def test_the_story_scoring_is_compiled_from_its_current_source() -> None:
 
 @needs_compiled
 def test_compiled_and_interpreted_story_scoring_agree() -> None:
-    script = ("import json, pure_python; pure_python.prefer_sources()\n"
-              "import silkwire.stories.scoring as s, story_scores\n"
-              "assert s.__file__.endswith('.py'), s.__file__\n"
-              "print(json.dumps(story_scores.outputs()))")
-    run = subprocess.run([sys.executable, "-c", script], env=_pure_env(), capture_output=True, text=True, check=False)
-    assert run.returncode == 0, run.stderr
-    interpreted = json.loads(run.stdout)
+    interpreted = _interpreted_outputs("silkwire.stories.scoring", "story_scores")
     compiled = story_outputs()
     assert len(compiled["cosine"]) > 10_000 and len(compiled["centrality"]) == 58
     assert sum(float.fromhex(c) > 0.2 for c in compiled["cosine"]) > 100  # related pairs, not only zeros

@@ -66,9 +66,9 @@ def test_two_workers_enrich_as_one_process_does(fork: bool) -> None:
 
     articles = [a for a in read_paths(service.demo_files()) if isinstance(a, Article)][:40]
     expected = list(enrich(articles))
-    pool = PooledEnricher(2, fork=fork)
+    pool = PooledEnricher(2)
     try:
-        pool.start(fork=True)
+        pool.start(fork=fork)
         assert pool.started_by == ("fork" if fork else "spawn")
         got = [e for batch in pool.batches([articles[i:i + 7] for i in range(0, len(articles), 7)]) for e in batch]
         assert got == expected

@@ -25,7 +25,6 @@ interpreter's exit does); a worker forked or spawned never touches the parent's 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -102,23 +101,13 @@ def _result(future: Future[list[Enrichment]]) -> list[Enrichment]:
     return future.result()
 
 
-def native_threads() -> int:
-    """How many threads this process runs, native ones too (Linux: /proc's task list; 0 elsewhere)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return 0
-
-
 class PooledEnricher:
     """An enricher (``service.articles.Enricher``) over ``workers`` long-lived processes."""
 
-    def __init__(self, workers: int, kb_paths: Sequence[str] = (), model: str | None = None,
-                 fork: bool = True) -> None:
+    def __init__(self, workers: int, kb_paths: Sequence[str] = (), model: str | None = None) -> None:
         self.workers = workers
         self._init = (tuple(kb_paths), model)
         self._pool: ProcessPoolExecutor | None = None
-        self._fork = fork
         self.started_by = ""  # "fork" or "spawn", once started
 
     def start(self, fork: bool = True) -> None:
@@ -130,7 +119,7 @@ class PooledEnricher:
 
     def _executor(self, fork: bool = False) -> ProcessPoolExecutor:
         if self._pool is None:
-            if fork and self._fork and "fork" in multiprocessing.get_all_start_methods() and _forkable():
+            if fork and "fork" in multiprocessing.get_all_start_methods() and _forkable():
                 _worker[:] = [BatchEnricher(*self._init)]  # loaded once; the workers inherit it
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
                 self._pool.submit(_ready).result()  # every worker forked now, not at the first batch

@@ -31,6 +31,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from silkwire.stories.scoring import centrality
+from silkwire.stories.scoring import cosine as _cosine  # the stream's, compiled: the same floats
 from silkwire.textnorm import fold, normalize_text
 
 _WORD = re.compile(r"[^\W\d_]{3,}")  # words of 3+ letters: drops l', d', numbers, most short stop words
@@ -141,12 +143,6 @@ def _vectors(bags: Sequence[Counter[str]], vocab: Vocabulary, max_df: float) -> 
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         vectors.append({t: v / norm for t, v in vec.items()})
     return vectors
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -260,7 +256,8 @@ def story_of(f: Features, members: list[int]) -> Story:
         countries.update(items[m].countries)
     # the label: the title of the most central article (closest to all the others)
     sample = members[:50]  # centrality on the first 50 is plenty and keeps big stories linear
-    central = max(sample, key=lambda m: (sum(_cosine(f.vectors[m], f.vectors[o]) for o in sample), -m))
+    sums = centrality([f.vectors[m] for m in sample])
+    central = sample[max(range(len(sample)), key=lambda k: (sums[k], -sample[k]))]
     it = items[central]
     label = it.title or it.text.split("\n", 1)[0][:100]
     first_item = min(members, key=lambda m: (f.days[m] or date.max, m))

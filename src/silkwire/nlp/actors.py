@@ -178,8 +178,11 @@ def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main
                 if mine & theirs and other.patients:
                     add(roles.patients, other.patients)
                     break
-    if main and event.type in RUBRIC_RECIPIENT and not _codes(roles.patients + roles.partners):
-        add(roles.patients, _rubric_recipient(reading, roles))  # in the title or the lead
+    own = _codes(roles.agents)
+    if main and event.type in RUBRIC_RECIPIENT and not [c for c in _codes(roles.patients + roles.partners)
+                                                        if c not in own]:
+        # in the title or the lead; "l'aide de la France" names the giver, not a recipient
+        add(roles.patients, _rubric_recipient(reading, roles))
     source, target, source_entities, target_entities = assemble(event.type, roles)
     return replace(event, source=tuple(source), target=tuple(target), source_entities=tuple(source_entities),
                    target_entities=tuple(target_entities))

@@ -19,7 +19,16 @@ from dataclasses import replace
 from silkwire.model import Article, CountryRef, Enrichment, Entity, Event, Place, Span
 
 # The private helpers are this module's companion's: event_at reads an event as find_events does.
-from silkwire.nlp.events import Trigger, _event, _Hit, _mentions, _sentence_of, find_events, split_sentences
+from silkwire.nlp.events import (
+    Trigger,
+    _event,
+    _Hit,
+    _mentions,
+    _sentence_of,
+    find_events,
+    named_parties,
+    split_sentences,
+)
 from silkwire.nlp.temporal import event_date_and_status
 
 
@@ -61,9 +70,12 @@ def event_at(text: str, kind: str, trigger: Span, countries: Sequence[CountryRef
              places: Sequence[Place], time: Enrichment, confidence: float) -> Event:
     """The article's main event of type ``kind`` read at ``trigger``, a word the event model chose
     (nlp/decide.py) rather than a lexicon hit: actors, place and evidence as the rules would give
-    for a trigger of that type there, with the article's event date and status."""
+    for a trigger of that type there, with the article's event date and status. A party is named
+    as the parse's rules name it (``events.named_parties``): one person a demonym names ("un
+    Français enlevé") or a demonym on another noun than a state's ("un journaliste américain") is
+    no state."""
     sentences = split_sentences(text)
     hit = _Hit(trigger[0], trigger[1], Trigger(text[trigger[0]:trigger[1]], "NOUN", kind), -1)
-    mentions = _mentions(text, countries, entities, places)
+    mentions = named_parties(text, _mentions(text, countries, entities, places))
     return _event(text, hit, _sentence_of(sentences, trigger[0]), sentences, mentions, "\n\n" in text,
                   confidence, time.event_date, time.status)

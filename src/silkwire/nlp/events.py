@@ -121,6 +121,21 @@ def _mentions(text: str, countries: Sequence[CountryRef], entities: Sequence[Ent
     return sorted(out, key=lambda m: m.start)
 
 
+_ONE_PERSON = re.compile(r"(?:\b(?:un|une)|\d+)\s+$")
+
+
+def named_parties(text: str, mentions: Sequence[_Mention]) -> list[_Mention]:
+    """The mentions that can name a party of an event read at a word the event model chose
+    (event_facts.event_at), as the parse's rules read them (nlp/actor_mentions.py): not a demonym
+    qualifying another noun than a state's ("un policier français", "l'ONG américaine"), nor
+    people a demonym names by number ("un Français enlevé", "une Française refoulée", "38
+    Français rapatriés": per:anonyme / org:civils in docs/annotation-events.md §7.4)."""
+    folded = fold_same_length(text)
+    return [m for m in mentions if m.kind != "target"
+            and not (m.kind == "state" and text[m.start:m.end][:1].isupper() and not m.host
+                     and _ONE_PERSON.search(folded[max(0, m.start - 12):m.start]))]
+
+
 def _codes(mentions: Sequence[_Mention]) -> list[str]:
     seen: dict[str, None] = {}
     for m in mentions:

@@ -62,6 +62,22 @@ def test_a_state_named_by_its_name_or_a_state_noun_still_acts() -> None:
     assert dyads(at_word(text, "RETREAT", "quittent", countries)) == [("FR", "ML")]  # people, not one person
 
 
+def test_where_it_happens_is_no_target_unless_aid_is_sent_there() -> None:
+    # D5: a country named as a place ("en Libye", "dans le Caucase", a city) is no party
+    text = ("Conflit : la Turquie déploie des drones en Libye\n\n"
+            "Ankara a envoyé de nouveaux appareils dans le pays, selon des sources militaires.")
+    countries = [country(text, "TR", "Turquie", "Ankara"), country(text, "LY", "Libye")]
+    assert dyads(at_word(text, "MOBILIZE", "déploie", countries)) == []
+    text = ("Arménie : la France envoie des médecins en Arménie\n\n"
+            "Une équipe de douze soignants partira jeudi, a indiqué le Quai d'Orsay.")
+    countries = [country(text, "FR", "France"), country(text, "AM", "Arménie")]
+    assert dyads(at_word(text, "AID", "envoie", countries)) == [("FR", "AM")]  # aid goes where it is sent
+    text = ("Pêche : Pékin demande au Japon de libérer un chalutier\n\n"
+            "La Chine exige la libération de l'équipage arrêté lundi.")
+    countries = [country(text, "CN", "Pékin", "Chine"), country(text, "JP", "Japon")]
+    assert dyads(at_word(text, "REQUEST", "demande", countries)) == [("CN", "JP")]  # "au Japon" is addressed
+
+
 # -- aid: the rubric's state when the title names only the giver ---------------------------------
 
 Row = tuple[str, str, str, int]  # text, POS, relation, head index

@@ -73,9 +73,9 @@ def event_at(text: str, kind: str, trigger: Span, countries: Sequence[CountryRef
     for a trigger of that type there, with the article's event date and status. A party is named
     as the parse's rules name it (``events.named_parties``): one person a demonym names ("un
     Français enlevé") or a demonym on another noun than a state's ("un journaliste américain") is
-    no state."""
+    no state, and a place is no target but of a meeting, an agreement or aid."""
     sentences = split_sentences(text)
     hit = _Hit(trigger[0], trigger[1], Trigger(text[trigger[0]:trigger[1]], "NOUN", kind), -1)
-    mentions = named_parties(text, _mentions(text, countries, entities, places))
+    mentions = named_parties(text, _mentions(text, countries, entities, places), kind)
     return _event(text, hit, _sentence_of(sentences, trigger[0]), sentences, mentions, "\n\n" in text,
                   confidence, time.event_date, time.status)

@@ -124,16 +124,25 @@ def _mentions(text: str, countries: Sequence[CountryRef], entities: Sequence[Ent
 _ONE_PERSON = re.compile(r"(?:\b(?:un|une)|\d+)\s+$")
 
 
-def named_parties(text: str, mentions: Sequence[_Mention]) -> list[_Mention]:
+_IN_PLACE = re.compile(r"\b(?:en|dans)\s+(?:la\s+|le\s+|les\s+|l')?$")
+
+
+def named_parties(text: str, mentions: Sequence[_Mention], kind: str = "") -> list[_Mention]:
     """The mentions that can name a party of an event read at a word the event model chose
     (event_facts.event_at), as the parse's rules read them (nlp/actor_mentions.py): not a demonym
     qualifying another noun than a state's ("un policier français", "l'ONG américaine"), nor
     people a demonym names by number ("un Français enlevé", "une Française refoulée", "38
-    Français rapatriés": per:anonyme / org:civils in docs/annotation-events.md §7.4)."""
+    Français rapatriés": per:anonyme / org:civils in docs/annotation-events.md §7.4); and, but
+    for meetings, agreements and aid (whose place is a host or where it is sent), no place nor a
+    country named where it happens ("en Libye", "dans le Caucase", "à Istanbul": D5)."""
     folded = fold_same_length(text)
-    return [m for m in mentions if m.kind != "target"
-            and not (m.kind == "state" and text[m.start:m.end][:1].isupper() and not m.host
-                     and _ONE_PERSON.search(folded[max(0, m.start - 12):m.start]))]
+    out = [m for m in mentions if m.kind != "target"
+           and not (m.kind == "state" and text[m.start:m.end][:1].isupper() and not m.host
+                    and _ONE_PERSON.search(folded[max(0, m.start - 12):m.start]))]
+    if kind in SYMMETRIC or kind == "AID":
+        return out
+    return [m for m in out
+            if m.kind != "place" and not (m.host and _IN_PLACE.search(folded[max(0, m.start - 14):m.start]))]
 
 
 def _codes(mentions: Sequence[_Mention]) -> list[str]:

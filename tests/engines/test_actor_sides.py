@@ -111,3 +111,29 @@ def test_aid_of_the_giver_itself_goes_to_the_rubric_state() -> None:
     other = [*marks[:2], Mention(t[10].start, t[10].end, "state", "MK")]
     found = event_actors(text, event, parses, Reading(text, other, load_kb(), "2025-01-01", "AL"), True, ())
     assert found.target == ("MK",)
+
+
+# -- the speaker a title quotes ------------------------------------------------------------------
+
+
+def _titled(rows: list[Row], marks: list[tuple[int, str, str]], trigger: int, kind: str) -> Event:
+    title, t = sentence(rows)
+    lead, l_tokens = sentence([("La", "DET", "det", 1), ("pêche", "NOUN", "nsubj", 2), ("reprend", "VERB", "ROOT", 2)],
+                              start=len(title) + 2)
+    text = f"{title}\n\n{lead}"
+    parses: dict[Span, tuple[ParsedToken, ...]] = {(0, len(title)): t, (len(title) + 2, len(text)): l_tokens}
+    found = [Mention(t[k].start, t[k].end, how, code) for k, how, code in marks]
+    event = Event(kind, (), (), (t[trigger].start, t[trigger].end), (0, len(title)), 0.8)
+    return event_actors(text, event, parses, Reading(text, found, load_kb(), "2025-01-01", None), True, ())
+
+
+def test_a_charge_a_title_quotes_goes_from_the_speaker_to_its_subject() -> None:
+    # "Le Canada triche sur ses quotas, selon Oslo": Norway accuses Canada
+    rows = [("Le", "DET", "det", 1), ("Canada", "PROPN", "nsubj", 2), ("triche", "VERB", "ROOT", 2),
+            ("sur", "ADP", "case", 5), ("ses", "DET", "det", 5), ("quotas", "NOUN", "obl:arg", 2),
+            (",", "PUNCT", "punct", 8), ("selon", "ADP", "case", 8), ("Oslo", "PROPN", "obl:mod", 2)]
+    marks = [(1, "state", "CA"), (8, "state", "NO")]
+    found = _titled(rows, marks, 2, "ACCUSE")
+    assert (found.source, found.target) == (("NO",), ("CA",))
+    # another act the title reports on someone's word stays the subject's ("..., selon Séoul")
+    assert _titled(rows, marks, 2, "CONCEDE").source == ("CA",)

@@ -18,7 +18,9 @@ this module reads the trigger's arguments (:mod:`silkwire.nlp.actor_roles`, on t
 - the main event of a title completes itself from the same kind of event in the lead's first
   sentence (its parties when the title names none, its host or the legs of a tour), and takes a
   target it lacks from a clause of that sentence with the same source ("Aliev met en cause des
-  tirs depuis le sol russe" ... "Aliev ... a demandé à Moscou").
+  tirs depuis le sol russe" ... "Aliev ... a demandé à Moscou"); a charge the title quotes
+  ("La France se comporte en caïd, selon le chef de la diplomatie turque") goes from the one
+  quoted to the title's subject.
 
 Blocs, organisations and people are actor entities (``source_entities``/``target_entities``),
 with their own ids (org:ue for "Bruxelles", org:otsc...), not exploded into members;
@@ -43,6 +45,8 @@ Parses = Mapping[Span, Sequence[ParsedToken]]
 # Types whose recipient a title's rubric names when the sentence names none: aid goes where the
 # disaster or the crisis of the rubric is ("Incendies en Grèce : la France dépêche deux Canadair").
 RUBRIC_RECIPIENT = frozenset({"AID"})
+# Types whose title, when it quotes someone ("..., selon X"), is X's charge against its subject.
+ACCUSED = frozenset({"ACCUSE"})
 
 
 def _codes(actors: Sequence[Actor], members: bool = False) -> list[str]:
@@ -151,6 +155,13 @@ def _rubric_recipient(reading: Reading, roles: Roles) -> list[Actor]:
     return [Actor(spans[0], code=reading.rubric)] if spans else []
 
 
+def _according_to(tree: Tree, reading: Reading) -> list[Actor]:
+    """The states of who a title quotes as saying it ("La France se comporte en caïd, selon le
+    chef de la diplomatie turque"; "..., selon le gouvernement" under a country rubric)."""
+    return [a for k, tok in enumerate(tree.tokens) if tok.dep.startswith(("obl", "nmod", "advmod"))
+            and tree.case(k) == "selon" for a in phrase_actors(tree, k, reading) if a.code and not a.place]
+
+
 def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main: bool,
                  lexicon: Sequence[tuple[Trigger, re.Pattern[str]]]) -> Event:
     """The event with its actors read from the parse; unchanged when its sentence has none."""
@@ -178,6 +189,9 @@ def event_actors(text: str, event: Event, parses: Parses, reading: Reading, main
                 if mine & theirs and other.patients:
                     add(roles.patients, other.patients)
                     break
+    speakers = _according_to(tree, reading) if main and event.type in ACCUSED and span[1] <= title_end else []
+    if _codes(speakers) and not set(_codes(speakers)) & set(_codes(roles.agents)):
+        roles.agents, roles.patients = speakers, roles.agents  # the one quoted accuses who the title speaks of
     own = _codes(roles.agents)
     if main and event.type in RUBRIC_RECIPIENT and not [c for c in _codes(roles.patients + roles.partners)
                                                         if c not in own]:

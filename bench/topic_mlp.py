@@ -4,7 +4,8 @@ dev with the trainer's own folds (service/train.py ``fold_splits``, the items in
 order: train then dev), every variant in the same folds and run, and what one article's inference
 costs. The test splits and the seed listing are never read.
 
-    python bench/topic_mlp.py [--cache F] [--store D] [--hidden 64] [--alpha 1e-4]
+    python bench/topic_mlp.py cv [--cache F] [--store D] [--hidden 64] [--alpha 1e-4]
+    python bench/topic_mlp.py speed OLD.npz NEW.npz [--cache F] [--items 2000] [--repeat 5]
 
 Per fold: the recipe's logistic regression (``TOPIC_META``, float16 weights as shipped) and one
 network (``fit_mlp``: MLPClassifier, ``hidden`` ReLU units, L2 ``alpha``, early stopping on a
@@ -13,10 +14,14 @@ in float64 (scikit-learn's own) and rounded to float16 as the file holds them; t
 linear + (1 - w) x network`` (float16), which is what a blend file computes (``meta["blend"]``).
 Printed: P@1 and topic macro-F1 per fold, pooled, and the per-fold deltas against the recipe.
 
-Inference cost: on the last fold's held-out items, the time of ``proba`` (sparse features + dense
-blocks -> probabilities) of the linear model, the network and the blend, interleaved item by item
-(A/B/C, the same inputs), repeated; the features themselves are computed once, outside the timing
-(the pipeline computes them once for the event and topic models: nlp/decide.py ``view``).
+``speed OLD NEW``: what one article's inference costs, as at run time: two topic model files
+(e.g. main's linear ``topics.npz`` and the new one) read by nlp/classifier.py ``read``, the time of
+``proba`` (sparse features + dense blocks -> probabilities) on the first ``--items`` train + dev
+items' inputs, interleaved item by item (A/B, the same inputs), ``--repeat`` passes; for a blend
+file, its network alone too. The features are computed once, outside the timing (the pipeline
+computes them once for the event and topic models: nlp/decide.py ``view``). Timing models fitted
+in memory instead would mislead: scikit-learn's linear weights come out column-major (``coef_.T``),
+a file's are row-major.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ def timing(models: dict[str, classifier.Model], rows: Sequence[dict[str, float]]
     return {k: 1e6 * v / (repeat * len(rows)) for k, v in spent.items()}
 
 
-def run(cache: Path | None, store: Path, hidden: int, alpha: float, repeat: int) -> None:
+def run(cache: Path | None, store: Path, hidden: int, alpha: float) -> None:
     xs = parse_features.examples(ROOT, None, cache, parse=False)
     fit_set = [x for x in xs if x.split == "train"] + [x for x in xs if x.split == "dev"]  # the trainer's order
     meta = training.TOPIC_META
@@ -92,12 +97,10 @@ def run(cache: Path | None, store: Path, hidden: int, alpha: float, repeat: int)
             cols = [classes.index(c) for c in m.classes]
             oof[k][np.ix_(held_idx, cols)] = training.probabilities(m, *held)
         print(f"fold {f + 1}: linear fit {t1 - t0:.0f} s, network fit {t2 - t1:.0f} s", flush=True)
-        if f == len(splits) - 1:
-            assert isinstance(linear, LinearModel)
-            blend = replace(net16, weights=linear.weights, bias=linear.bias, meta={**net_meta, "blend": 0.5})
-            assert np.allclose(training.probabilities(blend, *held),
-                               0.5 * oof["linear"][held_idx] + 0.5 * oof["mlp16"][held_idx], atol=1e-9)
-            cost = timing({"linear": linear, "mlp16": models["mlp16"], "blend": blend}, *held, repeat)
+        assert isinstance(linear, LinearModel)  # a blend file computes what the blends below compute
+        blend = replace(net16, weights=linear.weights, bias=linear.bias, meta={**net_meta, "blend": 0.5})
+        assert np.allclose(training.probabilities(blend, *held),
+                           0.5 * oof["linear"][held_idx] + 0.5 * oof["mlp16"][held_idx], atol=1e-9)
     for k, v in oof.items():
         np.save(store / f"oof_topics_{k}.npy", v)
     variants = {"linear (recipe)": oof["linear"], "network, float64": oof["mlp64"], "network, float16": oof["mlp16"],
@@ -113,24 +116,45 @@ def run(cache: Path | None, store: Path, hidden: int, alpha: float, repeat: int)
     moved = int(np.sum(oof["mlp16"].argmax(axis=1) != oof["mlp64"].argmax(axis=1)))
     print(f"float16 vs float64: {moved} of {len(fit_set)} argmaxes differ; max |p16 - p64| "
           f"{float(np.abs(oof['mlp16'] - oof['mlp64']).max()):.2e}")
-    print("proba per article (last fold's held-out items, interleaved, x" + str(repeat) + "): "
-          + ", ".join(f"{k} {v:.1f} us ({v / cost['linear']:.2f}x)" for k, v in cost.items()), flush=True)
+
+
+def speed(cache: Path | None, old: Path, new: Path, items: int, repeat: int) -> None:
+    xs = parse_features.examples(ROOT, None, cache, parse=False)
+    fit_set = ([x for x in xs if x.split == "train"] + [x for x in xs if x.split == "dev"])[:items]
+    models = {"old": classifier.read(old), "new": classifier.read(new)}
+    metas = {k: m.meta for k, m in models.items()}
+    assert all(repr((m.get("groups"), m.get("vectors"), m.get("categories"))) ==
+               repr((metas["old"].get("groups"), metas["old"].get("vectors"), metas["old"].get("categories")))
+               for m in metas.values()), "the two files read different inputs"
+    if isinstance(models["new"], MLPModel) and models["new"].weights is not None:
+        models["new, network alone"] = replace(models["new"], weights=None, bias=None)
+    rows, dense = train_data.inputs(metas["new"], fit_set, train_data.lexicon())
+    cost = timing(models, rows, dense, repeat)
+    print(f"proba per article ({len(fit_set)} train + dev items, interleaved, x{repeat}): "
+          + ", ".join(f"{k} {v:.1f} us ({v / cost['old']:.2f}x)" for k, v in cost.items()), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", choices=("cv", "speed"))
+    parser.add_argument("files", nargs="*", help="speed: the old and the new topic model files")
     parser.add_argument("--cache", default=None, help="pickle of the read examples (made when absent)")
     parser.add_argument("--store", default=".", help="directory of the out-of-fold probabilities")
     parser.add_argument("--hidden", type=int, default=64)
     parser.add_argument("--alpha", type=float, default=1e-4)
-    parser.add_argument("--repeat", type=int, default=5, help="timing: passes over the held-out items")
+    parser.add_argument("--items", type=int, default=2000, help="speed: how many items")
+    parser.add_argument("--repeat", type=int, default=5, help="speed: passes over the items")
     args = parser.parse_args(argv)
     from threadpoolctl import threadpool_limits
 
     store = Path(args.store)
     store.mkdir(parents=True, exist_ok=True)
+    cache = Path(args.cache) if args.cache else None
     with threadpool_limits(1):  # as the trainer: one thread
-        run(Path(args.cache) if args.cache else None, store, args.hidden, args.alpha, args.repeat)
+        if args.what == "cv":
+            run(cache, store, args.hidden, args.alpha)
+        else:
+            speed(cache, Path(args.files[0]), Path(args.files[1]), args.items, args.repeat)
     return 0
 
 

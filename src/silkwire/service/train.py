@@ -9,9 +9,11 @@ Steps, seeded and deterministic (the same labels and text give the same files, b
 2. the annotated items of the ``train`` and ``dev`` splits, read by the pipeline with the rules
    deciding (their trigger hits, cue scores and countries are features: nlp/features.py), and
    their feature matrices: service/train_data.py;
-3. the event and topic models: logistic regression over the feature groups and dense blocks of
-   ``EVENT_META``/``TOPIC_META``, settings chosen on the dev split and by cross-validation on
-   train (bench/train_events.py), then fitted on train + dev together (more data once the
+3. the event and topic models over the feature groups and dense blocks of ``EVENT_META``/
+   ``TOPIC_META``: for events a logistic regression, for topics a network of one hidden layer
+   blended with one (``fit_mlp``, ``TOPIC_META``'s ``learner``: bench/topic_mlp.py), settings chosen
+   on the dev split and by cross-validation on train (bench/train_events.py, bench/learners_cv.py
+   on train + dev), then fitted on train + dev together (more data once the
    settings are chosen: the dev split is no longer held out, and 5-fold cross-validation over
    train + dev is the held-out measure the trainer reports);
 4. the decision thresholds (service/train_thresholds.py), written into the models' meta, all
@@ -51,8 +53,13 @@ SEED = 13
 CATEGORY_META: dict[str, Any] = {"groups": ["words"], "C": 10.0, "min_df": 3}
 EVENT_META: dict[str, Any] = {"groups": ["words", "rules"], "vectors": ["t:mean", "l:mean"], "vector_width": 300,
                               "categories": 1.0, "C": 10.0, "min_df": 2}
+# The topic model: a network of 64 ReLU units blended half and half with the class-balanced logistic
+# regression (one file: nlp/classifier.py ``MLPModel``), chosen by 5-fold CV on train + dev, the
+# trainer's folds (bench/topic_mlp.py; docs/benchmarks/events-topics.md). Events stay linear: the
+# network loses their rare types (bench/learners_cv.py).
 TOPIC_META: dict[str, Any] = {"groups": ["words", "rules"], "vectors": ["t:mean", "l:mean"], "vector_width": 300,
-                              "categories": 1.0, "C": 10.0, "min_df": 2, "class_weight": "balanced"}
+                              "categories": 1.0, "C": 10.0, "min_df": 2, "class_weight": "balanced",
+                              "learner": "mlp", "hidden": 64, "alpha": 1e-4, "blend": 0.5}
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Linear models trained on OrangeSum (service/train.py), read at run time with numpy alone.
+"""Models trained on OrangeSum (service/train.py), linear or a small network, read at run time
+with numpy alone.
 
 A model file (``nlp/models/<name>.npz``, no pickle: ``allow_pickle=False``) holds a feature
 vocabulary, a weight matrix (features x classes, float16 on disk), the intercepts, the class
@@ -10,9 +11,9 @@ blocks (word vectors, the category model's probabilities) times their rows.
 Three models ship, trained by ``silkwire train`` (see nlp/models/NOTICE.md):
 
 - ``events``: the main event type, 16 PLOVER types + ``none`` (softmax);
-- ``topics``: the primary IPTC top-level topic (softmax); the other topics are those whose
-  probability reaches the ``other_topics`` threshold of its meta (2.0, i.e. none, when the dev
-  split does not measure them well: service/train.py);
+- ``topics``: the primary IPTC top-level topic (a network blended with a linear model, below);
+  the other topics are those whose probability reaches the ``other_topics`` threshold of its meta
+  (2.0, i.e. none, when the dev split does not measure them well: service/train.py);
 - ``categories``: OrangeSum's own rubric (auto, culture, santé...), learnt from the ~32,000
   OrangeSum items outside the annotated sample; its probabilities are a dense input of the two
   others (distant supervision: many more words seen than the 2,000 annotated items hold).

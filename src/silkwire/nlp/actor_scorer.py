@@ -35,7 +35,7 @@ from silkwire.nlp import classifier
 from silkwire.nlp.actor_mentions import Mention, Reading, Tree, office_of
 from silkwire.nlp.actor_subjects import SUBJECTS, trigger_token
 from silkwire.nlp.actors import article_reading
-from silkwire.nlp.classifier import LinearModel
+from silkwire.nlp.classifier import Model
 from silkwire.nlp.kb import KnowledgeBase
 from silkwire.nlp.spacy_model import ParsedToken
 
@@ -253,7 +253,7 @@ def article_candidates(article: Article, event: Event, countries: Sequence[Count
     return candidates(article.text, event, parses, article_reading(article, countries, entities, places, kb))
 
 
-def probabilities(model: LinearModel, found: Sequence[Candidate]) -> np.ndarray:
+def probabilities(model: Model, found: Sequence[Candidate]) -> np.ndarray:
     """Each candidate's (neither, source, target) probabilities, in ``CLASSES`` order."""
     cols = [model.classes.index(c) for c in CLASSES]
     return np.vstack([model.proba(c.features)[cols] for c in found]) if found else np.zeros((0, len(CLASSES)))
@@ -261,7 +261,7 @@ def probabilities(model: LinearModel, found: Sequence[Candidate]) -> np.ndarray:
 
 def rescore(article: Article, events: Sequence[Event], countries: Sequence[CountryRef], entities: Sequence[Entity],
             places: Sequence[Place], kb: KnowledgeBase, parses: Parses,
-            model: LinearModel | None = None) -> list[Event]:
+            model: Model | None = None) -> list[Event]:
     """The events, the main one's country sides decided as the shipped scorer's meta says
     (``mode``, ``floor``); unchanged when no scorer ships or its mode is "rules"."""
     model = model if model is not None else classifier.load(NAME)

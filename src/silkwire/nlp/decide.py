@@ -39,7 +39,7 @@ import numpy as np
 
 from silkwire.model import CountryRef, Enrichment, Entity, Event, Place, Span, Topic
 from silkwire.nlp import classifier
-from silkwire.nlp.classifier import LinearModel
+from silkwire.nlp.classifier import Model
 from silkwire.nlp.event_facts import event_at
 from silkwire.nlp.events import dyads
 from silkwire.nlp.features import Parts, Signals, dense, features, parts, sentence_features
@@ -118,7 +118,7 @@ def view(text: str, sig: Signals, words: Any) -> View | None:
     p = parts(text)
     memo: dict[str, tuple[dict[str, float], np.ndarray | None]] = {}
 
-    def read(model: LinearModel, cats: np.ndarray | None) -> np.ndarray:
+    def read(model: Model, cats: np.ndarray | None) -> np.ndarray:
         key = repr((model.meta.get("groups"), model.meta.get("vectors"), model.meta.get("categories")))
         if key not in memo:  # the event and topic models read the same features: computed once
             memo[key] = inputs(model.meta, text, sig, p, words, cats)
@@ -134,12 +134,12 @@ def view(text: str, sig: Signals, words: Any) -> View | None:
 # -- events -------------------------------------------------------------------------------------
 
 
-def _proba(v: View, model: LinearModel, kind: str) -> float:
+def _proba(v: View, model: Model, kind: str) -> float:
     assert v.events is not None
     return float(v.events[model.classes.index(kind)]) if kind in model.classes else 0.0
 
 
-def evidence(v: View, model: LinearModel, kind: str) -> tuple[Span, Span]:
+def evidence(v: View, model: Model, kind: str) -> tuple[Span, Span]:
     """(sentence, word) where the model sees ``kind``: the title or the lead's first sentence,
     whichever's words weigh most for it, and its heaviest word (module doc)."""
     k = model.classes.index(kind)

@@ -11,7 +11,7 @@ import numpy as np
 
 from silkwire.evaluation.events import label_scores
 from silkwire.nlp import decide
-from silkwire.nlp.classifier import LinearModel
+from silkwire.nlp.classifier import LinearModel, Model
 from silkwire.service.explore import CENTRAL_ASIA
 from silkwire.service.train_data import Example
 
@@ -28,7 +28,7 @@ TOPIC_GRID = {"min_share": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 2.0), "min_proba"
 TOPIC_GATE = CENTRAL_ASIA
 
 
-def _event_scores(model: LinearModel, xs: Sequence[Example], proba: np.ndarray,
+def _event_scores(model: Model, xs: Sequence[Example], proba: np.ndarray,
                   override: Mapping[str, Any]) -> dict[str, Any]:
     from silkwire.evaluation.events import gold_label
 
@@ -77,13 +77,13 @@ def with_prior(model: LinearModel, prior: np.ndarray, power: float) -> LinearMod
     return replace(model, bias=bias, meta={**model.meta, "prior_power": power})
 
 
-def _demo_score(model: LinearModel, demo: Sequence[Example], proba: np.ndarray, override: Mapping[str, Any]) -> float:
+def _demo_score(model: Model, demo: Sequence[Example], proba: np.ndarray, override: Mapping[str, Any]) -> float:
     """The demo's event accuracy, kept at ``DEMO_FLOOR`` (its macro-F1 too would leave no setting:
     measured, the best then overrides everywhere, -8.8 points of accuracy + macro-F1 on train + dev)."""
     return float(_event_scores(model, demo, proba, override)["accuracy"])
 
 
-def _narrow(model: LinearModel, override: dict[str, Any], tune: Sequence[Example], proba: np.ndarray,
+def _narrow(model: Model, override: dict[str, Any], tune: Sequence[Example], proba: np.ndarray,
             demo: Sequence[Example], demo_proba: np.ndarray) -> tuple[dict[str, Any], float, float]:
     """The rule types allowed to override the model, narrowed greedily: drop the type whose
     removal raises the objective most while the demo keeps its floor, until none does."""
@@ -106,7 +106,7 @@ def _narrow(model: LinearModel, override: dict[str, Any], tune: Sequence[Example
         score, best = max(better, key=lambda c: c[0])
 
 
-def tune_events(model: LinearModel, tune: Sequence[Example], tune_proba: np.ndarray,
+def tune_events(model: Model, tune: Sequence[Example], tune_proba: np.ndarray,
                 demo: Sequence[Example], demo_proba: np.ndarray, prior: np.ndarray) -> dict[str, Any]:
     """The prior correction and the override of ``combined`` (nlp/decide.py ``combine_event``):
     the best accuracy + macro-F1 on ``tune`` (the items thresholds are chosen on: step 4) among
@@ -131,7 +131,7 @@ def tune_events(model: LinearModel, tune: Sequence[Example], tune_proba: np.ndar
     return {**narrowed, "prior_power": power}
 
 
-def _topic_accuracy(model: LinearModel, xs: Sequence[Example], proba: np.ndarray,
+def _topic_accuracy(model: Model, xs: Sequence[Example], proba: np.ndarray,
                     override: Mapping[str, Any]) -> float:
     right = sum(model.classes[decide.combine_topic(model.classes, p, x.rule_topic, override,
                                                    x.signals.countries)] == x.topic
@@ -139,7 +139,7 @@ def _topic_accuracy(model: LinearModel, xs: Sequence[Example], proba: np.ndarray
     return right / len(xs) if xs else 0.0
 
 
-def tune_topics(model: LinearModel, dev: Sequence[Example], dev_proba: np.ndarray,
+def tune_topics(model: Model, dev: Sequence[Example], dev_proba: np.ndarray,
                 demo: Sequence[Example], demo_proba: np.ndarray, other: Sequence[Sequence[str]]) -> dict[str, Any]:
     """The cue lexicon's override of ``combined`` (as for events, on the primary topic's P@1 of
     ``dev``, the items thresholds are chosen on; chosen ungated, then gated to ``TOPIC_GATE``),

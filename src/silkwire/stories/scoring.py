@@ -46,3 +46,33 @@ def centrality(vectors: list[dict[str, float]]) -> list[float]:
             total += c
         sums.append(total)
     return sums
+
+
+def strongest(vector: dict[str, float], k: int) -> list[str]:
+    """The ``k`` terms of largest weight, largest first (a tie: the vector's order)."""
+    return [t for t, _ in sorted(vector.items(), key=_weight_of)[:k]]
+
+
+def _weight_of(item: tuple[str, float]) -> float:
+    return -item[1]
+
+
+def post(postings: dict[str, list[int]], touched: dict[str, int], long: dict[str, list[int]], keys: list[str],
+         rowid: int, today: int | None, keep: int) -> None:
+    """An article's ``rowid`` added to the posting list of each of its ``keys`` (and to the whole
+    lists of the keys undated articles probe, ``long``); a list longer than twice ``keep`` is cut
+    to its last ``keep`` (only those are read); ``touched``: each key's latest day (``today``)."""
+    for key in keys:
+        found = postings.get(key)
+        if found is None:
+            found = postings[key] = []
+        found.append(rowid)
+        if today is not None:
+            touched[key] = today
+        if len(found) > 2 * keep:
+            del found[:-keep]
+        whole = long.get(key)
+        if whole is not None:
+            whole.append(rowid)
+            if len(whole) > 2 * keep:
+                del whole[:-keep]

@@ -7,9 +7,9 @@ the order ``sum`` did (the shorter vector's terms, in that vector's order; the f
 both are as long), the centrality of a story's sample sums each member's cosines in member
 order, the probe keys are sorted stably as ``sorted`` did. ``tests/engines/test_compiled.py``
 compares the compiled and interpreted results; ``tests/service/test_story_stream.py`` the
-loops they replaced. Compiled, ``post`` takes 0.77x and ``strongest`` 0.88x the CPU of this
-source interpreted, 0.60x and 0.52x that of the loops they replaced (docs/benchmarks/scale.md,
-branch ``fast7``): a few µs an article.
+loops they replaced. Compiled, ``post`` takes ~0.6x and ``strongest`` ~0.8x the CPU of this
+source interpreted and of the loops they replaced (``bench/ingest_loops.py``): 1-2 µs an
+article each.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def post(postings: dict[str, list[Any]], touched: dict[str, Any], long: dict[str
     to its last ``keep`` (only those are read); ``touched``: each key's latest day (``today``, an
     ordinal, or None). ``rowid`` and ``today`` are typed ``Any`` so that compiled code stores the
     caller's int objects: typed ``int``, each list entry was a new int object (unboxed, then boxed
-    again), and the candidate count over those lists measured 3-7% slower (branch ``fast7``)."""
+    again), and the story pass measured 2-8% slower (docs/benchmarks/scale.md, branch ``fast7``)."""
     for key in keys:
         found = postings.get(key)
         if found is None:

@@ -3,7 +3,8 @@ mypyc.
 
 The tagger runs on every title and lead; compiled, it costs about two thirds of the interpreted
 time (BENCHMARKS.md, "When and how much"). The scoring (``stories/scoring.py``: the cosines of
-every candidate an article is compared with when stories are clustered) is its own group. The sources stay the single truth: the compiled
+every candidate an article is compared with when stories are clustered, each article's probe keys
+and posting-list updates) is its own group. The sources stay the single truth: the compiled
 modules are built from the same ``.py`` files, which still run as they are when
 ``SILKWIRE_PURE_PYTHON=1`` is set at install time or when no C compiler is found (each extension
 is optional: a failed build leaves the pure-Python module in place). ``tests/engines/test_compiled.py``
@@ -19,8 +20,8 @@ from setuptools import setup
 # (tests/engines/test_compiled.py reads this list and STORIES).
 MODULES = ("tagger", "windows", "absolute", "relative", "context", "calendar", "guards", "status")
 COMPILED = [f"src/silkwire/nlp/temporal/{name}.py" for name in MODULES]
-# The story stream's inner loops (silkwire.stories.scoring: the cosine, the candidates counted),
-# run for every candidate an article is compared with when stories are clustered.
+# The story stream's inner loops (silkwire.stories.scoring: the cosines, an article's probe keys and
+# its posting-list updates), run for every article and every candidate it is compared with.
 STORIES = ("scoring",)
 COMPILED_STORIES = [f"src/silkwire/stories/{name}.py" for name in STORIES]
 

@@ -295,10 +295,12 @@ def full_path(target: str, items: list[dict[str, Any]], scratch: Path, server: A
 
 
 def stories_sha1(store: Any) -> dict[str, Any]:
-    """Rows and SHA-1 of each story table of a SQLite store, in key order: two versions of the
-    story pass compared (the same stories, memberships, vocabulary)."""
+    """Rows and SHA-1 of each story and duplicate table of a SQLite store, in key order: two
+    versions of the ingest compared (the same stories, memberships, vocabulary; the same dedup
+    rows: digests, signatures, links; the same band rows)."""
     out = {}
-    for table, order in (("stories", "id"), ("story_articles", "article_rowid"), ("story_vocabulary", "term")):
+    for table, order in (("stories", "id"), ("story_articles", "article_rowid"), ("story_vocabulary", "term"),
+                         ("article_dedup", "article_rowid"), ("dedup_bands", "period, band, hash, article_rowid")):
         digest, rows = hashlib.sha1(), 0
         for row in store.db.execute(f"SELECT * FROM {table} ORDER BY {order}"):
             digest.update(repr(row).encode())

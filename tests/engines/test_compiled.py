@@ -111,4 +111,6 @@ def test_compiled_and_interpreted_story_scoring_agree() -> None:
     compiled = story_outputs()
     assert len(compiled["cosine"]) > 10_000 and len(compiled["centrality"]) == 58
     assert sum(float.fromhex(c) > 0.2 for c in compiled["cosine"]) > 100  # related pairs, not only zeros
+    lengths = [len(p) - 1 for p in compiled["postings"]]
+    assert len(compiled["strongest"]) > 1000 and max(lengths) == 40 and sum(n > 20 for n in lengths) > 10  # lists cut
     assert compiled == interpreted

@@ -29,7 +29,7 @@ def test_a_batch_computes_what_each_text_alone_computes() -> None:
     rng = random.Random(5)
     alphabet = list("abcdeéèàç  ,;.'’\u0301œŒßÆ") + ["  ", "\n", "Ü", "x", "中"]
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60))) for _ in range(500)]
-    texts += ["", " ", "a", "  a  ", LEAD, OTHER]
+    texts += ["", " ", "a", "  a  ", LEAD, OTHER, f"Titre\n\n{LEAD} {OTHER}", f"{OTHER}\n\n{LEAD}"]
     forms = comparable_many(texts)
     assert all(np.array_equal(comparable(t), f) for t, f in zip(texts, forms, strict=True))
     for size in (1, 5):
@@ -45,6 +45,9 @@ def test_a_batch_computes_what_each_text_alone_computes() -> None:
         assert one.state == many.state and one.bands == many.bands
         assert np.array_equal(one.sample, many.sample) and np.array_equal(one.head, many.head)
         assert [tuple(r) for r in many.rows.tolist()] == list(many.bands)
+        assert list(many.bands) == finder.bands(many.state)  # the bands computed again from the stored state
+    kinds = {(ready.state.size > 0, bool(ready.state.lead_signature)) for ready in finder.prepare_many(texts, titles)}
+    assert kinds == {(False, False), (True, False), (True, True)}  # no text bands; no lead bands; all
 
 
 def test_near_duplicates_within_the_horizon_exact_copies_at_any_distance() -> None:

@@ -133,3 +133,63 @@ def test_the_candidates_are_ranked_as_counter_ranks_them() -> None:
             expected = [m for m, _ in hits.most_common(60)]
             assert len(hits) > 60 and len(set(hits.values())) > 1
             assert most_common(hits, 60, lists) == expected == most_common(hits, 60)
+
+
+def test_the_probe_keys_and_posting_updates_are_the_loops_they_replace() -> None:
+    # stories/scoring.py's strongest and post (compiled by setup.py) replaced two loops of
+    # StoryStream._assign: the same keys in the same order, the same posting lists.
+    import random
+    from collections import defaultdict
+
+    from story_scores import vectors
+
+    from silkwire.stories.scoring import post, strongest
+
+    vs = vectors()
+    ties = sum(len(set(v.values())) < len(v) for v in vs)
+    assert ties > 10  # equal weights: their order is the vector's, as a stable sort keeps it
+    for v in vs:
+        for k in (0, 1, 12, 1000):
+            assert strongest(v, k) == [t for t, _ in sorted(v.items(), key=lambda x: -x[1])[:k]]
+
+    def replaced(postings: dict[str, list[int]], touched: dict[str, int], long: dict[str, list[int]],
+                 keys: list[str], rowid: int, today: int | None, keep: int) -> None:
+        for key in keys:
+            postings[key].append(rowid)
+            if today is not None:
+                touched[key] = today
+            if len(postings[key]) > 2 * keep:
+                del postings[key][:-keep]
+            if key in long:
+                long[key].append(rowid)
+                if len(long[key]) > 2 * keep:
+                    del long[key][:-keep]
+
+    rng = random.Random(17)
+    words = [f"w{i}" for i in range(40)]
+    mine: tuple[dict[str, list[int]], dict[str, int], dict[str, list[int]]] = ({}, {}, {"w1": [], "w7": []})
+    theirs: tuple[dict[str, list[int]], dict[str, int], dict[str, list[int]]] = (
+        defaultdict(list), {}, {"w1": [], "w7": []})
+    for rowid in range(3000):
+        keys = rng.sample(words, 12)
+        today = None if rowid % 10 == 0 else 700_000 + rowid // 30
+        post(*mine, keys, rowid, today, 25)
+        replaced(*theirs, keys, rowid, today, 25)
+    assert mine == (dict(theirs[0]), theirs[1], theirs[2])
+    assert max(len(p) for p in mine[0].values()) == 50 and len(mine[2]["w1"]) > 25  # lists were cut
+
+
+def test_terms_are_kept_in_a_bounded_dictionary(monkeypatch: Any) -> None:
+    # cluster.terms reads each word's term from a dictionary (it was an lru_cache): the same
+    # terms, and the dictionary starts again when full.
+    from silkwire.stories import cluster
+    from silkwire.textnorm import fold, normalize_text
+
+    text = "Les négociations reprennent à Tachkent ; les négociateurs ouzbeks et kazakhs négocient. " * 3
+    expected = [fold(cluster._STEMMER.stemWord(w.lower())) for w in cluster._WORD.findall(normalize_text(text))]
+    monkeypatch.setattr(cluster, "_TERMS", {})
+    assert cluster.terms(text) == expected == cluster.terms(text)
+    assert len(cluster._TERMS) == len(set(cluster._WORD.findall(normalize_text(text))))
+    monkeypatch.setattr(cluster, "_KEPT", 3)
+    monkeypatch.setattr(cluster, "_TERMS", {})
+    assert cluster.terms(text) == expected and len(cluster._TERMS) <= 3

@@ -127,20 +127,25 @@ class Fingerprints:
         lead_signatures = self._lead.signatures(leads)
         keys = [band_keys(signatures, p.text_bands), band_keys(head_signatures, p.head_bands),
                 band_keys(lead_signatures, p.lead_bands)]
-        firsts = np.cumsum([0, p.text_bands[0], p.head_bands[0]])
+        # every text's bands as one array (text's, head's, lead's): a text without shingles has no
+        # text bands, a short lead no lead bands, so each text's bands are one slice of its row
+        text, head = p.text_bands[0], p.text_bands[0] + p.head_bands[0]
+        values = np.concatenate(keys, axis=1)
+        numbers = np.arange(values.shape[1], dtype=np.int64)
+        rows = np.empty((*values.shape, 2), dtype=np.int64)
+        rows[:, :, 0] = numbers
+        rows[:, :, 1] = values
+        all_numbers, all_values = numbers.tolist(), values.tolist()
         out = []
         for i, cps in enumerate(forms):
             # a lead too short to decide anything (a one-line standfirst) gets no lead bands
             led = leads[i].size >= p.min_lead_shingles
-            state = DedupState(content_digest(cps), int(hashes[i].size), signatures[i].tobytes(),
+            size = int(hashes[i].size)
+            state = DedupState(content_digest(cps), size, signatures[i].tobytes(),
                                head_signatures[i].tobytes(), lead_signatures[i].tobytes() if led else b"")
-            parts = [(int(first), k[i]) for first, k, keep in zip(firsts, keys, (hashes[i].size, 1, led),
-                                                                   strict=True) if keep]
-            numbers = np.concatenate([np.arange(first, first + len(k), dtype=np.int64) for first, k in parts])
-            values = np.concatenate([k for _, k in parts])
-            bands = tuple(zip(numbers.tolist(), values.tolist(), strict=True))
-            out.append(Prepared(state, hashes[i][: p.sample].copy(), heads[i], leads[i], bands,
-                                np.stack([numbers, values], axis=1)))
+            lo, hi = (0 if size else text), (len(all_numbers) if led else head)
+            out.append(Prepared(state, hashes[i][: p.sample].copy(), heads[i], leads[i],
+                                tuple(zip(all_numbers[lo:hi], all_values[i][lo:hi], strict=True)), rows[i, lo:hi]))
         return out
 
     def bands(self, state: DedupState) -> list[Band]:

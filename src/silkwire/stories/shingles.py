@@ -112,8 +112,8 @@ def shingle_hashes(cps: U32, size: int) -> U32:
 
 def _split(values: npt.NDArray[Any], doc: npt.NDArray[np.int64], n: int) -> list[npt.NDArray[Any]]:
     """``values`` (grouped by document, in order) cut into one array per document."""
-    ends = np.cumsum(np.bincount(doc, minlength=n))
-    return np.split(values, ends[:-1])
+    ends = np.cumsum(np.bincount(doc, minlength=n)).tolist()
+    return [values[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def comparable_many(texts: Sequence[str]) -> list[U32]:

@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from silkwire.stories.cluster import Story, StoryItem, StoryParams, Vocabulary, day_of, terms
-from silkwire.stories.scoring import centrality, cosine, cosines
+from silkwire.stories.scoring import centrality, cosine, cosines, post, strongest
 
 # rowids -> (item, story id) of articles met before (those that left the window)
 Fetch = Callable[[Sequence[int]], dict[int, tuple[StoryItem, str]]]
@@ -119,7 +119,7 @@ class StoryStream:
         self._idf: dict[str, float] = {}  # term -> its weight, as terms come
         self._live: dict[int, _Article] = {}
         self._window: deque[tuple[date, int]] = deque()
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._postings: dict[str, list[int]] = {}
         self._touched: dict[str, int] = {}  # key -> the day (ordinal) of its latest posting
         # the whole posting lists of the keys undated articles probe
         self._long: dict[str, list[int]] = {k: [] for k in undated_keys}
@@ -165,8 +165,7 @@ class StoryStream:
                 + p.w_event * (1.0 if a.events & b.events else 0.0))
 
     def probe_keys(self, a: _Article) -> list[str]:
-        keys = [t for t, _ in sorted(a.vector.items(), key=lambda x: -x[1])[: self.p.probe_terms]]
-        return keys + [f"@{e}" for e in a.entities]
+        return strongest(a.vector, self.p.probe_terms) + [f"@{e}" for e in a.entities]
 
     # -- the stream -----------------------------------------------------------------------
 
@@ -248,17 +247,9 @@ class StoryStream:
             self._stories[best] = _Open(best, "s-" + a.item.key[:16], a.day, a.day)
         a.story = best
         self._join(self._stories[best], a)
-        today = a.day.toordinal() if a.day is not None else None
-        for key in keys:
-            self._postings[key].append(a.rowid)
-            if today is not None:
-                self._touched[key] = today
-            if len(self._postings[key]) > 2 * p.probe_postings:  # only the last ones are read
-                del self._postings[key][: -p.probe_postings]
-            if key in self._long:
-                self._long[key].append(a.rowid)
-                if len(self._long[key]) > 2 * p.probe_postings:
-                    del self._long[key][: -p.probe_postings]
+        # only the last ``probe_postings`` of a list are read: longer lists are cut
+        post(self._postings, self._touched, self._long, keys, a.rowid,
+             a.day.toordinal() if a.day is not None else None, p.probe_postings)
         self._live[a.rowid] = a
         if a.day is not None:
             self._window.append((a.day, a.rowid))

@@ -6,14 +6,16 @@ with its *literals*: strings that every match of its pattern contains. A row who
 not all in the text cannot match there, and is not searched. Asking each row ``all(lit in text)``
 costs more than the searches themselves (a text reaches 2 trigger rows of 241 and 5 cues of 409
 on average, OrangeSum title + lead), so :class:`LiteralIndex` reads the text once instead: the
-set of its character ``K``-grams, intersected with the ``K``-gram each row's longest literal
-starts with. The rows so reached, and the rows whose literals are all shorter than ``K``, are then
-checked for all their literals as before: the same rows, in text-independent order, so the same
-matches (tests/engines/test_prefilter.py).
+set of its character ``K``-grams, intersected with one ``K``-gram of each row's literals (any of
+them is in every text the row matches; the one the fewest rows of the lexicon share, so that a
+common prefix such as "con" or "pro" does not bring dozens of rows). The rows so reached, and the
+rows whose literals are all shorter than ``K``, are then checked for all their literals as
+before: the same rows, in lexicon order, so the same matches (tests/engines/test_prefilter.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -22,19 +24,22 @@ K = 3  # gram length: long enough to be selective, short enough for most literal
 
 
 class LiteralIndex:
-    """The rows of a lexicon, each with its literals, indexed by the first ``K``-gram of its
-    longest literal (module doc)."""
+    """The rows of a lexicon, each with its literals, indexed by one ``K``-gram of them (module
+    doc)."""
 
     def __init__(self, literals: Sequence[Sequence[str]]) -> None:
         self._literals = tuple(tuple(row) for row in literals)
         self._short: list[int] = []  # rows with no literal of K characters: always checked
         self._by_gram: dict[str, list[int]] = {}
-        for row, lits in enumerate(self._literals):
-            key = max(lits, key=len, default="")
-            if len(key) < K:
+        grams = [list(dict.fromkeys(lit[i:i + K] for lit in lits for i in range(len(lit) - K + 1)))
+                 for lits in self._literals]
+        shared = Counter(g for row in grams for g in row)  # how many rows hold each gram
+        for row, options in enumerate(grams):
+            if not options:
                 self._short.append(row)
-            else:
-                self._by_gram.setdefault(key[:K], []).append(row)
+            else:  # the row's gram fewest rows share (the text is likelier to lack it): "con" of
+                # "conclu" is shared by dozens of rows, "clu" by few
+                self._by_gram.setdefault(min(options, key=shared.__getitem__), []).append(row)
 
     def __len__(self) -> int:
         return len(self._literals)

@@ -12,7 +12,12 @@ corpus as it is), read by ``silkwire.ingest.read_paths``. One process, after a w
   trigger, and the title's others where the enrichment parsed them on demand), timed per step,
   and how many sentences and characters that is against all;
 - the whole ``pipeline.enrich`` with every enricher of ``ENRICHERS`` timed apart (a wrapper
-  around each ``run``), the NER and parse stages timed as the remainder.
+  around each ``run``), the NER and parse stages timed as the remainder; inside ``model_view``,
+  the models' inputs timed apart (wrappers in nlp/decide.py's namespace): the article's parts
+  (``features.parts``), the word-level features (``part_features``, computed once for the
+  category and event models), the whole sparse features (``features``: the word features and
+  the rule, country features), the mean word vectors (``dense``), each model's probabilities;
+- the garbage collector's time during the whole run (``gc.callbacks``).
 
 Shares are of the whole ``enrich`` time. Absolute times depend on the machine's load (printed).
 """
@@ -20,6 +25,7 @@ Shares are of the whole ``enrich`` time. Absolute times depend on the machine's 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -31,7 +37,7 @@ from typing import Any
 
 from silkwire.ingest import read_paths
 from silkwire.model import Article
-from silkwire.nlp import pipeline
+from silkwire.nlp import classifier, decide, pipeline
 from silkwire.nlp.enricher import Enricher
 from silkwire.nlp.events import load_lexicon, split_sentences
 from silkwire.nlp.kb import load_kb
@@ -75,6 +81,38 @@ def timed_enrichers(times: dict[str, float]) -> tuple[Enricher, ...]:
     return tuple(wrap(e) for e in pipeline.ENRICHERS)
 
 
+def timed_model_inputs(times: dict[str, float]) -> list[tuple[Any, str, Any]]:
+    """Wrap the model-input steps nlp/decide.py calls (module doc); returns what to restore."""
+    saved: list[tuple[Any, str, Any]] = []
+
+    def wrap(owner: Any, name: str, key: str) -> None:
+        f = getattr(owner, name)
+
+        def run(*a: Any, **kw: Any) -> Any:
+            t0 = time.process_time()
+            try:
+                return f(*a, **kw)
+            finally:
+                times[key] += time.process_time() - t0
+        saved.append((owner, name, f))
+        setattr(owner, name, run)
+
+    for name in ("parts", "part_features", "features", "dense"):
+        if hasattr(decide, name):  # part_features: this branch's; main computes them in features
+            wrap(decide, name, f"model inputs: {name}")
+    proba = classifier.LinearModel.proba
+
+    def timed_proba(self: Any, *a: Any) -> Any:
+        t0 = time.process_time()
+        try:
+            return proba(self, *a)
+        finally:
+            times[f"model probabilities: {self.name}"] += time.process_time() - t0
+    saved.append((classifier.LinearModel, "proba", proba))
+    classifier.LinearModel.proba = timed_proba  # type: ignore[method-assign]
+    return saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=2000)
@@ -98,6 +136,17 @@ def main() -> None:
         return out
 
     pipeline.with_titles = with_titles
+    inputs: dict[str, float] = defaultdict(float)
+    restore = timed_model_inputs(inputs)
+    collecting = [0.0, 0.0]  # start, total
+
+    def on_gc(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            collecting[0] = time.process_time()
+        else:
+            collecting[1] += time.process_time() - collecting[0]
+
+    gc.callbacks.append(on_gc)
     try:
         t0, w0 = time.process_time(), time.perf_counter()
         for _ in pipeline.enrich(items):
@@ -105,6 +154,9 @@ def main() -> None:
         whole, wall = time.process_time() - t0, time.perf_counter() - w0
     finally:
         pipeline.ENRICHERS, pipeline.with_titles = saved, saved_titles
+        gc.callbacks.remove(on_gc)
+        for owner, name, f in restore:
+            setattr(owner, name, f)
     enrichers = sum(times.values())
 
     # the spaCy parts alone, on the texts the enrichment gives them
@@ -132,6 +184,10 @@ def main() -> None:
     print("silkwire's enrichers:")
     for k, v in sorted(times.items(), key=lambda kv: -kv[1]):
         print(f"  {k:22s} {v:7.2f} s  {100 * v / whole:5.1f}%")
+    print("inside model_view (features inside the parts' and the word features' times):")
+    for k, v in sorted(inputs.items()):
+        print(f"  {k:36s} {v:7.2f} s  {100 * v / whole:5.1f}%  ({1000 * v / n:.3f} ms/article)")
+    print(f"garbage collector (during the whole run) {collecting[1]:.2f} s {100 * collecting[1] / whole:.1f}%")
     rest = whole - enrichers - spacy_total
     print(f"spaCy (timed alone) {spacy_total:.2f} s {100 * spacy_total / whole:.1f}%; enrichers {enrichers:.2f} s "
           f"{100 * enrichers / whole:.1f}%; the rest (normalising, offsets, sentence split, batching) "

@@ -42,7 +42,7 @@ from silkwire.nlp import classifier
 from silkwire.nlp.classifier import Model
 from silkwire.nlp.event_facts import event_at
 from silkwire.nlp.events import dyads
-from silkwire.nlp.features import Parts, Signals, dense, features, parts, sentence_features
+from silkwire.nlp.features import WORD_GROUPS, Parts, Signals, dense, features, part_features, parts, sentence_features
 from silkwire.nlp.predicate_features import Predicate
 from silkwire.nlp.topics import labels
 
@@ -92,11 +92,20 @@ def predicate_vector(sig: Signals, vector: Any, width: int) -> np.ndarray:
 
 
 def inputs(meta: Mapping[str, Any], text: str, sig: Signals, p: Parts, words: Any,
-           cats: np.ndarray | None) -> tuple[dict[str, float], np.ndarray | None]:
+           cats: np.ndarray | None, memo: dict[Any, Any] | None = None) -> tuple[dict[str, float], np.ndarray | None]:
     """A model's sparse features and dense blocks for one article, as its ``meta`` lists them:
-    the feature groups, the word-vector blocks, the category model's probabilities ``cats``."""
+    the feature groups, the word-vector blocks, the category model's probabilities ``cats``.
+    ``memo``: the same article's word-level features, shared between the models that read them
+    (filled here; :func:`view`)."""
     lemma = words.lemma if words is not None else None
-    sparse = features(text, sig, meta.get("groups", ()), lemma, p)
+    groups = meta.get("groups", ())
+    read = None
+    if memo is not None:
+        key = ("part_features", *(g for g in WORD_GROUPS if g in groups))
+        read = memo.get(key)
+        if read is None:
+            read = memo[key] = part_features(p, groups, lemma)
+    sparse = features(text, sig, groups, lemma, p, read)
     blocks: list[np.ndarray] = []
     if meta.get("vectors"):
         width = int(meta["vector_width"])
@@ -116,12 +125,12 @@ def view(text: str, sig: Signals, words: Any) -> View | None:
     if event_model is None or topic_model is None:
         return None
     p = parts(text)
-    memo: dict[str, tuple[dict[str, float], np.ndarray | None]] = {}
+    memo: dict[Any, Any] = {}
 
     def read(model: Model, cats: np.ndarray | None) -> np.ndarray:
         key = repr((model.meta.get("groups"), model.meta.get("vectors"), model.meta.get("categories")))
         if key not in memo:  # the event and topic models read the same features: computed once
-            memo[key] = inputs(model.meta, text, sig, p, words, cats)
+            memo[key] = inputs(model.meta, text, sig, p, words, cats, memo)  # the words' features: once
         return model.proba(*memo[key])
 
     category_model = classifier.load("categories")

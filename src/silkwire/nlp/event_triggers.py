@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from silkwire.nlp.prefilter import index_of
 from silkwire.nlp.textmatch import fold_same_length
 from silkwire.textnorm import normalize
 
@@ -149,13 +150,16 @@ def literals(rule: Trigger) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _row_literals(row: tuple[Trigger, re.Pattern[str]]) -> tuple[str, ...]:
+    return literals(row[0])
+
+
 def _find_triggers(text: str, rules: Sequence[tuple[Trigger, re.Pattern[str]]]) -> list[_Hit]:
     norm = normalize(text)
     folded = fold_same_length(norm.text)
     hits: list[_Hit] = []
-    for order, (rule, pattern) in enumerate(rules):
-        if not all(part in folded for part in literals(rule)):
-            continue
+    for order in index_of(rules, _row_literals).rows(folded):  # the rows whose literals the text holds
+        rule, pattern = rules[order]
         for m in pattern.finditer(folded):
             s, e = norm.to_original(m.start(), m.end())
             hits.append(_Hit(s, e, rule, order))

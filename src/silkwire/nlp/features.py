@@ -171,13 +171,14 @@ def country_features(signals: Signals) -> dict[str, float]:
     return out
 
 
-def features(text: str, signals: Signals, groups: Sequence[str] = GROUPS,
-             lemma: Lemmatizer | None = None, p: Parts | None = None) -> dict[str, float]:
-    """Feature name -> value for one article (module doc); ``p``: its parts when already read."""
-    p = p if p is not None else parts(text)
+WORD_GROUPS = ("words", "lemmas", "chars")  # the groups read off the parts' words alone
+
+
+def part_features(p: Parts, groups: Sequence[str] = GROUPS, lemma: Lemmatizer | None = None) -> dict[str, float]:
+    """The word-level features of ``features`` (the ``WORD_GROUPS`` of ``groups``), part by part,
+    in the order ``features`` puts them first."""
     out: dict[str, float] = {}
-    sections = (("t", p.title), ("l", p.first), ("r", p.rest))
-    for part, tokens in sections:
+    for part, tokens in (("t", p.title), ("l", p.first), ("r", p.rest)):
         names: list[str] = []
         if "words" in groups:
             names += word_features(tokens, part)
@@ -186,6 +187,16 @@ def features(text: str, signals: Signals, groups: Sequence[str] = GROUPS,
         if "chars" in groups and part == "t":
             names += char_features(tokens, part)
         out.update(_unit(names))
+    return out
+
+
+def features(text: str, signals: Signals, groups: Sequence[str] = GROUPS,
+             lemma: Lemmatizer | None = None, p: Parts | None = None,
+             words: dict[str, float] | None = None) -> dict[str, float]:
+    """Feature name -> value for one article (module doc); ``p``: its parts when already read;
+    ``words``: its ``part_features`` for these groups when already read (another model's)."""
+    p = p if p is not None else parts(text)
+    out = dict(words) if words is not None else part_features(p, groups, lemma)
     if "rules" in groups:
         out.update(rule_features(signals, p))
     if "countries" in groups:

@@ -35,6 +35,7 @@ declares the facts it needs, and ``enrich`` checks the order once. spaCy's ``Doc
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -189,7 +190,27 @@ def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: 
     for ctx, parses in with_parses(contexts, lambda c: c.article.text, triggers, model=model, batch=batch_size,
                                    titles=titles_first(probes)):
         ctx.parses = parses
-        yield _run(ctx, compare, probes)
+        record = _run(ctx, compare, probes)
+        settle()  # the first record has loaded what the enrichers load lazily
+        yield record
+
+
+_SETTLED: list[bool] = [False]
+
+
+def settle() -> None:
+    """Once per process, with the models, lexicons and knowledge base loaded: collect the garbage,
+    then move every object left to the garbage collector's permanent generation (``gc.freeze``).
+    The ~560,000 objects of the loaded spaCy model (its lemma tables above all), the knowledge base
+    and the lexicons are never garbage, yet each full collection walked them all (0.3-0.8 s, about
+    twice per 3,000 OrangeSum articles: ~0.2 ms an article, and more on a short run); frozen, a
+    collection walks only what the enrichment makes. Objects are still freed by their reference
+    counts (only a reference cycle among the frozen ones would stay). Called before the workers
+    fork (nlp/workers.py), it also keeps the children's collections off the parent's pages."""
+    if not _SETTLED[0]:
+        _SETTLED[0] = True
+        gc.collect()
+        gc.freeze()
 
 
 def _run(ctx: Context, compare: bool = False, probes: tuple[Enricher, ...] = ()) -> Enrichment:

@@ -156,7 +156,17 @@ def place_id(kb: KnowledgeBase, place: Place) -> str | None:
     """The knowledge base's id of a located place, by GeoNames id, else by name and country."""
     if place.geonameid is not None and f"gn:{place.geonameid}" in kb.places:
         return f"gn:{place.geonameid}"
-    return next((pid for pid, p in kb.places.items() if p.name == place.name and p.country == place.country), None)
+    return _by_name_and_country(kb).get((place.name, place.country))
+
+
+@functools.lru_cache(maxsize=4)
+def _by_name_and_country(kb: KnowledgeBase) -> dict[tuple[str, str | None], str]:
+    """(name, country) -> the id of the knowledge base's first place so named (was a scan of every
+    place per located place)."""
+    out: dict[tuple[str, str | None], str] = {}
+    for pid, p in kb.places.items():
+        out.setdefault((p.name, p.country), pid)
+    return out
 
 
 def merge_places(places: list[Place]) -> list[Place]:

@@ -46,11 +46,13 @@ class BatchEnricher:
 
     def __init__(self, kb_paths: Sequence[str] = (), model: str | None = None) -> None:
         from silkwire.nlp.kb import load_kb
+        from silkwire.nlp.pipeline import settle
         from silkwire.nlp.spacy_model import DEFAULT_MODEL, lexicon
 
         self.kb = load_kb([Path(p) for p in kb_paths]) if kb_paths else load_kb()
         self.model = model or DEFAULT_MODEL
         lexicon(self.model)  # loads the model now (cached for the process)
+        settle()  # before the workers fork from this state (nlp/pipeline.py)
 
     def enrich(self, articles: Sequence[Article]) -> list[Enrichment]:
         from silkwire.nlp.pipeline import enrich

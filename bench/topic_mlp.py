@@ -35,7 +35,6 @@ from pathlib import Path
 
 import numpy as np
 
-from silkwire.evaluation.events import label_scores
 from silkwire.nlp import classifier
 from silkwire.nlp.classifier import LinearModel, MLPModel
 from silkwire.service import train as training
@@ -43,19 +42,10 @@ from silkwire.service import train_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import parse_features  # a sibling bench script: the recipe's examples, cached
+from learners_cv import per_fold as scores  # per-fold and pooled (accuracy, macro-F1)
 
 ROOT = Path(__file__).resolve().parents[1]
 BLENDS = (0.3, 0.5, 0.7)
-
-
-def scores(labels: Sequence[str], classes: Sequence[str], proba: np.ndarray,
-           splits: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[list[tuple[float, float]], tuple[float, float]]:
-    per = []
-    for _, held in splits:
-        s = label_scores([(labels[i], classes[int(np.argmax(proba[i]))]) for i in held])
-        per.append((s["accuracy"], s["macro_f1"]))
-    s = label_scores([(labels[i], classes[int(np.argmax(p))]) for i, p in enumerate(proba)])
-    return per, (s["accuracy"], s["macro_f1"])
 
 
 def timing(models: dict[str, classifier.Model], rows: Sequence[dict[str, float]],

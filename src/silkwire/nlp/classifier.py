@@ -45,6 +45,13 @@ MODEL_DIR = "models"
 NAMES = ("categories", "events", "topics")
 
 
+def _rows(index: Mapping[str, int], sparse: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    get = index.get
+    rows = [(i, v) for f, v in sparse.items() if (i := get(f)) is not None]
+    return (np.fromiter((r for r, _ in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((v for _, v in rows), dtype=np.float64, count=len(rows)))
+
+
 @dataclass(frozen=True)
 class LinearModel:
     name: str
@@ -60,12 +67,12 @@ class LinearModel:
 
     def scores(self, sparse: Mapping[str, float], dense: np.ndarray | None = None) -> np.ndarray:
         """The class scores (before the softmax) of one article's features."""
-        get = self.index.get
-        rows = [(i, v) for f, v in sparse.items() if (i := get(f)) is not None]
+        return self.scores_at(*_rows(self.index, sparse), dense)
+
+    def scores_at(self, idx: np.ndarray, vals: np.ndarray, dense: np.ndarray | None) -> np.ndarray:
+        """``scores`` from the article's feature rows and values (``_rows``)."""
         out = self.bias.astype(np.float64)
-        if rows:
-            idx = np.fromiter((r for r, _ in rows), dtype=np.int64, count=len(rows))
-            vals = np.fromiter((v for _, v in rows), dtype=np.float64, count=len(rows))
+        if len(idx):
             out = out + vals @ self.weights[idx]
         width = self.dense_width
         if width and dense is not None:
@@ -78,13 +85,6 @@ class LinearModel:
     def weights_of(self, features: Sequence[str], cls: int) -> list[float]:
         """The weight of each named feature for class ``cls`` (0 for an unknown feature)."""
         return [float(self.weights[self.index[f], cls]) if f in self.index else 0.0 for f in features]
-
-
-def _rows(index: Mapping[str, int], sparse: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    get = index.get
-    rows = [(i, v) for f, v in sparse.items() if (i := get(f)) is not None]
-    return (np.fromiter((r for r, _ in rows), dtype=np.int64, count=len(rows)),
-            np.fromiter((v for _, v in rows), dtype=np.float64, count=len(rows)))
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,9 @@ class MLPModel:
 
     def network_scores(self, sparse: Mapping[str, float], dense: np.ndarray | None = None) -> np.ndarray:
         """The network's class scores (before its softmax)."""
-        idx, vals = _rows(self.index, sparse)
+        return self._network_at(*_rows(self.index, sparse), dense)
+
+    def _network_at(self, idx: np.ndarray, vals: np.ndarray, dense: np.ndarray | None) -> np.ndarray:
         units = self.hidden_bias.astype(np.float64)
         if len(idx):
             units = units + vals @ self.hidden[idx]
@@ -129,11 +131,12 @@ class MLPModel:
         return self._net(units)
 
     def proba(self, sparse: Mapping[str, float], dense: np.ndarray | None = None) -> np.ndarray:
-        p = softmax(self.network_scores(sparse, dense))
+        idx, vals = _rows(self.index, sparse)  # one look-up for both halves of a blend (same vocabulary)
+        p = softmax(self._network_at(idx, vals, dense))
         linear, share = self.linear, float(self.meta.get("blend", 0.0))
         if linear is None or not share:
             return p
-        return np.asarray(share * linear.proba(sparse, dense) + (1.0 - share) * p)
+        return np.asarray(share * softmax(linear.scores_at(idx, vals, dense)) + (1.0 - share) * p)
 
     def scores(self, sparse: Mapping[str, float], dense: np.ndarray | None = None) -> np.ndarray:
         """Class scores whose softmax is ``proba``: the network's, or the log of a blend's

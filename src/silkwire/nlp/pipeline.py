@@ -35,6 +35,7 @@ declares the facts it needs, and ``enrich`` checks the order once. spaCy's ``Doc
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -195,9 +196,7 @@ def enrich(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: 
         yield record
 
 
-_SETTLED: list[bool] = [False]
-
-
+@functools.cache  # once per process
 def settle() -> None:
     """Once per process, with the models, lexicons and knowledge base loaded: collect the garbage,
     then move every object left to the garbage collector's permanent generation (``gc.freeze``).
@@ -207,10 +206,8 @@ def settle() -> None:
     collection walks only what the enrichment makes. Objects are still freed by their reference
     counts (only a reference cycle among the frozen ones would stay). Called before the workers
     fork (nlp/workers.py), it also keeps the children's collections off the parent's pages."""
-    if not _SETTLED[0]:
-        _SETTLED[0] = True
-        gc.collect()
-        gc.freeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _run(ctx: Context, compare: bool = False, probes: tuple[Enricher, ...] = ()) -> Enrichment:

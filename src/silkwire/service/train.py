@@ -2,7 +2,8 @@
 OrangeSum (``silkwire train``; needs scikit-learn, from the ``dev``/``bench`` extras, and
 ../shared/data).
 
-Steps, seeded and deterministic (the same labels and text give the same files, byte for byte):
+Steps, seeded and single-threaded (on one machine the same labels and text give the same files, byte
+for byte; across machines the logistic regressions may not: nlp/models/NOTICE.md):
 
 1. the category model: OrangeSum's rubric from the words of the ~32,000 items outside the
    annotated sample (evaluation/orangesum.py ``read_unlabelled``);
